@@ -1,0 +1,61 @@
+# Viperatron: `make serve` to run it, `make test` to test it.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+VENDOR := app/static/vendor
+
+.PHONY: serve test test-sqlite test-postgres assets bench install dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(STAMP)
+dev: $(DEV_STAMP)
+
+# GraphiQL's React/GraphiQL bundles, pinned, from the npm registry (never committed).
+# Without npm the page falls back to the CDN and the server logs a warning.
+assets:
+	@if command -v npm >/dev/null 2>&1; then \
+		mkdir -p $(VENDOR) && cd $(VENDOR) && \
+		( [ -f package.json ] || echo '{"private": true}' > package.json ) && \
+		npm install --silent --no-audit --no-fund --no-package-lock \
+			graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 js-cookie@3.0.5 @graphiql/plugin-explorer@1.0.2; \
+	else \
+		echo "npm not found: GraphiQL will load its assets from unpkg.com (install Node.js for offline use)"; \
+	fi
+
+serve: $(STAMP)
+	-@$(MAKE) --no-print-directory assets
+	$(BIN)/viperatron serve
+
+# SQLite always; PostgreSQL + Redis too when TEST_DATABASE_URL / TEST_REDIS_URL are set.
+# Two pytest processes: Tortoise caches query executors per connection name, so the two
+# backends must not share one process.
+test: $(DEV_STAMP)
+	-@$(MAKE) --no-print-directory assets
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL + Redis half skipped (.ci/run sets it)"; fi
+
+test-sqlite: $(DEV_STAMP)
+	VIPERATRON_TEST_BACKEND=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-postgres: $(DEV_STAMP)
+	VIPERATRON_TEST_BACKEND=postgres $(BIN)/pytest -q $(PYTEST_ARGS)
+
+bench: $(DEV_STAMP)
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) $(VENDOR) viperatron.db* outbox

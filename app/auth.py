@@ -1,0 +1,155 @@
+"""API keys: generation, hashing, and resolving a request's key to a Principal.
+
+Keys are looked up by SHA-256 hash (the plaintext is never stored or logged). Lookups are
+cached in-process for `key_cache_seconds`, so a revocation made by another process takes
+effect within that time (one process sees its own revocations at once). `last_used_at` is
+collected in memory and written back in one batch periodically, not on every request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from cachetools import TTLCache
+from starlette.requests import HTTPConnection
+
+from app.errors import ApiError, ErrorCode
+
+log = logging.getLogger("viperatron.auth")
+
+KEY_PATTERN = re.compile(r"^et_(live|test)_[A-Za-z0-9]{32}$")
+_ALPHABET = string.ascii_letters + string.digits
+DISPLAY_PREFIX_LEN = 12  # "et_live_" + 4 characters of the secret
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: one API key of one organization."""
+
+    key_id: str
+    organization_id: str
+    organization_name: str
+    key_name: str
+    key_prefix: str
+    mode: str  # "live" | "test"
+    per_minute: int
+    per_day: int
+
+    @property
+    def is_test(self) -> bool:
+        return self.mode == "test"
+
+
+def generate_key(test: bool = False) -> str:
+    body = "".join(secrets.choice(_ALPHABET) for _ in range(32))
+    return f"et_{'test' if test else 'live'}_{body}"
+
+
+def hash_key(plaintext: str) -> str:
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def display_prefix(plaintext: str) -> str:
+    return plaintext[:DISPLAY_PREFIX_LEN]
+
+
+def _unauthorized(message: str) -> ApiError:
+    return ApiError(ErrorCode.UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def extract_key(conn: HTTPConnection) -> str:
+    header = conn.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise _unauthorized("Authorization header must be 'Bearer <api key>'.")
+        return token.strip()
+    key = conn.headers.get("x-api-key")
+    if key:
+        return key.strip()
+    raise _unauthorized("Missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key'.")
+
+
+class KeyStore:
+    """Resolves plaintext keys to principals with a short TTL cache."""
+
+    def __init__(self, cache_seconds: float, flush_seconds: float) -> None:
+        self._cache: TTLCache[str, Principal | None] = TTLCache(maxsize=50_000, ttl=cache_seconds)
+        self._last_used: dict[str, datetime] = {}
+        self._flush_seconds = flush_seconds
+        self._flusher: asyncio.Task | None = None
+
+    async def resolve(self, plaintext: str) -> Principal:
+        if not KEY_PATTERN.match(plaintext):
+            raise _unauthorized("Malformed API key.")
+        digest = hash_key(plaintext)
+        if digest in self._cache:
+            principal = self._cache[digest]
+        else:
+            principal = await self._load(digest)
+            self._cache[digest] = principal  # unknown keys are cached too (as None)
+        if principal is None:
+            raise _unauthorized("Unknown or revoked API key.")
+        self._last_used[principal.key_id] = datetime.now(timezone.utc)
+        return principal
+
+    async def _load(self, digest: str) -> Principal | None:
+        from models import ApiKey
+
+        key = (
+            await ApiKey.filter(key_hash=digest, revoked_at__isnull=True)
+            .select_related("organization")
+            .first()
+        )
+        if key is None:
+            return None
+        return Principal(
+            key_id=key.id,
+            organization_id=key.organization_id,
+            organization_name=key.organization.name,
+            key_name=key.name,
+            key_prefix=key.prefix,
+            mode=key.mode,
+            per_minute=key.per_minute,
+            per_day=key.per_day,
+        )
+
+    def forget(self) -> None:
+        """Drop cached lookups (after a revocation in this process)."""
+        self._cache.clear()
+
+    async def flush_last_used(self) -> int:
+        from models import ApiKey
+
+        pending, self._last_used = self._last_used, {}
+        for key_id, used_at in pending.items():
+            await ApiKey.filter(id=key_id).update(last_used_at=used_at)
+        return len(pending)
+
+    def start(self) -> None:
+        if self._flusher is None:
+            self._flusher = asyncio.create_task(self._flush_forever())
+
+    async def stop(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
+        try:
+            await self.flush_last_used()
+        except Exception:  # shutting down: losing a last-used time is harmless
+            log.warning("could not write last-used times at shutdown", exc_info=True)
+
+    async def _flush_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._flush_seconds)
+            try:
+                await self.flush_last_used()
+            except Exception:
+                log.warning("could not write last-used times", exc_info=True)

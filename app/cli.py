@@ -1,0 +1,141 @@
+"""`viperatron`: serve, worker, migrate, keys."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import Optional
+
+import typer
+
+from app import db
+from app.settings import Settings
+
+cli = typer.Typer(help="Viperatron: self-hostable email and customer-engagement API.", no_args_is_help=True)
+keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+cli.add_typer(keys_cli, name="keys")
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+async def _with_db(settings: Settings, work):
+    await db.init_db(settings)
+    try:
+        return await work()
+    finally:
+        await db.close_db()
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply pending database migrations."""
+    settings = Settings.from_env()
+    applied = _run(db.migrate(settings))
+    typer.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""), err=True)
+
+
+async def _bootstrap_key(settings: Settings) -> str | None:
+    """On first start (no key anywhere), create organization `default` and one key."""
+    from app.keys import any_key_exists, create_key
+
+    async def work():
+        if await any_key_exists():
+            return None
+        _, plaintext = await create_key("default", settings, name="first key")
+        return plaintext
+
+    return await _with_db(settings, work)
+
+
+@cli.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to bind."),
+    port: int = typer.Option(8000, help="Port to bind."),
+    no_migrate: bool = typer.Option(False, "--no-migrate", help="Do not apply migrations at start."),
+    no_worker: bool = typer.Option(False, "--no-worker", help="Do not run the delivery worker in-process."),
+) -> None:
+    """Serve the API (REST, GraphQL, docs)."""
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = Settings.from_env()
+    if not no_migrate:
+        _run(db.migrate(settings))
+    plaintext = _run(_bootstrap_key(settings))
+    if plaintext:
+        typer.echo("Created organization 'default' and its first API key (shown once, keep it safe):", err=True)
+        typer.echo(plaintext)
+    # The delivery worker arrives with SMTP delivery; --no-worker is accepted already.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@cli.command()
+def worker(concurrency: int = typer.Option(1, help="Messages sent in parallel.")) -> None:
+    """Run a standalone delivery worker."""
+    typer.echo("The delivery worker arrives with SMTP delivery (issue 3); nothing to do yet.", err=True)
+    raise typer.Exit(1)
+
+
+@keys_cli.command("create")
+def keys_create(
+    org: str = typer.Option(..., "--org", help="Organization name (created if needed)."),
+    name: str = typer.Option("", "--name", help="A label for the key."),
+    per_minute: Optional[int] = typer.Option(None, "--per-minute", min=1),
+    per_day: Optional[int] = typer.Option(None, "--per-day", min=1),
+    test: bool = typer.Option(False, "--test", help="Create an et_test_ key (no email leaves)."),
+) -> None:
+    """Create a key and print its plaintext alone on stdout (shown once)."""
+    from app.keys import create_key
+
+    settings = Settings.from_env()
+    _, plaintext = _run(_with_db(settings, lambda: create_key(org, settings, name, per_minute, per_day, test)))
+    typer.echo(plaintext)
+
+
+@keys_cli.command("list")
+def keys_list(org: str = typer.Option(..., "--org", help="Organization name.")) -> None:
+    """List keys: id, prefix, name, created, last used, state (never the secret)."""
+    from app.keys import list_keys
+
+    keys = _run(_with_db(Settings.from_env(), lambda: list_keys(org)))
+    typer.echo("ID\tPREFIX\tNAME\tMODE\tCREATED\tLAST_USED\tSTATE")
+    for k in keys:
+        typer.echo(
+            "\t".join(
+                [
+                    k.id,
+                    k.prefix,
+                    k.name or "-",
+                    k.mode,
+                    k.created_at.isoformat(timespec="seconds"),
+                    k.last_used_at.isoformat(timespec="seconds") if k.last_used_at else "never",
+                    "revoked" if k.revoked_at else "active",
+                ]
+            )
+        )
+
+
+@keys_cli.command("revoke")
+def keys_revoke(key: str = typer.Argument(..., help="Key ID (key_…) or display prefix (et_live_xxxx).")) -> None:
+    """Revoke a key; other processes stop accepting it within 5 seconds."""
+    from app.keys import revoke_key
+
+    revoked = _run(_with_db(Settings.from_env(), lambda: revoke_key(key)))
+    if len(revoked) != 1:
+        typer.echo(
+            "no active key matches" if not revoked else "that prefix matches several keys; use the key ID",
+            err=True,
+        )
+        raise typer.Exit(1)
+    typer.echo(f"revoked {revoked[0].id}", err=True)
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

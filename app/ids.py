@@ -1,0 +1,45 @@
+"""Prefixed, opaque, URL-safe identifiers (`ct_…`, `msg_…`).
+
+48 bits of milliseconds then 80 random bits, written in fixed-width lowercase base36, so
+IDs sort roughly by creation time (good for cursor pagination) under any collation.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+
+PREFIXES = {
+    "organization": "org",
+    "api_key": "key",
+    "contact": "ct",
+    "message": "msg",
+    "event": "evt",
+    "import": "imp",
+    "automation": "auto",
+}
+
+_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
+_WIDTH = 25  # 36**25 > 2**128
+_BODY = re.compile(r"^[0-9a-z]{25}$")
+
+
+def _base36(number: int) -> str:
+    chars = []
+    for _ in range(_WIDTH):
+        number, rem = divmod(number, 36)
+        chars.append(_ALPHABET[rem])
+    return "".join(reversed(chars))
+
+
+def new_id(prefix: str) -> str:
+    millis = int(time.time() * 1000) & ((1 << 48) - 1)
+    value = (millis << 80) | secrets.randbits(80)
+    return f"{prefix}_{_base36(value)}"
+
+
+def looks_like(prefix: str, value: str) -> bool:
+    """True if `value` has the shape of an ID with this prefix (cheap pre-check before a query)."""
+    head, _, body = value.partition("_")
+    return head == prefix and bool(_BODY.match(body))

@@ -1,0 +1,52 @@
+"""Organization and API-key administration (used by the CLI and by first start)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from app.auth import display_prefix, generate_key, hash_key
+from app.settings import Settings
+from models import ApiKey, Organization
+
+
+async def create_key(
+    org_name: str,
+    settings: Settings,
+    name: str = "",
+    per_minute: int | None = None,
+    per_day: int | None = None,
+    test: bool = False,
+) -> tuple[ApiKey, str]:
+    """Create the organization if needed and a key in it; returns the key and its plaintext."""
+    organization, _ = await Organization.get_or_create(name=org_name)
+    plaintext = generate_key(test=test)
+    key = await ApiKey.create(
+        organization=organization,
+        name=name,
+        key_hash=hash_key(plaintext),
+        prefix=display_prefix(plaintext),
+        mode="test" if test else "live",
+        per_minute=per_minute if per_minute is not None else settings.rate_per_minute,
+        per_day=per_day if per_day is not None else settings.rate_per_day,
+    )
+    return key, plaintext
+
+
+async def list_keys(org_name: str) -> list[ApiKey]:
+    return await ApiKey.filter(organization__name=org_name).order_by("created_at")
+
+
+async def revoke_key(id_or_prefix: str) -> list[ApiKey]:
+    """Revoke by key ID, or by display prefix when it matches exactly one active key."""
+    keys = await ApiKey.filter(id=id_or_prefix, revoked_at__isnull=True)
+    if not keys:
+        keys = await ApiKey.filter(prefix=id_or_prefix, revoked_at__isnull=True)
+    if len(keys) != 1:
+        return keys if len(keys) > 1 else []
+    keys[0].revoked_at = datetime.now(timezone.utc)
+    await keys[0].save(update_fields=["revoked_at"])
+    return keys
+
+
+async def any_key_exists() -> bool:
+    return await ApiKey.exists()

@@ -1,0 +1,83 @@
+"""The FastAPI application: REST under /api/v1, GraphQL at /graphql, docs, health."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
+from starlette.responses import JSONResponse
+from starlette.staticfiles import StaticFiles
+from strawberry.fastapi import GraphQLRouter
+
+from app import db, handlers
+from app.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
+from app.middleware import EdgeMiddleware
+from app.ratelimit import RedisLimiter
+from app.services import Services
+from app.settings import Settings
+from rest_compat import router as rest_router
+from schema import schema
+from schema.context import get_context
+
+log = logging.getLogger("viperatron")
+
+DESCRIPTION = """One REST API for every product surface: send, import, automate and analyze.
+JSON in, JSON out. Authenticate with `Authorization: Bearer et_live_…` or `X-API-Key`.
+Every response to an authenticated request carries `X-RateLimit-*` headers; over budget you
+get 429 with `Retry-After`. Errors are `{"error": {"code", "message", "details"}}`."""
+
+
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> FastAPI:
+    """`manage_db=False` leaves Tortoise to the caller (tests and the CLI init it themselves)."""
+    settings = settings or Settings.from_env()
+    services = Services.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if manage_db:
+            await db.init_db(settings)
+        services.keys.start()
+        try:
+            yield
+        finally:
+            await services.keys.stop()
+            if isinstance(services.limiter, RedisLimiter):
+                await services.limiter.close()
+            if manage_db:
+                await db.close_db()
+
+    app = FastAPIOffline(
+        title="Viperatron API",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    handlers.install(app)
+    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.include_router(rest_router)
+    graphql: GraphQLRouter = OfflineGraphQLRouter(
+        schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False
+    )
+    app.include_router(graphql, prefix="/graphql")
+    if VENDOR_DIR.is_dir():
+        app.mount(VENDOR_URL, StaticFiles(directory=VENDOR_DIR), name="vendor")
+
+    @app.get("/healthz", tags=["health"], summary="Liveness and dependencies")
+    async def healthz() -> JSONResponse:
+        status = {"status": "ok", "database": "ok"}
+        try:
+            await db.ping()
+        except Exception:
+            status.update(status="unavailable", database="unreachable")
+            return JSONResponse(status, status_code=503)
+        if isinstance(services.limiter, RedisLimiter):
+            reachable = await services.limiter.ping()
+            status["redis"] = "ok" if reachable else "unreachable"
+            if not reachable or services.limiter.degraded:
+                status["status"] = "degraded"
+        return JSONResponse(status)
+
+    return app

@@ -1,0 +1,106 @@
+"""Pure-ASGI middleware: request IDs, the request-size cap, and rate-limit headers.
+
+Pure ASGI (not BaseHTTPMiddleware) so streaming stays streaming and it costs little.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import ApiError, ErrorCode, payload_for
+
+log = logging.getLogger("viperatron.errors")
+
+
+class BodyTooLarge(HTTPException):
+    """Raised from `receive` when a body without Content-Length grows past the cap.
+
+    An HTTPException so that FastAPI's body parsing passes it on unchanged as a 413."""
+
+    def __init__(self) -> None:
+        super().__init__(413, "Request body too large.")
+
+
+def _error_response(scope: Scope, error: ApiError, request_id: str) -> tuple[dict, bytes]:
+    body = json.dumps(payload_for(scope["path"], error, request_id)).encode()
+    return (
+        {
+            "type": "http.response.start",
+            "status": error.status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        },
+        body,
+    )
+
+
+class EdgeMiddleware:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = "req_" + secrets.token_hex(12)
+        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope["state"]
+        started = False
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                for name, value in (state.get("rate_limit_headers") or {}).items():
+                    headers.append((name.lower().encode(), value.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        too_large = ApiError(
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            f"Request body exceeds {self.max_body_bytes} bytes.",
+        )
+        length = dict(scope.get("headers", [])).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
+            await self._send_error(scope, send_with_headers, send, too_large, request_id)
+            return
+
+        received = 0
+
+        async def capped_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, capped_receive, send_with_headers)
+        except BodyTooLarge:
+            if started:
+                raise
+            await self._send_error(scope, send_with_headers, send, too_large, request_id)
+        except Exception:
+            log.exception("unhandled error (request %s)", request_id)
+            if started:
+                raise
+            internal = ApiError(ErrorCode.INTERNAL, f"Internal error; request id {request_id}.")
+            await self._send_error(scope, send_with_headers, send, internal, request_id)
+
+    @staticmethod
+    async def _send_error(scope: Scope, send_start: Send, send: Send, error: ApiError, request_id: str) -> None:
+        start, body = _error_response(scope, error, request_id)
+        await send_start(start)
+        await send({"type": "http.response.body", "body": body})

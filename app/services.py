@@ -1,0 +1,24 @@
+"""The long-lived parts one app instance shares between requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.auth import KeyStore
+from app.ratelimit import MemoryLimiter, RedisLimiter, make_limiter
+from app.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    keys: KeyStore
+    limiter: MemoryLimiter | RedisLimiter
+
+    @classmethod
+    def build(cls, settings: Settings) -> "Services":
+        return cls(
+            settings=settings,
+            keys=KeyStore(settings.key_cache_seconds, settings.last_used_flush_seconds),
+            limiter=make_limiter(settings.redis_url),
+        )

@@ -1,0 +1,24 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from app.ids import new_id
+
+
+class Event(Model):
+    id = fields.CharField(max_length=40, primary_key=True, default=lambda: new_id("evt"))
+    organization = fields.ForeignKeyField(
+        "models.Organization", related_name="events", on_delete=fields.CASCADE
+    )
+    contact = fields.ForeignKeyField(
+        "models.Contact", related_name="events", on_delete=fields.CASCADE, db_index=True
+    )
+    event_type = fields.CharField(max_length=100)
+    value = fields.DecimalField(max_digits=20, decimal_places=4, null=True)
+    currency = fields.CharField(max_length=3, null=True)
+    properties = fields.JSONField(default=dict)
+    occurred_at = fields.DatetimeField()
+    received_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "events"
+        indexes = (("organization", "event_type", "occurred_at"), ("organization", "occurred_at"))

@@ -1,0 +1,46 @@
+"""What every REST adapter shares: the caller dependency and the documented error bodies."""
+
+from typing import Annotated, Any
+
+from fastapi import Depends
+from pydantic import BaseModel
+
+from app.auth import Principal
+from app.guard import require_principal
+
+# Declared on each route so the dependency's result can be used; FastAPI runs it once.
+Caller = Annotated[Principal, Depends(require_principal)]
+
+
+class ErrorDetail(BaseModel):
+    field: str | None
+    message: str
+    code: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail]
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorBody
+
+
+def _error(description: str, code: str, message: str) -> dict[str, Any]:
+    return {
+        "model": ErrorEnvelope,
+        "description": description,
+        "content": {"application/json": {"example": {"error": {"code": code, "message": message, "details": []}}}},
+    }
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: _error("Malformed JSON", "invalid_json", "The request body is not valid JSON."),
+    401: _error("Missing, malformed, unknown or revoked API key", "unauthorized", "Unknown or revoked API key."),
+    413: _error("Request body over 1 MiB", "payload_too_large", "Request body exceeds 1048576 bytes."),
+    422: _error("Invalid input", "validation_error", "The request is invalid."),
+    429: _error("Rate limit exceeded", "rate_limited", "Rate limit exceeded; retry after the reset."),
+}
+NOT_FOUND = {404: _error("No such object in your organization", "not_found", "Contact not found.")}

@@ -1,0 +1,19 @@
+from fastapi import APIRouter
+
+from rest_compat.common import Caller
+from schema.events import IngestEvent, IngestResult, ingest_event
+
+router = APIRouter(prefix="/pipelines", tags=["pipelines"])
+
+
+@router.post(
+    "/events",
+    response_model=IngestResult,
+    status_code=202,
+    summary="Ingest a pipeline event",
+    description="Stores the event against your contact with that email (created if absent). "
+    "`currency` (ISO 4217) is required with `value`, which may not be more precise than the currency.",
+    responses={202: {"content": {"application/json": {"example": {"eventId": "evt_1a2b3c", "status": "accepted"}}}}},
+)
+async def ingest(body: IngestEvent, caller: Caller) -> IngestResult:
+    return await ingest_event(caller, body)

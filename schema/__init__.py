@@ -1,0 +1,63 @@
+"""The GraphQL schema: every feature's queries and mutations merged into one."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+
+from app.errors import ApiError
+from schema.contacts import ContactMutations, ContactQueries
+from schema.delivery import DeliveryMutations, DeliveryQueries
+from schema.events import EventMutations
+from schema.viewer import ViewerQueries
+
+Query = merge_types("Query", (ViewerQueries, ContactQueries, DeliveryQueries))
+Mutation = merge_types("Mutation", (ContactMutations, DeliveryMutations, EventMutations))
+
+
+class ErrorCodes(SchemaExtension):
+    """Give resolver errors that are ours an `extensions.code`, like REST's error codes."""
+
+    def on_execute(self):
+        yield
+        result = self.execution_context.result
+        for error in (result.errors if result else None) or []:
+            if isinstance(error.original_error, ApiError):
+                original = error.original_error
+                error.extensions = {
+                    **(error.extensions or {}),
+                    "code": original.code.value,
+                    "details": [d.as_dict() for d in original.details],
+                }
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    # Our own errors and GraphQL's (syntax, validation) are meant for the caller; anything
+    # else is an unexpected failure and leaves as "Unexpected error."
+    original = error.original_error
+    return original is not None and not isinstance(original, (ApiError, GraphQLError))
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        ParserCache(maxsize=512),
+        ValidationCache(maxsize=512),
+        QueryDepthLimiter(max_depth=8),
+        MaxTokensLimiter(max_token_count=5000),
+        MaxAliasesLimiter(max_alias_count=100),
+        ErrorCodes,
+        MaskErrors(should_mask_error=_should_mask),
+    ],
+)

@@ -1,0 +1,103 @@
+"""Pieces every feature's schema uses: user errors, input validation, cursors, pages."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import strawberry
+from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic.alias_generators import to_camel
+
+from app.errors import ApiError, from_pydantic, invalid
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+MAX_PAGE = 100
+
+
+class ApiModel(BaseModel):
+    """Base for inputs and outputs: camelCase on the wire, unknown fields refused."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+
+@strawberry.type(description="A problem with the input; `code` is one of the REST error codes.")
+class UserError:
+    field: str | None
+    message: str
+    code: str
+
+
+def user_errors(error: ApiError) -> list[UserError]:
+    if not error.details:
+        return [UserError(field=None, message=error.message, code=error.code.value)]
+    return [UserError(field=d.field, message=d.message, code=error.code.value) for d in error.details]
+
+
+def validated(strawberry_input, model: type[M]) -> M:
+    """Validate a GraphQL input with the same Pydantic model REST uses; raise ApiError."""
+    try:
+        return strawberry_input.to_pydantic()
+    except ValidationError as exc:
+        raise from_pydantic(_with_aliases(model, exc.errors())) from None
+
+
+def _with_aliases(model: type[BaseModel], errors: list) -> list[dict]:
+    """GraphQL validation reports Python field names; show the camelCase names users typed."""
+    fields = model.model_fields
+    out = []
+    for err in errors:
+        loc = list(err.get("loc", ()))
+        if loc and loc[0] in fields:
+            loc[0] = fields[loc[0]].alias or loc[0]
+        out.append({**err, "loc": tuple(loc)})
+    return out
+
+
+def encode_cursor(last_id: str) -> str:
+    return base64.urlsafe_b64encode(last_id.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, field: str = "after") -> str | None:
+    if not cursor:
+        return None
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise invalid(field, "Not a cursor returned by this API.", "invalid_format") from None
+
+
+def check_page_size(first: int, field: str = "first") -> int:
+    if first < 1 or first > MAX_PAGE:
+        raise invalid(field, f"Must be between 1 and {MAX_PAGE}.", "invalid")
+    return first
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    has_more: bool
+    next_cursor: str | None
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+

@@ -1,0 +1,282 @@
+"""Contacts: upsert, get by id or email, list. The one implementation of each operation;
+`rest_compat/contacts.py` and the GraphQL fields below both call these functions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Optional
+
+import strawberry
+from pydantic import Field, StringConstraints
+from strawberry.scalars import JSON
+from tortoise.exceptions import IntegrityError
+from tortoise.query_utils import Prefetch
+from tortoise.transactions import in_transaction
+
+from app.auth import Principal
+from app.errors import ApiError, not_found
+from app.validation import EmailAddress, JsonObject
+from models import Contact, ContactTag
+from schema.common import (
+    ApiModel,
+    Connection,
+    Edge,
+    Page,
+    PageInfo,
+    UserError,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
+    user_errors,
+    validated,
+)
+
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+
+
+class ContactUpsert(ApiModel):
+    """Body of `POST /api/v1/contacts` and GraphQL `ContactInput`."""
+
+    email: EmailAddress
+    first_name: Optional[Name] = None
+    last_name: Optional[Name] = None
+    tags: Optional[list[Tag]] = Field(default=None, max_length=100)
+    custom_fields: Optional[JsonObject] = None
+
+    model_config = ApiModel.model_config | {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "email": "jane@example.com",
+                    "firstName": "Jane",
+                    "lastName": "Doe",
+                    "tags": ["newsletter", "early-access"],
+                    "customFields": {"plan": "pro"},
+                }
+            ]
+        }
+    }
+
+
+class ContactView(ApiModel):
+    id: str
+    email: str
+    first_name: Optional[str]
+    last_name: Optional[str]
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, contact: Contact) -> "ContactView":
+        return cls(
+            id=contact.id,
+            email=contact.email,
+            first_name=contact.first_name,
+            last_name=contact.last_name,
+            tags=[t.tag for t in contact.tags],
+            custom_fields=contact.custom_fields or {},
+            created_at=contact.created_at,
+            updated_at=contact.updated_at,
+        )
+
+
+def email_key(email: str) -> str:
+    return email.lower()
+
+
+def _with_tags():
+    return Prefetch("tags", queryset=ContactTag.all().order_by("id"))
+
+
+async def _reload(contact_id: str) -> ContactView:
+    contact = await Contact.get(id=contact_id).prefetch_related(_with_tags())
+    return ContactView.of(contact)
+
+
+async def find_or_create_contact(organization_id: str, email: str, connection=None) -> tuple[Contact, bool]:
+    """The organization's contact with this email, created bare if absent (race-safe)."""
+    key = email_key(email)
+    existing = await Contact.filter(organization_id=organization_id, email_key=key).using_db(connection).first()
+    if existing:
+        return existing, False
+    try:
+        async with in_transaction() as savepoint:
+            created = await Contact.create(
+                organization_id=organization_id, email=email, email_key=key, using_db=savepoint
+            )
+        return created, True
+    except IntegrityError:  # a concurrent request created it first
+        return await Contact.get(organization_id=organization_id, email_key=key).using_db(connection), False
+
+
+async def upsert_contact(principal: Principal, data: ContactUpsert) -> tuple[ContactView, bool]:
+    """Create or update the contact with this email. Given tags are added to the existing
+    ones and given custom fields merged into them; omitted or null fields are kept."""
+    async with in_transaction() as conn:
+        contact, created = await find_or_create_contact(principal.organization_id, data.email, conn)
+        contact = await Contact.filter(id=contact.id).using_db(conn).select_for_update().get()
+        changes: dict[str, Any] = {}
+        if data.first_name is not None:
+            changes["first_name"] = data.first_name
+        if data.last_name is not None:
+            changes["last_name"] = data.last_name
+        if data.custom_fields:
+            changes["custom_fields"] = {**(contact.custom_fields or {}), **data.custom_fields}
+        if changes:
+            for name, value in changes.items():
+                setattr(contact, name, value)
+            await contact.save(using_db=conn)
+        if data.tags:
+            await ContactTag.bulk_create(
+                [
+                    ContactTag(contact_id=contact.id, organization_id=principal.organization_id, tag=t)
+                    for t in dict.fromkeys(data.tags)
+                ],
+                ignore_conflicts=True,
+                using_db=conn,
+            )
+    return await _reload(contact.id), created
+
+
+async def get_contact(principal: Principal, contact_id: str) -> ContactView:
+    contact = (
+        await Contact.filter(id=contact_id, organization_id=principal.organization_id)
+        .prefetch_related(_with_tags())
+        .first()
+    )
+    if contact is None:
+        raise not_found("Contact")
+    return ContactView.of(contact)
+
+
+async def get_contact_by_email(principal: Principal, email: str) -> ContactView:
+    contact = (
+        await Contact.filter(organization_id=principal.organization_id, email_key=email_key(email))
+        .prefetch_related(_with_tags())
+        .first()
+    )
+    if contact is None:
+        raise not_found("Contact")
+    return ContactView.of(contact)
+
+
+async def list_contacts(
+    principal: Principal,
+    first: int = 50,
+    after: str | None = None,
+    tag: str | None = None,
+    email: str | None = None,
+    *,
+    size_field: str = "first",
+    cursor_field: str = "after",
+) -> Page[ContactView]:
+    """Newest first. `tag`: contacts carrying it; `email`: case-insensitive substring."""
+    check_page_size(first, size_field)
+    query = Contact.filter(organization_id=principal.organization_id)
+    last_id = decode_cursor(after, cursor_field)
+    if last_id:
+        query = query.filter(id__lt=last_id)
+    if tag:
+        query = query.filter(tags__tag=tag)
+    if email:
+        query = query.filter(email_key__contains=email.lower())
+    rows = await query.order_by("-id").limit(first + 1).prefetch_related(_with_tags())
+    items = [ContactView.of(c) for c in rows[:first]]
+    has_more = len(rows) > first
+    return Page(items, has_more, encode_cursor(items[-1].id) if items and has_more else None)
+
+
+# ----------------------------------------------------------------------------- GraphQL
+
+
+@strawberry.experimental.pydantic.type(
+    model=ContactView, name="Contact", description="A person in your organization."
+)
+class ContactType:
+    id: strawberry.ID
+    email: strawberry.auto
+    first_name: strawberry.auto
+    last_name: strawberry.auto
+    tags: strawberry.auto
+    custom_fields: JSON
+    created_at: strawberry.auto
+    updated_at: strawberry.auto
+
+
+
+@strawberry.experimental.pydantic.input(model=ContactUpsert, name="ContactInput")
+class ContactInput:
+    email: strawberry.auto
+    first_name: strawberry.auto
+    last_name: strawberry.auto
+    tags: Optional[list[str]] = None
+    custom_fields: Optional[JSON] = None
+
+
+@strawberry.input
+class ContactFilter:
+    tag: Optional[str] = None
+    email: Optional[str] = strawberry.field(default=None, description="Case-insensitive substring.")
+
+
+@strawberry.type
+class UpsertContactPayload:
+    contact: Optional[ContactType]
+    created: bool
+    user_errors: list[UserError]
+
+
+def _gql(view: ContactView) -> ContactType:
+    return ContactType.from_pydantic(view)
+
+
+@strawberry.type
+class ContactQueries:
+    @strawberry.field
+    async def contact(self, info: strawberry.Info, id: strawberry.ID) -> Optional[ContactType]:
+        try:
+            return _gql(await get_contact(info.context["principal"], id))
+        except ApiError:
+            return None
+
+    @strawberry.field
+    async def contact_by_email(self, info: strawberry.Info, email: str) -> Optional[ContactType]:
+        try:
+            return _gql(await get_contact_by_email(info.context["principal"], email))
+        except ApiError:
+            return None
+
+    @strawberry.field
+    async def contacts(
+        self,
+        info: strawberry.Info,
+        first: int = 50,
+        after: Optional[str] = None,
+        filter: Optional[ContactFilter] = None,
+    ) -> Connection[ContactType]:
+        page = await list_contacts(
+            info.context["principal"],
+            first,
+            after,
+            tag=filter.tag if filter else None,
+            email=filter.email if filter else None,
+        )
+        edges = [Edge(cursor=encode_cursor(c.id), node=_gql(c)) for c in page.items]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None),
+        )
+
+
+@strawberry.type
+class ContactMutations:
+    @strawberry.mutation
+    async def upsert_contact(self, info: strawberry.Info, input: ContactInput) -> UpsertContactPayload:
+        try:
+            view, created = await upsert_contact(info.context["principal"], validated(input, ContactUpsert))
+        except ApiError as error:
+            return UpsertContactPayload(contact=None, created=False, user_errors=user_errors(error))
+        return UpsertContactPayload(contact=_gql(view), created=created, user_errors=[])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection, Request
 
 from app.auth import Principal, extract_key
@@ -31,6 +32,24 @@ async def admit(conn: HTTPConnection, cost: int = 1) -> Principal:
     return principal
 
 
-async def require_principal(request: Request) -> Principal:
-    """FastAPI dependency for every `/api/v1` route."""
-    return await admit(request)
+class GuardedRoute(APIRoute):
+    """Route class of every `/api/v1` route: the key and the budget are checked before the
+    body is even parsed, so an unauthenticated or over-budget request gets 401/429 whatever
+    it carries, and a malformed body from a valid key still gets rate-limit headers."""
+
+    def get_route_handler(self):
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request):
+            await admit(request)
+            return await handler(request)
+
+        return guarded
+
+
+async def current_principal(request: Request) -> Principal:
+    """FastAPI dependency: the caller GuardedRoute admitted."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None:  # a route outside GuardedRoute asked for a caller
+        raise RuntimeError("current_principal used on a route that is not a GuardedRoute")
+    return principal

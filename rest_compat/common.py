@@ -2,14 +2,18 @@
 
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from app.auth import Principal
-from app.guard import require_principal
+from app.guard import GuardedRoute, current_principal
 
-# Declared on each route so the dependency's result can be used; FastAPI runs it once.
-Caller = Annotated[Principal, Depends(require_principal)]
+# The authenticated caller (GuardedRoute has already checked the key and the budget).
+Caller = Annotated[Principal, Depends(current_principal)]
+
+
+def feature_router(prefix: str, tag: str) -> APIRouter:
+    return APIRouter(prefix=prefix, tags=[tag], route_class=GuardedRoute)
 
 
 class ErrorDetail(BaseModel):

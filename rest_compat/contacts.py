@@ -1,12 +1,12 @@
 from typing import Optional
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
-from rest_compat.common import NOT_FOUND, Caller
+from rest_compat.common import NOT_FOUND, Caller, feature_router
 from schema.common import ApiModel
 from schema.contacts import ContactUpsert, ContactView, get_contact, list_contacts, upsert_contact
 
-router = APIRouter(prefix="/contacts", tags=["contacts"])
+router = feature_router("/contacts", "contacts")
 
 
 class ContactList(ApiModel):

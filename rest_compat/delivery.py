@@ -1,9 +1,7 @@
-from fastapi import APIRouter
-
-from rest_compat.common import NOT_FOUND, Caller
+from rest_compat.common import NOT_FOUND, Caller, feature_router
 from schema.delivery import MessageView, SendEmail, SendResult, get_message, send_email
 
-router = APIRouter(prefix="/delivery", tags=["delivery"])
+router = feature_router("/delivery", "delivery")
 
 
 @router.post(

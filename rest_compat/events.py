@@ -1,9 +1,7 @@
-from fastapi import APIRouter
-
-from rest_compat.common import Caller
+from rest_compat.common import Caller, feature_router
 from schema.events import IngestEvent, IngestResult, ingest_event
 
-router = APIRouter(prefix="/pipelines", tags=["pipelines"])
+router = feature_router("/pipelines", "pipelines")
 
 
 @router.post(

@@ -21,6 +21,10 @@ from schema.delivery import DeliveryMutations, DeliveryQueries
 from schema.events import EventMutations
 from schema.viewer import ViewerQueries
 
+MAX_DEPTH = 8
+MAX_TOKENS = 5000
+MAX_ALIASES = 100
+
 Query = merge_types("Query", (ViewerQueries, ContactQueries, DeliveryQueries))
 Mutation = merge_types("Mutation", (ContactMutations, DeliveryMutations, EventMutations))
 
@@ -52,12 +56,13 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     extensions=[
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
-        QueryDepthLimiter(max_depth=8),
-        MaxTokensLimiter(max_token_count=5000),
-        MaxAliasesLimiter(max_alias_count=100),
+        # Factories: each request gets fresh extension instances; the caches are module-level.
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         ErrorCodes,
-        MaskErrors(should_mask_error=_should_mask),
+        lambda: MaskErrors(should_mask_error=_should_mask),
     ],
 )

@@ -1,0 +1,153 @@
+"""Test wiring. One backend per pytest process (VIPERATRON_TEST_BACKEND=sqlite|postgres):
+Tortoise caches query executors per connection name, so the two must not share a process.
+
+Every test gets its own organizations and keys from the factories below, so tests share the
+migrated database without seeing each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app import db
+from app.keys import create_key
+from app.main import create_app
+from app.settings import Settings
+
+BACKEND = os.environ.get("VIPERATRON_TEST_BACKEND", "sqlite")
+ROOT = Path(__file__).resolve().parent.parent
+_TMP = Path(tempfile.mkdtemp(prefix="viperatron-tests-"))
+
+
+def _database_url() -> str:
+    if BACKEND == "postgres":
+        url = os.environ.get("TEST_DATABASE_URL")
+        if not url:
+            raise RuntimeError("VIPERATRON_TEST_BACKEND=postgres needs TEST_DATABASE_URL")
+        return url
+    return f"sqlite://{_TMP / 'test.db'}"
+
+
+def _redis_url() -> str | None:
+    if BACKEND == "postgres":
+        url = os.environ.get("TEST_REDIS_URL")
+        if not url:
+            raise RuntimeError("VIPERATRON_TEST_BACKEND=postgres needs TEST_REDIS_URL")
+        return url
+    return None
+
+
+DATABASE_URL = _database_url()
+REDIS_URL = _redis_url()
+
+requires_redis = pytest.mark.skipif(
+    REDIS_URL is None, reason="needs Redis: runs in the PostgreSQL + Redis half (make test-postgres)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(database_url=DATABASE_URL, redis_url=REDIS_URL)
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def database(settings):
+    await db.migrate(settings)
+    await db.init_db(settings)
+    yield
+    await db.close_db()
+
+
+@pytest.fixture
+def app(settings):
+    return create_app(settings, manage_db=False)
+
+
+@pytest.fixture
+async def client(app):
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+        yield c
+
+
+@dataclass
+class Key:
+    plaintext: str
+    id: str
+    organization_id: str
+    organization_name: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.plaintext}"}
+
+
+@pytest.fixture
+def make_key(settings):
+    """Factory: a key in a new organization (or in `org`, when given)."""
+
+    async def make(org: str | None = None, **kwargs) -> Key:
+        org = org or f"org-{uuid.uuid4().hex[:12]}"
+        kwargs.setdefault("per_minute", 1000)
+        kwargs.setdefault("per_day", 100000)
+        key, plaintext = await create_key(org, settings, **kwargs)
+        return Key(plaintext, key.id, key.organization_id, org)
+
+    return make
+
+
+@pytest.fixture
+async def key(make_key) -> Key:
+    return await make_key()
+
+
+async def gql(client: httpx.AsyncClient, key: Key | None, query: str, variables: dict | None = None):
+    headers = key.headers if key else {}
+    return await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+
+
+@pytest.fixture(scope="session")
+def live_server(database, settings):
+    """The real server in a subprocess (`viperatron serve`), for tests over real HTTP."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "OUTBOX_DIR": str(_TMP / "outbox")}
+    env.pop("REDIS_URL", None)
+    if REDIS_URL:
+        env["REDIS_URL"] = REDIS_URL
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--no-migrate"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code in (200, 503):
+                break
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("server did not start: " + proc.stderr.read().decode()[-2000:])
+    yield base
+    proc.terminate()
+    proc.wait(timeout=10)

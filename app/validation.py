@@ -43,7 +43,7 @@ def _mailbox(value: str) -> str:
 
 
 def _currency(value: str) -> str:
-    if not isinstance(value, str) or pycountry.currencies.get(alpha_3=value) is None:
+    if len(value) != 3 or not value.isupper() or pycountry.currencies.get(alpha_3=value) is None:
         raise PydanticCustomError("invalid_currency", "Not an ISO 4217 currency code (e.g. USD).")
     return value
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -17,6 +18,7 @@ T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 MAX_PAGE = 100
+_ID = re.compile(r"^[a-z]+_[0-9a-z]{25}$")
 
 
 class ApiModel(BaseModel):
@@ -66,9 +68,13 @@ def decode_cursor(cursor: str | None, field: str = "after") -> str | None:
     if not cursor:
         return None
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        padded = cursor + "=" * (-len(cursor) % 4)
+        last_id = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise invalid(field, "Not a cursor returned by this API.", "invalid_format") from None
+        last_id = ""
+    if not _ID.match(last_id):
+        raise invalid(field, "Not a cursor returned by this API.", "invalid_format")
+    return last_id
 
 
 def check_page_size(first: int, field: str = "first") -> int:

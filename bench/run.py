@@ -1,0 +1,267 @@
+"""`make bench`: req/s and p99 of our hot endpoints vs a bare FastAPI + asyncpg baseline.
+
+PostgreSQL + Redis, one fresh database, both servers under identical uvicorn settings, the same
+wrk load for every endpoint. Prints a Markdown table and writes it to bench/results/latest.md.
+
+Env: BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_SECONDS (10), BENCH_WARMUP (2).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+BIN = Path(sys.executable).parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/viperatron_bench")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
+THREADS, CONNECTIONS = 2, 32
+UVICORN = ["--host", "127.0.0.1", "--workers", "1", "--log-level", "warning", "--no-access-log"]
+TARGETS = {"a": 0.6, "b": 0.35}  # req/s ratio vs (d)
+RSS_TARGET_MB = 200
+
+SEND = {
+    "to": "customer@example.com",
+    "subject": "Welcome to Acme",
+    "html": "<h1>Hi {{firstName}}</h1><p>Thanks for signing up.</p>",
+    "from": "hello@acme.com",
+}
+SEND_MUTATION = (
+    "mutation($input: SendEmailInput!) { sendEmail(input: $input) "
+    "{ messageId status userErrors { field code message } } }"
+)
+GRAPHQL = {"query": SEND_MUTATION, "variables": {"input": {**SEND, "to": [SEND["to"]]}}}
+CONTACT = {  # wrk (load.lua) sends it with a unique email per request
+    "email": "smoke@example.com",
+    "firstName": "Jane",
+    "lastName": "Doe",
+    "tags": ["newsletter", "early-access"],
+    "customFields": {"plan": "pro"},
+}
+
+_procs: list[subprocess.Popen] = []
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(name: str, target: str, port: int, env: dict) -> subprocess.Popen:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    log = open(RESULTS / f"{name}.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", target, "--port", str(port), *UVICORN],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    _procs.append(proc)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"{name} server exited with {proc.returncode}; see {log.name}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{name} server did not listen on port {port} within 60 s; see {log.name}")
+
+
+def stop_all() -> None:
+    for proc in _procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in _procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """VmHWM (peak resident set) and VmRSS (current), from /proc."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            values[key] = int(rest.split()[0]) / 1024  # kB -> MB
+    return values
+
+
+# ----------------------------------------------------------------------------- setup
+
+
+async def fresh_database() -> None:
+    parts = urlsplit(DATABASE_URL)
+    name = parts.path.lstrip("/")
+    admin = await asyncpg.connect(parts._replace(path="/postgres").geturl())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    conn = await asyncpg.connect(DATABASE_URL)
+    try:  # the baseline's own table
+        await conn.execute(
+            "CREATE TABLE bare_messages (id bigserial PRIMARY KEY, to_address text NOT NULL,"
+            " from_address text NOT NULL, subject text NOT NULL, html text, text text,"
+            " created_at timestamptz NOT NULL DEFAULT now())"
+        )
+    finally:
+        await conn.close()
+
+
+def viperatron(*args: str, env: dict) -> str:
+    done = subprocess.run([str(BIN / "viperatron"), *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"viperatron {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def smoke(url: str, body: dict, key: str) -> None:
+    """One request before the load, so a broken setup fails loudly instead of benching 4xx."""
+    request = urllib.request.Request(
+        url, json.dumps(body).encode(), {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            text = response.read().decode()
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"smoke request to {url} failed: {error.code} {error.read().decode()[:500]}")
+    if '"errors"' in text or '"userErrors": [{' in text or '"userErrors":[{' in text:
+        raise SystemExit(f"smoke request to {url} returned errors: {text[:500]}")
+
+
+# ----------------------------------------------------------------------------- load
+
+
+def wrk(url: str, body: dict, key: str, mode: str, seconds: int, tag: str) -> dict:
+    env = {**os.environ, "BENCH_BODY": json.dumps(body), "BENCH_KEY": key, "BENCH_MODE": mode, "BENCH_TAG": tag}
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+               "-s", str(ROOT / "bench" / "load.lua"), url]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    found = re.search(r"^BENCH_JSON (.*)$", done.stdout, re.M)
+    if done.returncode or not found:
+        raise SystemExit(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    result = json.loads(found.group(1))
+    sample = re.search(r"^BENCH_SAMPLE (.*)$", done.stdout, re.M)
+    result["sample"] = sample.group(1) if sample else ""
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def measure(name: str, endpoint: str, url: str, body: dict, key: str, mode: str) -> dict:
+    print(f"  ({name}) {endpoint}: warm-up {WARMUP}s, load {SECONDS}s ...", flush=True)
+    if WARMUP:
+        wrk(url, body, key, mode, WARMUP, f"w{name}")
+    result = wrk(url, body, key, mode, SECONDS, f"m{name}")
+    errors = result["failed"] + result["socket_errors"]
+    print(f"    {result['rps']:.0f} req/s, p99 {result['p99_us'] / 1000:.1f} ms"
+          + (f", {errors} ERRORS {result['by_status']} socket={result['socket_errors']}" if errors else ""))
+    if result["sample"]:
+        print(f"    sample failure: {result['sample']}")
+    return result
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def report(results: dict[str, tuple[str, dict]], api_mem: dict, bare_mem: dict) -> str:
+    base = results["d"][1]["rps"]
+    lines = [
+        f"## Viperatron bench — {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}",
+        "",
+        "| | endpoint | req/s | p99 ms | ratio vs (d) | target | errors |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    any_errors = False
+    for name, (endpoint, r) in results.items():
+        ratio = r["rps"] / base
+        target = TARGETS.get(name)
+        verdict = f"≥ {target} {'PASS' if ratio >= target else '**FAIL**'}" if target else ""
+        errors = r["failed"] + r["socket_errors"]
+        any_errors |= bool(errors)
+        error_text = "0" if not errors else f"**{errors}** {r['by_status']} socket={r['socket_errors']}"
+        lines.append(f"| ({name}) | {endpoint} | {r['rps']:.0f} | {r['p99_us'] / 1000:.1f} | {ratio:.2f} "
+                     f"| {verdict} | {error_text} |")
+    peak = api_mem["VmHWM"]
+    lines += [
+        "",
+        f"API server RSS: peak (VmHWM) **{peak:.0f} MB**, now {api_mem['VmRSS']:.0f} MB — "
+        f"target < {RSS_TARGET_MB} MB {'PASS' if peak < RSS_TARGET_MB else '**FAIL**'}. "
+        f"Bare app peak: {bare_mem['VmHWM']:.0f} MB.",
+        "",
+        f"Setup: PostgreSQL + Redis on 127.0.0.1; both servers `uvicorn {' '.join(UVICORN)}` "
+        "(loop/http auto: uvloop + httptools); bare app asyncpg pool max 5 (= Tortoise default). "
+        f"Load: `wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s` after a {WARMUP}s warm-up per endpoint; "
+        "same 2 cores for wrk, server and PostgreSQL. (c) uses a new email per request (all creates).",
+    ]
+    if any_errors:
+        lines += ["", "**⚠ This run had failed requests: its numbers are not valid.**"]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install -y wrk")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "PYTHONUNBUFFERED": "1"}
+    try:
+        print(f"fresh database {urlsplit(DATABASE_URL).path.lstrip('/')}; migrating ...", flush=True)
+        asyncio.run(fresh_database())
+        viperatron("migrate", env=env)
+        out = viperatron("keys", "create", "--org", "bench", "--per-minute", "100000000",
+                         "--per-day", "1000000000", env=env)
+        key = re.search(r"et_(?:live|test)_\w+", out).group(0)
+
+        api_port, bare_port = free_port(), free_port()
+        api = start_server("api", "bench.serve_api:app", api_port, env)
+        bare = start_server("bare", "bench.bare_app:app", bare_port, env)
+        api_url, bare_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{bare_port}"
+        cases = {  # name: (endpoint, url, body, wrk mode)
+            "d": ("bare FastAPI + asyncpg `POST /send`", f"{bare_url}/send", SEND, ""),
+            "a": ("REST `POST /api/v1/delivery/send`", f"{api_url}/api/v1/delivery/send", SEND, ""),
+            "b": ("GraphQL `sendEmail`", f"{api_url}/graphql", GRAPHQL, "graphql"),
+            "c": ("REST `POST /api/v1/contacts`", f"{api_url}/api/v1/contacts", CONTACT, "contacts"),
+        }
+        for _, url, body, _ in cases.values():
+            smoke(url, body, key)
+        results = {}
+        for name, (endpoint, url, body, mode) in cases.items():
+            results[name] = (endpoint, measure(name, endpoint, url, body, key, mode))
+        text = report(results, memory_mb(api.pid), memory_mb(bare.pid))
+    finally:
+        stop_all()
+    print()
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.md").write_text(text)
+    print(f"written to {(RESULTS / 'latest.md').relative_to(ROOT)}")
+    return 1 if "not valid" in text else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

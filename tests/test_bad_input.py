@@ -1,0 +1,122 @@
+"""Bad input always gets a 4xx in the documented shape, never a 500, and stores nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import Contact, Event, Message
+
+SEND = {"to": "a@example.com", "from": "hello@acme.com", "subject": "Hi", "html": "<p>x</p>"}
+EVENT = {"email": "jane@example.com", "eventType": "order.placed", "value": 129.00, "currency": "USD"}
+
+
+def assert_error(response, status: int, code: str, field: str | None = None, detail_code: str | None = None):
+    assert response.status_code == status, response.text
+    assert response.headers["X-Request-Id"].startswith("req_")
+    error = response.json()["error"]
+    assert error["code"] == code and error["message"]
+    assert isinstance(error["details"], list)
+    if field is not None:
+        assert field in [d["field"] for d in error["details"]], error["details"]
+        if detail_code:
+            assert detail_code in [d["code"] for d in error["details"] if d["field"] == field], error["details"]
+    for detail in error["details"]:
+        assert set(detail) == {"field", "message", "code"}
+
+
+async def test_malformed_json_is_400_invalid_json(client, key):
+    response = await client.post(
+        "/api/v1/contacts", content=b'{"email": ', headers={**key.headers, "Content-Type": "application/json"}
+    )
+    assert_error(response, 400, "invalid_json")
+
+
+@pytest.mark.parametrize(
+    "path, body, field, detail_code",
+    [
+        ("/api/v1/delivery/send", {**SEND, "to": "not-an-email"}, "to.0", "invalid_email"),
+        ("/api/v1/delivery/send", {**SEND, "to": ["a@example.com"] * 51}, "to", "too_long"),
+        ("/api/v1/delivery/send", {**SEND, "to": []}, "to", "too_short"),
+        ("/api/v1/delivery/send", {k: v for k, v in SEND.items() if k != "subject"}, "subject", "required"),
+        ("/api/v1/delivery/send", {**SEND, "subject": "Hi\r\nBcc: victim@example.com"}, "subject", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "from": "a@acme.com\nBcc: x@example.com"}, "from", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "to": "a@example.com\r\nBcc: x@example.com"}, "to.0", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "from": "Acme <nope>"}, "from", "invalid_email"),
+        ("/api/v1/delivery/send", {**SEND, "html": None, "text": None}, "html", "required"),
+        ("/api/v1/delivery/send", {**SEND, "html": "<h1>{{ firstName </h1>"}, "html", "template_error"),
+        ("/api/v1/delivery/send", {**SEND, "subject": "{% if %}"}, "subject", "template_error"),
+        ("/api/v1/delivery/send", {**SEND, "subject": 42}, "subject", "invalid_type"),
+        ("/api/v1/delivery/send", {**SEND, "variables": ["x"]}, "variables", "invalid_type"),
+        ("/api/v1/delivery/send", {**SEND, "bogus": 1}, "bogus", "unknown_field"),
+        ("/api/v1/contacts", {"firstName": "Jane"}, "email", "required"),
+        ("/api/v1/contacts", {"email": "jane@"}, "email", "invalid_email"),
+        ("/api/v1/contacts", {"email": "a@example.com", "tags": "vip"}, "tags", "invalid_type"),
+        ("/api/v1/contacts", {"email": "a@example.com", "tags": [""]}, "tags.0", "too_short"),
+        ("/api/v1/contacts", {"email": "a@example.com", "customFields": [1]}, "customFields", "invalid_type"),
+        ("/api/v1/contacts", {"email": "a@example.com", "firstName": "x" * 201}, "firstName", "too_long"),
+        ("/api/v1/pipelines/events", {**EVENT, "currency": "XYZ"}, "currency", "invalid_currency"),
+        ("/api/v1/pipelines/events", {**EVENT, "currency": "usd"}, "currency", "invalid_currency"),
+        ("/api/v1/pipelines/events", {k: v for k, v in EVENT.items() if k != "currency"}, "currency", "required"),
+        ("/api/v1/pipelines/events", {**EVENT, "value": 1.234}, "value", "too_precise"),
+        ("/api/v1/pipelines/events", {**EVENT, "currency": "JPY", "value": 10.5}, "value", "too_precise"),
+        ("/api/v1/pipelines/events", {**EVENT, "value": "abc"}, "value", "invalid_type"),
+        ("/api/v1/pipelines/events", {**EVENT, "eventType": "Order Placed"}, "eventType", "invalid_format"),
+        ("/api/v1/pipelines/events", {**EVENT, "eventType": "x" * 101}, "eventType", "invalid_format"),
+        ("/api/v1/pipelines/events", {**EVENT, "properties": {"blob": "x" * 40_000}}, "properties", "too_large"),
+        ("/api/v1/pipelines/events", {**EVENT, "occurredAt": "yesterday"}, "occurredAt", "invalid_type"),
+    ],
+)
+async def test_invalid_fields_are_422_naming_the_field(client, key, path, body, field, detail_code):
+    response = await client.post(path, json=body, headers=key.headers)
+    assert_error(response, 422, "validation_error", field, detail_code)
+    assert await Message.filter(organization_id=key.organization_id).count() == 0
+    assert await Contact.filter(organization_id=key.organization_id).count() == 0
+    assert await Event.filter(organization_id=key.organization_id).count() == 0
+
+
+async def test_body_that_is_not_an_object(client, key):
+    for body in ([], "x", 3, None):
+        response = await client.post("/api/v1/contacts", json=body, headers=key.headers)
+        assert response.status_code in (400, 422), response.text
+        assert response.json()["error"]["code"] in ("validation_error", "invalid_json")
+
+
+async def test_oversize_body_is_413(client, key):
+    big = {**SEND, "html": "x" * (1024 * 1024 + 1)}
+    response = await client.post("/api/v1/delivery/send", json=big, headers=key.headers)
+    assert_error(response, 413, "payload_too_large")
+
+    async def chunks():  # no Content-Length: the cap applies while reading
+        yield b'{"to": "a@example.com", "html": "'
+        for _ in range(40):
+            yield b"y" * 32768
+        yield b'"}'
+
+    response = await client.post(
+        "/api/v1/delivery/send", content=chunks(), headers={**key.headers, "Content-Type": "application/json"}
+    )
+    assert_error(response, 413, "payload_too_large")
+    assert await Message.filter(organization_id=key.organization_id).count() == 0
+
+
+async def test_bad_pagination_parameters(client, key):
+    for params, field in (({"limit": 0}, "limit"), ({"limit": 101}, "limit"), ({"cursor": "%%%"}, "cursor")):
+        response = await client.get("/api/v1/contacts", params=params, headers=key.headers)
+        assert_error(response, 422, "validation_error", field)
+    response = await client.get("/api/v1/contacts", params={"limit": "many"}, headers=key.headers)
+    assert_error(response, 422, "validation_error", "query.limit")
+
+
+async def test_unknown_route_and_method(client, key):
+    assert_error(await client.get("/api/v1/nope", headers=key.headers), 404, "not_found")
+    response = await client.delete("/api/v1/delivery/send", headers=key.headers)
+    assert response.status_code == 405 and response.json()["error"]["message"]
+
+
+async def test_non_ascii_and_case_are_handled(client, key):
+    response = await client.post(
+        "/api/v1/contacts", json={"email": "Zoë@Example.COM", "firstName": "Zoë"}, headers=key.headers
+    )
+    assert response.status_code == 201, response.text
+    again = await client.post("/api/v1/contacts", json={"email": "zoë@example.com"}, headers=key.headers)
+    assert again.status_code == 200 and again.json()["id"] == response.json()["id"]

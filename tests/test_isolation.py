@@ -1,0 +1,133 @@
+"""A key of organization A never reads or changes organization B's data, through any route
+or GraphQL field. The route walk fails when a new route is added without a case here."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.routing import APIRoute
+
+from app.guard import GuardedRoute
+from models import Contact, Message
+from tests.conftest import gql
+
+SEND = {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi {{firstName}}", "text": "Hello"}
+
+
+async def owned_by_a(client, key_a) -> dict[str, str]:
+    """Objects in organization A, by path-parameter name."""
+    contact = await client.post(
+        "/api/v1/contacts",
+        json={"email": "jane@example.com", "firstName": "Jane", "tags": ["vip"], "customFields": {"plan": "pro"}},
+        headers=key_a.headers,
+    )
+    message = await client.post("/api/v1/delivery/send", json=SEND, headers=key_a.headers)
+    return {"contact_id": contact.json()["id"], "message_id": message.json()["messageId"]}
+
+
+# What org B sends to each route, aimed at org A's objects. Every /api/v1 route must be here.
+CASES = {
+    ("POST", "/api/v1/contacts"): {"json": {"email": "jane@example.com", "firstName": "Mallory", "tags": ["b"]}},
+    ("GET", "/api/v1/contacts"): {"params": {"email": "jane"}},
+    ("GET", "/api/v1/contacts/{contact_id}"): {},
+    ("POST", "/api/v1/delivery/send"): {"json": SEND},
+    ("GET", "/api/v1/delivery/messages/{message_id}"): {},
+    ("POST", "/api/v1/pipelines/events"): {"json": {"email": "jane@example.com", "eventType": "x"}},
+}
+
+
+def api_routes(app) -> list[tuple[str, str]]:
+    """Every /api/v1 operation, from the route table FastAPI publishes."""
+    paths = app.openapi()["paths"]
+    return [(method.upper(), path) for path, ops in paths.items() if path.startswith("/api/v1") for method in ops]
+
+
+def router_routes(router) -> list[APIRoute]:
+    """The APIRoutes below a router, through included routers (FastAPI keeps them nested)."""
+    found = []
+    for route in router.routes:
+        if isinstance(route, APIRoute):
+            found.append(route)
+        elif hasattr(route, "original_router"):
+            found.extend(router_routes(route.original_router))
+    return found
+
+
+async def test_every_api_route_is_guarded_and_covered(app, client):
+    from rest_compat import router as rest_router
+
+    routes = router_routes(rest_router)
+    assert len(routes) == len(api_routes(app)) >= len(CASES)
+    assert all(isinstance(route, GuardedRoute) for route in routes)
+    for method, path in api_routes(app):
+        assert (method, path) in CASES, f"add an isolation case for {method} {path}"
+        response = await client.request(method, path.replace("{", "").replace("}", ""))
+        assert response.status_code == 401, (method, path)
+
+
+async def test_org_b_cannot_see_or_change_org_a(app, client, make_key):
+    key_a, key_b = await make_key(), await make_key()
+    ids = await owned_by_a(client, key_a)
+    before = await Contact.get(id=ids["contact_id"]).prefetch_related("tags")
+    for method, path in api_routes(app):
+        url = path.format(**ids)
+        response = await client.request(method, url, headers=key_b.headers, **CASES[(method, path)])
+        assert response.status_code < 500, (method, path, response.text)
+        text = response.text
+        for value in ids.values():
+            assert value not in text, (method, path)
+        if re.search(r"\{\w+\}", path):
+            assert response.status_code == 404, (method, path)
+            assert response.json()["error"]["code"] == "not_found"
+    # Org A's data is untouched by all of that.
+    after = await Contact.get(id=ids["contact_id"]).prefetch_related("tags")
+    assert (after.first_name, after.custom_fields) == (before.first_name, before.custom_fields)
+    assert [t.tag for t in after.tags] == ["vip"]
+    assert (await Message.get(id=ids["message_id"])).organization_id == key_a.organization_id
+    # Org B's upsert and event made B's own contact, not a change to A's.
+    b_contacts = await Contact.filter(organization_id=key_b.organization_id)
+    assert [c.email for c in b_contacts] == ["jane@example.com"]
+    assert b_contacts[0].id != ids["contact_id"]
+
+
+async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
+    key_a, key_b = await make_key(), await make_key()
+    ids = await owned_by_a(client, key_a)
+    query = """query($c: ID!, $m: ID!) {
+        contact(id: $c) { id }
+        contactByEmail(email: "jane@example.com") { id }
+        contacts(first: 100) { edges { node { id } } }
+        tagged: contacts(first: 100, filter: {tag: "vip"}) { edges { node { id } } }
+        message(id: $m) { id }
+        viewer { organization { id } }
+    }"""
+    data = (await gql(client, key_b, query, {"c": ids["contact_id"], "m": ids["message_id"]})).json()["data"]
+    assert data["contact"] is None and data["contactByEmail"] is None and data["message"] is None
+    assert data["contacts"]["edges"] == [] and data["tagged"]["edges"] == []
+    assert data["viewer"]["organization"]["id"] == key_b.organization_id
+    # The same query with A's key sees everything: the test can fail.
+    data = (await gql(client, key_a, query, {"c": ids["contact_id"], "m": ids["message_id"]})).json()["data"]
+    assert data["contact"]["id"] == ids["contact_id"] == data["contactByEmail"]["id"]
+    assert data["message"]["id"] == ids["message_id"]
+    assert len(data["tagged"]["edges"]) == 1
+
+
+async def test_send_never_personalizes_from_another_orgs_contact(client, make_key):
+    key_a, key_b = await make_key(), await make_key()
+    await owned_by_a(client, key_a)
+    sent = await client.post("/api/v1/delivery/send", json=SEND, headers=key_b.headers)
+    message = await Message.get(id=sent.json()["messageId"])
+    assert message.subject == "Hi "
+
+
+async def test_graphql_mutations_stay_in_the_callers_org(client, make_key):
+    key_a, key_b = await make_key(), await make_key()
+    ids = await owned_by_a(client, key_a)
+    response = await gql(
+        client,
+        key_b,
+        'mutation { upsertContact(input: {email: "JANE@example.com", firstName: "Mallory"}) { contact { id } created } }',
+    )
+    payload = response.json()["data"]["upsertContact"]
+    assert payload["created"] is True and payload["contact"]["id"] != ids["contact_id"]
+    assert (await Contact.get(id=ids["contact_id"])).first_name == "Jane"

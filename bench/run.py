@@ -148,11 +148,12 @@ def smoke(url: str, body: dict, key: str) -> None:
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            text = response.read().decode()
+            payload = json.loads(response.read())
     except urllib.error.HTTPError as error:
         raise SystemExit(f"smoke request to {url} failed: {error.code} {error.read().decode()[:500]}")
-    if '"errors"' in text or '"userErrors": [{' in text or '"userErrors":[{' in text:
-        raise SystemExit(f"smoke request to {url} returned errors: {text[:500]}")
+    graphql_data = (payload.get("data") or {}) if "query" in body else {}
+    if payload.get("errors") or any(field.get("userErrors") for field in graphql_data.values()):
+        raise SystemExit(f"smoke request to {url} returned errors: {json.dumps(payload)[:500]}")
 
 
 # ----------------------------------------------------------------------------- load
@@ -160,7 +161,7 @@ def smoke(url: str, body: dict, key: str) -> None:
 
 def wrk(url: str, body: dict, key: str, mode: str, seconds: int, tag: str) -> dict:
     env = {**os.environ, "BENCH_BODY": json.dumps(body), "BENCH_KEY": key, "BENCH_MODE": mode, "BENCH_TAG": tag}
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s", "--latency",
                "-s", str(ROOT / "bench" / "load.lua"), url]
     done = subprocess.run(command, env=env, capture_output=True, text=True)
     found = re.search(r"^BENCH_JSON (.*)$", done.stdout, re.M)
@@ -189,7 +190,7 @@ def measure(name: str, endpoint: str, url: str, body: dict, key: str, mode: str)
 # ----------------------------------------------------------------------------- report
 
 
-def report(results: dict[str, tuple[str, dict]], api_mem: dict, bare_mem: dict) -> str:
+def report(results: dict[str, tuple[str, dict]], api_mem: dict, bare_mem: dict, load: str) -> str:
     base = results["d"][1]["rps"]
     lines = [
         f"## Viperatron bench — {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}",
@@ -216,8 +217,9 @@ def report(results: dict[str, tuple[str, dict]], api_mem: dict, bare_mem: dict) 
         "",
         f"Setup: PostgreSQL + Redis on 127.0.0.1; both servers `uvicorn {' '.join(UVICORN)}` "
         "(loop/http auto: uvloop + httptools); bare app asyncpg pool max 5 (= Tortoise default). "
-        f"Load: `wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s` after a {WARMUP}s warm-up per endpoint; "
-        "same 2 cores for wrk, server and PostgreSQL. (c) uses a new email per request (all creates).",
+        f"Load: `wrk -t{THREADS} -c{CONNECTIONS} -d{SECONDS}s --timeout 10s` after a {WARMUP}s warm-up per endpoint; "
+        f"wrk, server and PostgreSQL share {os.cpu_count()} cores (1-min load average before the run: {load}). "
+        "(c) uses a new email per request (all creates).",
     ]
     if any_errors:
         lines += ["", "**⚠ This run had failed requests: its numbers are not valid.**"]
@@ -227,7 +229,9 @@ def report(results: dict[str, tuple[str, dict]], api_mem: dict, bare_mem: dict) 
 def main() -> int:
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install -y wrk")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda signum, _: sys.exit(128 + signum))
+    load = Path("/proc/loadavg").read_text().split()[0]
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "PYTHONUNBUFFERED": "1"}
     try:
         print(f"fresh database {urlsplit(DATABASE_URL).path.lstrip('/')}; migrating ...", flush=True)
@@ -252,7 +256,7 @@ def main() -> int:
         results = {}
         for name, (endpoint, url, body, mode) in cases.items():
             results[name] = (endpoint, measure(name, endpoint, url, body, key, mode))
-        text = report(results, memory_mb(api.pid), memory_mb(bare.pid))
+        text = report(results, memory_mb(api.pid), memory_mb(bare.pid), load)
     finally:
         stop_all()
     print()
@@ -260,7 +264,7 @@ def main() -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text(text)
     print(f"written to {(RESULTS / 'latest.md').relative_to(ROOT)}")
-    return 1 if "not valid" in text else 0
+    return 1 if any(r["failed"] or r["socket_errors"] for _, r in results.values()) else 0
 
 
 if __name__ == "__main__":

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+
+import httpx
+
+from models import ApiKey
+from tests.conftest import DATABASE_URL, ROOT
+
+
+def cli(*args: str, database_url: str = DATABASE_URL) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+async def test_keys_create_prints_only_the_key_and_list_never_shows_it():
+    org = f"cli-{uuid.uuid4().hex[:8]}"
+    created = cli("keys", "create", "--org", org, "--name", "ci", "--per-minute", "7", "--per-day", "70")
+    assert created.returncode == 0, created.stderr
+    plaintext = created.stdout.strip()
+    assert re.fullmatch(r"et_live_[A-Za-z0-9]{32}", plaintext) and created.stdout == plaintext + "\n"
+    test_key = cli("keys", "create", "--org", org, "--test").stdout.strip()
+    assert test_key.startswith("et_test_")
+
+    stored = await ApiKey.filter(organization__name=org).order_by("created_at")
+    assert [(k.per_minute, k.per_day, k.mode) for k in stored] == [(7, 70, "live"), (60, 10000, "test")]
+
+    listing = cli("keys", "list", "--org", org)
+    assert listing.returncode == 0
+    assert plaintext[:12] in listing.stdout and plaintext[12:] not in listing.stdout
+    assert test_key[12:] not in listing.stdout
+
+    revoked = cli("keys", "revoke", stored[0].id)
+    assert revoked.returncode == 0, revoked.stderr
+    assert (await ApiKey.get(id=stored[0].id)).revoked_at is not None
+    assert "revoked" in cli("keys", "list", "--org", org).stdout
+    assert cli("keys", "revoke", stored[0].id).returncode == 1  # already revoked
+    assert cli("keys", "revoke", "et_live_nope").returncode == 1
+
+
+def test_migrate_and_first_start_on_an_empty_database(tmp_path):
+    from tests.conftest import free_port
+
+    url = f"sqlite://{tmp_path / 'fresh.db'}"
+    migrated = cli("migrate", database_url=url)
+    assert migrated.returncode == 0 and "applied 1 migration" in migrated.stderr
+    assert "applied 0 migration" in cli("migrate", database_url=url).stderr  # idempotent
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": url, "OUTBOX_DIR": str(tmp_path / "outbox")}
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        key = server.stdout.readline().strip()  # the one key, alone on stdout
+        assert re.fullmatch(r"et_live_[A-Za-z0-9]{32}", key)
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        viewer = httpx.post(
+            f"http://127.0.0.1:{port}/graphql",
+            json={"query": "{ viewer { organization { name } } }"},
+            headers={"X-API-Key": key},
+        ).json()
+        assert viewer["data"]["viewer"]["organization"]["name"] == "default"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    # A second start finds a key and prints none.
+    again = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+    finally:
+        again.terminate()
+        out, _ = again.communicate(timeout=10)
+    assert out == ""

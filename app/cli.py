@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import sys
 from typing import Optional
 
@@ -69,7 +70,10 @@ def serve(
         typer.echo("Created organization 'default' and its first API key (shown once, keep it safe):", err=True)
         typer.echo(plaintext)
     # The delivery worker arrives with SMTP delivery; --no-worker is accepted already.
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # Logs (access log included) go to stderr: stdout carries only the first-start key.
+    log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
+    log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=log_config)
 
 
 @cli.command()

@@ -290,7 +290,7 @@ def shots(tmp_dir) -> Path:
 # --- the tests ----------------------------------------------------------------------------------
 
 
-def test_swagger_ui_renders_offline(server, browser, shots):
+def test_swagger_ui_renders_offline(browser, server, shots):
     origin, _ = server
     browser.goto(f"{origin}/docs")
     browser.wait_js(
@@ -307,7 +307,7 @@ def test_swagger_ui_renders_offline(server, browser, shots):
     browser.assert_local_only(origin)
 
 
-def test_redoc_renders_offline(server, browser, shots):
+def test_redoc_renders_offline(browser, server, shots):
     origin, _ = server
     browser.goto(f"{origin}/redoc")
     browser.wait_js(
@@ -325,7 +325,7 @@ def test_redoc_renders_offline(server, browser, shots):
     assert not foreign, f"requests left {origin}: {foreign}"
 
 
-def test_graphiql_runs_a_query_offline(server, browser, shots):
+def test_graphiql_runs_a_query_offline(browser, server, shots):
     origin, key = server
     # Strawberry's page takes the query and the headers editor's content from the URL.
     params = urllib.parse.urlencode(

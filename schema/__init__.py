@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -45,6 +46,19 @@ class ErrorCodes(SchemaExtension):
                 }
 
 
+# The limiter rules are classes built once here: building them per request would give every
+# request a new rule set, and ValidationCache (keyed by the rules) would never hit.
+_LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
+
+class QueryLimits(AddValidationRules):
+    def __init__(self) -> None:
+        super().__init__(_LIMIT_RULES)
+
+
 def _should_mask(error: GraphQLError) -> bool:
     # Our own errors and GraphQL's (syntax, validation) are meant for the caller; anything
     # else is an unexpected failure and leaves as "Unexpected error."
@@ -59,9 +73,8 @@ schema = strawberry.Schema(
         # Factories: each request gets fresh extension instances; the caches are module-level.
         lambda: ParserCache(maxsize=512),
         lambda: ValidationCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
         ErrorCodes,
         lambda: MaskErrors(should_mask_error=_should_mask),
     ],

@@ -61,3 +61,14 @@ async def test_graphiql_page_is_public_and_offline_when_assets_are_installed(cli
     assert "unpkg.com" not in response.text
     for src in re.findall(r'(?:src|href)="(/static/vendor/[^"]+)"', response.text):
         assert (await client.get(src)).status_code == 200, src
+
+
+async def test_repeated_queries_hit_the_validation_cache(client, key):
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    query = "{ viewer { organization { id } } }"
+    await gql(client, key, query)
+    before = _get_validate_cache(512).cache_info().hits
+    for _ in range(3):
+        assert (await gql(client, key, query)).status_code == 200
+    assert _get_validate_cache(512).cache_info().hits == before + 3

@@ -12,6 +12,7 @@ from starlette.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
 from app import db, handlers
+from app.docs import install_redoc
 from app.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.middleware import EdgeMiddleware
 from app.ratelimit import RedisLimiter
@@ -53,7 +54,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> F
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
+        redoc_url=None,  # app.docs serves ReDoc without its CDN logo
     )
+    install_redoc(app)
     app.state.services = services
     handlers.install(app)
     app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)

@@ -4,13 +4,12 @@ import os
 import re
 import subprocess
 import sys
-import time
 import uuid
 
 import httpx
 
 from models import ApiKey
-from tests.conftest import DATABASE_URL, ROOT
+from tests.conftest import DATABASE_URL, ROOT, free_port, wait_until_healthy
 
 
 def cli(*args: str, database_url: str = DATABASE_URL) -> subprocess.CompletedProcess:
@@ -46,8 +45,6 @@ async def test_keys_create_prints_only_the_key_and_list_never_shows_it():
 
 
 def test_migrate_and_first_start_on_an_empty_database(tmp_path):
-    from tests.conftest import free_port
-
     url = f"sqlite://{tmp_path / 'fresh.db'}"
     migrated = cli("migrate", database_url=url)
     assert migrated.returncode == 0 and "applied 1 migration" in migrated.stderr
@@ -63,12 +60,7 @@ def test_migrate_and_first_start_on_an_empty_database(tmp_path):
     try:
         key = server.stdout.readline().strip()  # the one key, alone on stdout
         assert re.fullmatch(r"et_live_[A-Za-z0-9]{32}", key)
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_healthy(f"http://127.0.0.1:{port}", server)
         viewer = httpx.post(
             f"http://127.0.0.1:{port}/graphql",
             json={"query": "{ viewer { organization { name } } }"},
@@ -84,12 +76,7 @@ def test_migrate_and_first_start_on_an_empty_database(tmp_path):
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        for _ in range(100):
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
-                break
-            except httpx.HTTPError:
-                time.sleep(0.1)
+        wait_until_healthy(f"http://127.0.0.1:{port}", again)
     finally:
         again.terminate()
         out, _ = again.communicate(timeout=10)

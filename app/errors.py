@@ -89,7 +89,7 @@ def from_pydantic(errors: list[dict], *, skip_root: tuple[str, ...] = ("body",))
     for err in errors:
         loc = [str(p) for p in err.get("loc", ()) if str(p) not in skip_root]
         # Unions add the member type name to the location; it means nothing to a user.
-        loc = [p for p in loc if p not in ("str", "list[str]", "function-after[_split(), str]")]
+        loc = [p for p in loc if p not in ("str", "list[str]")]
         message = str(err.get("msg", "Invalid value."))
         message = message.removeprefix("Value error, ")
         code = _code_for(err.get("type", ""))

@@ -110,7 +110,10 @@ async def send_email(principal: Principal, data: SendEmail) -> SendResult:
     for field in ("subject", "html", "text"):  # syntax errors first, before any lookup
         source = getattr(data, field)
         if source is not None:
-            _render(field, source, {})
+            try:
+                templating.check(source)
+            except templating.TemplateError as exc:
+                raise invalid(field, str(exc), "template_error") from None
     variables = await _template_variables(principal.organization_id, data)
     subject = _render("subject", data.subject, variables) or ""
     # A variable's value must not smuggle a line break into the Subject header.

@@ -69,18 +69,35 @@ def serve(
     if plaintext:
         typer.echo("Created organization 'default' and its first API key (shown once, keep it safe):", err=True)
         typer.echo(plaintext)
-    # The delivery worker arrives with SMTP delivery; --no-worker is accepted already.
     # Logs (access log included) go to stderr: stdout carries only the first-start key.
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", log_config=log_config)
+    uvicorn.run(create_app(settings, run_worker=not no_worker), host=host, port=port, log_level="info", log_config=log_config)
 
 
 @cli.command()
-def worker(concurrency: int = typer.Option(1, help="Messages sent in parallel.")) -> None:
-    """Run a standalone delivery worker."""
-    typer.echo("The delivery worker arrives with SMTP delivery (issue 3); nothing to do yet.", err=True)
-    raise typer.Exit(1)
+def worker(
+    concurrency: Optional[int] = typer.Option(
+        None, min=1, help="Messages sent in parallel (and SMTP connections kept open); default 4."
+    ),
+) -> None:
+    """Run a standalone delivery worker until SIGTERM or Ctrl-C (run several on PostgreSQL)."""
+    import logging
+    import signal
+
+    from app.worker import Worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+
+    async def work():
+        runner = Worker(settings, concurrency=concurrency)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, runner.stop)
+        await runner.run()
+
+    _run(_with_db(settings, work))
 
 
 @keys_cli.command("create")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 
@@ -30,8 +31,9 @@ Every response to an authenticated request carries `X-RateLimit-*` headers; over
 get 429 with `Retry-After`. Errors are `{"error": {"code", "message", "details"}}`."""
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> FastAPI:
-    """`manage_db=False` leaves Tortoise to the caller (tests and the CLI init it themselves)."""
+def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_worker: bool = False) -> FastAPI:
+    """`manage_db=False` leaves Tortoise to the caller (tests and the CLI init it themselves);
+    `run_worker=True` delivers queued messages in this process (`viperatron serve`)."""
     settings = settings or Settings.from_env()
     services = Services.build(settings)
 
@@ -40,9 +42,18 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> F
         if manage_db:
             await db.init_db(settings)
         services.keys.start()
+        worker, worker_task = None, None
+        if run_worker:
+            from app.worker import Worker
+
+            worker = Worker(settings)
+            worker_task = asyncio.create_task(worker.run(), name="delivery-worker")
         try:
             yield
         finally:
+            if worker is not None:
+                worker.stop()
+                await worker_task
             await services.keys.stop()
             if isinstance(services.limiter, RedisLimiter):
                 await services.limiter.close()

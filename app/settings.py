@@ -13,6 +13,13 @@ def _int(name: str, default: int) -> int:
     return int(raw)
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return float(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite://viperatron.db"
@@ -27,6 +34,18 @@ class Settings:
     key_cache_seconds: float = 5.0
     # How often last-used timestamps are written back (no write per request).
     last_used_flush_seconds: float = 30.0
+    # Bodies of /api/v1/delivery/* and /graphql may carry attachments (10 MiB decoded).
+    max_send_body_bytes: int = 16 * 1024 * 1024
+    # Delivery worker: parallel sends per worker (also its SMTP connection pool size), how
+    # long a claim lasts before a killed worker's message is claimable again, the idle poll.
+    worker_concurrency: int = 4
+    lease_seconds: float = 300.0
+    idle_poll_seconds: float = 1.0
+    # Retries of deferred messages: first after ~30 s, doubling, at most 2 h apart, given
+    # up ~24 h after the message was due (each try is jittered by +-20 %).
+    retry_base_seconds: float = 30.0
+    retry_max_interval_seconds: float = 7200.0
+    retry_give_up_seconds: float = 86400.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -37,4 +56,10 @@ class Settings:
             outbox_dir=os.environ.get("OUTBOX_DIR") or cls.outbox_dir,
             rate_per_minute=_int("VIPERATRON_RATE_PER_MINUTE", cls.rate_per_minute),
             rate_per_day=_int("VIPERATRON_RATE_PER_DAY", cls.rate_per_day),
+            worker_concurrency=_int("VIPERATRON_WORKER_CONCURRENCY", cls.worker_concurrency),
+            lease_seconds=_float("VIPERATRON_LEASE_SECONDS", cls.lease_seconds),
+            idle_poll_seconds=_float("VIPERATRON_IDLE_POLL_SECONDS", cls.idle_poll_seconds),
+            retry_base_seconds=_float("VIPERATRON_RETRY_BASE_SECONDS", cls.retry_base_seconds),
+            retry_max_interval_seconds=_float("VIPERATRON_RETRY_MAX_INTERVAL_SECONDS", cls.retry_max_interval_seconds),
+            retry_give_up_seconds=_float("VIPERATRON_RETRY_GIVE_UP_SECONDS", cls.retry_give_up_seconds),
         )

@@ -2,7 +2,22 @@
 
 from models.organizations import ApiKey, Organization
 from models.contacts import Contact, ContactTag
-from models.delivery import Message
+from models.delivery import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
 from models.events import Event
+from models.idempotency import IdempotencyRecord
+from models.suppressions import Suppression
 
-__all__ = ["ApiKey", "Organization", "Contact", "ContactTag", "Message", "Event"]
+__all__ = [
+    "ApiKey",
+    "Organization",
+    "Contact",
+    "ContactTag",
+    "Message",
+    "MessageAttachment",
+    "MessageEvent",
+    "MessageRecipient",
+    "MessageTag",
+    "Event",
+    "IdempotencyRecord",
+    "Suppression",
+]

@@ -1,3 +1,5 @@
+"""Messages, their recipients, tags, attachments and status timeline."""
+
 from tortoise import fields
 from tortoise.models import Model
 
@@ -5,6 +7,10 @@ from app.ids import new_id
 
 
 class Message(Model):
+    """One email. `due_at` is when the worker may next claim it: the send time while
+    queued or deferred, and the lease expiry while `sending` (a killed worker's claim
+    becomes claimable again when it passes)."""
+
     id = fields.CharField(max_length=40, primary_key=True, default=lambda: new_id("msg"))
     organization = fields.ForeignKeyField(
         "models.Organization", related_name="messages", on_delete=fields.CASCADE
@@ -13,16 +19,79 @@ class Message(Model):
         "models.ApiKey", related_name="messages", null=True, on_delete=fields.SET_NULL
     )
     to = fields.JSONField()  # list of addresses
+    cc = fields.JSONField(default=list)
+    bcc = fields.JSONField(default=list)
+    reply_to = fields.JSONField(default=list)
     from_address = fields.CharField(max_length=400)
     subject = fields.CharField(max_length=998)
     html = fields.TextField(null=True)
     text = fields.TextField(null=True)
+    headers = fields.JSONField(default=dict)
+    tags = fields.JSONField(default=list)
+    metadata = fields.JSONField(default=dict)
     variables = fields.JSONField(default=dict)
+    attachment_count = fields.IntField(default=0)
     status = fields.CharField(max_length=16, default="queued")
     sandbox = fields.BooleanField(default=False)  # sent with an et_test_ key
+    send_at = fields.DatetimeField(null=True)
+    due_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+    last_reply = fields.TextField(null=True)  # the last SMTP reply (or connection error)
+    sent_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "messages"
-        indexes = (("organization", "status"),)
+        indexes = (("organization", "status"), ("status", "due_at"), ("organization", "created_at"))
+
+
+class MessageRecipient(Model):
+    """One row per to/cc/bcc address, so messages can be filtered (and erased) by address."""
+
+    id = fields.BigIntField(primary_key=True)
+    message = fields.ForeignKeyField("models.Message", related_name="recipients", on_delete=fields.CASCADE)
+    organization = fields.ForeignKeyField("models.Organization", related_name=False, on_delete=fields.CASCADE)
+    kind = fields.CharField(max_length=3)  # to | cc | bcc
+    email_key = fields.CharField(max_length=320)
+
+    class Meta:
+        table = "message_recipients"
+        indexes = (("organization", "email_key"),)
+
+
+class MessageTag(Model):
+    id = fields.BigIntField(primary_key=True)
+    message = fields.ForeignKeyField("models.Message", related_name="tag_rows", on_delete=fields.CASCADE)
+    organization = fields.ForeignKeyField("models.Organization", related_name=False, on_delete=fields.CASCADE)
+    tag = fields.CharField(max_length=100)
+
+    class Meta:
+        table = "message_tags"
+        indexes = (("organization", "tag"),)
+
+
+class MessageAttachment(Model):
+    id = fields.BigIntField(primary_key=True)
+    message = fields.ForeignKeyField("models.Message", related_name="attachments", on_delete=fields.CASCADE)
+    filename = fields.CharField(max_length=255)
+    content_type = fields.CharField(max_length=255)
+    size = fields.IntField()
+    content = fields.BinaryField()
+
+    class Meta:
+        table = "message_attachments"
+
+
+class MessageEvent(Model):
+    """One status transition of a message: the timeline `GET /messages/{id}` returns."""
+
+    id = fields.BigIntField(primary_key=True)
+    message = fields.ForeignKeyField("models.Message", related_name="events", on_delete=fields.CASCADE)
+    status = fields.CharField(max_length=16)
+    detail = fields.TextField(default="")
+    at = fields.DatetimeField()
+
+    class Meta:
+        table = "message_events"
+        indexes = (("message", "id"),)

@@ -1,8 +1,8 @@
 """What every REST adapter shares: the caller dependency and the documented error bodies."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel
 
 from app.auth import Principal
@@ -48,3 +48,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     429: _error("Rate limit exceeded", "rate_limited", "Rate limit exceeded; retry after the reset."),
 }
 NOT_FOUND = {404: _error("No such object in your organization", "not_found", "Contact not found.")}
+
+# `Idempotency-Key` on every POST: a retry with the same key and body replays the first
+# response for 24 hours; the same key with another body is 409 `conflict`.
+IdempotencyKey = Annotated[
+    Optional[str],
+    Header(
+        alias="Idempotency-Key",
+        description="Any unique string (a UUID is ideal), at most 255 characters. Retrying with the same "
+        "key and body replays the first response for 24 hours; another body gives 409 `conflict`.",
+    ),
+]

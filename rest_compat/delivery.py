@@ -1,7 +1,22 @@
-from rest_compat.common import NOT_FOUND, Caller, feature_router
-from schema.delivery import MessageView, SendEmail, SendResult, get_message, send_email
+from datetime import datetime
+from typing import Optional
+
+from fastapi import Query
+
+from rest_compat.common import NOT_FOUND, Caller, IdempotencyKey, _error, feature_router
+from schema.common import ApiModel
+from schema.delivery import BatchResult, BatchSend, SendEmail, SendResult, parse_batch_item, send_batch, send_email
+from schema.messages import MessageView, cancel_message, get_message, list_messages
 
 router = feature_router("/delivery", "delivery")
+
+CONFLICT = {409: _error("Not possible in the message's current state", "conflict", "The message is `sent`.")}
+
+
+class MessageList(ApiModel):
+    data: list[MessageView]
+    has_more: bool
+    next_cursor: Optional[str]
 
 
 @router.post(
@@ -9,15 +24,57 @@ router = feature_router("/delivery", "delivery")
     response_model=SendResult,
     status_code=202,
     summary="Send a transactional email",
-    description="Validates and renders the message and queues it. `{{firstName}}`-style variables in "
-    "`subject`, `html` and `text` are filled from your contact with the `to` address and from "
-    "`variables` (which wins); values are HTML-escaped in `html`.",
+    description="Validates and renders the message and queues it; the worker delivers it (at `sendAt` when "
+    "given). `{{firstName}}`-style variables in `subject`, `html` and `text` are filled from your contact "
+    "with the `to` address and from `variables` (which wins); values are HTML-escaped in `html`.",
     responses={202: {"content": {"application/json": {"example": {"messageId": "msg_1a2b3c", "status": "queued"}}}}},
 )
-async def send(body: SendEmail, caller: Caller) -> SendResult:
-    return await send_email(caller, body)
+async def send(body: SendEmail, caller: Caller, idempotency_key: IdempotencyKey = None) -> SendResult:
+    return await send_email(caller, body, idempotency_key)
 
 
-@router.get("/messages/{message_id}", response_model=MessageView, summary="Get a message", responses=NOT_FOUND)
+@router.post(
+    "/batch",
+    response_model=BatchResult,
+    summary="Send up to 100 emails",
+    description="Each message is validated on its own: valid ones are queued, invalid ones come back with "
+    "their `error` (same shape as a single send's error); `accepted`/`rejected` count them.",
+)
+async def batch(body: BatchSend, caller: Caller, idempotency_key: IdempotencyKey = None) -> BatchResult:
+    items = [parse_batch_item(i, raw) for i, raw in enumerate(body.messages)]
+    return await send_batch(caller, items, idempotency_key)
+
+
+@router.get("/messages", response_model=MessageList, summary="List messages", description="Newest first, cursor-paginated.")
+async def list_(
+    caller: Caller,
+    limit: int = Query(50, description="1 to 100"),
+    cursor: Optional[str] = Query(None, description="`nextCursor` from the previous page"),
+    status: Optional[str] = Query(None, description="queued, sending, sent, deferred, failed, suppressed or canceled"),
+    to: Optional[str] = Query(None, description="Only messages to this address"),
+    tag: Optional[str] = Query(None, description="Only messages with this tag"),
+    since: Optional[datetime] = Query(None, description="Created at or after (ISO 8601 with a time zone)"),
+    until: Optional[datetime] = Query(None, description="Created before (ISO 8601 with a time zone)"),
+) -> MessageList:
+    page = await list_messages(
+        caller, limit, cursor, status=status, to=to, tag=tag, since=since, until=until,
+        size_field="limit", cursor_field="cursor",
+    )
+    return MessageList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/messages/{message_id}", response_model=MessageView, summary="Get a message and its timeline", responses=NOT_FOUND
+)
 async def get(message_id: str, caller: Caller) -> MessageView:
     return await get_message(caller, message_id)
+
+
+@router.post(
+    "/messages/{message_id}/cancel",
+    response_model=MessageView,
+    summary="Cancel a queued or deferred message",
+    responses={**NOT_FOUND, **CONFLICT},
+)
+async def cancel(message_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> MessageView:
+    return await cancel_message(caller, message_id, idempotency_key)

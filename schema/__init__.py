@@ -18,16 +18,20 @@ from strawberry.tools import merge_types
 
 from app.errors import ApiError
 from schema.contacts import ContactMutations, ContactQueries
-from schema.delivery import DeliveryMutations, DeliveryQueries
+from schema.delivery import DeliveryMutations
 from schema.events import EventMutations
+from schema.messages import MessageMutations, MessageQueries
+from schema.suppressions import SuppressionMutations, SuppressionQueries
 from schema.viewer import ViewerQueries
 
 MAX_DEPTH = 8
 MAX_TOKENS = 5000
 MAX_ALIASES = 100
 
-Query = merge_types("Query", (ViewerQueries, ContactQueries, DeliveryQueries))
-Mutation = merge_types("Mutation", (ContactMutations, DeliveryMutations, EventMutations))
+Query = merge_types("Query", (ViewerQueries, ContactQueries, MessageQueries, SuppressionQueries))
+Mutation = merge_types(
+    "Mutation", (ContactMutations, DeliveryMutations, MessageMutations, EventMutations, SuppressionMutations)
+)
 
 
 class ErrorCodes(SchemaExtension):

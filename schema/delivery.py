@@ -1,36 +1,85 @@
-"""Delivery: send an email (validated, rendered, stored as `queued`) and read a message."""
+"""Sending: validate, render and store a message as `queued` (one, or a batch of up to 100).
+
+The worker (`app/worker.py`) delivers it; `schema/messages.py` reads its timeline.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+import base64
+import binascii
+import dataclasses
+import re
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Optional
 
 import strawberry
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
+from strawberry.experimental.pydantic.conversion import convert_strawberry_class_to_pydantic_model
 from strawberry.scalars import JSON
+from tortoise.transactions import in_transaction
 
-from app import templating
+from app import delivery_queue, templating
 from app.auth import Principal
-from app.errors import ApiError, invalid, not_found
+from app.errors import ApiError, from_pydantic, invalid
+from app.mime import RESERVED_HEADERS
 from app.validation import EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany
-from models import Contact, Message
+from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
 from schema.common import ApiModel, UserError, user_errors, validated
 from schema.contacts import email_key
+from schema.idempotency import idempotent
 
 MAX_RECIPIENTS = 50
 MAX_BODY_CHARS = 512 * 1024
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENTS = 20
+MAX_HEADERS = 50
+MAX_TAGS = 20
+MAX_BATCH = 100
+MAX_SCHEDULE_AHEAD = timedelta(days=30)
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,76}$")
+
+Addresses = Annotated[list[EmailAddress], OneOrMany, Field(max_length=MAX_RECIPIENTS)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\r\n]+$")]
+
+
+class AttachmentIn(ApiModel):
+    filename: Annotated[HeaderText, StringConstraints(min_length=1, max_length=255)]
+    content: str = Field(description="The file, base64-encoded.")
+    content_type: Annotated[str, StringConstraints(pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=255)] = (
+        "application/octet-stream"
+    )
+
+    @field_validator("content")
+    @classmethod
+    def _base64(cls, value: str) -> str:
+        try:
+            base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise PydanticCustomError("invalid_format", "Not valid base64.") from None
+        return value
+
+    def decoded(self) -> bytes:
+        return base64.b64decode(self.content)
 
 
 class SendEmail(ApiModel):
     """Body of `POST /api/v1/delivery/send` and GraphQL `SendEmailInput`."""
 
     to: Annotated[list[EmailAddress], OneOrMany, Field(min_length=1, max_length=MAX_RECIPIENTS)]
+    cc: Optional[Addresses] = None
+    bcc: Optional[Addresses] = None
+    reply_to: Optional[Addresses] = None
     from_: Mailbox = Field(alias="from")
     subject: Annotated[HeaderText, StringConstraints(min_length=1, max_length=998)]
     html: Optional[Annotated[str, StringConstraints(max_length=MAX_BODY_CHARS)]] = None
     text: Optional[Annotated[str, StringConstraints(max_length=MAX_BODY_CHARS)]] = None
     variables: Optional[JsonObject] = None
+    headers: Optional[dict[str, Annotated[HeaderText, StringConstraints(max_length=998)]]] = None
+    attachments: Optional[list[AttachmentIn]] = Field(None, max_length=MAX_ATTACHMENTS)
+    tags: Optional[list[Tag]] = Field(None, max_length=MAX_TAGS)
+    metadata: Optional[JsonObject] = None
+    send_at: Optional[datetime] = Field(None, description="Deliver at this time (at most 30 days ahead).")
 
     model_config = ApiModel.model_config | {
         "json_schema_extra": {
@@ -45,10 +94,46 @@ class SendEmail(ApiModel):
         }
     }
 
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        if value is None:
+            return None
+        if len(value) > MAX_HEADERS:
+            raise PydanticCustomError("too_many", "At most {n} custom headers.", {"n": MAX_HEADERS})
+        for name in value:
+            if not _HEADER_NAME.match(name):
+                raise PydanticCustomError("invalid_format", "`{name}` is not a valid header name.", {"name": name[:80]})
+            if name.lower() in RESERVED_HEADERS or name.lower().startswith("x-viperatron"):
+                raise PydanticCustomError(
+                    "reserved_header", "`{name}` is set by Viperatron and cannot be given.", {"name": name}
+                )
+        return value
+
+    @field_validator("send_at")
+    @classmethod
+    def _schedule(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise PydanticCustomError("invalid_format", "Give a time zone, e.g. 2026-11-27T17:00:00Z.")
+        if value - delivery_queue.now() > MAX_SCHEDULE_AHEAD:
+            raise PydanticCustomError("too_late", "At most 30 days ahead.")
+        return value
+
     @model_validator(mode="after")
-    def _needs_a_body(self) -> "SendEmail":
+    def _whole_message(self) -> "SendEmail":
         if not self.html and not self.text:
             raise PydanticCustomError("missing", "Give `html`, `text` or both.", {"field": "html"})
+        if len(self.to) + len(self.cc or []) + len(self.bcc or []) > MAX_RECIPIENTS:
+            raise PydanticCustomError(
+                "too_many", "At most {n} recipients across to, cc and bcc.", {"field": "to", "n": MAX_RECIPIENTS}
+            )
+        total = sum(len(a.content) * 3 // 4 for a in self.attachments or [])
+        if total > MAX_ATTACHMENT_BYTES:
+            raise PydanticCustomError(
+                "too_large", "Attachments may total at most 10 MiB.", {"field": "attachments"}
+            )
         return self
 
 
@@ -57,32 +142,32 @@ class SendResult(ApiModel):
     status: str
 
 
-class MessageView(ApiModel):
-    id: str
-    status: str
-    to: list[str]
-    from_: str = Field(alias="from")
-    subject: str
-    html: Optional[str]
-    text: Optional[str]
-    sandbox: bool
-    created_at: datetime
-    updated_at: datetime
+class BatchSend(ApiModel):
+    """Body of `POST /api/v1/delivery/batch`: each message is validated on its own."""
 
-    @classmethod
-    def of(cls, message: Message) -> "MessageView":
-        return cls(
-            id=message.id,
-            status=message.status,
-            to=message.to,
-            from_=message.from_address,
-            subject=message.subject,
-            html=message.html,
-            text=message.text,
-            sandbox=message.sandbox,
-            created_at=message.created_at,
-            updated_at=message.updated_at,
-        )
+    messages: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchItemError(ApiModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
+class BatchItem(ApiModel):
+    index: int
+    message_id: Optional[str] = None
+    status: str = Field(description="`queued`, or `rejected` with `error`.")
+    error: Optional[BatchItemError] = None
+
+
+class BatchResult(ApiModel):
+    accepted: int
+    rejected: int
+    data: list[BatchItem]
+
+
+# ----------------------------------------------------------------------------- resolvers
 
 
 async def _template_variables(organization_id: str, data: SendEmail) -> dict[str, Any]:
@@ -106,7 +191,7 @@ def _render(field: str, source: str | None, variables: dict[str, Any], html: boo
         raise invalid(field, str(exc), "template_error") from None
 
 
-async def send_email(principal: Principal, data: SendEmail) -> SendResult:
+async def _store(principal: Principal, data: SendEmail) -> SendResult:
     for field in ("subject", "html", "text"):  # syntax errors first, before any lookup
         source = getattr(data, field)
         if source is not None:
@@ -115,56 +200,141 @@ async def send_email(principal: Principal, data: SendEmail) -> SendResult:
             except templating.TemplateError as exc:
                 raise invalid(field, str(exc), "template_error") from None
     variables = await _template_variables(principal.organization_id, data)
-    subject = _render("subject", data.subject, variables) or ""
     # A variable's value must not smuggle a line break into the Subject header.
-    subject = " ".join(subject.splitlines())
-    message = await Message.create(
-        organization_id=principal.organization_id,
-        api_key_id=principal.key_id,
-        to=data.to,
-        from_address=data.from_,
-        subject=subject[:998],
-        html=_render("html", data.html, variables, html=True),
-        text=_render("text", data.text, variables),
-        variables=data.variables or {},
-        status="queued",
-        sandbox=principal.is_test,
-    )
+    subject = " ".join((_render("subject", data.subject, variables) or "").splitlines())
+    org = principal.organization_id
+    now = delivery_queue.now()
+    attachments = data.attachments or []
+    async with in_transaction():
+        message = await Message.create(
+            organization_id=org,
+            api_key_id=principal.key_id,
+            to=data.to,
+            cc=data.cc or [],
+            bcc=data.bcc or [],
+            reply_to=data.reply_to or [],
+            from_address=data.from_,
+            subject=subject[:998],
+            html=_render("html", data.html, variables, html=True),
+            text=_render("text", data.text, variables),
+            headers=data.headers or {},
+            tags=list(dict.fromkeys(data.tags or [])),
+            metadata=data.metadata or {},
+            variables=data.variables or {},
+            attachment_count=len(attachments),
+            status="queued",
+            sandbox=principal.is_test,
+            send_at=data.send_at,
+            due_at=max(data.send_at, now) if data.send_at else now,
+        )
+        recipients = [
+            MessageRecipient(message_id=message.id, organization_id=org, kind=kind, email_key=email_key(a))
+            for kind, addresses in (("to", data.to), ("cc", data.cc or []), ("bcc", data.bcc or []))
+            for a in addresses
+        ]
+        await MessageRecipient.bulk_create(recipients)
+        if message.tags:
+            await MessageTag.bulk_create(
+                [MessageTag(message_id=message.id, organization_id=org, tag=t) for t in message.tags]
+            )
+        if attachments:
+            await MessageAttachment.bulk_create(
+                [
+                    MessageAttachment(
+                        message_id=message.id, filename=a.filename, content_type=a.content_type,
+                        size=len(content), content=content,
+                    )
+                    for a in attachments
+                    for content in [a.decoded()]
+                ]
+            )
+    delivery_queue.notify()
     return SendResult(message_id=message.id, status=message.status)
 
 
-async def get_message(principal: Principal, message_id: str) -> MessageView:
-    message = await Message.filter(id=message_id, organization_id=principal.organization_id).first()
-    if message is None:
-        raise not_found("Message")
-    return MessageView.of(message)
+async def send_email(principal: Principal, data: SendEmail, idempotency_key: str | None = None) -> SendResult:
+    async def run() -> tuple[SendResult, int]:
+        return await _store(principal, data), 202
+
+    return (await idempotent(principal, idempotency_key, "delivery.send", data, run, SendResult)).result
+
+
+def parse_batch_item(index: int, raw: Any) -> SendEmail | ApiError:
+    """One message of a REST batch, validated alone; errors name `messages.<index>.<field>`."""
+    try:
+        return SendEmail.model_validate(raw)
+    except ValidationError as exc:
+        return from_pydantic([{**e, "loc": ("messages", index, *e["loc"])} for e in exc.errors()])
+
+
+async def send_batch(
+    principal: Principal, items: list[SendEmail | ApiError], idempotency_key: str | None = None
+) -> BatchResult:
+    """Queue every valid message; invalid ones are reported per item (partial success)."""
+    if not 1 <= len(items) <= MAX_BATCH:
+        raise invalid("messages", f"Give 1 to {MAX_BATCH} messages.", "invalid")
+    request = [i.model_dump(mode="json", by_alias=True) if isinstance(i, SendEmail) else i.body() for i in items]
+
+    async def run() -> tuple[BatchResult, int]:
+        results = []
+        for index, item in enumerate(items):
+            try:
+                if isinstance(item, ApiError):
+                    raise item
+                stored = await _store(principal, item)
+                results.append(BatchItem(index=index, message_id=stored.message_id, status=stored.status))
+            except ApiError as error:
+                body = error.body()["error"]
+                results.append(BatchItem(index=index, status="rejected", error=BatchItemError(**body)))
+        accepted = sum(1 for r in results if r.error is None)
+        return BatchResult(accepted=accepted, rejected=len(results) - accepted, data=results), 200
+
+    return (await idempotent(principal, idempotency_key, "delivery.batch", {"messages": request}, run, BatchResult)).result
 
 
 # ----------------------------------------------------------------------------- GraphQL
 
 
+@strawberry.experimental.pydantic.input(model=AttachmentIn, name="AttachmentInput")
+class AttachmentInput:
+    filename: str
+    content: str = strawberry.field(description="The file, base64-encoded.")
+    content_type: Optional[str] = "application/octet-stream"
+
+
 @strawberry.experimental.pydantic.input(model=SendEmail, name="SendEmailInput")
 class SendEmailInput:
     to: list[str]
+    cc: Optional[list[str]] = None
+    bcc: Optional[list[str]] = None
+    reply_to: Optional[list[str]] = None
     from_: str = strawberry.field(name="from")
     subject: str
     html: Optional[str] = None
     text: Optional[str] = None
     variables: Optional[JSON] = None
+    headers: Optional[JSON] = None
+    attachments: Optional[list[AttachmentInput]] = None
+    tags: Optional[list[str]] = None
+    metadata: Optional[JSON] = None
+    send_at: Optional[datetime] = None
+    idempotency_key: Optional[str] = strawberry.field(
+        default=None, description="Retry safely: the same key and input replay the first result for 24 hours."
+    )
+
+    def to_pydantic(self) -> SendEmail:
+        fields = {
+            f.name: convert_strawberry_class_to_pydantic_model(getattr(self, f.name))
+            for f in dataclasses.fields(self)
+            if f.name != "idempotency_key"
+        }
+        return SendEmail(**fields)
 
 
-@strawberry.experimental.pydantic.type(model=MessageView, name="Message")
-class MessageType:
-    id: strawberry.ID
-    status: strawberry.auto
-    to: strawberry.auto
-    from_: str = strawberry.field(name="from")
-    subject: strawberry.auto
-    html: strawberry.auto
-    text: strawberry.auto
-    sandbox: strawberry.auto
-    created_at: strawberry.auto
-    updated_at: strawberry.auto
+@strawberry.input(name="SendEmailBatchInput")
+class SendEmailBatchInput:
+    messages: list[SendEmailInput]
+    idempotency_key: Optional[str] = None
 
 
 @strawberry.type
@@ -175,13 +345,38 @@ class SendEmailPayload:
 
 
 @strawberry.type
-class DeliveryQueries:
-    @strawberry.field
-    async def message(self, info: strawberry.Info, id: strawberry.ID) -> Optional[MessageType]:
-        try:
-            return MessageType.from_pydantic(await get_message(info.context["principal"], id))
-        except ApiError:
-            return None
+class BatchItemPayload:
+    index: int
+    message_id: Optional[strawberry.ID]
+    status: str
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class SendEmailBatchPayload:
+    accepted: int
+    rejected: int
+    results: list[BatchItemPayload]
+    user_errors: list[UserError]
+
+
+def _graphql_item(index: int, item: SendEmailInput) -> SendEmail | ApiError:
+    """One message of a GraphQL batch, validated alone; fields named like REST's."""
+    try:
+        if item.idempotency_key is not None:
+            raise invalid("idempotencyKey", "Give the key on the batch, not on its messages.")
+        return validated(item, SendEmail)
+    except ApiError as error:
+        for detail in error.details:
+            detail.field = f"messages.{index}" + (f".{detail.field}" if detail.field else "")
+        return error
+
+
+def _item_errors(item: BatchItem) -> list[UserError]:
+    if item.error is None:
+        return []
+    details = item.error.details or [{"field": None, "message": item.error.message}]
+    return [UserError(field=d.get("field"), message=d["message"], code=item.error.code) for d in details]
 
 
 @strawberry.type
@@ -189,7 +384,20 @@ class DeliveryMutations:
     @strawberry.mutation
     async def send_email(self, info: strawberry.Info, input: SendEmailInput) -> SendEmailPayload:
         try:
-            result = await send_email(info.context["principal"], validated(input, SendEmail))
+            result = await send_email(info.context["principal"], validated(input, SendEmail), input.idempotency_key)
         except ApiError as error:
             return SendEmailPayload(message_id=None, status=None, user_errors=user_errors(error))
         return SendEmailPayload(message_id=result.message_id, status=result.status, user_errors=[])
+
+    @strawberry.mutation(description="Queue up to 100 messages; each is validated on its own.")
+    async def send_email_batch(self, info: strawberry.Info, input: SendEmailBatchInput) -> SendEmailBatchPayload:
+        items = [_graphql_item(i, m) for i, m in enumerate(input.messages)]
+        try:
+            result = await send_batch(info.context["principal"], items, input.idempotency_key)
+        except ApiError as error:
+            return SendEmailBatchPayload(accepted=0, rejected=0, results=[], user_errors=user_errors(error))
+        results = [
+            BatchItemPayload(index=r.index, message_id=r.message_id, status=r.status, user_errors=_item_errors(r))
+            for r in result.data
+        ]
+        return SendEmailBatchPayload(accepted=result.accepted, rejected=result.rejected, results=results, user_errors=[])

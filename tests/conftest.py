@@ -154,3 +154,27 @@ def live_server(database, settings):
     yield base
     proc.terminate()
     proc.wait(timeout=10)
+
+
+from tests.smtp_server import SmtpSink, smtp_sink  # noqa: E402,F401  (fixture)
+
+
+@pytest.fixture
+def worker_settings(settings, smtp_sink: SmtpSink) -> Settings:
+    """Delivery to the test SMTP server with retries fast enough for a test."""
+    import dataclasses
+
+    return dataclasses.replace(
+        settings, smtp_url=smtp_sink.url, retry_base_seconds=0.2, retry_max_interval_seconds=1.0,
+        retry_give_up_seconds=30.0, lease_seconds=30.0,
+    )
+
+
+@pytest.fixture
+async def worker(worker_settings):
+    """A delivery worker on the test SMTP server; `await worker.drain()` sends what is due."""
+    from app.worker import Worker
+
+    runner = Worker(worker_settings)
+    yield runner
+    await runner.transport.close()

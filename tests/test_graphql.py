@@ -31,12 +31,12 @@ async def test_queries_over_get_are_refused(client, key):
 
 async def test_unexpected_errors_are_masked_on_both_surfaces(client, key, monkeypatch):
     import rest_compat.delivery
-    import schema.delivery
+    import schema.messages
 
     async def broken(*args, **kwargs):
         raise RuntimeError("secret database detail")
 
-    monkeypatch.setattr(schema.delivery, "get_message", broken)
+    monkeypatch.setattr(schema.messages, "get_message", broken)
     monkeypatch.setattr(rest_compat.delivery, "get_message", broken)
     graph = await gql(client, key, '{ message(id: "msg_x") { id } }')
     assert graph.json()["errors"][0]["message"] == "Unexpected error."

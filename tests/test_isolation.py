@@ -8,10 +8,12 @@ import re
 from fastapi.routing import APIRoute
 
 from app.guard import GuardedRoute
-from models import Contact, Message
+from models import Contact, Message, Suppression
 from tests.conftest import gql
 
 SEND = {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi {{firstName}}", "text": "Hello"}
+# A's suppressed address: not one B uses for its own sends and contacts in the walk.
+BLOCKED_A = "blocked-a@example.com"
 
 
 async def owned_by_a(client, key_a) -> dict[str, str]:
@@ -22,7 +24,16 @@ async def owned_by_a(client, key_a) -> dict[str, str]:
         headers=key_a.headers,
     )
     message = await client.post("/api/v1/delivery/send", json=SEND, headers=key_a.headers)
-    return {"contact_id": contact.json()["id"], "message_id": message.json()["messageId"]}
+    suppression = await client.post(
+        "/api/v1/suppressions", json={"email": BLOCKED_A, "reason": "bounced", "detail": "550"}, headers=key_a.headers
+    )
+    assert suppression.status_code == 201, suppression.text
+    return {
+        "contact_id": contact.json()["id"],
+        "message_id": message.json()["messageId"],
+        "email": BLOCKED_A,
+        "suppression_id": suppression.json()["id"],  # no path uses it; B's responses must not show it
+    }
 
 
 # What org B sends to each route, aimed at org A's objects. Every /api/v1 route must be here.
@@ -33,6 +44,10 @@ CASES = {
     ("POST", "/api/v1/delivery/send"): {"json": SEND},
     ("GET", "/api/v1/delivery/messages/{message_id}"): {},
     ("POST", "/api/v1/pipelines/events"): {"json": {"email": "jane@example.com", "eventType": "x"}},
+    ("POST", "/api/v1/suppressions"): {"json": {"email": "mallory@example.com", "reason": "manual"}},
+    ("GET", "/api/v1/suppressions"): {"params": {"email": "blocked"}},
+    ("GET", "/api/v1/suppressions/{email}"): {},
+    ("DELETE", "/api/v1/suppressions/{email}"): {},
 }
 
 
@@ -84,6 +99,10 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key):
     assert (after.first_name, after.custom_fields) == (before.first_name, before.custom_fields)
     assert [t.tag for t in after.tags] == ["vip"]
     assert (await Message.get(id=ids["message_id"])).organization_id == key_a.organization_id
+    a_suppression = await Suppression.get(id=ids["suppression_id"])
+    assert (a_suppression.organization_id, a_suppression.email, a_suppression.reason, a_suppression.detail) == (
+        key_a.organization_id, BLOCKED_A, "bounced", "550"
+    )
     # Org B's upsert and event made B's own contact, not a change to A's.
     b_contacts = await Contact.filter(organization_id=key_b.organization_id)
     assert [c.email for c in b_contacts] == ["jane@example.com"]
@@ -93,23 +112,31 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key):
 async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
     key_a, key_b = await make_key(), await make_key()
     ids = await owned_by_a(client, key_a)
-    query = """query($c: ID!, $m: ID!) {
+    query = """query($c: ID!, $m: ID!, $e: String!) {
         contact(id: $c) { id }
         contactByEmail(email: "jane@example.com") { id }
         contacts(first: 100) { edges { node { id } } }
         tagged: contacts(first: 100, filter: {tag: "vip"}) { edges { node { id } } }
         message(id: $m) { id }
+        suppression(email: $e) { id }
+        suppressions(first: 100) { edges { node { id } } }
+        blocked: suppressions(first: 100, filter: {email: "blocked", reason: BOUNCED}) { edges { node { id } } }
         viewer { organization { id } }
     }"""
-    data = (await gql(client, key_b, query, {"c": ids["contact_id"], "m": ids["message_id"]})).json()["data"]
+    variables = {"c": ids["contact_id"], "m": ids["message_id"], "e": ids["email"]}
+    data = (await gql(client, key_b, query, variables)).json()["data"]
     assert data["contact"] is None and data["contactByEmail"] is None and data["message"] is None
     assert data["contacts"]["edges"] == [] and data["tagged"]["edges"] == []
+    assert data["suppression"] is None
+    assert data["suppressions"]["edges"] == [] and data["blocked"]["edges"] == []
     assert data["viewer"]["organization"]["id"] == key_b.organization_id
     # The same query with A's key sees everything: the test can fail.
-    data = (await gql(client, key_a, query, {"c": ids["contact_id"], "m": ids["message_id"]})).json()["data"]
+    data = (await gql(client, key_a, query, variables)).json()["data"]
     assert data["contact"]["id"] == ids["contact_id"] == data["contactByEmail"]["id"]
     assert data["message"]["id"] == ids["message_id"]
     assert len(data["tagged"]["edges"]) == 1
+    assert data["suppression"]["id"] == ids["suppression_id"]
+    assert [e["node"]["id"] for e in data["blocked"]["edges"]] == [ids["suppression_id"]]
 
 
 async def test_send_never_personalizes_from_another_orgs_contact(client, make_key):
@@ -131,3 +158,34 @@ async def test_graphql_mutations_stay_in_the_callers_org(client, make_key):
     payload = response.json()["data"]["upsertContact"]
     assert payload["created"] is True and payload["contact"]["id"] != ids["contact_id"]
     assert (await Contact.get(id=ids["contact_id"])).first_name == "Jane"
+
+
+async def test_org_b_cannot_remove_or_take_over_org_a_suppressions(client, make_key):
+    key_a, key_b = await make_key(), await make_key()
+    ids = await owned_by_a(client, key_a)
+    removed = await gql(
+        client,
+        key_b,
+        'mutation($e: String!) { removeSuppression(input: {email: $e}) { suppression { id } userErrors { field code } } }',
+        {"e": BLOCKED_A.upper()},
+    )
+    payload = removed.json()["data"]["removeSuppression"]
+    assert payload == {"suppression": None, "userErrors": [{"field": None, "code": "not_found"}]}
+    # B suppressing the same address makes B's own entry (201, created), A's stays as it was.
+    for response in (
+        await client.post("/api/v1/suppressions", json={"email": BLOCKED_A, "reason": "complained"}, headers=key_b.headers),
+        await gql(
+            client,
+            key_b,
+            'mutation($e: String!) { addSuppression(input: {email: $e}) { suppression { id } created } }',
+            {"e": "Blocked-A@example.com"},
+        ),
+    ):
+        assert ids["suppression_id"] not in response.text
+    b_rows = await Suppression.filter(organization_id=key_b.organization_id)
+    assert [(r.email_key, r.reason) for r in b_rows] == [(BLOCKED_A, "complained")]
+    a_rows = await Suppression.filter(organization_id=key_a.organization_id)
+    assert [(r.id, r.reason, r.detail) for r in a_rows] == [(ids["suppression_id"], "bounced", "550")]
+    # Removing B's entry leaves A's.
+    assert (await client.delete(f"/api/v1/suppressions/{BLOCKED_A}", headers=key_b.headers)).status_code == 200
+    assert await Suppression.filter(id=ids["suppression_id"]).exists()

@@ -1,0 +1,154 @@
+"""The message queue in the `messages` table: claim with a lease, record each outcome.
+
+A message is claimable when its status is `queued`, `deferred` or `sending` and `due_at` has
+passed: for `sending`, `due_at` is the lease expiry, so a killed worker's claim comes back.
+On PostgreSQL, claims use `FOR UPDATE SKIP LOCKED` so workers never wait on each other, and
+every finish is fenced by the attempt number: a worker whose lease was taken over cannot
+overwrite the newer attempt's result. SQLite has one process, hence one claimer.
+
+Hand-written SQL because the claim and the finish are each one round trip (update plus the
+timeline event); the ORM would need three.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from tortoise import Tortoise
+
+CLAIMABLE = ("queued", "deferred", "sending")
+CANCELABLE = ("queued", "deferred")
+
+_PG_CLAIM = """
+WITH picked AS (
+    SELECT id, status AS was FROM messages
+    WHERE status IN ('queued', 'deferred', 'sending') AND due_at <= $1
+    ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
+), claimed AS (
+    UPDATE messages m SET status = 'sending', due_at = $3, attempts = m.attempts + 1, updated_at = $1
+    FROM picked WHERE m.id = picked.id
+    RETURNING m.id, m.attempts, picked.was
+), logged AS (
+    INSERT INTO message_events (message_id, status, detail, at)
+    SELECT id, 'sending',
+           'attempt ' || attempts || CASE WHEN was = 'sending' THEN ' (previous claim expired)' ELSE '' END, $1
+    FROM claimed
+)
+SELECT id, attempts FROM claimed
+"""
+
+_SQLITE_CLAIM = """
+UPDATE messages SET status = 'sending', due_at = ?, attempts = attempts + 1, updated_at = ?
+WHERE id IN (
+    SELECT id FROM messages
+    WHERE status IN ('queued', 'deferred', 'sending') AND due_at <= ?
+    ORDER BY due_at LIMIT ?
+)
+RETURNING id, attempts
+"""
+
+_PG_FINISH = """
+WITH m AS (
+    UPDATE messages SET status = $2, due_at = $3, last_reply = $4, sent_at = $5, updated_at = $6
+    WHERE id = $1 AND status = 'sending' AND attempts = $7
+    RETURNING id
+)
+INSERT INTO message_events (message_id, status, detail, at) SELECT id, $2, $8, $6 FROM m
+RETURNING message_id
+"""
+
+_SQLITE_FINISH = """
+UPDATE messages SET status = ?, due_at = ?, last_reply = ?, sent_at = ?, updated_at = ?
+WHERE id = ? AND status = 'sending' AND attempts = ?
+"""
+
+_SQLITE_EVENT = "INSERT INTO message_events (message_id, status, detail, at) VALUES (?, ?, ?, ?)"
+
+
+def _connection():
+    return Tortoise.get_connection("default")
+
+
+def _is_postgres(conn) -> bool:
+    return conn.capabilities.dialect == "postgres"
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    attempt: int
+
+
+async def claim(limit: int, lease_seconds: float) -> list[Claim]:
+    """Claim up to `limit` due messages for `lease_seconds`; each gets a `sending` event."""
+    conn = _connection()
+    at = now()
+    lease_until = at + timedelta(seconds=lease_seconds)
+    if _is_postgres(conn):
+        _, rows = await conn.execute_query(_PG_CLAIM, [at, limit, lease_until])
+        return [Claim(row["id"], row["attempts"]) for row in rows]
+    _, rows = await conn.execute_query(_SQLITE_CLAIM, [lease_until, at, at, limit])
+    claims = [Claim(row["id"], row["attempts"]) for row in rows]
+    for c in claims:
+        await conn.execute_query(_SQLITE_EVENT, [c.id, "sending", f"attempt {c.attempt}", at])
+    return claims
+
+
+async def finish(
+    claim: Claim,
+    status: str,
+    detail: str,
+    *,
+    reply: str | None = None,
+    due_at: datetime | None = None,
+) -> bool:
+    """Record the attempt's outcome; False when the claim was taken over (lease expired)."""
+    conn = _connection()
+    at = now()
+    sent_at = at if status == "sent" else None
+    due = due_at or at
+    if _is_postgres(conn):
+        _, rows = await conn.execute_query(
+            _PG_FINISH, [claim.id, status, due, reply, sent_at, at, claim.attempt, detail]
+        )
+        return bool(rows)
+    changed, _ = await conn.execute_query(
+        _SQLITE_FINISH, [status, due, reply, sent_at, at, claim.id, claim.attempt]
+    )
+    if changed:
+        await conn.execute_query(_SQLITE_EVENT, [claim.id, status, detail, at])
+    return bool(changed)
+
+
+def retry_delay(attempt: int, base: float, cap: float) -> float:
+    """Exponential back-off with +-20 % jitter: ~base, 2*base, 4*base, ... at most `cap`."""
+    delay = min(base * (2 ** max(attempt - 1, 0)), cap)
+    return delay * random.uniform(0.8, 1.2)
+
+
+# ----------------------------------------------------------------------------- wake-ups
+# Workers in this process sleep on their own event; a send in this process wakes them at
+# once instead of at the next idle poll.
+_listeners: set[asyncio.Event] = set()
+
+
+def listen() -> asyncio.Event:
+    event = asyncio.Event()
+    _listeners.add(event)
+    return event
+
+
+def unlisten(event: asyncio.Event) -> None:
+    _listeners.discard(event)
+
+
+def notify() -> None:
+    for event in _listeners:
+        event.set()

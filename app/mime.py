@@ -1,0 +1,407 @@
+"""Build the RFC 5322 bytes of one outgoing message.
+
+Uses the `compat32` classes of the standard `email` package (MIMENonMultipart, MIMEMultipart,
+MIMEBase, Header) rather than `EmailMessage` with the default policy: the modern API re-parses
+every header through the header registry and costs several times more per message, and the
+worker builds one message per delivery attempt.
+
+Timing (this dev machine, Python 3.11; a message with 4 recipients, a non-ASCII subject and
+display name, html + text, 1 custom header; `python -m app.mime` re-measures):
+  build(), text part given                           ~215 µs/message
+  build(), text part derived from the html           ~290 µs/message
+  same compat32 message, policy.SMTP generator      ~1040 µs/message (and it cannot fold
+                                                     compat32 Header objects: not an option)
+  EmailMessage + policy.SMTP                        ~1750 µs/message
+Two tweaks halve the plain compat32 cost (~450 µs): short ASCII headers skip Header folding
+(`_CrlfCompat32`), and boundaries are random rather than found by scanning the body.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from email import charset as _charset
+from email.encoders import encode_base64
+from email.generator import BytesGenerator
+from email.header import Header
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.policy import Compat32
+from email.utils import format_datetime, formataddr, getaddresses, parseaddr
+
+from inscriptis import get_text
+from inscriptis.model.config import ParserConfig
+
+FALLBACK_DOMAIN = "viperatron.local"
+
+# Headers that `build` writes itself or that only servers may add: a caller setting them
+# could forge the sender, leak Bcc recipients or break the MIME structure.
+RESERVED_HEADERS: frozenset[str] = frozenset(
+    {
+        "from",
+        "to",
+        "cc",
+        "bcc",
+        "reply-to",
+        "subject",
+        "date",
+        "message-id",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+        "content-disposition",
+        "content-id",
+        "content-length",
+        "sender",
+        "return-path",
+        "received",
+        "dkim-signature",
+        "arc-seal",
+        "arc-message-signature",
+        "arc-authentication-results",
+        "authentication-results",
+        "delivered-to",
+        "resent-from",
+        "resent-to",
+        "resent-cc",
+        "resent-bcc",
+        "resent-date",
+        "resent-sender",
+        "resent-message-id",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # e.g. "application/pdf"
+    content: bytes
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    id: str  # our message id, "msg_…"
+    from_address: str  # "hello@acme.com" or "Name <hello@acme.com>"
+    to: list[str]
+    cc: list[str]
+    bcc: list[str]  # envelope only, never written into the headers
+    reply_to: list[str]
+    subject: str
+    html: str | None
+    text: str | None
+    headers: dict[str, str]  # custom headers, validated by the caller
+    attachments: list[Attachment]
+    date: datetime  # aware UTC datetime -> Date header
+
+
+# UTF-8 bodies as quoted-printable: mostly-ASCII text stays readable in the raw message and
+# spam filters do not flag it as "text disguised in base64".
+_UTF8_QP = _charset.Charset("utf-8")
+_UTF8_QP.body_encoding = _charset.QP
+_US_ASCII = _charset.Charset("us-ascii")  # 7bit: no encoding cost at all
+# Encoded words always as base64: the default "shortest" choice measures both encodings of
+# every header, which was the largest single cost of a build.
+_UTF8_WORDS = _charset.Charset("utf-8")
+_UTF8_WORDS.header_encoding = _charset.BASE64
+
+# RFC 5322 caps lines at 998 octets; longer lines (minified html) need quoted-printable.
+_MAX_7BIT_LINE = 998
+_FOLD_AT = 78  # RFC 5322's recommended header line length
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
+_TOKEN = re.compile(r"^[a-z0-9!#$&^_.+-]+$")
+_HEADER_NAME = re.compile(r"^[!-9;-~]+$")  # RFC 5322 field name: printable ASCII except ":"
+_MOVED_HEADERS = ("Content-Type", "Content-Transfer-Encoding")
+_SIMPLE_ADDRESS = re.compile(r"^[^\s<>\",;:()\[\]\\@]+@[^\s<>\",;:()\[\]\\@]+$")
+# Random boundaries need no scan of the body: "=_" never occurs in quoted-printable or
+# base64 output, and 7bit text cannot guess 128 random bits.
+_BOUNDARY_PREFIX = "=_vpt_"
+
+
+class _Folded(str):
+    """A header value this module already folded (ASCII, CRLF + space between lines)."""
+
+
+class _CrlfCompat32(Compat32):
+    """compat32 with CRLF, skipping the (costly) folding machinery for short ASCII headers."""
+
+    def fold_binary(self, name: str, value) -> bytes:
+        if type(value) is _Folded:
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        if (
+            type(value) is str
+            and len(name) + len(value) < 76
+            and value.isascii()
+            and "\n" not in value
+            and "\r" not in value
+        ):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+_CRLF_POLICY = _CrlfCompat32(linesep="\r\n")
+
+# Links stay visible in the derived text part: in transactional mail they are the point.
+_TEXT_CONFIG = ParserConfig(display_links=True)
+
+
+def html_to_text(html: str) -> str:
+    """Plain-text rendering of an html body, for the text/plain alternative."""
+    if not html.strip():
+        return ""
+    return get_text(html, _TEXT_CONFIG).strip() + "\n"
+
+
+def bare_address(address: str) -> str:
+    """The addr-spec of "Name <a@b>" or "a@b"; the input itself when it does not parse."""
+    if _SIMPLE_ADDRESS.match(address):
+        return address
+    return parseaddr(address)[1] or address.strip()
+
+
+def message_id_header(email_id: str, from_address: str) -> str:
+    """`<msg_…@sender-domain>`: derived, not random, so every retry carries the same one."""
+    _, at, domain = bare_address(from_address).rpartition("@")
+    domain = domain.strip().lower().rstrip(".") if at else ""
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        domain = ""
+    if not _DOMAIN.match(domain):
+        domain = FALLBACK_DOMAIN
+    return f"<{email_id}@{domain}>"
+
+
+def envelope_sender(email: OutgoingEmail) -> str:
+    return bare_address(email.from_address)
+
+
+def envelope_recipients(email: OutgoingEmail) -> list[str]:
+    """To, Cc and Bcc as bare addresses, each once (compared case-insensitively), in order."""
+    seen: set[str] = set()
+    recipients: list[str] = []
+    for address in (*email.to, *email.cc, *email.bcc):
+        bare = bare_address(address)
+        key = bare.lower()
+        if bare and key not in seen:
+            seen.add(key)
+            recipients.append(bare)
+    return recipients
+
+
+def build(email: OutgoingEmail) -> bytes:
+    """The message as sent over SMTP: CRLF line endings, 7-bit clean, no Bcc header."""
+    body = _body(email)
+    if email.attachments:
+        root = MIMEMultipart("mixed", boundary=_new_boundary())
+        del body["MIME-Version"]
+        root.attach(body)
+        for attachment in email.attachments:
+            root.attach(_attachment_part(attachment))
+    else:
+        root = body
+    _write_headers(root, email)
+    out = io.BytesIO()
+    BytesGenerator(out, mangle_from_=False, policy=_CRLF_POLICY).flatten(root)
+    return out.getvalue()
+
+
+def _body(email: OutgoingEmail) -> MIMEBase:
+    text = email.text
+    if email.html is None:
+        return _text_part(text or "", "plain")
+    if text is None:
+        text = html_to_text(email.html)
+    alternative = MIMEMultipart("alternative", boundary=_new_boundary())
+    alternative.attach(_text_part(text, "plain"))  # least preferred first (RFC 2046)
+    alternative.attach(_text_part(email.html, "html"))
+    return alternative
+
+
+def _new_boundary() -> str:
+    return _BOUNDARY_PREFIX + secrets.token_hex(16)
+
+
+def _text_part(content: str, subtype: str) -> MIMENonMultipart:
+    part = MIMENonMultipart("text", subtype)
+    part.set_payload(content, _US_ASCII if _is_7bit_safe(content) else _UTF8_QP)
+    del part["MIME-Version"]  # belongs on the top-level message only
+    return part
+
+
+def _is_7bit_safe(content: str) -> bool:
+    if not content.isascii():
+        return False
+    if len(content) <= _MAX_7BIT_LINE:
+        return True
+    return all(len(line) <= _MAX_7BIT_LINE for line in _LINE_BREAK.split(content))
+
+
+def _attachment_part(attachment: Attachment) -> MIMEBase:
+    # Only type/subtype is used: parameters in a caller's content type are not trusted.
+    maintype, _, subtype = attachment.content_type.partition(";")[0].strip().lower().partition("/")
+    if not (_TOKEN.match(maintype) and _TOKEN.match(subtype)):
+        maintype, subtype = "application", "octet-stream"
+    # A non-ASCII filename becomes an RFC 2231 parameter (filename*=utf-8''…); `name` on the
+    # Content-Type is for old clients that ignore Content-Disposition.
+    filename = _one_line(attachment.filename)
+    parameter = filename if filename.isascii() else ("utf-8", "", filename)
+    part = MIMEBase(maintype, subtype, name=parameter)
+    del part["MIME-Version"]
+    part.set_payload(attachment.content)
+    encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=parameter)
+    return part
+
+
+def _write_headers(root: MIMEBase, email: OutgoingEmail) -> None:
+    # The MIME classes write Content-Type first; it is moved after the envelope-facing
+    # headers so the block reads From, To, …, MIME-Version, Content-*, custom headers.
+    moved = [(name, root[name]) for name in _MOVED_HEADERS if name in root]
+    for name in ("MIME-Version", *_MOVED_HEADERS):
+        del root[name]
+    root["From"] = _address_list("From", [email.from_address])
+    root["To"] = _address_list("To", email.to)
+    if email.cc:
+        root["Cc"] = _address_list("Cc", email.cc)
+    if email.reply_to:
+        root["Reply-To"] = _address_list("Reply-To", email.reply_to)
+    root["Subject"] = _text_header(_one_line(email.subject))
+    root["Date"] = _date_header(email.date)
+    root["Message-ID"] = message_id_header(email.id, email.from_address)
+    root["MIME-Version"] = "1.0"
+    for name, value in moved:
+        root[name] = value
+    for name, value in email.headers.items():
+        _check_custom_header(name, value)
+        root[name] = _text_header(value)
+
+
+def _check_custom_header(name: str, value: str) -> None:
+    """Last line of defence (callers validate first): no header injection, no overrides."""
+    if not _HEADER_NAME.match(name) or name.lower() in RESERVED_HEADERS:
+        raise ValueError(f"custom header name not allowed: {name!r}")
+    if "\r" in value or "\n" in value:
+        raise ValueError(f"custom header {name} has a line break in its value")
+
+
+def _one_line(value: str) -> str:
+    """Line breaks in user-given header text would start a new header: read them as spaces."""
+    if "\r" in value or "\n" in value:
+        return " ".join(_LINE_BREAK.sub(" ", value).split())
+    return value
+
+
+def _address_list(name: str, addresses: list[str]) -> str:
+    """Addresses as one header value, folded between addresses (compat32 would fold inside
+    quoted display names); non-ASCII display names become RFC 2047 encoded words."""
+    if all(_SIMPLE_ADDRESS.match(address) for address in addresses):
+        rendered = addresses
+    else:
+        pairs = getaddresses([_one_line(address) for address in addresses])
+        rendered = [_address(display_name, address) for display_name, address in pairs if address]
+    return _fold_list(len(name) + 2, rendered)
+
+
+def _address(display_name: str, address: str) -> str:
+    if not display_name or display_name.isascii():
+        return formataddr((display_name, address))
+    # Header splits long names into several words (RFC 2047 caps a word at 75 chars).
+    words = Header(display_name, _UTF8_WORDS, maxlinelen=_FOLD_AT).encode(linesep="\r\n")
+    return f"{words} <{address}>"
+
+
+def _fold_list(used: int, items: list[str]) -> str:
+    """Join items with ", ", breaking the line before an item that would pass column 78."""
+    out: list[str] = []
+    for index, item in enumerate(items):
+        piece = item if index == len(items) - 1 else item + ","
+        first_line, _, rest = piece.partition("\r\n")
+        if out and used + 1 + len(first_line) > _FOLD_AT:
+            out.append("\r\n ")
+            used = 1
+        elif out:
+            out.append(" ")
+            used += 1
+        out.append(piece)
+        used = len(piece.rpartition("\r\n")[2]) if rest else used + len(first_line)
+    return _Folded("".join(out))
+
+
+def _text_header(value: str) -> str | Header:
+    return value if value.isascii() else Header(value, _UTF8_WORDS)
+
+
+def _date_header(date: datetime) -> str:
+    if date.tzinfo is None:  # documented as aware UTC; a naive one is read as UTC
+        date = date.replace(tzinfo=timezone.utc)
+    return format_datetime(date.astimezone(timezone.utc))
+
+
+def _benchmark(count: int = 2000) -> None:
+    """Print µs/message for this module and for the slower alternatives it replaced."""
+    import time
+    from email.message import EmailMessage
+    from email.policy import SMTP
+
+    sample = OutgoingEmail(
+        id="msg_0abcdefghijklmnopqrstuvwx",
+        from_address="Ünïcode Näme <hello@acme.com>",
+        to=["Jane Doe <jane@example.com>", "bob@example.com"],
+        cc=["carol@example.com"],
+        bcc=["audit@acme.com"],
+        reply_to=["support@acme.com"],
+        subject="Welcome to Acme — your account is ready ✓",
+        html="<h1>Hi Jane</h1><p>Thanks for signing up. <a href='https://acme.com/v'>Verify</a></p>",
+        text=None,
+        headers={"X-Campaign": "welcome"},
+        attachments=[],
+        date=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+    )
+    text = html_to_text(sample.html)
+
+    def modern() -> bytes:
+        msg = EmailMessage()
+        msg["From"] = sample.from_address
+        msg["To"] = ", ".join(sample.to)
+        msg["Cc"] = ", ".join(sample.cc)
+        msg["Reply-To"] = ", ".join(sample.reply_to)
+        msg["Subject"] = sample.subject
+        msg["Date"] = sample.date
+        msg["Message-ID"] = message_id_header(sample.id, sample.from_address)
+        msg["X-Campaign"] = "welcome"
+        msg.set_content(text)
+        msg.add_alternative(sample.html, subtype="html")
+        return msg.as_bytes(policy=SMTP)
+
+    def compat_smtp_policy() -> bytes:
+        root = _body(sample)
+        _write_headers(root, sample)
+        # policy.SMTP cannot fold compat32 Header objects: pre-encode them to str.
+        root.replace_header("Subject", root["Subject"].encode())
+        return root.as_bytes(policy=SMTP)
+
+    def derived_text() -> str:
+        return html_to_text(sample.html)
+
+    for label, fn in [
+        ("build (html + derived text)", lambda: build(sample)),
+        ("build (html + given text)", lambda: build(replace(sample, text=text))),
+        ("compat32 + policy.SMTP generator", compat_smtp_policy),
+        ("EmailMessage + policy.SMTP", modern),
+        ("html_to_text alone", derived_text),
+    ]:
+        fn()
+        start = time.perf_counter()
+        for _ in range(count):
+            fn()
+        print(f"{label:36s} {(time.perf_counter() - start) / count * 1e6:7.0f} µs/message")
+
+
+if __name__ == "__main__":
+    _benchmark()

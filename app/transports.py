@@ -1,0 +1,363 @@
+"""Hand built messages to an SMTP relay, or to a folder of .eml files when none is set.
+
+`SmtpTransport` keeps a small pool of connected aiosmtplib clients: opening a connection
+(TCP + EHLO + maybe TLS and AUTH) costs more than sending a transactional message, so
+connections are reused across sends. A connection that fails is closed and the next send
+opens a new one. Every send ends in an `Outcome`; nothing is raised for delivery problems:
+
+  sent      the server took the message (for at least one recipient)
+  deferred  try again later: 4xx replies, timeouts, refused or dropped connections
+  failed    do not retry: 5xx replies (for every recipient, or for MAIL FROM / DATA)
+
+Accepted URLs: smtp://[user:pass@]host[:25]            plain
+               smtp://…?starttls=true                  STARTTLS required
+               smtps://[user:pass@]host[:465]          implicit TLS
+               optional query: verify=false (self-signed certificates), timeout=SECONDS, pool=N
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, Protocol
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+import aiosmtplib
+
+SCHEMES = ("smtp", "smtps")
+DEFAULT_POOL_SIZE = 4
+DEFAULT_TIMEOUT = 30.0
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+_QUERY_KEYS = ("starttls", "verify", "timeout", "pool")
+
+# What a broken connection looks like: refused, reset, timed out, TLS failure (OSError);
+# an error reply while connecting (greeting, EHLO, STARTTLS, AUTH) also means "not now".
+_CONNECTION_ERRORS = (aiosmtplib.SMTPException, OSError, asyncio.TimeoutError)
+
+
+@dataclass
+class Outcome:
+    kind: Literal["sent", "deferred", "failed"]
+    reply: str  # the server's reply incl. code, or a description of the connection problem
+    rejected: dict[str, str] = field(default_factory=dict)  # refused permanently (5xx) at RCPT
+    deferred: dict[str, str] = field(default_factory=dict)  # refused temporarily (4xx) at RCPT
+
+
+class Transport(Protocol):
+    async def send(self, sender: str, recipients: list[str], data: bytes, message_id: str) -> Outcome: ...
+
+    async def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    implicit_tls: bool
+    starttls: bool
+    verify: bool
+    username: str | None
+    password: str | None
+    timeout: float
+    pool_size: int
+
+    @property
+    def tls_mode(self) -> str:
+        return "implicit-tls" if self.implicit_tls else "starttls" if self.starttls else "plain"
+
+
+def parse_smtp_url(url: str) -> SmtpSettings:
+    """Read an SMTP_URL; ValueError (without echoing the URL: it may hold a password)."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in SCHEMES:
+        raise ValueError(f"SMTP URL scheme must be one of {', '.join(s + '://' for s in SCHEMES)}")
+    if not parts.hostname:
+        raise ValueError("SMTP URL has no host")
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    unknown = sorted(set(query) - set(_QUERY_KEYS))
+    if unknown:
+        raise ValueError(f"unknown SMTP URL parameter {unknown[0]!r}; accepted: {', '.join(_QUERY_KEYS)}")
+    implicit_tls = scheme == "smtps"
+    starttls = _flag(query, "starttls", False)
+    if implicit_tls and starttls:
+        raise ValueError("smtps:// is already TLS; starttls=true is for smtp:// only")
+    try:
+        port = parts.port or (465 if implicit_tls else 25)
+        timeout = float(query.get("timeout", DEFAULT_TIMEOUT))
+        pool_size = int(query.get("pool", DEFAULT_POOL_SIZE))
+    except ValueError:
+        raise ValueError("SMTP URL has a bad port, timeout or pool value") from None
+    if timeout <= 0 or pool_size < 1:
+        raise ValueError("SMTP URL timeout and pool must be positive")
+    return SmtpSettings(
+        host=parts.hostname,
+        port=port,
+        implicit_tls=implicit_tls,
+        starttls=starttls,
+        verify=_flag(query, "verify", True),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password is not None else None,
+        timeout=timeout,
+        pool_size=pool_size,
+    )
+
+
+def _flag(query: dict[str, str], name: str, default: bool) -> bool:
+    value = query.get(name)
+    if value is None:
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ValueError(f"SMTP URL parameter {name} must be true or false")
+
+
+def smtp_url_summary(url: str | None) -> str:
+    """For logs: where mail goes and how, never the password (nor the user name)."""
+    if not url:
+        return "file outbox"
+    try:
+        settings = parse_smtp_url(url)
+    except ValueError as exc:
+        return f"invalid SMTP URL ({exc})"
+    auth = ", auth" if settings.username else ""
+    verify = "" if settings.verify else ", no certificate check"
+    return f"{settings.host}:{settings.port} ({settings.tls_mode}{auth}{verify})"
+
+
+class SmtpTransport:
+    """Sends over a pool of reused SMTP connections, at most `pool_size` at once."""
+
+    def __init__(self, url: str, pool_size: int | None = None, timeout: float | None = None):
+        settings = parse_smtp_url(url)
+        # Values in the URL are the operator's; explicit arguments are the caller's override.
+        self.settings = settings
+        self.pool_size = pool_size or settings.pool_size
+        self.timeout = timeout or settings.timeout
+        self._idle: list[aiosmtplib.SMTP] = []  # LIFO: the warmest connection goes first
+        self._slots = asyncio.Semaphore(self.pool_size)
+        self._closed = False
+
+    def __repr__(self) -> str:
+        return f"SmtpTransport({self.settings.host}:{self.settings.port}, {self.settings.tls_mode})"
+
+    async def send(self, sender: str, recipients: list[str], data: bytes, message_id: str) -> Outcome:
+        if not recipients:
+            return Outcome("failed", "no recipients")
+        async with self._slots:
+            client = self._take_idle()
+            if client is not None:
+                try:
+                    return await self._deliver(client, sender, recipients, data)
+                except _StaleConnection:
+                    pass  # dropped while idle (server timeout, restart): retry on a new one
+            try:
+                client = await self._connect()
+            except _CONNECTION_ERRORS as exc:
+                return Outcome("deferred", describe_error(exc))
+            try:
+                return await self._deliver(client, sender, recipients, data)
+            except _StaleConnection as exc:
+                return Outcome("deferred", exc.reply)
+
+    async def close(self) -> None:
+        """Say QUIT on idle connections; connections in use close when their send ends."""
+        self._closed = True
+        idle, self._idle = self._idle, []
+        await asyncio.gather(*(_quit(client, self.timeout) for client in idle))
+
+    def _take_idle(self) -> aiosmtplib.SMTP | None:
+        while self._idle:
+            client = self._idle.pop()
+            if client.is_connected:
+                return client
+            client.close()
+        return None
+
+    def _release(self, client: aiosmtplib.SMTP) -> None:
+        if self._closed or not client.is_connected:
+            client.close()
+        else:
+            self._idle.append(client)
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        s = self.settings
+        client = aiosmtplib.SMTP(
+            hostname=s.host,
+            port=s.port,
+            username=s.username,
+            password=s.password,
+            use_tls=s.implicit_tls,
+            start_tls=s.starttls,  # False: no opportunistic upgrade on plain smtp://
+            validate_certs=s.verify,
+            timeout=self.timeout,
+        )
+        try:
+            await client.connect()
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    async def _deliver(self, client: aiosmtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> Outcome:
+        """One mail transaction; the client goes back to the pool unless its connection broke."""
+        try:
+            outcome = await _transaction(client, sender, recipients, data)
+        except _StaleConnection:
+            client.close()
+            raise
+        except _CONNECTION_ERRORS as exc:
+            # Past MAIL FROM the server may have acted on part of the transaction: no silent
+            # retry here, the caller's retry policy decides.
+            client.close()
+            return Outcome("deferred", describe_error(exc))
+        if outcome.kind != "sent" and not await _reset(client, self.timeout):
+            client.close()
+        self._release(client)
+        return outcome
+
+
+class _StaleConnection(Exception):
+    """The connection was gone before the server accepted anything: safe to retry at once."""
+
+    def __init__(self, reply: str):
+        super().__init__(reply)
+        self.reply = reply
+
+
+async def _transaction(client: aiosmtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> Outcome:
+    mail_options, encoding = _envelope_options(client, sender, recipients, data)
+    if encoding is None:
+        return Outcome("failed", "555 5.6.7 non-ASCII address, and the server does not offer SMTPUTF8")
+    try:
+        await client.mail(sender, options=mail_options, encoding=encoding)
+    except aiosmtplib.SMTPResponseException as exc:
+        return Outcome(_kind_of(exc.code), format_reply(exc.code, exc.message))
+    except ValueError as exc:  # an address that cannot go on a command line
+        return Outcome("failed", f"501 5.1.7 bad sender address: {exc}")
+    except _CONNECTION_ERRORS as exc:
+        raise _StaleConnection(describe_error(exc)) from exc
+
+    rejected: dict[str, str] = {}
+    deferred: dict[str, str] = {}
+    for recipient in recipients:
+        try:
+            await client.rcpt(recipient, encoding=encoding)
+        except aiosmtplib.SMTPRecipientRefused as exc:
+            refused = deferred if _kind_of(exc.code) == "deferred" else rejected
+            refused[recipient] = format_reply(exc.code, exc.message)
+        except ValueError as exc:
+            rejected[recipient] = f"501 5.1.3 bad recipient address: {exc}"
+    if len(rejected) + len(deferred) == len(recipients):
+        # Nobody to deliver to: retry only if some refusal was temporary.
+        kind = "deferred" if deferred else "failed"
+        return Outcome(kind, next(iter((deferred or rejected).values())), rejected, deferred)
+
+    try:
+        response = await client.data(data)
+    except aiosmtplib.SMTPResponseException as exc:
+        return Outcome(_kind_of(exc.code), format_reply(exc.code, exc.message), rejected, deferred)
+    return Outcome("sent", format_reply(response.code, response.message), rejected, deferred)
+
+
+def _envelope_options(
+    client: aiosmtplib.SMTP, sender: str, recipients: list[str], data: bytes
+) -> tuple[list[str], str | None]:
+    """MAIL FROM options, and the address encoding (None: the envelope cannot be sent)."""
+    # SIZE lets the server refuse an oversized message before it is transferred.
+    options = [f"SIZE={len(data)}"] if client.supports_extension("size") else []
+    if sender.isascii() and all(recipient.isascii() for recipient in recipients):
+        return options, "ascii"
+    if not client.supports_extension("smtputf8"):
+        return options, None
+    return [*options, "SMTPUTF8"], "utf-8"
+
+
+def _kind_of(code: int) -> Literal["deferred", "failed"]:
+    # Only 5xx is permanent; 4xx and anything unexpected are worth another try.
+    return "failed" if 500 <= code < 600 else "deferred"
+
+
+async def _reset(client: aiosmtplib.SMTP, timeout: float) -> bool:
+    """RSET after a refused transaction so the connection can carry the next one."""
+    try:
+        await client.rset(timeout=timeout)
+        return True
+    except _CONNECTION_ERRORS:
+        return False
+
+
+async def _quit(client: aiosmtplib.SMTP, timeout: float) -> None:
+    try:
+        await client.quit(timeout=min(timeout, 5))
+    except _CONNECTION_ERRORS:
+        pass
+    finally:
+        client.close()
+
+
+def format_reply(code: int, message: str) -> str:
+    return f"{code} {' '.join(message.split())}".strip()
+
+
+def describe_error(exc: BaseException) -> str:
+    """A one-line, human-readable account of a connection problem (for Outcome.reply)."""
+    if isinstance(exc, aiosmtplib.SMTPResponseException):
+        return format_reply(exc.code, exc.message)
+    if isinstance(exc, ConnectionRefusedError) or isinstance(exc.__cause__, ConnectionRefusedError):
+        return f"connection refused: {exc}"
+    if isinstance(exc, (asyncio.TimeoutError, aiosmtplib.SMTPTimeoutError)):
+        return f"timeout: {exc}" if str(exc) else "timeout"
+    if isinstance(exc, aiosmtplib.SMTPServerDisconnected):
+        return f"server disconnected: {exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class FileOutbox:
+    """Writes each message to <directory>/<message_id>.eml: the no-SMTP development mode."""
+
+    def __init__(self, directory: str | os.PathLike[str]):
+        self.directory = Path(directory)
+
+    def __repr__(self) -> str:
+        return f"FileOutbox({str(self.directory)!r})"
+
+    async def send(self, sender: str, recipients: list[str], data: bytes, message_id: str) -> Outcome:
+        path = await asyncio.to_thread(self._write, message_id, data)
+        return Outcome("sent", f"250 written to {path}")
+
+    async def close(self) -> None:
+        return None
+
+    def path_for(self, message_id: str) -> Path:
+        name = message_id.strip("<>")
+        if not name or "/" in name or "\\" in name or name.startswith("."):
+            raise ValueError(f"message id cannot name a file: {message_id!r}")
+        return self.directory / f"{name}.eml"
+
+    def _write(self, message_id: str, data: bytes) -> Path:
+        path = self.path_for(message_id)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        # Write then rename: a reader never sees a half-written file.
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".eml")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+
+def make_transport(smtp_url: str | None, outbox_dir: str, pool_size: int | None = None) -> Transport:
+    """SMTP when a URL is configured, else the file outbox."""
+    if smtp_url:
+        return SmtpTransport(smtp_url, pool_size=pool_size)
+    return FileOutbox(outbox_dir)

@@ -1,0 +1,181 @@
+"""The delivery worker: claims due messages and hands them to the transport.
+
+Runs inside `viperatron serve` or alone as `viperatron worker`; several may run against one
+PostgreSQL. Delivery is at-least-once: a worker killed after the SMTP server accepted a
+message but before recording it leaves the message `sending` until its lease expires, and
+then another worker sends it again (same Message-ID, so receivers can de-duplicate).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import timedelta
+
+from app import delivery_queue as queue
+from app.delivery_queue import Claim
+from app.mime import Attachment, OutgoingEmail, build, envelope_recipients, envelope_sender
+from app.settings import Settings
+from app.transports import Outcome, Transport, make_transport, smtp_url_summary
+from models import Message, MessageAttachment
+from schema.contacts import email_key
+from schema.suppressions import suppress, suppressed_keys
+
+log = logging.getLogger("viperatron.worker")
+
+PURGE_EVERY_SECONDS = 600.0
+
+
+class Worker:
+    def __init__(self, settings: Settings, transport: Transport | None = None, concurrency: int | None = None):
+        self.settings = settings
+        self.concurrency = max(1, concurrency or settings.worker_concurrency)
+        self.transport = transport or make_transport(settings.smtp_url, settings.outbox_dir, self.concurrency)
+        self._stopping = asyncio.Event()
+        self._inflight: set[asyncio.Task] = set()
+        self._last_purge = 0.0
+
+    async def run(self) -> None:
+        """Deliver until `stop()`; waits for in-flight sends before returning."""
+        wake = queue.listen()
+        log.info("delivery worker started: %s, concurrency %d", smtp_url_summary(self.settings.smtp_url)
+                 if self.settings.smtp_url else f"file outbox {self.settings.outbox_dir}", self.concurrency)
+        idle = self.settings.idle_poll_seconds
+        try:
+            while not self._stopping.is_set():
+                free = self.concurrency - len(self._inflight)
+                if free <= 0:
+                    await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                try:
+                    claimed = await self._claim(free)
+                except Exception:
+                    log.exception("claiming messages failed; retrying shortly")
+                    claimed = []
+                if not claimed:
+                    await self._maybe_purge()
+                    await self._sleep(wake, idle)
+                    continue
+        finally:
+            queue.unlisten(wake)
+            if self._inflight:
+                await asyncio.wait(self._inflight, timeout=30)
+            await self.transport.close()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def drain(self) -> None:
+        """Deliver everything due now, then return (for tests and one-shot runs)."""
+        while True:
+            claimed = await self._claim(self.concurrency)
+            if not claimed and not self._inflight:
+                return
+            if self._inflight:
+                await asyncio.wait(self._inflight)
+
+    async def _sleep(self, wake: asyncio.Event, seconds: float) -> None:
+        stop = asyncio.ensure_future(self._stopping.wait())
+        woken = asyncio.ensure_future(wake.wait())
+        await asyncio.wait({stop, woken}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        woken.cancel()
+        wake.clear()
+
+    async def _claim(self, limit: int) -> list[Claim]:
+        claims = await queue.claim(limit, self.settings.lease_seconds)
+        if not claims:
+            return claims
+        messages = {m.id: m for m in await Message.filter(id__in=[c.id for c in claims])}
+        pairs = {
+            (m.organization_id, email_key(address))
+            for m in messages.values()
+            for address in [*m.to, *m.cc, *m.bcc]
+        }
+        blocked = await suppressed_keys(pairs)
+        for c in claims:
+            task = asyncio.create_task(self._deliver(c, messages[c.id], blocked))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+        return claims
+
+    async def _deliver(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:
+        try:
+            await self._attempt(claim, message, blocked)
+        except Exception as exc:  # never lose a message to a bug: retry it later
+            log.exception("delivering %s failed unexpectedly", claim.id)
+            await self._defer(claim, message, f"internal error: {type(exc).__name__}")
+
+    async def _attempt(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:
+        email = await _outgoing(message)
+        recipients = envelope_recipients(email)
+        skipped = [r for r in recipients if (message.organization_id, email_key(r)) in blocked]
+        recipients = [r for r in recipients if r not in skipped]
+        note = f"; suppressed recipients skipped: {', '.join(skipped)}" if skipped else ""
+        if not recipients:
+            await queue.finish(claim, "suppressed", "every recipient is on the suppression list: " + ", ".join(skipped))
+            return
+        if message.sandbox:
+            await queue.finish(claim, "sent", "sandbox (test key): not handed to a transport" + note)
+            return
+        data = build(email)
+        outcome = await self.transport.send(envelope_sender(email), recipients, data, message.id)
+        for address, reply in outcome.rejected.items():
+            await suppress(message.organization_id, address, "bounced", reply, message.id)
+        if outcome.kind == "sent":
+            await queue.finish(claim, "sent", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+        elif outcome.kind == "failed":
+            await queue.finish(claim, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+        else:
+            await self._defer(claim, message, outcome.reply + _refusals(outcome) + note)
+
+    async def _defer(self, claim: Claim, message: Message, detail: str) -> None:
+        s = self.settings
+        delay = queue.retry_delay(claim.attempt, s.retry_base_seconds, s.retry_max_interval_seconds)
+        origin = message.send_at or message.created_at
+        next_try = queue.now() + timedelta(seconds=delay)
+        if next_try > origin + timedelta(seconds=s.retry_give_up_seconds):
+            await queue.finish(claim, "failed", f"gave up after {claim.attempt} attempts: {detail}", reply=detail)
+            return
+        await queue.finish(
+            claim, "deferred", f"{detail}; next attempt at {next_try.isoformat(timespec='seconds')}",
+            reply=detail, due_at=next_try,
+        )
+
+    async def _maybe_purge(self) -> None:
+        if time.monotonic() - self._last_purge < PURGE_EVERY_SECONDS:
+            return
+        self._last_purge = time.monotonic()
+        from schema.idempotency import purge_expired
+
+        try:
+            await purge_expired()
+        except Exception:
+            log.exception("purging expired idempotency records failed")
+
+
+def _refusals(outcome: Outcome) -> str:
+    parts = [f"{address} refused: {reply}" for address, reply in {**outcome.rejected, **outcome.deferred}.items()]
+    return ("; " + "; ".join(parts)) if parts and outcome.kind == "sent" else ""
+
+
+async def _outgoing(message: Message) -> OutgoingEmail:
+    attachments: list[Attachment] = []
+    if message.attachment_count:
+        rows = await MessageAttachment.filter(message_id=message.id).order_by("id")
+        attachments = [Attachment(a.filename, a.content_type, bytes(a.content)) for a in rows]
+    return OutgoingEmail(
+        id=message.id,
+        from_address=message.from_address,
+        to=list(message.to),
+        cc=list(message.cc),
+        bcc=list(message.bcc),
+        reply_to=list(message.reply_to),
+        subject=message.subject,
+        html=message.html,
+        text=message.text,
+        headers=dict(message.headers),
+        attachments=attachments,
+        date=message.created_at,
+    )

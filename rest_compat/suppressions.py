@@ -1,0 +1,101 @@
+from typing import Optional
+
+from fastapi import Path, Query, Response
+
+from rest_compat.common import Caller, ErrorEnvelope, feature_router
+from schema.common import ApiModel
+from schema.suppressions import (
+    SuppressionAdd,
+    SuppressionReason,
+    SuppressionView,
+    add_suppression,
+    get_suppression,
+    list_suppressions,
+    remove_suppression,
+)
+
+router = feature_router("/suppressions", "suppressions")
+
+NOT_FOUND = {
+    404: {
+        "model": ErrorEnvelope,
+        "description": "Your organization does not suppress this address",
+        "content": {
+            "application/json": {
+                "example": {"error": {"code": "not_found", "message": "Suppression not found.", "details": []}}
+            }
+        },
+    }
+}
+# `:path` so that an address with a `/` in its local part (sent as `%2F`) still matches.
+EMAIL = Path(
+    description="The address, URL-encoded (`jane%40example.com`; `+` may be sent as is or as `%2B`). "
+    "Matched case-insensitively.",
+    examples=["jane@example.com"],
+)
+
+
+class SuppressionList(ApiModel):
+    data: list[SuppressionView]
+    has_more: bool
+    next_cursor: Optional[str]
+
+
+@router.post(
+    "",
+    response_model=SuppressionView,
+    status_code=201,
+    summary="Suppress an address",
+    description="Adds the address to your organization's suppression list (201): no email is sent to it "
+    "any more. `reason` is `unsubscribed`, `bounced`, `complained` or `manual` (the default). "
+    "Adding an address that is already suppressed returns the existing entry unchanged (200).",
+    responses={200: {"model": SuppressionView, "description": "The address was already suppressed"}},
+)
+async def add(body: SuppressionAdd, caller: Caller, response: Response) -> SuppressionView:
+    view, created = await add_suppression(caller, body)
+    response.status_code = 201 if created else 200
+    return view
+
+
+@router.get(
+    "",
+    response_model=SuppressionList,
+    summary="List suppressed addresses",
+    description="Newest first, cursor-paginated.",
+)
+async def list_(
+    caller: Caller,
+    limit: int = Query(50, description="1 to 100"),
+    cursor: Optional[str] = Query(None, description="`nextCursor` from the previous page"),
+    reason: Optional[str] = Query(
+        None,
+        description="Only entries with this reason",
+        json_schema_extra={"enum": [r.value for r in SuppressionReason]},
+    ),
+    email: Optional[str] = Query(None, description="Case-insensitive substring of the address"),
+) -> SuppressionList:
+    page = await list_suppressions(caller, limit, cursor, reason, email, size_field="limit", cursor_field="cursor")
+    return SuppressionList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
+
+
+@router.get(
+    "/{email:path}",
+    response_model=SuppressionView,
+    summary="Get the suppression of an address",
+    description="404 when your organization does not suppress the address.",
+    responses=NOT_FOUND,
+)
+async def get(caller: Caller, email: str = EMAIL) -> SuppressionView:
+    return await get_suppression(caller, email)
+
+
+@router.delete(
+    "/{email:path}",
+    response_model=SuppressionView,
+    summary="Stop suppressing an address",
+    description="Removes the address from your organization's suppression list and returns the removed "
+    "entry; 404 when it was not suppressed.",
+    responses=NOT_FOUND,
+)
+async def remove(caller: Caller, email: str = EMAIL) -> SuppressionView:
+    return await remove_suppression(caller, email)

@@ -1,0 +1,301 @@
+"""Messages after sending: read one with its timeline, list with filters, cancel."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal, Optional
+
+import strawberry
+from pydantic import Field
+from strawberry.scalars import JSON
+from tortoise.expressions import Subquery
+
+from app import delivery_queue
+from app.auth import Principal
+from app.errors import ApiError, ErrorCode, invalid, not_found
+from app.mime import message_id_header
+from models import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
+from schema.common import (
+    ApiModel,
+    Connection,
+    Edge,
+    Page,
+    PageInfo,
+    UserError,
+    check_page_size,
+    decode_cursor,
+    encode_cursor,
+    user_errors,
+)
+from schema.contacts import email_key
+from schema.idempotency import idempotent
+
+STATUSES = ("queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled")
+Status = Literal["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled"]
+
+
+class TimelineEvent(ApiModel):
+    status: str
+    detail: str
+    at: datetime
+
+
+class AttachmentInfo(ApiModel):
+    filename: str
+    content_type: str
+    size: int
+
+
+class MessageView(ApiModel):
+    id: str
+    status: str
+    to: list[str]
+    cc: list[str]
+    bcc: list[str]
+    reply_to: list[str]
+    from_: str = Field(alias="from")
+    subject: str
+    html: Optional[str]
+    text: Optional[str]
+    headers: dict[str, str]
+    attachments: list[AttachmentInfo]
+    tags: list[str]
+    metadata: dict[str, Any]
+    sandbox: bool
+    message_id_header: str = Field(description="The Message-ID header; the same on every attempt.")
+    send_at: Optional[datetime]
+    attempts: int
+    last_reply: Optional[str] = Field(description="The last SMTP reply or connection error.")
+    sent_at: Optional[datetime]
+    created_at: datetime
+    updated_at: datetime
+    events: list[TimelineEvent] = Field(description="Every status change, oldest first.")
+
+
+def _view(message: Message, events: list[MessageEvent], attachments: list[MessageAttachment]) -> MessageView:
+    accepted = "scheduled for " + message.send_at.isoformat(timespec="seconds") if message.send_at else "accepted"
+    timeline = [TimelineEvent(status="queued", detail=accepted, at=message.created_at)]
+    timeline += [TimelineEvent(status=e.status, detail=e.detail, at=e.at) for e in events]
+    return MessageView(
+        id=message.id,
+        status=message.status,
+        to=message.to,
+        cc=message.cc,
+        bcc=message.bcc,
+        reply_to=message.reply_to,
+        from_=message.from_address,
+        subject=message.subject,
+        html=message.html,
+        text=message.text,
+        headers=message.headers,
+        attachments=[AttachmentInfo(filename=a.filename, content_type=a.content_type, size=a.size) for a in attachments],
+        tags=message.tags,
+        metadata=message.metadata,
+        sandbox=message.sandbox,
+        message_id_header=message_id_header(message.id, message.from_address),
+        send_at=message.send_at,
+        attempts=message.attempts,
+        last_reply=message.last_reply,
+        sent_at=message.sent_at,
+        created_at=message.created_at,
+        updated_at=message.updated_at,
+        events=timeline,
+    )
+
+
+async def _views(messages: list[Message]) -> list[MessageView]:
+    """Views with timelines and attachment lists, in two queries for the whole page."""
+    ids = [m.id for m in messages]
+    events: dict[str, list[MessageEvent]] = {i: [] for i in ids}
+    for event in await MessageEvent.filter(message_id__in=ids).order_by("id"):
+        events[event.message_id].append(event)
+    attachments: dict[str, list[MessageAttachment]] = {i: [] for i in ids}
+    with_files = [m.id for m in messages if m.attachment_count]
+    if with_files:
+        rows = (
+            await MessageAttachment.filter(message_id__in=with_files)
+            .order_by("id")
+            .only("id", "message_id", "filename", "content_type", "size")
+        )
+        for a in rows:
+            attachments[a.message_id].append(a)
+    return [_view(m, events[m.id], attachments[m.id]) for m in messages]
+
+
+async def get_message(principal: Principal, message_id: str) -> MessageView:
+    message = await Message.filter(id=message_id, organization_id=principal.organization_id).first()
+    if message is None:
+        raise not_found("Message")
+    return (await _views([message]))[0]
+
+
+async def list_messages(
+    principal: Principal,
+    first: int = 50,
+    after: str | None = None,
+    *,
+    status: str | None = None,
+    to: str | None = None,
+    tag: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    size_field: str = "first",
+    cursor_field: str = "after",
+) -> Page[MessageView]:
+    """Newest first. `to`: a `to` recipient (any case); `since`/`until`: creation time."""
+    check_page_size(first, size_field)
+    org = principal.organization_id
+    query = Message.filter(organization_id=org)
+    last_id = decode_cursor(after, cursor_field)
+    if last_id:
+        query = query.filter(id__lt=last_id)
+    if status:
+        if status not in STATUSES:
+            raise invalid("status", "Must be one of " + ", ".join(STATUSES) + ".", "invalid")
+        query = query.filter(status=status)
+    if to:
+        recipients = MessageRecipient.filter(organization_id=org, email_key=email_key(to), kind="to")
+        query = query.filter(id__in=Subquery(recipients.values("message_id")))
+    if tag:
+        tagged = MessageTag.filter(organization_id=org, tag=tag)
+        query = query.filter(id__in=Subquery(tagged.values("message_id")))
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and value.tzinfo is None:
+            raise invalid(name, "Give a time zone, e.g. 2026-11-27T17:00:00Z.", "invalid_format")
+    if since:
+        query = query.filter(created_at__gte=since)
+    if until:
+        query = query.filter(created_at__lt=until)
+    rows = await query.order_by("-id").limit(first + 1)
+    items = await _views(rows[:first])
+    has_more = len(rows) > first
+    return Page(items, has_more, encode_cursor(items[-1].id) if items and has_more else None)
+
+
+async def cancel_message(principal: Principal, message_id: str, idempotency_key: str | None = None) -> MessageView:
+    """Cancel a queued (scheduled) or deferred message; one already sending is past recall."""
+
+    async def run() -> tuple[MessageView, int]:
+        return await _cancel(principal, message_id), 200
+
+    request = {"id": message_id}
+    return (await idempotent(principal, idempotency_key, "delivery.cancel", request, run, MessageView)).result
+
+
+async def _cancel(principal: Principal, message_id: str) -> MessageView:
+    org = principal.organization_id
+    at = delivery_queue.now()
+    changed = await Message.filter(id=message_id, organization_id=org, status__in=delivery_queue.CANCELABLE).update(
+        status="canceled", updated_at=at
+    )
+    if changed:
+        await MessageEvent.create(message_id=message_id, status="canceled", detail="canceled via the API", at=at)
+        return await get_message(principal, message_id)
+    message = await Message.filter(id=message_id, organization_id=org).first()
+    if message is None:
+        raise not_found("Message")
+    raise ApiError(
+        ErrorCode.CONFLICT,
+        f"The message is `{message.status}`; only queued or deferred messages can be canceled.",
+    )
+
+
+# ----------------------------------------------------------------------------- GraphQL
+
+
+@strawberry.experimental.pydantic.type(model=TimelineEvent, name="MessageEvent", all_fields=True)
+class TimelineEventType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=AttachmentInfo, name="AttachmentInfo", all_fields=True)
+class AttachmentInfoType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=MessageView, name="Message", description="An email and its timeline.")
+class MessageType:
+    id: strawberry.ID
+    status: strawberry.auto
+    to: strawberry.auto
+    cc: strawberry.auto
+    bcc: strawberry.auto
+    reply_to: strawberry.auto
+    from_: str = strawberry.field(name="from")
+    subject: strawberry.auto
+    html: strawberry.auto
+    text: strawberry.auto
+    headers: JSON
+    attachments: strawberry.auto
+    tags: strawberry.auto
+    metadata: JSON
+    sandbox: strawberry.auto
+    message_id_header: strawberry.auto
+    send_at: strawberry.auto
+    attempts: strawberry.auto
+    last_reply: strawberry.auto
+    sent_at: strawberry.auto
+    created_at: strawberry.auto
+    updated_at: strawberry.auto
+    events: strawberry.auto
+
+
+@strawberry.input
+class MessageFilter:
+    status: Optional[str] = None
+    to: Optional[str] = None
+    tag: Optional[str] = None
+    since: Optional[datetime] = None
+    until: Optional[datetime] = None
+
+
+@strawberry.input
+class CancelMessageInput:
+    id: strawberry.ID
+    idempotency_key: Optional[str] = None
+
+
+@strawberry.type
+class CancelMessagePayload:
+    message: Optional[MessageType]
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class MessageQueries:
+    @strawberry.field
+    async def message(self, info: strawberry.Info, id: strawberry.ID) -> Optional[MessageType]:
+        try:
+            return MessageType.from_pydantic(await get_message(info.context["principal"], id))
+        except ApiError:
+            return None
+
+    @strawberry.field
+    async def messages(
+        self,
+        info: strawberry.Info,
+        first: int = 50,
+        after: Optional[str] = None,
+        filter: Optional[MessageFilter] = None,
+    ) -> Connection[MessageType]:
+        f = filter or MessageFilter()
+        page = await list_messages(
+            info.context["principal"], first, after,
+            status=f.status, to=f.to, tag=f.tag, since=f.since, until=f.until,
+        )
+        edges = [Edge(cursor=encode_cursor(m.id), node=MessageType.from_pydantic(m)) for m in page.items]
+        return Connection(
+            edges=edges,
+            page_info=PageInfo(has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None),
+        )
+
+
+@strawberry.type
+class MessageMutations:
+    @strawberry.mutation
+    async def cancel_message(self, info: strawberry.Info, input: CancelMessageInput) -> CancelMessagePayload:
+        try:
+            view = await cancel_message(info.context["principal"], input.id, input.idempotency_key)
+        except ApiError as error:
+            return CancelMessagePayload(message=None, user_errors=user_errors(error))
+        return CancelMessagePayload(message=MessageType.from_pydantic(view), user_errors=[])

@@ -1,0 +1,185 @@
+"""Email leaves over real SMTP (an aiosmtpd server on 127.0.0.1), with its timeline."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from email.header import decode_header, make_header
+
+from models import Message, Suppression
+
+SEED = {
+    "to": "customer@example.com",
+    "subject": "Welcome to Acme",
+    "html": "<h1>Hi {{firstName}}</h1><p>Thanks for signing up.</p>",
+    "from": "hello@acme.com",
+}
+
+
+async def send(client, key, **body):
+    response = await client.post("/api/v1/delivery/send", json=body, headers=key.headers)
+    assert response.status_code == 202, response.text
+    return response.json()["messageId"]
+
+
+async def timeline(client, key, message_id):
+    message = (await client.get(f"/api/v1/delivery/messages/{message_id}", headers=key.headers)).json()
+    return message, [e["status"] for e in message["events"]]
+
+
+def part(received, content_type: str) -> str:
+    for p in received.message.walk():
+        if p.get_content_type() == content_type:
+            return p.get_content()
+    raise AssertionError(f"no {content_type} part")
+
+
+async def test_the_seed_send_arrives_rendered_from_the_contact(client, key, worker, smtp_sink):
+    await client.post("/api/v1/contacts", json={"email": "customer@example.com", "firstName": "Jane"}, headers=key.headers)
+    message_id = await send(client, key, **SEED)
+    await worker.drain()
+    [received] = smtp_sink.received_by_id(message_id)
+    assert received.rcpt_tos == ["customer@example.com"] and received.mail_from == "hello@acme.com"
+    assert received.message.get_content_type() == "multipart/alternative"
+    assert "<h1>Hi Jane</h1>" in part(received, "text/html")
+    assert "Hi Jane" in part(received, "text/plain")  # derived from the html
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "sent"]
+    assert message["status"] == "sent" and message["sentAt"] and message["attempts"] == 1
+    assert message["lastReply"].startswith("250")
+    assert str(received.message["Message-ID"]) == message["messageIdHeader"]
+
+
+async def test_everything_given_arrives_as_sent_and_bcc_stays_hidden(client, key, worker, smtp_sink):
+    pdf = b"%PDF-1.4 \x00\xff binary"
+    message_id = await send(
+        client, key,
+        to=["ana@example.com"], cc="cc@example.com", bcc=["hidden@example.com"], replyTo="support@acme.com",
+        **{"from": "Zoë Müller <hello@acme.com>"},
+        subject="Grüße, déjà vu ✓", text="Hallo Ana", html="<p>Hallo <b>Ana</b></p>",
+        headers={"X-Campaign": "winter", "List-Unsubscribe": "<https://acme.com/u/1>"},
+        attachments=[{"filename": "rechnung.pdf", "content": base64.b64encode(pdf).decode(), "contentType": "application/pdf"}],
+        tags=["welcome", "de"], metadata={"orderId": "o-1"},
+    )
+    await worker.drain()
+    [received] = smtp_sink.received_by_id(message_id)
+    headers = received.message
+    assert set(received.rcpt_tos) == {"ana@example.com", "cc@example.com", "hidden@example.com"}
+    assert "hidden@example.com" not in received.data.decode("ascii")  # not in any header
+    assert headers["Bcc"] is None
+    assert str(make_header(decode_header(headers["Subject"]))) == "Grüße, déjà vu ✓"
+    assert headers["From"].addresses[0].display_name == "Zoë Müller"
+    assert headers["Cc"] == "cc@example.com" and headers["Reply-To"] == "support@acme.com"
+    assert headers["X-Campaign"] == "winter" and headers["List-Unsubscribe"] == "<https://acme.com/u/1>"
+    assert headers["Date"] and headers["MIME-Version"] == "1.0"
+    [attachment] = [p for p in headers.walk() if p.get_filename()]
+    assert attachment.get_filename() == "rechnung.pdf" and attachment.get_content_type() == "application/pdf"
+    assert attachment.get_content() == pdf
+    assert part(received, "text/plain").strip() == "Hallo Ana"
+    message, _ = await timeline(client, key, message_id)
+    assert message["tags"] == ["welcome", "de"] and message["metadata"] == {"orderId": "o-1"}
+    assert message["attachments"] == [{"filename": "rechnung.pdf", "contentType": "application/pdf", "size": len(pdf)}]
+    assert message["bcc"] == ["hidden@example.com"] and message["replyTo"] == ["support@acme.com"]
+
+
+async def test_a_451_defers_and_the_retry_carries_the_same_message_id(client, key, worker, smtp_sink):
+    smtp_sink.script_data_for("slow@example.com", "451 4.3.0 Try again later")
+    message_id = await send(client, key, to="slow@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "deferred"]
+    assert message["status"] == "deferred" and message["lastReply"].startswith("451 4.3.0 Try again later")
+    assert "next attempt at" in message["events"][-1]["detail"]
+    assert smtp_sink.received_by_id(message_id) == []
+    await asyncio.sleep(0.35)  # first retry after ~0.2 s (+-20 %) in the test settings
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "deferred", "sending", "sent"]
+    assert message["attempts"] == 2
+    [received] = smtp_sink.received_by_id(message_id)
+    assert str(received.message["Message-ID"]) == message["messageIdHeader"]
+
+
+async def test_a_550_fails_and_suppresses_the_address(client, key, worker, smtp_sink):
+    smtp_sink.reject_rcpt["gone@example.com"] = "550 5.1.1 No such user"
+    message_id = await send(client, key, to="Gone@Example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "failed"]
+    assert message["lastReply"] == "550 5.1.1 No such user"
+    suppression = await Suppression.get(organization_id=key.organization_id, email_key="gone@example.com")
+    assert suppression.reason == "bounced" and suppression.message_id == message_id
+    # The next send to that address never reaches SMTP.
+    again = await send(client, key, to="gone@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    await worker.drain()
+    message, statuses = await timeline(client, key, again)
+    assert statuses == ["queued", "sending", "suppressed"] and message["status"] == "suppressed"
+    assert message["attempts"] == 1 and message["lastReply"] is None
+
+
+async def test_one_bounced_recipient_of_two_is_suppressed_and_the_other_gets_it(client, key, worker, smtp_sink):
+    smtp_sink.reject_rcpt["bad@example.com"] = "550 5.1.1 No such user"
+    message_id = await send(
+        client, key, to=["ok@example.com", "bad@example.com"], **{"from": "a@acme.com"}, subject="S", text="T"
+    )
+    await worker.drain()
+    message, _ = await timeline(client, key, message_id)
+    assert message["status"] == "sent" and "bad@example.com refused: 550" in message["events"][-1]["detail"]
+    assert [r.rcpt_tos for r in smtp_sink.received_by_id(message_id)] == [["ok@example.com"]]
+    assert await Suppression.exists(organization_id=key.organization_id, email_key="bad@example.com")
+
+
+async def test_server_down_defers_and_it_is_delivered_once_back(client, key, worker, smtp_sink):
+    smtp_sink.stop()
+    message_id = await send(client, key, to="later@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "deferred"] and message["lastReply"]
+    smtp_sink.start()
+    await asyncio.sleep(0.35)
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses[-1] == "sent"
+    assert len(smtp_sink.received_by_id(message_id)) == 1
+
+
+async def test_test_mode_keys_never_reach_the_smtp_server(client, make_key, worker, smtp_sink):
+    test_key = await make_key(test=True)
+    assert test_key.plaintext.startswith("et_test_")
+    message_id = await send(client, test_key, to="real@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    await worker.drain()
+    message, statuses = await timeline(client, test_key, message_id)
+    assert message["status"] == "sent" and message["sandbox"] is True
+    assert statuses == ["queued", "sending", "sent"] and "sandbox" in message["events"][-1]["detail"]
+    assert smtp_sink.received_by_id(message_id) == []
+    assert all("real@example.com" not in r.rcpt_tos for r in smtp_sink.messages)
+
+
+async def test_the_worker_gives_up_after_the_configured_time(client, key, worker, smtp_sink):
+    import dataclasses
+
+    worker.settings = dataclasses.replace(worker.settings, retry_give_up_seconds=0.0)
+    smtp_sink.script_data_for("never@example.com", "421 4.7.0 Try again later")
+    message_id = await send(client, key, to="never@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "failed"]
+    assert message["events"][-1]["detail"].startswith("gave up after 1 attempts: 421")
+
+
+async def test_a_killed_workers_claim_is_taken_over_after_the_lease(client, key, worker, smtp_sink):
+    from app import delivery_queue
+
+    message_id = await send(client, key, to="lease@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    claims = await delivery_queue.claim(1000, lease_seconds=0.2)  # a worker that dies right after
+    assert message_id in [c.id for c in claims]
+    await worker.drain()
+    assert smtp_sink.received_by_id(message_id) == []  # still leased
+    await asyncio.sleep(0.3)
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "sending", "sent"] and message["attempts"] == 2
+    # The dead worker's late report cannot overwrite the newer attempt.
+    stale = next(c for c in claims if c.id == message_id)
+    assert await delivery_queue.finish(stale, "failed", "late") is False
+    assert (await Message.get(id=message_id)).status == "sent"

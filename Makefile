@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 VENDOR := app/static/vendor
 
-.PHONY: serve test test-sqlite test-postgres assets bench install dev clean
+.PHONY: serve test test-sqlite test-postgres assets bench bench-delivery install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,8 +54,15 @@ test-sqlite: $(DEV_STAMP)
 test-postgres: $(DEV_STAMP)
 	VIPERATRON_TEST_BACKEND=postgres $(BIN)/pytest -q $(PYTEST_ARGS)
 
+# HTTP endpoints (bench/run.py), then delivery throughput (bench/delivery.py); both run even if
+# the first reports failed requests, and make fails if either did.
 bench: $(DEV_STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run; http=$$?; \
+	$(BIN)/python -m bench.delivery; delivery=$$?; \
+	[ $$http -eq 0 ] && [ $$delivery -eq 0 ]
+
+bench-delivery: $(DEV_STAMP)
+	$(BIN)/python -m bench.delivery $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VENDOR) viperatron.db* outbox

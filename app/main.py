@@ -70,7 +70,9 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
     install_redoc(app)
     app.state.services = services
     handlers.install(app)
-    app.add_middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        EdgeMiddleware, max_body_bytes=settings.max_body_bytes, max_send_body_bytes=settings.max_send_body_bytes
+    )
     app.include_router(rest_router)
     graphql: GraphQLRouter = OfflineGraphQLRouter(
         schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False

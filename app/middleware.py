@@ -22,8 +22,8 @@ class BodyTooLarge(HTTPException):
 
     An HTTPException so that FastAPI's body parsing passes it on unchanged as a 413."""
 
-    def __init__(self) -> None:
-        super().__init__(413, "Request body too large.")
+    def __init__(self, cap: int) -> None:
+        super().__init__(413, f"Request body exceeds {cap} bytes.")
 
 
 def _error_response(scope: Scope, error: ApiError, request_id: str) -> tuple[dict, bytes]:
@@ -41,10 +41,15 @@ def _error_response(scope: Scope, error: ApiError, request_id: str) -> tuple[dic
     )
 
 
+# Sends may carry attachments (10 MiB decoded, ~13.4 MiB as base64): a larger cap there.
+LARGE_BODY_PREFIXES = ("/api/v1/delivery/", "/graphql")
+
+
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_send_body_bytes: int | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_send_body_bytes = max_send_body_bytes or max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,12 +71,10 @@ class EdgeMiddleware:
                 message = {**message, "headers": headers}
             await send(message)
 
-        too_large = ApiError(
-            ErrorCode.PAYLOAD_TOO_LARGE,
-            f"Request body exceeds {self.max_body_bytes} bytes.",
-        )
+        cap = self.max_send_body_bytes if scope["path"].startswith(LARGE_BODY_PREFIXES) else self.max_body_bytes
+        too_large = ApiError(ErrorCode.PAYLOAD_TOO_LARGE, f"Request body exceeds {cap} bytes.")
         length = dict(scope.get("headers", [])).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_body_bytes:
+        if length is not None and length.isdigit() and int(length) > cap:
             await self._send_error(scope, send_with_headers, send, too_large, request_id)
             return
 
@@ -82,8 +85,8 @@ class EdgeMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
-                    raise BodyTooLarge()
+                if received > cap:
+                    raise BodyTooLarge(cap)
             return message
 
         try:

@@ -32,7 +32,7 @@ class ErrorEnvelope(BaseModel):
     error: ErrorBody
 
 
-def _error(description: str, code: str, message: str) -> dict[str, Any]:
+def error_response(description: str, code: str, message: str) -> dict[str, Any]:
     return {
         "model": ErrorEnvelope,
         "description": description,
@@ -41,13 +41,20 @@ def _error(description: str, code: str, message: str) -> dict[str, Any]:
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: _error("Malformed JSON", "invalid_json", "The request body is not valid JSON."),
-    401: _error("Missing, malformed, unknown or revoked API key", "unauthorized", "Unknown or revoked API key."),
-    413: _error("Request body over 1 MiB", "payload_too_large", "Request body exceeds 1048576 bytes."),
-    422: _error("Invalid input", "validation_error", "The request is invalid."),
-    429: _error("Rate limit exceeded", "rate_limited", "Rate limit exceeded; retry after the reset."),
+    400: error_response("Malformed JSON", "invalid_json", "The request body is not valid JSON."),
+    401: error_response("Missing, malformed, unknown or revoked API key", "unauthorized", "Unknown or revoked API key."),
+    413: error_response("Request body over 1 MiB (16 MiB for /delivery)", "payload_too_large", "Request body exceeds 1048576 bytes."),
+    422: error_response("Invalid input", "validation_error", "The request is invalid."),
+    429: error_response("Rate limit exceeded", "rate_limited", "Rate limit exceeded; retry after the reset."),
 }
-NOT_FOUND = {404: _error("No such object in your organization", "not_found", "Contact not found.")}
+# Every POST takes an Idempotency-Key; reusing one with another body is a conflict.
+IDEMPOTENT = {
+    409: error_response(
+        "Idempotency-Key reused with a different request", "conflict",
+        "This Idempotency-Key was already used with a different request.",
+    )
+}
+NOT_FOUND = {404: error_response("No such object in your organization", "not_found", "Contact not found.")}
 
 # `Idempotency-Key` on every POST: a retry with the same key and body replays the first
 # response for 24 hours; the same key with another body is 409 `conflict`.

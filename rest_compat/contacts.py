@@ -2,7 +2,7 @@ from typing import Optional
 
 from fastapi import Query, Response
 
-from rest_compat.common import NOT_FOUND, Caller, feature_router
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, feature_router
 from schema.common import ApiModel
 from schema.contacts import ContactUpsert, ContactView, get_contact, list_contacts, upsert_contact
 
@@ -23,10 +23,12 @@ class ContactList(ApiModel):
     description="Creates the contact with this email in your organization (201) or updates it (200). "
     "Given tags are added to existing ones; given custom fields are merged into existing ones; "
     "omitted fields are left as they are.",
-    responses={200: {"model": ContactView, "description": "Updated an existing contact"}},
+    responses={200: {"model": ContactView, "description": "Updated an existing contact"}, **IDEMPOTENT},
 )
-async def upsert(body: ContactUpsert, caller: Caller, response: Response) -> ContactView:
-    view, created = await upsert_contact(caller, body)
+async def upsert(
+    body: ContactUpsert, caller: Caller, response: Response, idempotency_key: IdempotencyKey = None
+) -> ContactView:
+    view, created = await upsert_contact(caller, body, idempotency_key)
     response.status_code = 201 if created else 200
     return view
 

@@ -3,14 +3,20 @@ from typing import Optional
 
 from fastapi import Query
 
-from rest_compat.common import NOT_FOUND, Caller, IdempotencyKey, _error, feature_router
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router
 from schema.common import ApiModel
 from schema.delivery import BatchResult, BatchSend, SendEmail, SendResult, parse_batch_item, send_batch, send_email
 from schema.messages import MessageView, cancel_message, get_message, list_messages
 
 router = feature_router("/delivery", "delivery")
 
-CONFLICT = {409: _error("Not possible in the message's current state", "conflict", "The message is `sent`.")}
+CONFLICT = {
+    409: error_response(
+        "The message is past canceling, or the Idempotency-Key was used with another request",
+        "conflict",
+        "The message is `sent`; only queued or deferred messages can be canceled.",
+    )
+}
 
 
 class MessageList(ApiModel):
@@ -27,7 +33,7 @@ class MessageList(ApiModel):
     description="Validates and renders the message and queues it; the worker delivers it (at `sendAt` when "
     "given). `{{firstName}}`-style variables in `subject`, `html` and `text` are filled from your contact "
     "with the `to` address and from `variables` (which wins); values are HTML-escaped in `html`.",
-    responses={202: {"content": {"application/json": {"example": {"messageId": "msg_1a2b3c", "status": "queued"}}}}},
+    responses={202: {"content": {"application/json": {"example": {"messageId": "msg_1a2b3c", "status": "queued"}}}}, **IDEMPOTENT},
 )
 async def send(body: SendEmail, caller: Caller, idempotency_key: IdempotencyKey = None) -> SendResult:
     return await send_email(caller, body, idempotency_key)
@@ -39,6 +45,7 @@ async def send(body: SendEmail, caller: Caller, idempotency_key: IdempotencyKey 
     summary="Send up to 100 emails",
     description="Each message is validated on its own: valid ones are queued, invalid ones come back with "
     "their `error` (same shape as a single send's error); `accepted`/`rejected` count them.",
+    responses=IDEMPOTENT,
 )
 async def batch(body: BatchSend, caller: Caller, idempotency_key: IdempotencyKey = None) -> BatchResult:
     items = [parse_batch_item(i, raw) for i, raw in enumerate(body.messages)]

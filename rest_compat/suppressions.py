@@ -2,7 +2,7 @@ from typing import Optional
 
 from fastapi import Path, Query, Response
 
-from rest_compat.common import Caller, ErrorEnvelope, feature_router
+from rest_compat.common import IDEMPOTENT, Caller, ErrorEnvelope, IdempotencyKey, feature_router
 from schema.common import ApiModel
 from schema.suppressions import (
     SuppressionAdd,
@@ -49,10 +49,12 @@ class SuppressionList(ApiModel):
     description="Adds the address to your organization's suppression list (201): no email is sent to it "
     "any more. `reason` is `unsubscribed`, `bounced`, `complained` or `manual` (the default). "
     "Adding an address that is already suppressed returns the existing entry unchanged (200).",
-    responses={200: {"model": SuppressionView, "description": "The address was already suppressed"}},
+    responses={200: {"model": SuppressionView, "description": "The address was already suppressed"}, **IDEMPOTENT},
 )
-async def add(body: SuppressionAdd, caller: Caller, response: Response) -> SuppressionView:
-    view, created = await add_suppression(caller, body)
+async def add(
+    body: SuppressionAdd, caller: Caller, response: Response, idempotency_key: IdempotencyKey = None
+) -> SuppressionView:
+    view, created = await add_suppression(caller, body, idempotency_key)
     response.status_code = 201 if created else 200
     return view
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -11,6 +12,7 @@ from typing import Generic, TypeVar
 import strawberry
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.alias_generators import to_camel
+from strawberry.experimental.pydantic.conversion import convert_strawberry_class_to_pydantic_model
 
 from app.errors import ApiError, from_pydantic, invalid
 
@@ -40,10 +42,20 @@ def user_errors(error: ApiError) -> list[UserError]:
     return [UserError(field=d.field, message=d.message, code=error.code.value) for d in error.details]
 
 
+# Input fields that steer the request rather than describe the object (REST takes them as
+# headers), so they are not part of the Pydantic model.
+REQUEST_OPTIONS = frozenset({"idempotency_key"})
+
+
 def validated(strawberry_input, model: type[M]) -> M:
     """Validate a GraphQL input with the same Pydantic model REST uses; raise ApiError."""
     try:
-        return strawberry_input.to_pydantic()
+        fields = {
+            f.name: convert_strawberry_class_to_pydantic_model(getattr(strawberry_input, f.name))
+            for f in dataclasses.fields(strawberry_input)
+            if f.name not in REQUEST_OPTIONS
+        }
+        return model(**fields)
     except ValidationError as exc:
         raise from_pydantic(_with_aliases(model, exc.errors())) from None
 

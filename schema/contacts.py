@@ -17,6 +17,7 @@ from app.auth import Principal
 from app.errors import ApiError, not_found
 from app.validation import EmailAddress, JsonObject
 from models import Contact, ContactTag
+from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 from schema.common import (
     ApiModel,
     Connection,
@@ -112,9 +113,22 @@ async def find_or_create_contact(organization_id: str, email: str, connection=No
         return await Contact.get(organization_id=organization_id, email_key=key).using_db(connection), False
 
 
-async def upsert_contact(principal: Principal, data: ContactUpsert) -> tuple[ContactView, bool]:
+async def upsert_contact(
+    principal: Principal, data: ContactUpsert, idempotency_key: str | None = None
+) -> tuple[ContactView, bool]:
     """Create or update the contact with this email. Given tags are added to the existing
-    ones and given custom fields merged into them; omitted or null fields are kept."""
+    ones and given custom fields merged into them; omitted or null fields are kept.
+    Returns the contact and whether it was created."""
+
+    async def run() -> tuple[ContactView, int]:
+        view, created = await _upsert(principal, data)
+        return view, 201 if created else 200
+
+    outcome = await idempotent(principal, idempotency_key, "contacts.upsert", data, run, ContactView)
+    return outcome.result, outcome.status_code == 201
+
+
+async def _upsert(principal: Principal, data: ContactUpsert) -> tuple[ContactView, bool]:
     async with in_transaction() as conn:
         contact, created = await find_or_create_contact(principal.organization_id, data.email, conn)
         contact = await Contact.filter(id=contact.id).using_db(conn).select_for_update().get()
@@ -214,6 +228,7 @@ class ContactInput:
     last_name: strawberry.auto
     tags: Optional[list[str]] = None
     custom_fields: Optional[JSON] = None
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.input
@@ -276,7 +291,9 @@ class ContactMutations:
     @strawberry.mutation
     async def upsert_contact(self, info: strawberry.Info, input: ContactInput) -> UpsertContactPayload:
         try:
-            view, created = await upsert_contact(info.context["principal"], validated(input, ContactUpsert))
+            view, created = await upsert_contact(
+                info.context["principal"], validated(input, ContactUpsert), input.idempotency_key
+            )
         except ApiError as error:
             return UpsertContactPayload(contact=None, created=False, user_errors=user_errors(error))
         return UpsertContactPayload(contact=_gql(view), created=created, user_errors=[])

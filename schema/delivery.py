@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import dataclasses
 import re
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Optional
@@ -15,7 +14,6 @@ from typing import Annotated, Any, Optional
 import strawberry
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
-from strawberry.experimental.pydantic.conversion import convert_strawberry_class_to_pydantic_model
 from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
@@ -27,7 +25,7 @@ from app.validation import EmailAddress, HeaderText, JsonObject, Mailbox, OneOrM
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
 from schema.common import ApiModel, UserError, user_errors, validated
 from schema.contacts import email_key
-from schema.idempotency import idempotent
+from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 MAX_RECIPIENTS = 50
 MAX_BODY_CHARS = 512 * 1024
@@ -318,23 +316,13 @@ class SendEmailInput:
     tags: Optional[list[str]] = None
     metadata: Optional[JSON] = None
     send_at: Optional[datetime] = None
-    idempotency_key: Optional[str] = strawberry.field(
-        default=None, description="Retry safely: the same key and input replay the first result for 24 hours."
-    )
-
-    def to_pydantic(self) -> SendEmail:
-        fields = {
-            f.name: convert_strawberry_class_to_pydantic_model(getattr(self, f.name))
-            for f in dataclasses.fields(self)
-            if f.name != "idempotency_key"
-        }
-        return SendEmail(**fields)
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.input(name="SendEmailBatchInput")
 class SendEmailBatchInput:
     messages: list[SendEmailInput]
-    idempotency_key: Optional[str] = None
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.type

@@ -19,6 +19,7 @@ from app.validation import CurrencyCode, EmailAddress, JsonObject, decimal_place
 from models import Event
 from schema.common import ApiModel, UserError, user_errors, validated
 from schema.contacts import find_or_create_contact
+from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,99}$")
 MAX_VALUE = Decimal("1e15")
@@ -80,7 +81,14 @@ class IngestResult(ApiModel):
     status: str
 
 
-async def ingest_event(principal: Principal, data: IngestEvent) -> IngestResult:
+async def ingest_event(principal: Principal, data: IngestEvent, idempotency_key: str | None = None) -> IngestResult:
+    async def run() -> tuple[IngestResult, int]:
+        return await _ingest(principal, data), 202
+
+    return (await idempotent(principal, idempotency_key, "events.ingest", data, run, IngestResult)).result
+
+
+async def _ingest(principal: Principal, data: IngestEvent) -> IngestResult:
     contact, _ = await find_or_create_contact(principal.organization_id, data.email)
     occurred = data.occurred_at or datetime.now(timezone.utc)
     if occurred.tzinfo is None:
@@ -108,6 +116,7 @@ class EventInput:
     currency: Optional[str] = None
     properties: Optional[JSON] = None
     occurred_at: Optional[datetime] = None
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.type
@@ -122,7 +131,7 @@ class EventMutations:
     @strawberry.mutation
     async def ingest_event(self, info: strawberry.Info, input: EventInput) -> IngestEventPayload:
         try:
-            result = await ingest_event(info.context["principal"], validated(input, IngestEvent))
+            result = await ingest_event(info.context["principal"], validated(input, IngestEvent), input.idempotency_key)
         except ApiError as error:
             return IngestEventPayload(event_id=None, status=None, user_errors=user_errors(error))
         return IngestEventPayload(event_id=result.event_id, status=result.status, user_errors=[])

@@ -25,6 +25,10 @@ from models import IdempotencyRecord
 R = TypeVar("R", bound=BaseModel)
 
 KEEP_FOR = timedelta(hours=24)
+IDEMPOTENCY_HELP = (
+    "Retry safely: the same key with the same input replays the first result for 24 hours; "
+    "with a different input it is a `conflict`."
+)
 MAX_KEY_LENGTH = 255
 
 

@@ -28,7 +28,7 @@ from schema.common import (
     user_errors,
 )
 from schema.contacts import email_key
-from schema.idempotency import idempotent
+from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 STATUSES = ("queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled")
 Status = Literal["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled"]
@@ -252,7 +252,7 @@ class MessageFilter:
 @strawberry.input
 class CancelMessageInput:
     id: strawberry.ID
-    idempotency_key: Optional[str] = None
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.type

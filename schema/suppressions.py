@@ -32,6 +32,7 @@ from schema.common import (
     validated,
 )
 from schema.contacts import email_key
+from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 MAX_DETAIL = 1000
 # How many distinct addresses one `suppressed_keys` query carries (bound parameters are
@@ -121,13 +122,20 @@ async def _insert_or_keep(
     raise RuntimeError("suppression vanished three times while being added")
 
 
-async def add_suppression(principal: Principal, data: SuppressionAdd) -> tuple[SuppressionView, bool]:
+async def add_suppression(
+    principal: Principal, data: SuppressionAdd, idempotency_key: str | None = None
+) -> tuple[SuppressionView, bool]:
     """Suppress the address in the caller's organization. An address already suppressed is
     returned unchanged (its first reason and detail are kept) with created=False."""
-    row, created = await _insert_or_keep(
-        principal.organization_id, data.email, data.reason, data.detail or "", None
-    )
-    return SuppressionView.of(row), created
+
+    async def run() -> tuple[SuppressionView, int]:
+        row, created = await _insert_or_keep(
+            principal.organization_id, data.email, data.reason, data.detail or "", None
+        )
+        return SuppressionView.of(row), 201 if created else 200
+
+    outcome = await idempotent(principal, idempotency_key, "suppressions.add", data, run, SuppressionView)
+    return outcome.result, outcome.status_code == 201
 
 
 def _reason_filter(reason: str | SuppressionReason | None) -> str | None:
@@ -240,6 +248,7 @@ class AddSuppressionInput:
     email: strawberry.auto
     reason: strawberry.auto
     detail: strawberry.auto
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.experimental.pydantic.input(model=SuppressionRemove, name="RemoveSuppressionInput")
@@ -306,7 +315,9 @@ class SuppressionMutations:
     @strawberry.mutation
     async def add_suppression(self, info: strawberry.Info, input: AddSuppressionInput) -> AddSuppressionPayload:
         try:
-            view, created = await add_suppression(info.context["principal"], validated(input, SuppressionAdd))
+            view, created = await add_suppression(
+                info.context["principal"], validated(input, SuppressionAdd), input.idempotency_key
+            )
         except ApiError as error:
             return AddSuppressionPayload(suppression=None, created=False, user_errors=user_errors(error))
         return AddSuppressionPayload(suppression=_gql(view), created=created, user_errors=[])

@@ -71,7 +71,8 @@ def wait_until_healthy(base: str, proc: subprocess.Popen, seconds: float = 30) -
         except httpx.HTTPError:
             time.sleep(0.1)
     proc.kill()
-    raise RuntimeError("server did not start: " + str(proc.stderr.read())[-2000:])
+    output = proc.stderr.read()[-2000:] if proc.stderr else f"see {_TMP / 'live_server.log'}"
+    raise RuntimeError(f"server did not start: {output}")
 
 
 @pytest.fixture(scope="session")
@@ -136,18 +137,20 @@ async def gql(client: httpx.AsyncClient, key: Key | None, query: str, variables:
 
 @pytest.fixture(scope="session")
 def live_server(database, settings):
-    """The real server in a subprocess (`viperatron serve`), for tests over real HTTP."""
+    """The real server in a subprocess (`viperatron serve`), for tests over real HTTP. Without
+    its worker: tests that deliver run their own, and two claimers would race for messages."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "OUTBOX_DIR": str(_TMP / "outbox")}
     env.pop("REDIS_URL", None)
     if REDIS_URL:
         env["REDIS_URL"] = REDIS_URL
     proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--no-migrate"],
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--no-migrate", "--no-worker"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
+        stdout=subprocess.DEVNULL,
+        stderr=open(_TMP / "live_server.log", "wb"),
     )
     base = f"http://127.0.0.1:{port}"
     wait_until_healthy(base, proc)

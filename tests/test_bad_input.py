@@ -82,20 +82,24 @@ async def test_body_that_is_not_an_object(client, key):
 
 
 async def test_oversize_body_is_413(client, key):
-    big = {**SEND, "html": "x" * (1024 * 1024 + 1)}
-    response = await client.post("/api/v1/delivery/send", json=big, headers=key.headers)
+    big = {"email": "a@example.com", "customFields": {"x": "x" * (1024 * 1024 + 1)}}
+    response = await client.post("/api/v1/contacts", json=big, headers=key.headers)
     assert_error(response, 413, "payload_too_large")
+    assert response.json()["error"]["message"] == "Request body exceeds 1048576 bytes."
 
-    async def chunks():  # no Content-Length: the cap applies while reading
+    async def chunks(size: int):  # no Content-Length: the cap applies while reading
         yield b'{"to": "a@example.com", "html": "'
-        for _ in range(40):
+        for _ in range(size // 32768 + 1):
             yield b"y" * 32768
         yield b'"}'
 
-    response = await client.post(
-        "/api/v1/delivery/send", content=chunks(), headers={**key.headers, "Content-Type": "application/json"}
-    )
+    headers = {**key.headers, "Content-Type": "application/json"}
+    response = await client.post("/api/v1/contacts", content=chunks(1024 * 1024), headers=headers)
     assert_error(response, 413, "payload_too_large")
+    # Sends may carry 10 MiB of attachments: their cap is 16 MiB.
+    response = await client.post("/api/v1/delivery/send", content=chunks(16 * 1024 * 1024), headers=headers)
+    assert_error(response, 413, "payload_too_large")
+    assert response.json()["error"]["message"] == "Request body exceeds 16777216 bytes."
     assert await Message.filter(organization_id=key.organization_id).count() == 0
 
 

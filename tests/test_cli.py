@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import os
+import email
+import email.policy
 import re
+import time
 import subprocess
 import sys
 import uuid
@@ -68,6 +71,25 @@ def test_migrate_and_first_start_on_an_empty_database(tmp_path):
             headers={"X-API-Key": key},
         ).json()
         assert viewer["data"]["viewer"]["organization"]["name"] == "default"
+        # The in-process worker delivers the seed's send into the file outbox.
+        base, headers = f"http://127.0.0.1:{port}", {"Authorization": f"Bearer {key}"}
+        seed = {"to": "customer@example.com", "subject": "Welcome to Acme", "from": "hello@acme.com",
+                "html": "<h1>Hi {{firstName}}</h1><p>Thanks for signing up.</p>"}
+        httpx.post(f"{base}/api/v1/contacts", json={"email": "customer@example.com", "firstName": "Jane"}, headers=headers)
+        message_id = httpx.post(f"{base}/api/v1/delivery/send", json=seed, headers=headers).json()["messageId"]
+        eml = tmp_path / "outbox" / f"{message_id}.eml"
+        deadline = time.time() + 10
+        while not eml.exists() and time.time() < deadline:
+            time.sleep(0.05)
+        delivered = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+        assert delivered["To"] == "customer@example.com" and delivered["Subject"] == "Welcome to Acme"
+        assert "<h1>Hi Jane</h1>" in delivered.get_body(("html",)).get_content()
+        while time.time() < deadline:
+            message = httpx.get(f"{base}/api/v1/delivery/messages/{message_id}", headers=headers).json()
+            if message["status"] == "sent":
+                break
+            time.sleep(0.05)
+        assert [e["status"] for e in message["events"]] == ["queued", "sending", "sent"]
     finally:
         server.terminate()
         server.wait(timeout=10)

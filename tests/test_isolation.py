@@ -12,7 +12,8 @@ from models import Contact, Message, Suppression
 from tests.conftest import gql
 
 SEND = {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi {{firstName}}", "text": "Hello"}
-# A's suppressed address: not one B uses for its own sends and contacts in the walk.
+# A's suppressed address. Not one B uses for its own sends and contacts: the walk asserts that
+# no value of owned_by_a() appears in any of B's responses.
 BLOCKED_A = "blocked-a@example.com"
 
 
@@ -42,7 +43,10 @@ CASES = {
     ("GET", "/api/v1/contacts"): {"params": {"email": "jane"}},
     ("GET", "/api/v1/contacts/{contact_id}"): {},
     ("POST", "/api/v1/delivery/send"): {"json": SEND},
+    ("POST", "/api/v1/delivery/batch"): {"json": {"messages": [SEND]}},
+    ("GET", "/api/v1/delivery/messages"): {"params": {"to": "jane@example.com"}},
     ("GET", "/api/v1/delivery/messages/{message_id}"): {},
+    ("POST", "/api/v1/delivery/messages/{message_id}/cancel"): {},
     ("POST", "/api/v1/pipelines/events"): {"json": {"email": "jane@example.com", "eventType": "x"}},
     ("POST", "/api/v1/suppressions"): {"json": {"email": "mallory@example.com", "reason": "manual"}},
     ("GET", "/api/v1/suppressions"): {"params": {"email": "blocked"}},
@@ -98,7 +102,8 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key):
     after = await Contact.get(id=ids["contact_id"]).prefetch_related("tags")
     assert (after.first_name, after.custom_fields) == (before.first_name, before.custom_fields)
     assert [t.tag for t in after.tags] == ["vip"]
-    assert (await Message.get(id=ids["message_id"])).organization_id == key_a.organization_id
+    message = await Message.get(id=ids["message_id"])
+    assert message.organization_id == key_a.organization_id and message.status == "queued"  # not canceled by B
     a_suppression = await Suppression.get(id=ids["suppression_id"])
     assert (a_suppression.organization_id, a_suppression.email, a_suppression.reason, a_suppression.detail) == (
         key_a.organization_id, BLOCKED_A, "bounced", "550"
@@ -118,6 +123,8 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
         contacts(first: 100) { edges { node { id } } }
         tagged: contacts(first: 100, filter: {tag: "vip"}) { edges { node { id } } }
         message(id: $m) { id }
+        messages(first: 100) { edges { node { id } } }
+        mailedJane: messages(first: 100, filter: {to: "jane@example.com"}) { edges { node { id } } }
         suppression(email: $e) { id }
         suppressions(first: 100) { edges { node { id } } }
         blocked: suppressions(first: 100, filter: {email: "blocked", reason: BOUNCED}) { edges { node { id } } }
@@ -127,6 +134,7 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
     data = (await gql(client, key_b, query, variables)).json()["data"]
     assert data["contact"] is None and data["contactByEmail"] is None and data["message"] is None
     assert data["contacts"]["edges"] == [] and data["tagged"]["edges"] == []
+    assert data["messages"]["edges"] == [] and data["mailedJane"]["edges"] == []
     assert data["suppression"] is None
     assert data["suppressions"]["edges"] == [] and data["blocked"]["edges"] == []
     assert data["viewer"]["organization"]["id"] == key_b.organization_id
@@ -134,9 +142,21 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
     data = (await gql(client, key_a, query, variables)).json()["data"]
     assert data["contact"]["id"] == ids["contact_id"] == data["contactByEmail"]["id"]
     assert data["message"]["id"] == ids["message_id"]
+    assert [e["node"]["id"] for e in data["mailedJane"]["edges"]] == [ids["message_id"]]
     assert len(data["tagged"]["edges"]) == 1
     assert data["suppression"]["id"] == ids["suppression_id"]
     assert [e["node"]["id"] for e in data["blocked"]["edges"]] == [ids["suppression_id"]]
+
+
+async def test_org_b_cannot_cancel_org_as_message_through_graphql(client, make_key):
+    key_a, key_b = await make_key(), await make_key()
+    ids = await owned_by_a(client, key_a)
+    mutation = "mutation($m: ID!) { cancelMessage(input: {id: $m}) { message { id } userErrors { code } } }"
+    payload = (await gql(client, key_b, mutation, {"m": ids["message_id"]})).json()["data"]["cancelMessage"]
+    assert payload == {"message": None, "userErrors": [{"code": "not_found"}]}
+    assert (await Message.get(id=ids["message_id"])).status == "queued"
+    payload = (await gql(client, key_a, mutation, {"m": ids["message_id"]})).json()["data"]["cancelMessage"]
+    assert payload == {"message": {"id": ids["message_id"]}, "userErrors": []}
 
 
 async def test_send_never_personalizes_from_another_orgs_contact(client, make_key):
@@ -172,16 +192,18 @@ async def test_org_b_cannot_remove_or_take_over_org_a_suppressions(client, make_
     payload = removed.json()["data"]["removeSuppression"]
     assert payload == {"suppression": None, "userErrors": [{"field": None, "code": "not_found"}]}
     # B suppressing the same address makes B's own entry (201, created), A's stays as it was.
-    for response in (
-        await client.post("/api/v1/suppressions", json={"email": BLOCKED_A, "reason": "complained"}, headers=key_b.headers),
-        await gql(
-            client,
-            key_b,
-            'mutation($e: String!) { addSuppression(input: {email: $e}) { suppression { id } created } }',
-            {"e": "Blocked-A@example.com"},
-        ),
-    ):
-        assert ids["suppression_id"] not in response.text
+    rest = await client.post("/api/v1/suppressions", json={"email": BLOCKED_A, "reason": "complained"}, headers=key_b.headers)
+    assert rest.status_code == 201 and rest.json()["id"] != ids["suppression_id"]
+    graph = await gql(
+        client,
+        key_b,
+        'mutation($e: String!) { addSuppression(input: {email: $e}) { suppression { id reason } created } }',
+        {"e": "Blocked-A@example.com"},
+    )
+    assert graph.json()["data"]["addSuppression"] == {
+        "suppression": {"id": rest.json()["id"], "reason": "COMPLAINED"},  # B's own, found again
+        "created": False,
+    }
     b_rows = await Suppression.filter(organization_id=key_b.organization_id)
     assert [(r.email_key, r.reason) for r in b_rows] == [(BLOCKED_A, "complained")]
     a_rows = await Suppression.filter(organization_id=key_a.organization_id)

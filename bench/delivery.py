@@ -1,0 +1,612 @@
+"""`make bench-delivery` (also part of `make bench`): delivery throughput of `viperatron worker`.
+
+    python -m bench.delivery [--messages 3000] [--concurrency 4,8] [--idle-seconds 10]
+
+One run, on PostgreSQL (a fresh database, migrated, dropped at the end), against an SMTP sink
+in its own process (`bench/smtp_sink.py`: aiosmtpd, accepts and counts everything, records
+Message-IDs to count duplicate deliveries). Measures:
+
+  raw loop    the reference: aiosmtplib over ONE reused connection, N messages built with
+              `email.message.EmailMessage` (default policy), `send_message` one after another;
+              no database. Timed from the first build to the last 250 (connect excluded).
+  1 worker    N messages inserted as `queued`, ONE `viperatron worker --concurrency C` process.
+  2 workers   the same with two worker processes on the same database.
+  idle CPU    one worker with default settings and nothing to do, CPU% from /proc/<pid>/stat
+              (utime + stime) over --idle-seconds.
+
+How a worker run is timed (no process start-up, no insert time in the number):
+  1. the worker processes start with an empty queue; we wait for their "delivery worker
+     started" log line, then one more second (first claim, first purge, now idle-polling);
+  2. the N messages are inserted (ORM bulk_create: Message + MessageRecipient rows) with
+     `due_at = T0`, a few seconds in the future, and the tables ANALYZEd; the insert must
+     finish before T0, so the workers see nothing until T0;
+  3. the clock starts at T0 and stops at the later of the sink's last accepted message and
+     the last `sent_at` written by a worker (all rows must be `sent`): msg/s = N / (end - T0).
+For these runs the workers idle-poll every 50 ms (VIPERATRON_IDLE_POLL_SECONDS=0.05; the
+default is 1 s) so that at most ~50 ms of poll latency is counted, and two workers start
+working at the same moment; it only matters when the queue is empty (start and tail).
+The idle-CPU measurement uses the default settings.
+
+Content (same for the raw loop and the workers): From "Acme <hello@acme.com>", one To, an
+ASCII subject, an html and a text part (so no text is derived from html), no attachments.
+
+Env: BENCH_DELIVERY_DATABASE_URL (postgres://postgres@127.0.0.1:5432/viperatron_bench_delivery),
+BENCH_DELIVERY_MESSAGES (3000), BENCH_DELIVERY_CONCURRENCY (4,8), BENCH_DELIVERY_IDLE_SECONDS (10).
+Prints a Markdown table and writes it to bench/results/delivery.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.message import EmailMessage
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import aiosmtplib
+import asyncpg
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = ROOT / ".venv" / "bin" / "python"
+if not PYTHON.exists():
+    PYTHON = Path(sys.executable)
+DATABASE_URL = os.environ.get(
+    "BENCH_DELIVERY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/viperatron_bench_delivery"
+)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+TARGET_ONE_VS_RAW = 0.7
+TARGET_TWO_VS_ONE = 1.3
+TARGET_IDLE_CPU = 1.0  # percent
+BENCH_POLL_SECONDS = "0.05"
+
+FROM = "Acme <hello@acme.com>"
+SUBJECT = "Welcome to Acme"
+HTML = (
+    "<h1>Hi Jane</h1><p>Thanks for signing up. "
+    '<a href="https://acme.com/verify?u=12345">Verify your email address</a> to get started.</p>'
+    "<p>— The Acme team</p>"
+)
+TEXT = (
+    "Hi Jane\n\nThanks for signing up. Verify your email address to get started:\n"
+    "https://acme.com/verify?u=12345\n\n— The Acme team\n"
+)
+
+_procs: list[subprocess.Popen] = []
+
+
+def recipient(i: int) -> str:
+    return f"customer{i}@example.com"
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen, timeout: float = 20) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def stop_all() -> None:
+    for proc in _procs:
+        if proc.poll() is None:
+            proc.terminate()
+    for proc in _procs:
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def postgres_cpu_seconds() -> float:
+    """utime + stime of every `postgres` process we can see (server, backends, walwriter…).
+    The server is shared: other users' queries count too (see the machine-busy column)."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        name, _, rest = text.partition("(")[2].rpartition(")")
+        if name == "postgres":
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / CLK_TCK
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle + iowait
+    total = sum(values[:8])  # guest time is already in user
+    return total - idle, total
+
+
+@dataclass
+class Snapshot:
+    wall: float
+    procs: dict[int, float]
+    postgres: float
+    machine: tuple[int, int]
+
+    @classmethod
+    def take(cls, pids: list[int]) -> "Snapshot":
+        return cls(time.time(), {pid: cpu_seconds(pid) for pid in pids}, postgres_cpu_seconds(), machine_ticks())
+
+
+class SinkProcess:
+    """bench/smtp_sink.py in its own process; one JSON line per command."""
+
+    def __init__(self) -> None:
+        self.port = free_port()  # aiosmtpd's Controller cannot take port 0
+        self.proc = subprocess.Popen(
+            [str(PYTHON), "-m", "bench.smtp_sink", str(self.port)], cwd=ROOT,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True,
+        )
+        _procs.append(self.proc)
+        ready = self.proc.stdout.readline()
+        if not ready or not json.loads(ready).get("ready"):
+            raise SystemExit(f"SMTP sink did not start (exit code {self.proc.poll()})")
+
+    def command(self, command: str) -> dict:
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"SMTP sink died (exit code {self.proc.poll()})")
+        return json.loads(line)
+
+    def stats(self) -> dict:
+        return self.command("stats")
+
+    def reset(self) -> None:
+        self.command("reset")
+
+
+def start_workers(count: int, concurrency: int | None, env: dict, tag: str) -> list[subprocess.Popen]:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    procs, logs = [], []
+    for index in range(count):
+        log_path = RESULTS / f"delivery-worker-{tag}-{index}.log"
+        log = open(log_path, "w")
+        args = [str(PYTHON), "-m", "app.cli", "worker"]
+        if concurrency:
+            args += ["--concurrency", str(concurrency)]
+        proc = subprocess.Popen(args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        _procs.append(proc)
+        procs.append(proc)
+        logs.append(log_path)
+    deadline = time.monotonic() + 60
+    for proc, log_path in zip(procs, logs):
+        while "delivery worker started" not in log_path.read_text():
+            if proc.poll() is not None:
+                raise SystemExit(f"worker exited with {proc.returncode}; see {log_path}")
+            if time.monotonic() > deadline:
+                raise SystemExit(f"worker did not start within 60 s; see {log_path}")
+            time.sleep(0.05)
+    time.sleep(1.0)  # first (empty) claim and purge done: idle-polling now
+    return procs
+
+
+# ----------------------------------------------------------------------------- database
+
+
+def admin_url() -> str:
+    return urlsplit(DATABASE_URL)._replace(path="/postgres").geturl()
+
+
+def database_name() -> str:
+    return urlsplit(DATABASE_URL).path.lstrip("/")
+
+
+async def fresh_database(synchronous_commit: str | None) -> None:
+    name = database_name()
+    admin = await asyncpg.connect(admin_url())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        if synchronous_commit:
+            await admin.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = {synchronous_commit}')
+    finally:
+        await admin.close()
+
+
+async def drop_database() -> None:
+    admin = await asyncpg.connect(admin_url())
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{database_name()}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+async def insert_queued(n: int, organization_id: str, api_key_id: str, due_at: datetime) -> None:
+    """N `queued` messages due at `due_at`, with their recipient rows, in one transaction."""
+    from tortoise.transactions import in_transaction
+
+    from app.ids import new_id
+    from models import Message, MessageRecipient
+
+    messages, recipients = [], []
+    for i in range(n):
+        message_id = new_id("msg")
+        to = recipient(i)
+        messages.append(Message(
+            id=message_id, organization_id=organization_id, api_key_id=api_key_id, to=[to], cc=[], bcc=[],
+            reply_to=[], from_address=FROM, subject=SUBJECT, html=HTML, text=TEXT, headers={}, tags=[],
+            metadata={}, variables={}, attachment_count=0, status="queued", sandbox=False, send_at=None,
+            due_at=due_at,
+        ))
+        recipients.append(MessageRecipient(message_id=message_id, organization_id=organization_id, kind="to",
+                                           email_key=to.lower()))
+    async with in_transaction():
+        await Message.bulk_create(messages, batch_size=1000)
+        await MessageRecipient.bulk_create(recipients, batch_size=1000)
+
+
+async def sql(query: str, *args) -> list[dict]:
+    from tortoise import Tortoise
+
+    _, rows = await Tortoise.get_connection("default").execute_query(query, list(args))
+    return [dict(row) for row in rows]
+
+
+async def empty_queue() -> None:
+    await sql("TRUNCATE messages CASCADE")
+
+
+# ----------------------------------------------------------------------------- measurements
+
+
+@dataclass
+class Result:
+    case: str
+    n: int
+    seconds: float
+    processes: int = 0
+    concurrency: int | None = None
+    client_cpu: float = 0.0  # the raw loop's or the workers' CPU seconds
+    sink_cpu: float = 0.0
+    postgres_cpu: float = 0.0
+    machine_busy: float = 0.0  # percent of all cores
+    received: int = 0
+    sent_rows: int = 0
+    duplicates: int = 0
+    claims: int = 0  # `sending` events: > n means some message was claimed twice
+    lag: float | None = None  # T0 -> first claim
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.n / self.seconds if self.seconds > 0 else 0.0
+
+
+def raw_message(i: int, run: str) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = FROM
+    msg["To"] = recipient(i)
+    msg["Subject"] = SUBJECT
+    msg["Date"] = datetime.now(timezone.utc)
+    msg["Message-ID"] = f"<raw{i}.{run}@acme.com>"
+    msg.set_content(TEXT)
+    msg.add_alternative(HTML, subtype="html")
+    return msg
+
+
+async def raw_loop(sink: SinkProcess, n: int) -> Result:
+    print(f"raw loop: {n} messages over one aiosmtplib connection ...", flush=True)
+    sink.reset()
+    client = aiosmtplib.SMTP(hostname="127.0.0.1", port=sink.port, timeout=30)
+    await client.connect()
+    try:
+        before = Snapshot.take([sink.proc.pid])
+        cpu_before = sum(os.times()[:2])
+        start = time.perf_counter()
+        for i in range(n):
+            await client.send_message(raw_message(i, "r"))
+        seconds = time.perf_counter() - start
+        cpu_after = sum(os.times()[:2])
+        after = Snapshot.take([sink.proc.pid])
+    finally:
+        await client.quit()
+    stats = sink.stats()
+    result = Result("raw", n, seconds, processes=1, client_cpu=cpu_after - cpu_before,
+                    received=stats["count"], duplicates=stats["duplicates"])
+    fill_cpu(result, before, after, [sink.proc.pid], [])
+    if stats["count"] != n:
+        result.problems.append(f"sink received {stats['count']} of {n}")
+    print(f"  {result.rate:.0f} msg/s", flush=True)
+    return result
+
+
+def fill_cpu(result: Result, before: Snapshot, after: Snapshot, sink_pids: list[int], worker_pids: list[int]) -> None:
+    for pid in sink_pids:
+        result.sink_cpu += after.procs[pid] - before.procs[pid]
+    for pid in worker_pids:
+        result.client_cpu += after.procs[pid] - before.procs[pid]
+    result.postgres_cpu = after.postgres - before.postgres
+    busy = after.machine[0] - before.machine[0]
+    total = after.machine[1] - before.machine[1]
+    result.machine_busy = 100.0 * busy / total if total else 0.0
+
+
+async def worker_run(sink: SinkProcess, n: int, processes: int, concurrency: int, env: dict, org: str, key: str,
+                     lead: float) -> Result:
+    case = f"{processes} worker{'s' if processes > 1 else ''}"
+    print(f"{case}, concurrency {concurrency}: {n} messages ...", flush=True)
+    await empty_queue()
+    sink.reset()
+    workers = start_workers(processes, concurrency, {**env, "VIPERATRON_IDLE_POLL_SECONDS": BENCH_POLL_SECONDS},
+                            f"c{concurrency}-{processes}w")
+    pids = [w.pid for w in workers]
+    try:
+        t0 = time.time() + lead
+        await insert_queued(n, org, key, datetime.fromtimestamp(t0, timezone.utc))
+        await sql("ANALYZE messages, message_recipients, message_events")
+        margin = t0 - time.time()
+        if margin < 0.2:
+            raise SystemExit(f"inserting {n} messages took too long (T0 passed): raise --lead (now {lead} s)")
+        await asyncio.sleep(margin)
+        before = Snapshot.take([sink.proc.pid, *pids])
+        # Wait for the sink to have every message, then for every row to be `sent`.
+        timeout = max(120.0, n / 10)
+        deadline = time.monotonic() + timeout
+        problems = []
+        while (stats := sink.stats())["count"] < n:
+            if time.monotonic() > deadline:
+                problems.append(f"timeout after {timeout:.0f} s: sink has {stats['count']} of {n}")
+                break
+            if any(w.poll() is not None for w in workers):
+                problems.append("a worker process exited during the run")
+                break
+            await asyncio.sleep(0.01)
+        while not problems:
+            row = (await sql("SELECT count(*) FILTER (WHERE status = 'sent') AS sent FROM messages"))[0]
+            if row["sent"] >= n:
+                break
+            if time.monotonic() > deadline:
+                problems.append(f"timeout after {timeout:.0f} s: {row['sent']} of {n} rows sent")
+                break
+            await asyncio.sleep(0.01)
+        after = Snapshot.take([sink.proc.pid, *pids])
+    finally:
+        for w in workers:
+            stop(w)
+    stats = sink.stats()
+    row = (await sql(
+        "SELECT count(*) FILTER (WHERE status = 'sent') AS sent, max(sent_at) AS last_sent,"
+        " (SELECT count(*) FROM message_events WHERE status = 'sending') AS claims,"
+        " (SELECT min(at) FROM message_events WHERE status = 'sending') AS first_claim FROM messages"
+    ))[0]
+    end = max(stats["last"] or 0.0, row["last_sent"].timestamp() if row["last_sent"] else 0.0)
+    if problems:
+        end = after.wall
+    result = Result(case, n, end - t0, processes=processes, concurrency=concurrency, received=stats["count"],
+                    sent_rows=row["sent"], duplicates=stats["duplicates"], claims=row["claims"],
+                    lag=row["first_claim"].timestamp() - t0 if row["first_claim"] else None, problems=problems)
+    fill_cpu(result, before, after, [sink.proc.pid], pids)
+    if stats["count"] != n:
+        result.problems.append(f"sink received {stats['count']} (expected {n})")
+    if stats["no_id"]:
+        result.problems.append(f"{stats['no_id']} messages without Message-ID")
+    print(f"  {result.rate:.0f} msg/s" + (f"  PROBLEMS: {'; '.join(result.problems)}" if result.problems else ""),
+          flush=True)
+    return result
+
+
+async def idle_cpu(env: dict, seconds: float) -> tuple[float, float]:
+    """CPU% of one worker with default settings and an empty queue; and of PostgreSQL meanwhile."""
+    print(f"idle worker (default settings): CPU over {seconds:.0f} s ...", flush=True)
+    await empty_queue()
+    (worker,) = start_workers(1, None, env, "idle")
+    try:
+        time.sleep(1.0)  # start_workers already waited 1 s after start-up
+        before = Snapshot.take([worker.pid])
+        await asyncio.sleep(seconds)
+        after = Snapshot.take([worker.pid])
+    finally:
+        stop(worker)
+    wall = after.wall - before.wall
+    percent = 100.0 * (after.procs[worker.pid] - before.procs[worker.pid]) / wall
+    pg_percent = 100.0 * (after.postgres - before.postgres) / wall
+    print(f"  {percent:.2f} % CPU", flush=True)
+    return percent, pg_percent
+
+
+# ----------------------------------------------------------------------------- report
+
+
+def verdict(value: float, target: float, above: bool = True) -> str:
+    ok = value >= target if above else value < target
+    return f"{'≥' if above else '<'} {target:g} {'PASS' if ok else '**FAIL**'}"
+
+
+def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, float], args, load: str,
+           default_concurrency: int) -> str:
+    lines = [
+        f"## Viperatron delivery bench — {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}",
+        "",
+        f"N = {raw.n} messages per case; msg/s = N / seconds.",
+        "",
+        "| case | concurrency | msg/s | vs raw | vs 1 worker | target | seconds | CPU µs/msg sender · sink · PG "
+        "| machine busy | received · sent rows · dups · claims | first claim after T0 |",
+        "|---|---:|---:|---:|---:|---|---:|---|---:|---|---:|",
+    ]
+
+    def row(r: Result, vs_one: Result | None, target: str) -> str:
+        per = lambda seconds: f"{1e6 * seconds / r.n:.0f}"  # noqa: E731
+        ratio_one = f"{r.rate / vs_one.rate:.2f}" if vs_one else ""
+        checks = f"{r.received} · {r.sent_rows if r.processes and r.concurrency else '–'} · {r.duplicates}"
+        checks += f" · {r.claims}" if r.concurrency else " · –"
+        if r.problems:
+            checks += " **" + "; ".join(r.problems) + "**"
+        lag = f"{1000 * r.lag:.0f} ms" if r.lag is not None else ""
+        return (f"| {r.case} | {r.concurrency or '–'} | {r.rate:.0f} | {r.rate / raw.rate:.2f} | {ratio_one} "
+                f"| {target} | {r.seconds:.2f} | {per(r.client_cpu)} · {per(r.sink_cpu)} · {per(r.postgres_cpu)} "
+                f"| {r.machine_busy:.0f} % | {checks} | {lag} |")
+
+    lines.append(row(raw, None, "reference"))
+    for concurrency, by_count in runs.items():
+        one = by_count.get(1)
+        for count, r in by_count.items():
+            target = ""
+            if concurrency == default_concurrency:
+                if count == 1:
+                    target = "vs raw " + verdict(r.rate / raw.rate, TARGET_ONE_VS_RAW)
+                elif one:
+                    target = "vs 1 worker " + verdict(r.rate / one.rate, TARGET_TWO_VS_ONE)
+            lines.append(row(r, one if count > 1 else None, target))
+    idle_percent, idle_pg = idle
+    lines += [
+        "",
+        f"Idle worker (default settings, empty queue, {args.idle_seconds:g} s): **{idle_percent:.2f} % CPU** "
+        f"— target < {TARGET_IDLE_CPU:g} % {'PASS' if idle_percent < TARGET_IDLE_CPU else '**FAIL**'} "
+        f"(all PostgreSQL processes meanwhile: {idle_pg:.2f} %, shared server).",
+    ]
+    best = {}
+    for concurrency, by_count in runs.items():
+        for count, r in by_count.items():
+            if not r.problems and (count not in best or r.rate > best[count].rate):
+                best[count] = r
+    if len(runs) > 1 and best:
+        lines.append("Best concurrency: " + ", ".join(
+            f"{count} worker{'s' if count > 1 else ''}: {r.concurrency} ({r.rate:.0f} msg/s)"
+            for count, r in sorted(best.items())) + ".")
+    lines += [
+        "",
+        "How: the SMTP sink (aiosmtpd on uvloop) is its own process. *raw* = aiosmtplib `send_message` of "
+        "`EmailMessage` (default policy) objects, one after another over one connection, no database "
+        "(connect excluded). *workers* = `python -m app.cli worker --concurrency C` processes started on an "
+        "empty queue and idle first; N `queued` rows (Message + MessageRecipient, ORM bulk_create) are inserted "
+        f"with `due_at` = T0 a few seconds ahead; timed from T0 to the later of the sink's last message and "
+        f"the last `sent_at` (every row `sent`). Workers idle-poll every {BENCH_POLL_SECONDS} s in these runs "
+        "(default 1 s) so start-up latency stays out of the number. "
+        "CPU µs/msg = utime+stime over the timed interval / N: *sender* is the raw loop or the sum of the "
+        "workers, *PG* all postgres processes (shared server: other users' queries count too). "
+        "*claims* = `sending` events (> N: a message was claimed twice); *dups* = Message-IDs the sink got "
+        "more than once.",
+        f"Machine: {os.cpu_count()} cores, shared (1-min load average before the run: {load}); PostgreSQL "
+        f"synchronous_commit = {args.synchronous_commit or 'server default'}.",
+    ]
+    if args.sql:
+        lines.append("Experiment — extra SQL after migrating: " + "; ".join(f"`{s}`" for s in args.sql) + ".")
+    return "\n".join(lines) + "\n"
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.delivery", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", "-n", type=int, default=int(os.environ.get("BENCH_DELIVERY_MESSAGES", 3000)))
+    parser.add_argument("--concurrency", default=os.environ.get("BENCH_DELIVERY_CONCURRENCY", "4,8"),
+                        help="comma-separated worker concurrencies to try; the first one is checked "
+                             "against the targets (default 4,8)")
+    parser.add_argument("--workers", default="1,2", help="worker process counts to try (default 1,2)")
+    parser.add_argument("--idle-seconds", type=float,
+                        default=float(os.environ.get("BENCH_DELIVERY_IDLE_SECONDS", 10)))
+    parser.add_argument("--lead", type=float, default=None,
+                        help="seconds between starting the insert and T0 (default: 3 s + 1 s per 2000 msgs)")
+    parser.add_argument("--synchronous-commit", choices=["on", "off"], default=None,
+                        help="set it on the bench database (diagnostic; default: the server's setting)")
+    parser.add_argument("--sql", action="append", default=[], metavar="STATEMENT",
+                        help="extra SQL run after migrating, for experiments (e.g. an index); repeatable")
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
+    return parser.parse_args()
+
+
+async def run(args: argparse.Namespace) -> int:
+    from app import db
+    from app.keys import create_key
+    from app.settings import Settings
+
+    n = args.messages
+    concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]
+    counts = [int(c) for c in args.workers.split(",") if c.strip()]
+    lead = args.lead if args.lead is not None else 3.0 + n / 2000
+    load = Path("/proc/loadavg").read_text().split()[0]
+    settings = Settings(database_url=DATABASE_URL)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIPERATRON_")}
+    env.update(DATABASE_URL=DATABASE_URL, PYTHONUNBUFFERED="1")
+    env.pop("REDIS_URL", None)
+
+    print(f"fresh database {database_name()}; migrating ...", flush=True)
+    await fresh_database(args.synchronous_commit)
+    initialized = False
+    try:
+        await db.migrate(settings)
+        await db.init_db(settings)
+        initialized = True
+        for statement in args.sql:
+            await sql(statement)
+        key, _ = await create_key("bench", settings, name="delivery bench")
+        org = key.organization_id
+
+        sink = SinkProcess()
+        env["SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+        raw = await raw_loop(sink, n)
+        runs: dict[int, dict[int, Result]] = {}
+        for concurrency in concurrencies:
+            for count in counts:
+                runs.setdefault(concurrency, {})[count] = await worker_run(
+                    sink, n, count, concurrency, env, org, key.id, lead
+                )
+        idle = await idle_cpu(env, args.idle_seconds)
+    finally:
+        stop_all()
+        if initialized:
+            await db.close_db()
+        if not args.keep_db:
+            await drop_database()
+    text = report(raw, runs, idle, args, load, concurrencies[0])
+    print()
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / ("delivery-experiment.md" if args.sql or args.synchronous_commit else "delivery.md")
+    out.write_text(text)
+    print(f"written to {out.relative_to(ROOT)}")
+    failed = raw.problems or any(r.problems or r.duplicates for by in runs.values() for r in by.values())
+    return 1 if failed else 0
+
+
+def main() -> int:
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda signum, _: sys.exit(128 + signum))
+    args = parse_args()
+    try:
+        return asyncio.run(run(args))
+    finally:
+        stop_all()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from datetime import timedelta
 
 from app import delivery_queue as queue
@@ -34,31 +35,36 @@ class Worker:
         self.transport = transport or make_transport(settings.smtp_url, settings.outbox_dir, self.concurrency)
         self._stopping = asyncio.Event()
         self._inflight: set[asyncio.Task] = set()
+        self._ready: deque[tuple[Claim, Message, set[tuple[str, str]]]] = deque()
         self._last_purge = 0.0
 
     async def run(self) -> None:
-        """Deliver until `stop()`; waits for in-flight sends before returning."""
+        """Deliver until `stop()`; waits for in-flight sends before returning.
+
+        Claims in batches of up to twice the concurrency into a local buffer, so the claim
+        round trips (serial by nature) are amortized over several messages."""
         wake = queue.listen()
-        log.info("delivery worker started: %s, concurrency %d", smtp_url_summary(self.settings.smtp_url)
-                 if self.settings.smtp_url else f"file outbox {self.settings.outbox_dir}", self.concurrency)
+        target = smtp_url_summary(self.settings.smtp_url) if self.settings.smtp_url else f"file outbox {self.settings.outbox_dir}"
+        log.info("delivery worker started: %s, concurrency %d", target, self.concurrency)
         idle = self.settings.idle_poll_seconds
         try:
             while not self._stopping.is_set():
-                free = self.concurrency - len(self._inflight)
-                if free <= 0:
-                    await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
-                    continue
-                try:
-                    claimed = await self._claim(free)
-                except Exception:
-                    log.exception("claiming messages failed; retrying shortly")
-                    claimed = []
-                if not claimed:
+                claimed = 0
+                if len(self._ready) < self.concurrency:
+                    try:
+                        claimed = await self._claim(2 * self.concurrency - len(self._ready))
+                    except Exception:
+                        log.exception("claiming messages failed; retrying shortly")
+                self._start_ready()
+                if not self._inflight:
                     await self._maybe_purge()
                     await self._sleep(wake, idle)
-                    continue
+                elif len(self._inflight) >= self.concurrency or not claimed:
+                    await asyncio.wait(self._inflight, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
         finally:
             queue.unlisten(wake)
+            while self._ready:  # claimed already: send them rather than leave them leased
+                self._start_ready(limit=len(self._inflight) + len(self._ready))
             if self._inflight:
                 await asyncio.wait(self._inflight, timeout=30)
             await self.transport.close()
@@ -70,6 +76,7 @@ class Worker:
         """Deliver everything due now, then return (for tests and one-shot runs)."""
         while True:
             claimed = await self._claim(self.concurrency)
+            self._start_ready()
             if not claimed and not self._inflight:
                 return
             if self._inflight:
@@ -83,10 +90,17 @@ class Worker:
         woken.cancel()
         wake.clear()
 
-    async def _claim(self, limit: int) -> list[Claim]:
+    def _start_ready(self, limit: int | None = None) -> None:
+        while self._ready and len(self._inflight) < (limit or self.concurrency):
+            task = asyncio.create_task(self._deliver(*self._ready.popleft()))
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def _claim(self, limit: int) -> int:
+        """Claim up to `limit` due messages into the ready buffer; returns how many."""
         claims = await queue.claim(limit, self.settings.lease_seconds)
         if not claims:
-            return claims
+            return 0
         messages = {m.id: m for m in await Message.filter(id__in=[c.id for c in claims])}
         pairs = {
             (m.organization_id, email_key(address))
@@ -94,11 +108,8 @@ class Worker:
             for address in [*m.to, *m.cc, *m.bcc]
         }
         blocked = await suppressed_keys(pairs)
-        for c in claims:
-            task = asyncio.create_task(self._deliver(c, messages[c.id], blocked))
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
-        return claims
+        self._ready.extend((c, messages[c.id], blocked) for c in claims)
+        return len(claims)
 
     async def _deliver(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:
         try:

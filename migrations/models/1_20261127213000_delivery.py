@@ -90,6 +90,10 @@ COMMENT ON TABLE "suppressions" IS 'An address the organization never sends to (
         CREATE INDEX IF NOT EXISTS "idx_messages_organiz_5aa3da" ON "messages" ("organization_id", "created_at");
         CREATE INDEX IF NOT EXISTS "idx_messages_status_aab9f0" ON "messages" ("status", "due_at");
         UPDATE "messages" SET "due_at" = "created_at";
+        -- The worker's claim: only claimable rows, in due order (a partial index, which
+        -- the model cannot declare; without it every claim scans and sorts the table).
+        CREATE INDEX IF NOT EXISTS "idx_messages_claimable" ON "messages" ("due_at")
+            WHERE "status" IN ('queued', 'deferred', 'sending');
 """
 
 SQLITE_UP = """
@@ -164,9 +168,14 @@ CREATE INDEX IF NOT EXISTS "idx_suppression_organiz_7ff1b1" ON "suppressions" ("
         CREATE INDEX IF NOT EXISTS "idx_messages_organiz_5aa3da" ON "messages" ("organization_id", "created_at");
         CREATE INDEX IF NOT EXISTS "idx_messages_status_aab9f0" ON "messages" ("status", "due_at");
         UPDATE "messages" SET "due_at" = "created_at";
+        -- The worker's claim: only claimable rows, in due order (a partial index, which
+        -- the model cannot declare; without it every claim scans and sorts the table).
+        CREATE INDEX IF NOT EXISTS "idx_messages_claimable" ON "messages" ("due_at")
+            WHERE "status" IN ('queued', 'deferred', 'sending');
 """
 
 POSTGRES_DOWN = """
+        DROP INDEX IF EXISTS "idx_messages_claimable";
         DROP INDEX IF EXISTS "idx_messages_status_aab9f0";
         DROP INDEX IF EXISTS "idx_messages_organiz_5aa3da";
         ALTER TABLE "messages" DROP COLUMN "send_at";
@@ -189,6 +198,7 @@ POSTGRES_DOWN = """
         DROP TABLE IF EXISTS "suppressions";"""
 
 SQLITE_DOWN = """
+        DROP INDEX IF EXISTS "idx_messages_claimable";
         DROP INDEX IF EXISTS "idx_messages_status_aab9f0";
         DROP INDEX IF EXISTS "idx_messages_organiz_5aa3da";
         ALTER TABLE "messages" DROP COLUMN "reply_to";

@@ -7,7 +7,7 @@ import binascii
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Callable, Generic, TypeVar
 
 import strawberry
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -119,3 +119,12 @@ class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
 
+
+
+def connection(page: Page, node: Callable[[Any], T]) -> Connection[T]:
+    """A Relay connection over a page of views (each with an `id`), nodes made by `node`."""
+    edges = [Edge(cursor=encode_cursor(item.id), node=node(item)) for item in page.items]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None),
+    )

@@ -21,11 +21,10 @@ from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 from schema.common import (
     ApiModel,
     Connection,
-    Edge,
     Page,
-    PageInfo,
     UserError,
     check_page_size,
+    connection,
     decode_cursor,
     encode_cursor,
     user_errors,
@@ -279,11 +278,7 @@ class ContactQueries:
             tag=filter.tag if filter else None,
             email=filter.email if filter else None,
         )
-        edges = [Edge(cursor=encode_cursor(c.id), node=_gql(c)) for c in page.items]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        return connection(page, _gql)
 
 
 @strawberry.type

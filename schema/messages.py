@@ -18,11 +18,10 @@ from models import Message, MessageAttachment, MessageEvent, MessageRecipient, M
 from schema.common import (
     ApiModel,
     Connection,
-    Edge,
     Page,
-    PageInfo,
     UserError,
     check_page_size,
+    connection,
     decode_cursor,
     encode_cursor,
     user_errors,
@@ -283,11 +282,7 @@ class MessageQueries:
             info.context["principal"], first, after,
             status=f.status, to=f.to, tag=f.tag, since=f.since, until=f.until,
         )
-        edges = [Edge(cursor=encode_cursor(m.id), node=MessageType.from_pydantic(m)) for m in page.items]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        return connection(page, MessageType.from_pydantic)
 
 
 @strawberry.type

@@ -21,11 +21,10 @@ from models import Suppression
 from schema.common import (
     ApiModel,
     Connection,
-    Edge,
     Page,
-    PageInfo,
     UserError,
     check_page_size,
+    connection,
     decode_cursor,
     encode_cursor,
     user_errors,
@@ -303,11 +302,7 @@ class SuppressionQueries:
             reason=filter.reason if filter else None,
             email=filter.email if filter else None,
         )
-        edges = [Edge(cursor=encode_cursor(s.id), node=_gql(s)) for s in page.items]
-        return Connection(
-            edges=edges,
-            page_info=PageInfo(has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None),
-        )
+        return connection(page, _gql)
 
 
 @strawberry.type

@@ -1,6 +1,6 @@
 """A real SMTP server for tests: aiosmtpd in its own thread on 127.0.0.1.
 
-    from tests.smtp_server import SmtpSink, smtp_sink   # fixture: a started sink
+    `smtp_sink` (a started sink) is a fixture of tests/conftest.py
 
 The sink records every message it accepts and can be scripted to refuse: `reject_rcpt`
 (address -> reply at RCPT TO), `script_mail()` / `script_data()` (replies for the next

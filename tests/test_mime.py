@@ -12,7 +12,7 @@ import pytest
 from app import mime
 from app.mime import Attachment, OutgoingEmail
 from app.transports import SmtpTransport
-from tests.smtp_server import SmtpSink, smtp_sink  # noqa: F401  (fixture)
+from tests.smtp_server import SmtpSink
 
 DATE = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.transports import FileOutbox, SmtpTransport, make_transport, parse_smtp_url, smtp_url_summary
-from tests.smtp_server import SmtpSink, free_port, make_self_signed_cert, openssl_available, smtp_sink  # noqa: F401
+from tests.smtp_server import SmtpSink, free_port, make_self_signed_cert, openssl_available
 
 SENDER = "hello@acme.com"
 

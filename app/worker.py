@@ -125,19 +125,19 @@ class Worker:
         recipients = [r for r in recipients if r not in skipped]
         note = f"; suppressed recipients skipped: {', '.join(skipped)}" if skipped else ""
         if not recipients:
-            await queue.finish(claim, "suppressed", "every recipient is on the suppression list: " + ", ".join(skipped))
+            await _finish(claim, "suppressed", "every recipient is on the suppression list: " + ", ".join(skipped))
             return
         if message.sandbox:
-            await queue.finish(claim, "sent", "sandbox (test key): not handed to a transport" + note)
+            await _finish(claim, "sent", "sandbox (test key): not handed to a transport" + note)
             return
         data = build(email)
         outcome = await self.transport.send(envelope_sender(email), recipients, data, message.id)
         for address, reply in outcome.rejected.items():
             await suppress(message.organization_id, address, "bounced", reply, message.id)
         if outcome.kind == "sent":
-            await queue.finish(claim, "sent", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+            await _finish(claim, "sent", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         elif outcome.kind == "failed":
-            await queue.finish(claim, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+            await _finish(claim, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         else:
             await self._defer(claim, message, outcome.reply + _refusals(outcome) + note)
 
@@ -147,9 +147,9 @@ class Worker:
         origin = message.send_at or message.created_at
         next_try = queue.now() + timedelta(seconds=delay)
         if next_try > origin + timedelta(seconds=s.retry_give_up_seconds):
-            await queue.finish(claim, "failed", f"gave up after {claim.attempt} attempts: {detail}", reply=detail)
+            await _finish(claim, "failed", f"gave up after {claim.attempt} attempts: {detail}", reply=detail)
             return
-        await queue.finish(
+        await _finish(
             claim, "deferred", f"{detail}; next attempt at {next_try.isoformat(timespec='seconds')}",
             reply=detail, due_at=next_try,
         )
@@ -164,6 +164,12 @@ class Worker:
             await purge_expired()
         except Exception:
             log.exception("purging expired idempotency records failed")
+
+
+async def _finish(claim: Claim, status: str, detail: str, **kwargs) -> None:
+    if not await queue.finish(claim, status, detail, **kwargs):
+        # Our lease expired and another worker claimed the message: its attempt counts.
+        log.warning("claim of %s (attempt %d) was taken over; %s not recorded", claim.id, claim.attempt, status)
 
 
 def _refusals(outcome: Outcome) -> str:

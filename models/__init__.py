@@ -5,6 +5,7 @@ from models.contacts import Contact, ContactTag
 from models.delivery import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
 from models.events import Event
 from models.idempotency import IdempotencyRecord
+from models.imports import ImportChunk, ImportJob
 from models.suppressions import Suppression
 
 __all__ = [
@@ -19,5 +20,7 @@ __all__ = [
     "MessageTag",
     "Event",
     "IdempotencyRecord",
+    "ImportChunk",
+    "ImportJob",
     "Suppression",
 ]

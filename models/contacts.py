@@ -23,7 +23,7 @@ class Contact(Model):
     class Meta:
         table = "contacts"
         unique_together = (("organization", "email_key"),)
-        indexes = (("organization", "id"),)
+        indexes = (("organization", "id"), ("organization", "created_at"))
 
 
 class ContactTag(Model):

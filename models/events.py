@@ -9,8 +9,9 @@ class Event(Model):
     organization = fields.ForeignKeyField(
         "models.Organization", related_name="events", on_delete=fields.CASCADE
     )
+    # Null after the contact is erased: the event stays, anonymous, for analytics counts.
     contact = fields.ForeignKeyField(
-        "models.Contact", related_name="events", on_delete=fields.CASCADE, db_index=True
+        "models.Contact", related_name="events", on_delete=fields.SET_NULL, null=True, db_index=True
     )
     event_type = fields.CharField(max_length=100)
     value = fields.DecimalField(max_digits=20, decimal_places=4, null=True)

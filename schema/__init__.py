@@ -19,6 +19,7 @@ from strawberry.tools import merge_types
 from app.errors import ApiError
 from schema.contacts import ContactMutations, ContactQueries
 from schema.delivery import DeliveryMutations
+from schema.erasure import ErasureMutations
 from schema.events import EventMutations
 from schema.messages import MessageMutations, MessageQueries
 from schema.suppressions import SuppressionMutations, SuppressionQueries
@@ -30,7 +31,7 @@ MAX_ALIASES = 100
 
 Query = merge_types("Query", (ViewerQueries, ContactQueries, MessageQueries, SuppressionQueries))
 Mutation = merge_types(
-    "Mutation", (ContactMutations, DeliveryMutations, MessageMutations, EventMutations, SuppressionMutations)
+    "Mutation", (ContactMutations, ErasureMutations, DeliveryMutations, MessageMutations, EventMutations, SuppressionMutations)
 )
 
 

@@ -42,9 +42,9 @@ def user_errors(error: ApiError) -> list[UserError]:
     return [UserError(field=d.field, message=d.message, code=error.code.value) for d in error.details]
 
 
-# Input fields that steer the request rather than describe the object (REST takes them as
-# headers), so they are not part of the Pydantic model.
-REQUEST_OPTIONS = frozenset({"idempotency_key"})
+# Input fields that steer the request or name its target rather than describe the object
+# (REST takes them as a header or from the path), so they are not part of the Pydantic model.
+REQUEST_OPTIONS = frozenset({"idempotency_key", "id"})
 
 
 def validated(strawberry_input, model: type[M]) -> M:
@@ -53,7 +53,8 @@ def validated(strawberry_input, model: type[M]) -> M:
         fields = {
             f.name: convert_strawberry_class_to_pydantic_model(getattr(strawberry_input, f.name))
             for f in dataclasses.fields(strawberry_input)
-            if f.name not in REQUEST_OPTIONS
+            # UNSET (left out) stays out, so partial updates see only what was given.
+            if f.name not in REQUEST_OPTIONS and getattr(strawberry_input, f.name) is not strawberry.UNSET
         }
         return model(**fields)
     except ValidationError as exc:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any, Optional
 
@@ -14,9 +15,10 @@ from tortoise.query_utils import Prefetch
 from tortoise.transactions import in_transaction
 
 from app.auth import Principal
-from app.errors import ApiError, not_found
+from app.errors import ApiError, ErrorCode, FieldError, invalid, not_found
 from app.validation import EmailAddress, JsonObject
 from models import Contact, ContactTag
+from schema.contact_filters import ContactFilters, filtered_contacts
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 from schema.common import (
     ApiModel,
@@ -56,6 +58,23 @@ class ContactUpsert(ApiModel):
                 }
             ]
         }
+    }
+
+
+class ContactPatch(ApiModel):
+    """Body of `PATCH /api/v1/contacts/{id}` and GraphQL `UpdateContactInput`: only what is
+    given changes. Tags in `addTags` are added, those in `removeTags` removed; `customFields`
+    is merged like an upsert's (a key set to null is removed)."""
+
+    email: Optional[EmailAddress] = None
+    first_name: Optional[Name] = None
+    last_name: Optional[Name] = None
+    add_tags: Optional[list[Tag]] = Field(default=None, max_length=100)
+    remove_tags: Optional[list[Tag]] = Field(default=None, max_length=100)
+    custom_fields: Optional[JsonObject] = None
+
+    model_config = ApiModel.model_config | {
+        "json_schema_extra": {"examples": [{"lastName": "Smith", "addTags": ["vip"], "customFields": {"plan": None}}]}
     }
 
 
@@ -127,6 +146,27 @@ async def upsert_contact(
     return outcome.result, outcome.status_code == 201
 
 
+def merge_custom_fields(current: dict[str, Any] | None, given: dict[str, Any] | None) -> dict[str, Any]:
+    """The one merge rule (upsert, PATCH and import): given keys overwrite, a key given as
+    null is removed, keys not given stay. Shallow: a nested object is replaced whole."""
+    merged = dict(current or {})
+    for name, value in (given or {}).items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged
+
+
+async def _add_tags(conn, organization_id: str, contact_id: str, tags: list[str] | None) -> None:
+    if tags:
+        await ContactTag.bulk_create(
+            [ContactTag(contact_id=contact_id, organization_id=organization_id, tag=t) for t in dict.fromkeys(tags)],
+            ignore_conflicts=True,
+            using_db=conn,
+        )
+
+
 async def _upsert(principal: Principal, data: ContactUpsert) -> tuple[ContactView, bool]:
     async with in_transaction() as conn:
         contact, created = await find_or_create_contact(principal.organization_id, data.email, conn)
@@ -137,21 +177,48 @@ async def _upsert(principal: Principal, data: ContactUpsert) -> tuple[ContactVie
         if data.last_name is not None:
             changes["last_name"] = data.last_name
         if data.custom_fields:
-            changes["custom_fields"] = {**(contact.custom_fields or {}), **data.custom_fields}
+            changes["custom_fields"] = merge_custom_fields(contact.custom_fields, data.custom_fields)
         if changes:
             for name, value in changes.items():
                 setattr(contact, name, value)
             await contact.save(using_db=conn)
-        if data.tags:
-            await ContactTag.bulk_create(
-                [
-                    ContactTag(contact_id=contact.id, organization_id=principal.organization_id, tag=t)
-                    for t in dict.fromkeys(data.tags)
-                ],
-                ignore_conflicts=True,
-                using_db=conn,
-            )
+        await _add_tags(conn, principal.organization_id, contact.id, data.tags)
     return await _reload(contact.id), created
+
+
+async def update_contact(principal: Principal, contact_id: str, data: ContactPatch) -> ContactView:
+    """Partial update. Changing the email to one another contact has is 409 `conflict`."""
+    given = data.model_fields_set
+    org = principal.organization_id
+    async with in_transaction() as conn:
+        contact = await Contact.filter(id=contact_id, organization_id=org).using_db(conn).select_for_update().first()
+        if contact is None:
+            raise not_found("Contact")
+        if "email" in given and data.email is None:
+            raise invalid("email", "A contact needs an email; give a new one or leave it out.", "required")
+        if data.email is not None and email_key(data.email) != contact.email_key:
+            if await Contact.filter(organization_id=org, email_key=email_key(data.email)).using_db(conn).exists():
+                raise ApiError(ErrorCode.CONFLICT, "Another contact in your organization has this email.",
+                               [FieldError("email", "Another contact has this email.", "conflict")])
+            contact.email, contact.email_key = data.email, email_key(data.email)
+        elif data.email is not None:
+            contact.email = data.email  # same address, new spelling
+        if "first_name" in given:
+            contact.first_name = data.first_name
+        if "last_name" in given:
+            contact.last_name = data.last_name
+        if data.custom_fields:
+            contact.custom_fields = merge_custom_fields(contact.custom_fields, data.custom_fields)
+        try:
+            async with in_transaction() as savepoint:
+                await contact.save(using_db=savepoint)
+        except IntegrityError:  # a concurrent request took the address first
+            raise ApiError(ErrorCode.CONFLICT, "Another contact in your organization has this email.",
+                           [FieldError("email", "Another contact has this email.", "conflict")]) from None
+        await _add_tags(conn, org, contact.id, data.add_tags)
+        if data.remove_tags:
+            await ContactTag.filter(contact_id=contact.id, tag__in=data.remove_tags).using_db(conn).delete()
+    return await _reload(contact.id)
 
 
 async def get_contact(principal: Principal, contact_id: str) -> ContactView:
@@ -180,22 +247,17 @@ async def list_contacts(
     principal: Principal,
     first: int = 50,
     after: str | None = None,
-    tag: str | None = None,
-    email: str | None = None,
+    filters: ContactFilters | None = None,
     *,
     size_field: str = "first",
     cursor_field: str = "after",
 ) -> Page[ContactView]:
-    """Newest first. `tag`: contacts carrying it; `email`: case-insensitive substring."""
+    """Newest first; see ContactFilters for the filters."""
     check_page_size(first, size_field)
-    query = Contact.filter(organization_id=principal.organization_id)
     last_id = decode_cursor(after, cursor_field)
+    query = await filtered_contacts(principal.organization_id, filters or ContactFilters())
     if last_id:
         query = query.filter(id__lt=last_id)
-    if tag:
-        query = query.filter(tags__tag=tag)
-    if email:
-        query = query.filter(email_key__contains=email.lower())
     rows = await query.order_by("-id").limit(first + 1).prefetch_related(_with_tags())
     items = [ContactView.of(c) for c in rows[:first]]
     has_more = len(rows) > first
@@ -230,10 +292,45 @@ class ContactInput:
     idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
+@strawberry.input(name="UpdateContactInput", description="Only the fields given change (validated by the same model as PATCH).")
+class UpdateContactInput:
+    id: strawberry.ID
+    email: Optional[str] = strawberry.UNSET
+    first_name: Optional[str] = strawberry.UNSET
+    last_name: Optional[str] = strawberry.UNSET
+    add_tags: Optional[list[str]] = strawberry.UNSET
+    remove_tags: Optional[list[str]] = strawberry.UNSET
+    custom_fields: Optional[JSON] = strawberry.field(
+        default=strawberry.UNSET, description="Merged; a key set to null is removed."
+    )
+
+
+@strawberry.type
+class UpdateContactPayload:
+    contact: Optional[ContactType]
+    user_errors: list[UserError]
+
+
 @strawberry.input
 class ContactFilter:
     tag: Optional[str] = None
+    tags: Optional[list[str]] = strawberry.field(default=None, description="Contacts with all of these tags.")
     email: Optional[str] = strawberry.field(default=None, description="Case-insensitive substring.")
+    custom_fields: Optional[JSON] = strawberry.field(
+        default=None, description='Equality per field, e.g. {"plan": "pro"}.'
+    )
+    created_after: Optional[datetime] = None
+
+    def to_filters(self) -> ContactFilters:
+        fields = self.custom_fields or {}
+        if not isinstance(fields, dict):
+            raise invalid("filter.customFields", "An object of field names to values.", "invalid_type")
+        return ContactFilters(
+            tags=[*([self.tag] if self.tag else []), *(self.tags or [])],
+            email=self.email,
+            custom_fields={str(k): v if isinstance(v, str) else json.dumps(v) for k, v in fields.items()},
+            created_after=self.created_after,
+        )
 
 
 @strawberry.type
@@ -271,13 +368,7 @@ class ContactQueries:
         after: Optional[str] = None,
         filter: Optional[ContactFilter] = None,
     ) -> Connection[ContactType]:
-        page = await list_contacts(
-            info.context["principal"],
-            first,
-            after,
-            tag=filter.tag if filter else None,
-            email=filter.email if filter else None,
-        )
+        page = await list_contacts(info.context["principal"], first, after, filter.to_filters() if filter else None)
         return connection(page, _gql)
 
 
@@ -292,3 +383,11 @@ class ContactMutations:
         except ApiError as error:
             return UpsertContactPayload(contact=None, created=False, user_errors=user_errors(error))
         return UpsertContactPayload(contact=_gql(view), created=created, user_errors=[])
+
+    @strawberry.mutation(description="Partial update of a contact.")
+    async def update_contact(self, info: strawberry.Info, input: UpdateContactInput) -> UpdateContactPayload:
+        try:
+            view = await update_contact(info.context["principal"], input.id, validated(input, ContactPatch))
+        except ApiError as error:
+            return UpdateContactPayload(contact=None, user_errors=user_errors(error))
+        return UpdateContactPayload(contact=_gql(view), user_errors=[])

@@ -1,0 +1,116 @@
+"""Erasure (`DELETE /api/v1/contacts/{id}`): remove a person, keep anonymous counts.
+
+Removed: the contact and its tags; the content and addresses of every message to, cc or
+bcc that address (subject, bodies, variables, metadata, headers, attachments, SMTP replies
+and timeline details, which can quote the address); the properties of its events and
+their link to the contact; stored idempotent responses that contain the address.
+Kept, anonymous: message rows with status, tags and times, and events with type, value,
+currency and time, so delivery and revenue figures stay right. `suppress=true` also puts
+the address on the suppression list, so it is never mailed again.
+"""
+
+from __future__ import annotations
+
+import strawberry
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
+
+from app.auth import Principal
+from app.errors import ApiError, not_found
+from models import (
+    Contact,
+    Event,
+    Message,
+    MessageAttachment,
+    MessageEvent,
+    MessageRecipient,
+)
+from schema.common import ApiModel, UserError, user_errors
+
+ERASED = "[erased]"
+
+
+class ErasureResult(ApiModel):
+    id: str
+    deleted: bool
+    messages_redacted: int
+    events_anonymized: int
+    suppressed: bool
+
+
+async def erase_contact(principal: Principal, contact_id: str, suppress: bool = False) -> ErasureResult:
+    org = principal.organization_id
+    async with in_transaction() as conn:
+        contact = await Contact.filter(id=contact_id, organization_id=org).using_db(conn).first()
+        if contact is None:
+            raise not_found("Contact")
+        key = contact.email_key
+        message_ids = list(
+            await MessageRecipient.filter(organization_id=org, email_key=key)
+            .using_db(conn)
+            .distinct()
+            .values_list("message_id", flat=True)
+        )
+        if message_ids:
+            await Message.filter(id__in=message_ids).using_db(conn).update(
+                to=[ERASED], cc=[], bcc=[], reply_to=[], subject=ERASED, html=None, text=None,
+                variables={}, metadata={}, headers={}, last_reply=None, attachment_count=0,
+            )
+            await MessageAttachment.filter(message_id__in=message_ids).using_db(conn).delete()
+            await MessageEvent.filter(message_id__in=message_ids).using_db(conn).update(detail="")
+            await MessageRecipient.filter(message_id__in=message_ids).using_db(conn).delete()
+        events = await Event.filter(organization_id=org, contact_id=contact.id).using_db(conn).update(
+            properties={}, contact_id=None
+        )
+        await _forget_idempotent_responses(conn, org, contact.email)
+        await contact.delete(using_db=conn)
+    if suppress:
+        from schema.suppressions import suppress as add_suppression
+
+        await add_suppression(org, contact.email, "manual", "erased on request")
+    return ErasureResult(
+        id=contact_id, deleted=True, messages_redacted=len(message_ids), events_anonymized=events, suppressed=suppress
+    )
+
+
+async def _forget_idempotent_responses(conn, organization_id: str, email: str) -> None:
+    """A replayed upsert would return the erased contact: drop stored responses naming it."""
+    dialect = Tortoise.get_connection("default").capabilities.dialect
+    mark = "$1" if dialect == "postgres" else "?"
+    mark2 = "$2" if dialect == "postgres" else "?"
+    await conn.execute_query(
+        "DELETE FROM idempotency_records WHERE organization_id = "
+        f"{mark} AND LOWER(CAST(response AS TEXT)) LIKE {mark2} ESCAPE '!'",
+        [organization_id, "%" + email.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"],
+    )
+
+
+# ----------------------------------------------------------------------------- GraphQL
+
+
+@strawberry.experimental.pydantic.type(model=ErasureResult, name="ContactErasure", all_fields=True)
+class ErasureType:
+    pass
+
+
+@strawberry.input
+class DeleteContactInput:
+    id: strawberry.ID
+    suppress: bool = strawberry.field(default=False, description="Also add the address to the suppression list.")
+
+
+@strawberry.type
+class DeleteContactPayload:
+    erasure: ErasureType | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ErasureMutations:
+    @strawberry.mutation(description="Erase a contact and the personal data in its messages and events.")
+    async def delete_contact(self, info: strawberry.Info, input: DeleteContactInput) -> DeleteContactPayload:
+        try:
+            result = await erase_contact(info.context["principal"], input.id, input.suppress)
+        except ApiError as error:
+            return DeleteContactPayload(erasure=None, user_errors=user_errors(error))
+        return DeleteContactPayload(erasure=ErasureType.from_pydantic(result), user_errors=[])

@@ -71,7 +71,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
     app.state.services = services
     handlers.install(app)
     app.add_middleware(
-        EdgeMiddleware, max_body_bytes=settings.max_body_bytes, max_send_body_bytes=settings.max_send_body_bytes
+        EdgeMiddleware, max_body_bytes=settings.max_body_bytes, max_send_body_bytes=settings.max_send_body_bytes,
+        max_import_body_bytes=settings.max_import_body_bytes,
     )
     app.include_router(rest_router)
     graphql: GraphQLRouter = OfflineGraphQLRouter(

@@ -43,13 +43,19 @@ def _error_response(scope: Scope, error: ApiError, request_id: str) -> tuple[dic
 
 # Sends may carry attachments (10 MiB decoded, ~13.4 MiB as base64): a larger cap there.
 LARGE_BODY_PREFIXES = ("/api/v1/delivery/", "/graphql")
+# Contact imports upload files of up to 100 MB (streamed into the database, never held whole).
+IMPORT_BODY_PREFIXES = ("/api/v1/contacts/import",)
 
 
 class EdgeMiddleware:
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_send_body_bytes: int | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, max_send_body_bytes: int | None = None,
+        max_import_body_bytes: int | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_send_body_bytes = max_send_body_bytes or max_body_bytes
+        self.max_import_body_bytes = max_import_body_bytes or max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,6 +78,8 @@ class EdgeMiddleware:
             await send(message)
 
         cap = self.max_send_body_bytes if scope["path"].startswith(LARGE_BODY_PREFIXES) else self.max_body_bytes
+        if scope["path"].startswith(IMPORT_BODY_PREFIXES):
+            cap = self.max_import_body_bytes
         too_large = ApiError(ErrorCode.PAYLOAD_TOO_LARGE, f"Request body exceeds {cap} bytes.")
         length = dict(scope.get("headers", [])).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > cap:

@@ -36,6 +36,8 @@ class Settings:
     last_used_flush_seconds: float = 30.0
     # Bodies of /api/v1/delivery/* and /graphql may carry attachments (10 MiB decoded).
     max_send_body_bytes: int = 16 * 1024 * 1024
+    # Bodies of /api/v1/contacts/import (the uploaded file; streamed into the database).
+    max_import_body_bytes: int = 100 * 1024 * 1024
     # Delivery worker: parallel sends per worker (also its SMTP connection pool size), how
     # long a claim lasts before a killed worker's message is claimable again, the idle poll.
     worker_concurrency: int = 4

@@ -47,6 +47,10 @@ class Worker:
         target = smtp_url_summary(self.settings.smtp_url) if self.settings.smtp_url else f"file outbox {self.settings.outbox_dir}"
         log.info("delivery worker started: %s, concurrency %d", target, self.concurrency)
         idle = self.settings.idle_poll_seconds
+        from app.imports import ImportRunner  # contact imports run beside delivery
+
+        imports = ImportRunner(self.settings)
+        imports_task = asyncio.create_task(imports.run(), name="import-runner")
         try:
             while not self._stopping.is_set():
                 claimed = 0
@@ -62,6 +66,8 @@ class Worker:
                 elif len(self._inflight) >= self.concurrency or not claimed:
                     await asyncio.wait(self._inflight, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            imports.stop()
+            await imports_task
             queue.unlisten(wake)
             while self._ready:  # claimed already: send them rather than leave them leased
                 self._start_ready(limit=len(self._inflight) + len(self._ready))

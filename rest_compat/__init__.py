@@ -3,11 +3,12 @@
 from fastapi import APIRouter
 
 from app.guard import GuardedRoute
-from rest_compat import contacts, delivery, events, suppressions
+from rest_compat import contacts, delivery, events, imports, suppressions
 from rest_compat.common import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", route_class=GuardedRoute, responses=ERROR_RESPONSES)
 router.include_router(delivery.router)
+router.include_router(imports.router)  # before contacts: /contacts/import is not a contact id
 router.include_router(contacts.router)
 router.include_router(events.router)
 router.include_router(suppressions.router)

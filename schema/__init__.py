@@ -21,6 +21,7 @@ from schema.contacts import ContactMutations, ContactQueries
 from schema.delivery import DeliveryMutations
 from schema.erasure import ErasureMutations
 from schema.events import EventMutations
+from schema.imports import ImportMutations, ImportQueries
 from schema.messages import MessageMutations, MessageQueries
 from schema.suppressions import SuppressionMutations, SuppressionQueries
 from schema.viewer import ViewerQueries
@@ -29,9 +30,10 @@ MAX_DEPTH = 8
 MAX_TOKENS = 5000
 MAX_ALIASES = 100
 
-Query = merge_types("Query", (ViewerQueries, ContactQueries, MessageQueries, SuppressionQueries))
+Query = merge_types("Query", (ViewerQueries, ContactQueries, MessageQueries, SuppressionQueries, ImportQueries))
 Mutation = merge_types(
-    "Mutation", (ContactMutations, ErasureMutations, DeliveryMutations, MessageMutations, EventMutations, SuppressionMutations)
+    "Mutation", (ContactMutations, ErasureMutations, DeliveryMutations, MessageMutations, EventMutations, SuppressionMutations,
+                 ImportMutations)
 )
 
 

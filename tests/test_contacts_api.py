@@ -170,7 +170,10 @@ async def test_export_streams_csv_and_ndjson_with_filters(client, key):
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert len(rows) == 1206
     assert list(rows[0]) == ["id", "email", "firstName", "lastName", "tags", "createdAt", "updatedAt", "n", "plan"]
-    assert rows[0]["plan"] == 'pro, "team"\nplus'
+    by_email = {r["email"]: r for r in rows}
+    assert by_email["u0@example.com"]["plan"] == 'pro, "team"\nplus' and by_email["u0@example.com"]["n"] == ""
+    assert by_email["u1@example.com"]["n"] == "1"  # non-string values as JSON
+    assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
     tagged = next(r for r in rows if r["email"] == "tagged@example.com")
     assert (tagged["tags"], tagged["firstName"], tagged["plan"]) == ("x;y", "Tä", "pro")
     response = await client.get("/api/v1/contacts/export", params={"format": "ndjson", "tag": "x"}, headers=key.headers)

@@ -29,7 +29,12 @@ async def owned_by_a(client, key_a) -> dict[str, str]:
         "/api/v1/suppressions", json={"email": BLOCKED_A, "reason": "bounced", "detail": "550"}, headers=key_a.headers
     )
     assert suppression.status_code == 201, suppression.text
+    imported = await client.post(
+        "/api/v1/contacts/import", content=b"email\njane@example.com\n", headers={**key_a.headers, "Content-Type": "text/csv"}
+    )
+    assert imported.status_code == 202, imported.text
     return {
+        "import_id": imported.json()["importId"],
         "contact_id": contact.json()["id"],
         "message_id": message.json()["messageId"],
         "email": BLOCKED_A,
@@ -42,6 +47,9 @@ CASES = {
     ("POST", "/api/v1/contacts"): {"json": {"email": "jane@example.com", "firstName": "Mallory", "tags": ["b"]}},
     ("GET", "/api/v1/contacts"): {"params": {"email": "jane"}},
     ("GET", "/api/v1/contacts/{contact_id}"): {},
+    ("POST", "/api/v1/contacts/import"): {"content": b"email\nmallory@example.com\n", "params": {"tags": "b"}},
+    ("GET", "/api/v1/contacts/import/{import_id}"): {},
+    ("POST", "/api/v1/contacts/import/{import_id}/cancel"): {},
     ("PATCH", "/api/v1/contacts/{contact_id}"): {"json": {"firstName": "Mallory", "addTags": ["b"]}},
     ("DELETE", "/api/v1/contacts/{contact_id}"): {"params": {"suppress": "true"}},
     ("GET", "/api/v1/contacts/export"): {"params": {"format": "ndjson", "tag": "vip"}},

@@ -1,0 +1,720 @@
+"""Contact import jobs: store an upload, parse it, upsert it in batches, resumably.
+
+Flow: the upload is streamed into `import_chunks` (≤ 1 MiB each) of a job in the internal
+state `uploading` (not claimable, invisible to the API); when the upload is complete the job
+becomes `pending` and a runner (`ImportRunner`, in `viperatron serve` and `viperatron worker`,
+or the CLI in-process) claims it with a lease, like messages: `status IN ('pending',
+'running') AND due_at <= now`, `FOR UPDATE SKIP LOCKED` on PostgreSQL, `due_at` = lease
+expiry while running, the lease renewed after every batch.
+
+Running a job: the chunks are copied to a temporary file, then
+  pass 1 counts the data rows (`total`) and finds duplicate emails (a set of 64-bit hashes of
+         the lower-cased email, plus {hash: last row} for the duplicated ones only);
+  pass 2 parses the rows from `next_row` on and upserts them in batches of 5,000 through
+         `app.contact_writes.upsert_contacts`. Each batch's contacts and the job's counters,
+         errors and `next_row` are written in ONE transaction, fenced by the claim (attempt
+         number, status `running`): a batch of a worker whose lease was taken over, or of a
+         job canceled meanwhile, rolls back whole. So counts are exact, a job whose worker
+         died resumes at `next_row`, and cancel takes effect at the next batch boundary.
+
+Row numbers are 1-based DATA rows: the CSV header is not counted, nor are blank lines.
+A duplicate email inside one file: the last row wins, earlier ones count as `skipped`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import csv
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, AsyncIterator, Callable, Iterator
+
+import email_validator
+from pydantic_core import PydanticCustomError
+from tortoise.transactions import in_transaction
+
+from app.contact_writes import ContactRow, UpsertCounts, upsert_contacts
+from app.validation import MAX_JSON_BYTES, normalize_email
+from models import ImportChunk, ImportJob
+
+log = logging.getLogger("viperatron.imports")
+
+MAX_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 1_000_000
+CHUNK_BYTES = 1024 * 1024
+MAX_ERRORS = 1000
+BATCH_ROWS = 5000
+MAX_ATTEMPTS = 10
+MAX_TAGS = 100
+MAX_TAG_CHARS = 100
+MAX_NAME_CHARS = 200
+IDLE_POLL_SECONDS = 2.0
+STALE_UPLOAD = timedelta(hours=1)
+
+FORMATS = ("csv", "ndjson")
+VISIBLE = ("pending", "running", "completed", "failed", "canceled")
+CANCELABLE = ("pending", "running")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# ----------------------------------------------------------------------------- emails
+# email-validator costs ~20 µs per address: 20 s for a million rows. Plain ASCII addresses
+# (nearly all of them) take this stricter path, whose result is what email-validator returns
+# (the domain lower-cased); anything else goes through email-validator.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_FAST_EMAIL = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+[A-Za-z]{{2,63}})")
+_SPECIAL = frozenset(email_validator.SPECIAL_USE_DOMAIN_NAMES)
+
+
+def fast_normalize_email(raw: str) -> str:
+    """The normalized address, as `app.validation.normalize_email`; raises PydanticCustomError."""
+    match = _FAST_EMAIL.fullmatch(raw)
+    if match and len(match[1]) <= 64 and len(raw) <= 254 and "--" not in match[2]:
+        domain = match[2].lower()
+        if domain.rpartition(".")[2] not in _SPECIAL:
+            return f"{match[1]}@{domain}"
+    return normalize_email(raw)
+
+
+# ----------------------------------------------------------------------------- parsing
+
+
+class JobFailed(Exception):
+    """The file as a whole cannot be imported (no email column, too many rows, …)."""
+
+
+@dataclass
+class RowResult:
+    row: int
+    contact: ContactRow | None = None
+    error: dict | None = None
+    dedup_key: str | None = None  # what pass 1 hashed: the stripped, lower-cased email cell
+
+
+def _error(row: int, field_name: str | None, code: str, message: str) -> RowResult:
+    return RowResult(row, error={"row": row, "field": field_name, "code": code, "message": message})
+
+
+def _bad_encoding(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+_ROLES = {
+    "email": "email",
+    "firstname": "first_name",
+    "first_name": "first_name",
+    "lastname": "last_name",
+    "last_name": "last_name",
+    "tags": "tags",
+}
+
+
+def open_text(path: str):
+    # surrogateescape: an undecodable byte becomes a lone surrogate that the row check finds,
+    # so one bad row does not stop the file. utf-8-sig drops a leading BOM.
+    return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
+
+
+class CsvFile:
+    """Rows of a CSV file: header row required, with an `email` column."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def _reader(self, f):
+        reader = csv.reader(f)
+        for record in reader:
+            if record and any(cell.strip() for cell in record):
+                header = [h.strip() for h in record]
+                break
+        else:
+            raise JobFailed("The file has no header row; the first line must name the columns, one of them `email`.")
+        if _bad_encoding("".join(header)):
+            raise JobFailed("The header row is not valid UTF-8.")
+        roles: list[Any] = []
+        for name in header:
+            role = _ROLES.get(name.lower())
+            roles.append(role if role else (("field", name) if name else None))
+        if "email" not in roles:
+            raise JobFailed(f"The header row has no `email` column (columns: {', '.join(header)[:500]}).")
+        return reader, roles
+
+    def keys(self) -> Iterator[str | None]:
+        """Pass 1: the lower-cased email cell of every data row (None when empty)."""
+        with open_text(self.path) as f:
+            reader, roles = self._reader(f)
+            index = roles.index("email")
+            for record in reader:
+                if not record or not "".join(record).strip():
+                    continue
+                cell = record[index].strip() if index < len(record) else ""
+                yield cell.lower() or None
+
+    def rows(self) -> Iterator[tuple[int, Any]]:
+        """Pass 2: (row number, (record, roles))."""
+        with open_text(self.path) as f:
+            reader, roles = self._reader(f)
+            number = 0
+            for record in reader:
+                if not record or not "".join(record).strip():
+                    continue
+                number += 1
+                yield number, record, roles
+
+    @staticmethod
+    def parse(number: int, record: list[str], roles: list) -> RowResult:
+        if _bad_encoding("".join(record)):
+            return _error(number, None, "invalid_encoding", "The row is not valid UTF-8.")
+        email = first = last = None
+        tags: list[str] = []
+        fields: dict[str, str] = {}
+        for role, cell in zip(roles, record):
+            if role is None:
+                continue
+            value = cell.strip()
+            if not value:
+                continue  # an empty cell is "not given"
+            if role == "email":
+                email = value
+            elif role == "first_name":
+                first = value
+            elif role == "last_name":
+                last = value
+            elif role == "tags":
+                tags = [t.strip() for t in value.split(";") if t.strip()]
+            else:
+                fields[role[1]] = value
+        return _contact(number, email, first, last, tags, fields, [])
+
+
+class NdjsonFile:
+    """One JSON object per line: email, firstName/first_name, lastName/last_name, tags (a list,
+    or a `;`-separated string), customFields (an object; a `null` value removes the key); any
+    other key is a custom field too."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def _lines(self) -> Iterator[tuple[int, str]]:
+        with open_text(self.path) as f:
+            number = 0
+            for line in f:
+                if not line.strip():
+                    continue
+                number += 1
+                yield number, line
+
+    def keys(self) -> Iterator[str | None]:
+        for _, line in self._lines():
+            try:
+                item = json.loads(line)
+            except ValueError:
+                yield None
+                continue
+            email = item.get("email") if isinstance(item, dict) else None
+            yield (email.strip().lower() or None) if isinstance(email, str) else None
+
+    def rows(self) -> Iterator[tuple[int, Any]]:
+        for number, line in self._lines():
+            yield number, line, None
+
+    @staticmethod
+    def parse(number: int, line: str, _roles=None) -> RowResult:
+        if _bad_encoding(line):
+            return _error(number, None, "invalid_encoding", "The line is not valid UTF-8.")
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            return _error(number, None, "invalid_json", f"Not valid JSON: {exc}.")
+        if not isinstance(item, dict):
+            return _error(number, None, "invalid_type", "Each line must be a JSON object.")
+        email = first = last = None
+        tags: list[str] = []
+        fields: dict[str, Any] = {}
+        custom: Any = None
+        for key, value in item.items():
+            role = _NDJSON_ROLES.get(key)
+            if key in ("customFields", "custom_fields"):
+                custom = value
+                continue
+            if role in ("email", "first_name", "last_name"):
+                if value is None:
+                    continue
+                if not isinstance(value, str):
+                    api_name = {"email": "email", "first_name": "firstName", "last_name": "lastName"}[role]
+                    return _error(number, api_name, "invalid_type", "Must be a string.")
+                value = value.strip()
+                if not value:
+                    continue
+                if role == "email":
+                    email = value
+                elif role == "first_name":
+                    first = value
+                else:
+                    last = value
+            elif role == "tags":
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    value = value.split(";")
+                if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+                    return _error(number, "tags", "invalid_type", "Must be a list of strings.")
+                tags = [t.strip() for t in value if t.strip()]
+            else:
+                fields[key] = value
+        if custom is not None:
+            if not isinstance(custom, dict):
+                return _error(number, "customFields", "invalid_type", "Must be an object.")
+            fields.update(custom)
+        removed = [k for k, v in fields.items() if v is None]
+        for k in removed:
+            del fields[k]
+        return _contact(number, email, first, last, tags, fields, removed)
+
+
+_NDJSON_ROLES = {
+    "email": "email", "firstName": "first_name", "first_name": "first_name",
+    "lastName": "last_name", "last_name": "last_name", "tags": "tags",
+}
+
+
+def _contact(number, email, first, last, tags, fields, removed) -> RowResult:
+    if email is None:
+        return _error(number, "email", "required", "The email is missing.")
+    try:
+        normalized = fast_normalize_email(email)
+    except PydanticCustomError as exc:
+        return _error(number, "email", "invalid_email", exc.message())
+    for name, value in (("firstName", first), ("lastName", last)):
+        if value is not None and len(value) > MAX_NAME_CHARS:
+            return _error(number, name, "too_long", f"At most {MAX_NAME_CHARS} characters.")
+    if tags:
+        tags = list(dict.fromkeys(tags))
+        if len(tags) > MAX_TAGS:
+            return _error(number, "tags", "too_many", f"At most {MAX_TAGS} tags.")
+        if any(len(t) > MAX_TAG_CHARS for t in tags):
+            return _error(number, "tags", "too_long", f"Each tag has at most {MAX_TAG_CHARS} characters.")
+    if fields and len(json.dumps(fields, separators=(",", ":"))) > MAX_JSON_BYTES:
+        return _error(number, "customFields", "too_large", "At most 32 KiB of JSON.")
+    return RowResult(
+        number,
+        dedup_key=email.lower(),
+        contact=ContactRow(
+            email=normalized, email_key=normalized.lower(), first_name=first, last_name=last,
+            tags=tags, set_fields=fields, remove_keys=removed,
+        ),
+    )
+
+
+def source_for(path: str, fmt: str):
+    return CsvFile(path) if fmt == "csv" else NdjsonFile(path)
+
+
+@dataclass
+class Plan:
+    """Pass 1's result: how many data rows, and the last row of every duplicated email."""
+
+    total: int
+    last_of_duplicate: dict[int, int]
+
+
+def plan(source) -> Plan:
+    seen: set[int] = set()
+    last: dict[int, int] = {}
+    total = 0
+    for key in source.keys():
+        total += 1
+        if total > MAX_ROWS:
+            raise JobFailed(f"The file has more than {MAX_ROWS:,} data rows.")
+        if key is None:
+            continue
+        h = hash(key)
+        if h in seen:
+            last[h] = total
+        else:
+            seen.add(h)
+    return Plan(total, last)
+
+
+# ----------------------------------------------------------------------------- upload
+
+
+async def store_upload(
+    organization_id: str, fmt: str, filename: str, options: dict, source: AsyncIterator[bytes]
+) -> tuple[ImportJob | None, str, int]:
+    """Stream `source` into the chunks of a new `uploading` job. Returns (job, sha256, size);
+    job is None when the upload is empty. Raises ValueError("too_large") past MAX_BYTES."""
+    sha = hashlib.sha256()
+    size = 0
+    buffer = bytearray()
+    job: ImportJob | None = None
+    seq = 0
+    try:
+        async for piece in source:
+            if not piece:
+                continue
+            size += len(piece)
+            if size > MAX_BYTES:
+                raise ValueError("too_large")
+            sha.update(piece)
+            buffer += piece
+            if job is None:
+                job = await ImportJob.create(
+                    organization_id=organization_id, status="uploading", format=fmt,
+                    filename=filename[:255], options=options, due_at=now(),
+                )
+            while len(buffer) >= CHUNK_BYTES:
+                await ImportChunk.create(job_id=job.id, seq=seq, data=bytes(buffer[:CHUNK_BYTES]))
+                del buffer[:CHUNK_BYTES]
+                seq += 1
+        if job is not None:
+            if buffer:
+                await ImportChunk.create(job_id=job.id, seq=seq, data=bytes(buffer))
+            await ImportJob.filter(id=job.id).update(size_bytes=size)
+            job.size_bytes = size
+    except BaseException:
+        if job is not None:
+            await asyncio.shield(discard(job.id))
+        raise
+    return job, sha.hexdigest(), size
+
+
+async def discard(job_id: str) -> None:
+    await ImportJob.filter(id=job_id).delete()
+
+
+async def make_pending(job_id: str) -> None:
+    await ImportJob.filter(id=job_id, status="uploading").update(status="pending", due_at=now())
+
+
+# ----------------------------------------------------------------------------- claims
+
+
+_PG_CLAIM = """
+WITH picked AS (
+    SELECT id FROM import_jobs
+    WHERE status IN ('pending', 'running') AND due_at <= $1
+    ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
+)
+UPDATE import_jobs j SET status = 'running', due_at = $2, attempts = j.attempts + 1,
+    started_at = COALESCE(j.started_at, $1), updated_at = $1
+FROM picked WHERE j.id = picked.id
+RETURNING j.id, j.attempts
+"""
+
+_SQLITE_CLAIM = """
+UPDATE import_jobs SET status = 'running', due_at = ?, attempts = attempts + 1,
+    started_at = COALESCE(started_at, ?), updated_at = ?
+WHERE id IN (
+    SELECT id FROM import_jobs WHERE status IN ('pending', 'running') AND due_at <= ?
+    ORDER BY due_at LIMIT 1
+)
+RETURNING id, attempts
+"""
+
+
+@dataclass(frozen=True)
+class JobClaim:
+    id: str
+    attempt: int
+
+
+async def claim_due(lease_seconds: float) -> JobClaim | None:
+    from tortoise import Tortoise
+
+    conn = Tortoise.get_connection("default")
+    at = now()
+    lease = at + timedelta(seconds=lease_seconds)
+    if conn.capabilities.dialect == "postgres":
+        _, rows = await conn.execute_query(_PG_CLAIM, [at, lease])
+    else:
+        _, rows = await conn.execute_query(_SQLITE_CLAIM, [lease, at, at, at])
+    return JobClaim(rows[0]["id"], rows[0]["attempts"]) if rows else None
+
+
+async def claim_job(job_id: str, lease_seconds: float) -> JobClaim | None:
+    """Claim one given job now (the CLI runs its own job, `uploading` or due)."""
+    at = now()
+    job = await ImportJob.filter(id=job_id).first()
+    if job is None or job.status not in ("uploading", "pending", "running"):
+        return None
+    if job.status == "running" and job.due_at > at:
+        return None  # someone else holds it
+    attempt = job.attempts + 1
+    changed = await ImportJob.filter(id=job_id, status=job.status, attempts=job.attempts).update(
+        status="running", attempts=attempt, due_at=at + timedelta(seconds=lease_seconds),
+        started_at=job.started_at or at,
+    )
+    return JobClaim(job_id, attempt) if changed else None
+
+
+def _fenced(claim: JobClaim, connection=None):
+    query = ImportJob.filter(id=claim.id, attempts=claim.attempt, status="running")
+    return query.using_db(connection) if connection is not None else query
+
+
+class Fenced(Exception):
+    """The claim is no longer ours (canceled, or the lease was taken over)."""
+
+
+# ----------------------------------------------------------------------------- running
+
+
+@dataclass
+class Progress:
+    job_id: str
+    phase: str  # "counting" | "importing" | "done"
+    total: int | None
+    processed: int
+    created: int
+    updated: int
+    skipped: int
+    failed: int
+
+
+async def _spool(job_id: str, path: str) -> None:
+    ids = await ImportChunk.filter(job_id=job_id).order_by("seq").values_list("id", flat=True)
+    with open(path, "wb") as out:
+        for chunk_id in ids:
+            data = await ImportChunk.filter(id=chunk_id).values_list("data", flat=True)
+            out.write(bytes(data[0]))
+
+
+async def run_job(
+    claim: JobClaim,
+    lease_seconds: float,
+    *,
+    batch_rows: int = BATCH_ROWS,
+    on_progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    max_batches: int | None = None,
+) -> str:
+    """Run a claimed job until it ends or the claim is lost. Returns the job's status as this
+    runner leaves it: completed, failed, canceled, lost (claim taken over) or paused
+    (`should_stop()` or `max_batches` reached: the lease is released, the job resumes later)."""
+    job = await ImportJob.get(id=claim.id)
+    if job.attempts > MAX_ATTEMPTS:
+        await _end(claim, "failed", f"Gave up after {MAX_ATTEMPTS} attempts.")
+        return "failed"
+    handle, path = tempfile.mkstemp(prefix=f"viperatron-{job.id}-", suffix="." + job.format)
+    os.close(handle)
+    try:
+        await _spool(job.id, path)
+        source = source_for(path, job.format)
+        if on_progress:
+            on_progress(_progress(job, "counting"))
+        try:
+            layout = await asyncio.to_thread(plan, source)  # seconds for 1M rows: off the event loop
+        except JobFailed as exc:
+            return await _end(claim, "failed", str(exc))
+        if job.total != layout.total:
+            job.total = layout.total
+            if not await _fenced(claim).update(total=layout.total):
+                return await _status_after_fence(claim)
+        options = job.options or {}
+        update_existing = bool(options.get("updateExisting", True))
+        extra_tags = tuple(options.get("tags") or ())
+        errors = list(job.errors or [])
+        batch: list[ContactRow] = []
+        counts = UpsertCounts()
+        failed = 0
+        last_row = job.next_row
+        batches = 0
+        lease = timedelta(seconds=lease_seconds)
+        parse = source.parse
+        dupes = layout.last_of_duplicate
+
+        async def flush(upto: int) -> bool:
+            nonlocal batch, counts, failed, errors, batches
+            async with in_transaction() as conn:
+                written = await upsert_contacts(
+                    job.organization_id, batch, update_existing=update_existing, extra_tags=extra_tags,
+                    connection=conn,
+                )
+                written += counts
+                job.created += written.created
+                job.updated += written.updated
+                job.skipped += written.skipped
+                job.failed += failed
+                job.processed = job.next_row = upto
+                job.errors = errors
+                changed = await _fenced(claim, conn).update(
+                    created=job.created, updated=job.updated, skipped=job.skipped, failed=job.failed,
+                    processed=upto, next_row=upto, errors=errors, due_at=now() + lease, updated_at=now(),
+                )
+                if not changed:
+                    raise Fenced()
+            batch, counts, failed = [], UpsertCounts(), 0
+            batches += 1
+            if on_progress:
+                on_progress(_progress(job, "importing"))
+            return True
+
+        in_batch = 0
+        try:
+            for number, item, roles in source.rows():
+                if number <= job.next_row:
+                    continue
+                result = parse(number, item, roles)
+                if result.contact is not None:
+                    last = dupes.get(hash(result.dedup_key)) if dupes else None
+                    if last is not None and last != number:
+                        counts.skipped += 1  # a later row of the file has this email
+                    else:
+                        batch.append(result.contact)
+                else:
+                    failed += 1
+                    if len(errors) < MAX_ERRORS:
+                        errors.append(result.error)
+                last_row = number
+                in_batch += 1
+                if in_batch >= batch_rows:
+                    in_batch = 0
+                    await flush(last_row)
+                    await asyncio.sleep(0)
+                    if should_stop() or (max_batches is not None and batches >= max_batches):
+                        await _fenced(claim).update(due_at=now())  # release: resume at once elsewhere
+                        return "paused"
+            if in_batch:
+                await flush(last_row)
+        except Fenced:
+            return await _status_after_fence(claim)
+        status = await _end(claim, "completed", None)
+        if on_progress and status == "completed":
+            job.status = "completed"
+            on_progress(_progress(job, "done"))
+        return status
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def _progress(job: ImportJob, phase: str) -> Progress:
+    return Progress(job.id, phase, job.total, job.processed, job.created, job.updated, job.skipped, job.failed)
+
+
+async def _status_after_fence(claim: JobClaim) -> str:
+    job = await ImportJob.filter(id=claim.id).first()
+    if job is None:
+        return "canceled"
+    return "canceled" if job.status == "canceled" else "lost"
+
+
+async def _end(claim: JobClaim, status: str, error: str | None) -> str:
+    at = now()
+    changed = await _fenced(claim).update(status=status, error=error, finished_at=at, due_at=at, updated_at=at)
+    if not changed:
+        return await _status_after_fence(claim)
+    await ImportChunk.filter(job_id=claim.id).delete()  # the file is no longer needed
+    return status
+
+
+async def cancel(organization_id: str, job_id: str) -> tuple[ImportJob | None, bool]:
+    """pending/running → canceled; returns the job (None: not found) and whether it changed."""
+    at = now()
+    changed = await ImportJob.filter(id=job_id, organization_id=organization_id, status__in=CANCELABLE).update(
+        status="canceled", finished_at=at, due_at=at, updated_at=at
+    )
+    if changed:
+        await ImportChunk.filter(job_id=job_id).delete()
+    job = await ImportJob.filter(id=job_id, organization_id=organization_id, status__in=VISIBLE).first()
+    return job, bool(changed)
+
+
+# ----------------------------------------------------------------------------- the runner
+
+_listeners: set[asyncio.Event] = set()
+
+
+def notify() -> None:
+    """Wake the runners of this process (a job was just created)."""
+    for event in list(_listeners):
+        event.set()
+
+
+class ImportRunner:
+    """Claims due import jobs and runs them, one at a time; runs beside the delivery worker."""
+
+    def __init__(self, settings, *, batch_rows: int = BATCH_ROWS, idle_poll_seconds: float | None = None):
+        self.lease_seconds = settings.lease_seconds
+        self.batch_rows = batch_rows
+        self.idle = idle_poll_seconds if idle_poll_seconds is not None else max(settings.idle_poll_seconds, IDLE_POLL_SECONDS)
+        self._stopping = asyncio.Event()
+        self._last_purge = 0.0
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run_once(self, **kwargs) -> str | None:
+        """Claim one due job and run it; None when nothing was due."""
+        claim = await claim_due(self.lease_seconds)
+        if claim is None:
+            return None
+        try:
+            return await run_job(
+                claim, self.lease_seconds, batch_rows=self.batch_rows, should_stop=self._stopping.is_set, **kwargs
+            )
+        except Exception:
+            log.exception("import %s failed unexpectedly", claim.id)
+            # Try again later (the attempt cap ends a job that always fails).
+            await _fenced(claim).update(due_at=now() + timedelta(seconds=min(30 * claim.attempt, 600)))
+            return "retry"
+
+    async def drain(self) -> list[str]:
+        """Run every job due now, then return (tests and one-shot runs)."""
+        outcomes = []
+        while (outcome := await self.run_once()) is not None:
+            outcomes.append(outcome)
+        return outcomes
+
+    async def run(self) -> None:
+        wake = asyncio.Event()
+        _listeners.add(wake)
+        log.info("import runner started")
+        try:
+            while not self._stopping.is_set():
+                try:
+                    outcome = await self.run_once()
+                except Exception:
+                    log.exception("claiming import jobs failed; retrying shortly")
+                    outcome = None
+                if outcome is None:
+                    await self._purge_stale_uploads()
+                    await self._sleep(wake)
+        finally:
+            _listeners.discard(wake)
+
+    async def _sleep(self, wake: asyncio.Event) -> None:
+        stop = asyncio.ensure_future(self._stopping.wait())
+        woken = asyncio.ensure_future(wake.wait())
+        await asyncio.wait({stop, woken}, timeout=self.idle, return_when=asyncio.FIRST_COMPLETED)
+        stop.cancel()
+        woken.cancel()
+        wake.clear()
+
+    async def _purge_stale_uploads(self) -> None:
+        loop = asyncio.get_running_loop()
+        if loop.time() - self._last_purge < 600:
+            return
+        self._last_purge = loop.time()
+        try:
+            await ImportJob.filter(status="uploading", created_at__lt=now() - STALE_UPLOAD).delete()
+        except Exception:
+            log.exception("purging abandoned uploads failed")

@@ -1,0 +1,255 @@
+"""Contact import jobs: create (from an upload or inline content), read, cancel. The one
+implementation of each operation; `rest_compat/imports.py` and the GraphQL fields below both
+call these functions. The work itself is `app/imports.py`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any, AsyncIterator, Optional
+
+import strawberry
+from pydantic import Field, StringConstraints, ValidationError
+
+from app import imports
+from app.auth import Principal
+from app.errors import ApiError, ErrorCode, from_pydantic, invalid, not_found
+from models import ImportJob
+from schema.common import ApiModel, UserError, user_errors
+from schema.idempotency import IDEMPOTENCY_HELP, idempotent
+
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class ImportOptions(ApiModel):
+    """Options of an import (REST: query parameters)."""
+
+    tags: list[Tag] = Field(default_factory=list, max_length=20, description="Added to every imported contact.")
+    update_existing: bool = Field(True, description="false: existing contacts are left untouched (counted as skipped).")
+
+
+def import_options(tags: list[str] | None, update_existing: bool | None) -> ImportOptions:
+    """Validate options given as REST query parameters or GraphQL arguments."""
+    flat = [t for item in tags or [] for t in item.split(",") if t.strip()]
+    try:
+        return ImportOptions(tags=flat, update_existing=True if update_existing is None else update_existing)
+    except ValidationError as exc:
+        raise from_pydantic(exc.errors()) from None
+
+
+class ImportCreated(ApiModel):
+    import_id: str
+    status: str
+
+
+class ImportRowError(ApiModel):
+    row: int = Field(description="1-based data row (the CSV header and blank lines are not counted).")
+    field: Optional[str]
+    code: str
+    message: str
+
+
+class ImportJobView(ApiModel):
+    id: str
+    status: str = Field(description="pending, running, completed, failed or canceled")
+    format: str
+    filename: str
+    total: Optional[int] = Field(description="Data rows in the file, once counted.")
+    processed: int
+    created: int
+    updated: int
+    skipped: int = Field(description="Earlier rows of a duplicated email, and existing contacts with updateExisting=false.")
+    failed: int
+    progress: float
+    errors: list[ImportRowError] = Field(description="The first 1,000 row errors.")
+    error: Optional[str] = Field(description="Why the job failed as a whole.")
+    created_at: datetime
+    started_at: Optional[datetime]
+    finished_at: Optional[datetime]
+
+    @classmethod
+    def of(cls, job: ImportJob) -> "ImportJobView":
+        if job.status == "completed":
+            progress = 1.0
+        elif job.total:
+            progress = min(1.0, job.processed / job.total)
+        else:
+            progress = 0.0
+        return cls(
+            id=job.id, status=job.status, format=job.format, filename=job.filename, total=job.total,
+            processed=job.processed, created=job.created, updated=job.updated, skipped=job.skipped,
+            failed=job.failed, progress=round(progress, 4), errors=[ImportRowError(**e) for e in job.errors or []],
+            error=job.error, created_at=job.created_at, started_at=job.started_at, finished_at=job.finished_at,
+        )
+
+
+# ----------------------------------------------------------------------------- resolvers
+
+
+async def create_import(
+    principal: Principal,
+    content: AsyncIterator[bytes],
+    fmt: str,
+    options: ImportOptions,
+    filename: str = "",
+    idempotency_key: str | None = None,
+    *,
+    field: str = "body",
+) -> ImportCreated:
+    """Store the upload and queue the job (202). `content` is streamed into the database."""
+    if fmt not in imports.FORMATS:
+        raise invalid("format", "Must be csv or ndjson.", "invalid")
+    opts = {"tags": options.tags, "updateExisting": options.update_existing}
+    try:
+        job, digest, size = await imports.store_upload(principal.organization_id, fmt, filename, opts, content)
+    except ValueError:
+        raise ApiError(ErrorCode.PAYLOAD_TOO_LARGE, f"The file exceeds {imports.MAX_BYTES} bytes.") from None
+    if job is None:
+        raise invalid(field, "The file is empty.", "required")
+    request = {"format": fmt, "filename": filename, **opts, "sha256": digest, "size": size}
+
+    async def run() -> tuple[ImportCreated, int]:
+        await imports.make_pending(job.id)
+        return ImportCreated(import_id=job.id, status="pending"), 202
+
+    try:
+        outcome = await idempotent(principal, idempotency_key, "contacts.import", request, run, ImportCreated)
+    except BaseException:
+        await imports.discard(job.id)
+        raise
+    if outcome.replayed:
+        await imports.discard(job.id)  # the first request's job stands
+    else:
+        imports.notify()
+    return outcome.result
+
+
+async def get_import(principal: Principal, import_id: str) -> ImportJobView:
+    job = await ImportJob.filter(
+        id=import_id, organization_id=principal.organization_id, status__in=imports.VISIBLE
+    ).first()
+    if job is None:
+        raise not_found("Import")
+    return ImportJobView.of(job)
+
+
+async def cancel_import(principal: Principal, import_id: str, idempotency_key: str | None = None) -> ImportJobView:
+    """pending or running → canceled (a running job stops at its next batch of 5,000 rows)."""
+
+    async def run() -> tuple[ImportJobView, int]:
+        job, changed = await imports.cancel(principal.organization_id, import_id)
+        if job is None:
+            raise not_found("Import")
+        if not changed:
+            raise ApiError(
+                ErrorCode.CONFLICT, f"The import is `{job.status}`; only pending or running imports can be canceled."
+            )
+        return ImportJobView.of(job), 200
+
+    request = {"id": import_id}
+    return (await idempotent(principal, idempotency_key, "contacts.import.cancel", request, run, ImportJobView)).result
+
+
+async def _one(data: bytes) -> AsyncIterator[bytes]:
+    if data:
+        yield data
+
+
+# ----------------------------------------------------------------------------- GraphQL
+
+
+@strawberry.enum(name="ImportFormat")
+class ImportFormat(Enum):
+    CSV = "csv"
+    NDJSON = "ndjson"
+
+
+@strawberry.experimental.pydantic.type(model=ImportRowError, name="ImportRowError", all_fields=True)
+class ImportRowErrorType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=ImportJobView, name="ImportJob", description="A contact import job.")
+class ImportJobType:
+    id: strawberry.ID
+    status: strawberry.auto
+    format: strawberry.auto
+    filename: strawberry.auto
+    total: strawberry.auto
+    processed: strawberry.auto
+    created: strawberry.auto
+    updated: strawberry.auto
+    skipped: strawberry.auto
+    failed: strawberry.auto
+    progress: strawberry.auto
+    errors: list[ImportRowErrorType]
+    error: strawberry.auto
+    created_at: strawberry.auto
+    started_at: strawberry.auto
+    finished_at: strawberry.auto
+
+
+@strawberry.input(name="ImportContactsInput")
+class ImportContactsInput:
+    content: str = strawberry.field(description="The whole file (GraphQL has no uploads; use REST for big files).")
+    format: ImportFormat = ImportFormat.CSV
+    tags: Optional[list[str]] = None
+    update_existing: Optional[bool] = True
+    filename: Optional[str] = None
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+
+
+@strawberry.input(name="CancelImportInput")
+class CancelImportInput:
+    id: strawberry.ID
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+
+
+@strawberry.type
+class ImportContactsPayload:
+    import_id: Optional[strawberry.ID]
+    status: Optional[str]
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class CancelImportPayload:
+    job: Optional[ImportJobType]
+    user_errors: list[UserError]
+
+
+def _gql(view: ImportJobView) -> ImportJobType:
+    return ImportJobType.from_pydantic(view)
+
+
+@strawberry.type
+class ImportQueries:
+    @strawberry.field(description="An import job of your organization.")
+    async def import_job(self, info: strawberry.Info, id: strawberry.ID) -> Optional[ImportJobType]:
+        try:
+            return _gql(await get_import(info.context["principal"], id))
+        except ApiError:
+            return None
+
+
+@strawberry.type
+class ImportMutations:
+    @strawberry.mutation(description="Import contacts from CSV or NDJSON given inline; poll `importJob(id)`.")
+    async def import_contacts(self, info: strawberry.Info, input: ImportContactsInput) -> ImportContactsPayload:
+        try:
+            options = import_options(input.tags, input.update_existing)
+            result = await create_import(
+                info.context["principal"], _one(input.content.encode("utf-8")), input.format.value, options,
+                input.filename or "", input.idempotency_key, field="content",
+            )
+        except ApiError as error:
+            return ImportContactsPayload(import_id=None, status=None, user_errors=user_errors(error))
+        return ImportContactsPayload(import_id=result.import_id, status=result.status, user_errors=[])
+
+    @strawberry.mutation(description="Cancel a pending or running import.")
+    async def cancel_import(self, info: strawberry.Info, input: CancelImportInput) -> CancelImportPayload:
+        try:
+            view = await cancel_import(info.context["principal"], input.id, input.idempotency_key)
+        except ApiError as error:
+            return CancelImportPayload(job=None, user_errors=user_errors(error))
+        return CancelImportPayload(job=_gql(view), user_errors=[])

@@ -1,0 +1,314 @@
+"""Contact import jobs: parsing, counts and row errors, merge semantics, resume after a dead
+worker, cancel, NDJSON, multipart, GraphQL twins, bad input, the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+
+from app import imports
+from app.imports import ImportRunner, claim_job, fast_normalize_email, run_job
+from app.validation import normalize_email
+from models import Contact, ContactTag, ImportJob
+from tests.conftest import ROOT, _TMP, gql
+
+CSV = {"Content-Type": "text/csv"}
+NDJSON = {"Content-Type": "application/x-ndjson"}
+
+
+async def post_import(client, key, body: bytes, headers=CSV, **params):
+    return await client.post(
+        "/api/v1/contacts/import", content=body, headers={**key.headers, **headers}, params=params
+    )
+
+
+async def run_imports(settings, **kwargs) -> list[str]:
+    return await ImportRunner(settings, **kwargs).drain()
+
+
+async def job_of(client, key, import_id: str) -> dict:
+    response = await client.get(f"/api/v1/contacts/import/{import_id}", headers=key.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def import_and_run(client, key, settings, body: bytes, headers=CSV, **params) -> dict:
+    response = await post_import(client, key, body, headers, **params)
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "pending" and response.json()["importId"].startswith("imp_")
+    await run_imports(settings)
+    return await job_of(client, key, response.json()["importId"])
+
+
+async def contacts_of(key) -> dict[str, Contact]:
+    rows = await Contact.filter(organization_id=key.organization_id).prefetch_related("tags")
+    return {c.email_key: c for c in rows}
+
+
+def tags_of(contact: Contact) -> list[str]:
+    return sorted(t.tag for t in contact.tags)
+
+
+MIXED = (
+    b"\xef\xbb\xbf"  # BOM
+    b"email,firstName,last_name,tags,plan,Notes\r\n"
+    b'ann@example.com,Ann,Lee,vip;news,pro,"likes, commas"\r\n'  # 1: superseded by row 5
+    b"not-an-email,X,,,,\r\n"  # 2: invalid_email
+    b",NoEmail,,,,\r\n"  # 3: required
+    b'bob@example.com,Bob,,,"multi\nline ""quoted""",\r\n'  # 4: quoted newline
+    b"ANN@example.com,Anna,,x,basic,\r\n"  # 5: duplicate of 1, wins
+    b"cafe@example.com,Caf\xe9,,,,\r\n"  # 6: not UTF-8 (latin-1 e-acute)
+    b"dee@example.com,Dee,,,,n,extra,cells\r\n"  # 7: more cells than columns
+    b"\r\n"  # blank: not a row
+    b"eve@example.com\r\n"  # 8: fewer cells
+)
+
+
+async def test_csv_counts_row_errors_and_contacts(client, key, settings):
+    job = await import_and_run(client, key, settings, MIXED)
+    assert job["status"] == "completed", job
+    assert {k: job[k] for k in ("total", "processed", "created", "updated", "skipped", "failed", "progress")} == {
+        "total": 8, "processed": 8, "created": 4, "updated": 0, "skipped": 1, "failed": 3, "progress": 1.0
+    }
+    assert [(e["row"], e["field"], e["code"]) for e in job["errors"]] == [
+        (2, "email", "invalid_email"), (3, "email", "required"), (6, None, "invalid_encoding")
+    ]
+    assert job["format"] == "csv" and job["error"] is None and job["finishedAt"] and job["startedAt"]
+    stored = await contacts_of(key)
+    assert sorted(stored) == ["ann@example.com", "bob@example.com", "dee@example.com", "eve@example.com"]
+    ann = stored["ann@example.com"]
+    assert (ann.email, ann.first_name, ann.last_name, ann.custom_fields, tags_of(ann)) == (
+        "ANN@example.com", "Anna", None, {"plan": "basic"}, ["x"]
+    )
+    assert stored["bob@example.com"].custom_fields == {"plan": 'multi\nline "quoted"'}
+    assert stored["dee@example.com"].custom_fields == {"Notes": "n"}
+    assert stored["eve@example.com"].custom_fields == {} and stored["eve@example.com"].first_name is None
+
+    # The same file again: every contact updated, nothing duplicated.
+    again = await import_and_run(client, key, settings, MIXED)
+    assert (again["created"], again["updated"], again["skipped"], again["failed"]) == (0, 4, 1, 3)
+    assert len(await contacts_of(key)) == 4
+    assert await ContactTag.filter(organization_id=key.organization_id).count() == 1
+    # Only create: existing contacts are skipped and left alone.
+    only_new = await import_and_run(
+        client, key, settings, b"email,firstName\nann@example.com,Changed\nnew@example.com,New\n",
+        updateExisting="false", tags=["imported", "q4"],
+    )
+    assert (only_new["created"], only_new["updated"], only_new["skipped"]) == (1, 0, 1)
+    stored = await contacts_of(key)
+    assert stored["ann@example.com"].first_name == "Anna" and tags_of(stored["ann@example.com"]) == ["x"]
+    assert tags_of(stored["new@example.com"]) == ["imported", "q4"]
+
+
+async def test_import_merges_exactly_like_the_single_upsert(client, make_key, settings):
+    via_api, via_import = await make_key(), await make_key()
+    steps = [
+        {"email": "Jane@Example.com", "firstName": "Jane", "tags": ["a", "b"], "customFields": {"plan": "pro", "seats": "3"}},
+        {"email": "jane@example.com", "lastName": "Doe", "tags": ["b", "c"], "customFields": {"plan": "team"}},
+        {"email": "JANE@EXAMPLE.COM", "firstName": "Janet"},
+    ]
+    for step in steps:
+        response = await client.post("/api/v1/contacts", json=step, headers=via_api.headers)
+        assert response.status_code in (200, 201), response.text
+        line = json.dumps(step).encode() + b"\n"
+        job = await import_and_run(client, via_import, settings, line, NDJSON)
+        assert job["status"] == "completed" and job["failed"] == 0, job
+    api_view = (await client.get(f"/api/v1/contacts/{(await Contact.get(organization_id=via_api.organization_id)).id}", headers=via_api.headers)).json()
+    imported = await Contact.get(organization_id=via_import.organization_id)
+    import_view = (await client.get(f"/api/v1/contacts/{imported.id}", headers=via_import.headers)).json()
+    for field in ("email", "firstName", "lastName", "tags", "customFields"):
+        assert api_view[field] == import_view[field], field
+    assert import_view["email"] == "Jane@example.com" and import_view["tags"] == ["a", "b", "c"]
+    assert import_view["customFields"] == {"plan": "team", "seats": "3"}
+
+
+async def test_ndjson_rows_and_null_removes_a_custom_field(client, key, settings):
+    body = b"\n".join([
+        json.dumps({"email": "n1@example.com", "first_name": "N", "tags": ["t1"], "customFields": {"a": 1, "b": {"c": True}}}).encode(),
+        b"{not json",
+        json.dumps(["a list"]).encode(),
+        json.dumps({"email": 42}).encode(),
+        b"",
+        json.dumps({"email": "n2@example.com", "lastName": "Two", "plan": "pro", "tags": "x;y"}).encode(),
+    ]) + b"\n"
+    job = await import_and_run(client, key, settings, body, NDJSON)
+    assert (job["total"], job["created"], job["failed"]) == (5, 2, 3), job
+    assert [(e["row"], e["code"]) for e in job["errors"]] == [(2, "invalid_json"), (3, "invalid_type"), (4, "invalid_type")]
+    removal = json.dumps({"email": "N1@example.com", "customFields": {"a": None, "d": "new"}}).encode()
+    job = await import_and_run(client, key, settings, removal, {"Content-Type": "application/x-ndjson; charset=utf-8"})
+    assert job["updated"] == 1
+    stored = await contacts_of(key)
+    assert stored["n1@example.com"].custom_fields == {"b": {"c": True}, "d": "new"}
+    assert stored["n1@example.com"].first_name == "N" and tags_of(stored["n1@example.com"]) == ["t1"]
+    assert stored["n2@example.com"].custom_fields == {"plan": "pro"} and tags_of(stored["n2@example.com"]) == ["x", "y"]
+
+
+async def test_multipart_upload(client, key, settings):
+    files = {"file": ("people.csv", b"email,firstName\nmp@example.com,Multi\n", "text/csv")}
+    response = await client.post(
+        "/api/v1/contacts/import", files=files, data={"other": "ignored"}, headers=key.headers, params={"tags": "a,b"}
+    )
+    assert response.status_code == 202, response.text
+    await run_imports(settings)
+    job = await job_of(client, key, response.json()["importId"])
+    assert (job["status"], job["filename"], job["created"]) == ("completed", "people.csv", 1)
+    contact = (await contacts_of(key))["mp@example.com"]
+    assert contact.first_name == "Multi" and tags_of(contact) == ["a", "b"]
+    ndjson = {"file": ("people.ndjson", b'{"email": "mp2@example.com"}\n', "application/octet-stream")}
+    response = await client.post("/api/v1/contacts/import", files=ndjson, headers=key.headers)
+    await run_imports(settings)
+    assert (await job_of(client, key, response.json()["importId"]))["format"] == "ndjson"
+    missing = await client.post("/api/v1/contacts/import", files={"other": ("x.csv", b"email\n")}, headers=key.headers)
+    assert missing.status_code == 422 and missing.json()["error"]["details"][0]["field"] == "file"
+
+
+async def test_a_job_survives_a_dead_worker(client, key, settings):
+    lines = [f"user{i}@example.com,U{i}" for i in range(7)] + ["user0@example.com,Last"]
+    body = ("email,firstName\n" + "\n".join(lines) + "\n").encode()
+    response = await post_import(client, key, body)
+    import_id = response.json()["importId"]
+    first = await claim_job(import_id, lease_seconds=60)
+    assert await run_job(first, 60, batch_rows=3, max_batches=1) == "paused"
+    job = await ImportJob.get(id=import_id)
+    assert (job.status, job.next_row, job.processed) == ("running", 3, 3)
+    assert await Contact.filter(organization_id=key.organization_id).count() == 2  # user0 comes last
+    # The worker dies here: its lease expires, so a second one claims the job.
+    await ImportJob.filter(id=import_id).update(due_at=imports.now() - timedelta(seconds=1))
+    second = await claim_job(import_id, lease_seconds=60)
+    assert second is not None and second.attempt == first.attempt + 1
+    # The dead worker's claim is fenced: it can write nothing any more.
+    assert await run_job(first, 60, batch_rows=3) == "lost"
+    assert await run_job(second, 60, batch_rows=3) == "completed"
+    job = await job_of(client, key, import_id)
+    assert (job["total"], job["processed"], job["created"], job["updated"], job["skipped"]) == (8, 8, 7, 0, 1)
+    stored = await contacts_of(key)
+    assert len(stored) == 7 and stored["user0@example.com"].first_name == "Last"
+
+
+async def test_cancel(client, key, settings):
+    body = ("email\n" + "".join(f"c{i}@example.com\n" for i in range(10))).encode()
+    pending = (await post_import(client, key, body)).json()["importId"]
+    canceled = await client.post(f"/api/v1/contacts/import/{pending}/cancel", headers=key.headers)
+    assert canceled.status_code == 200 and canceled.json()["status"] == "canceled"
+    again = await client.post(f"/api/v1/contacts/import/{pending}/cancel", headers=key.headers)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "conflict"
+    await run_imports(settings)
+    assert await Contact.filter(organization_id=key.organization_id).count() == 0
+    # A running job stops at the next batch boundary.
+    running = (await post_import(client, key, body)).json()["importId"]
+    claim = await claim_job(running, 60)
+    assert await run_job(claim, 60, batch_rows=4, max_batches=1) == "paused"
+    await ImportJob.filter(id=running).update(due_at=imports.now() + timedelta(seconds=60))  # still leased
+    assert (await client.post(f"/api/v1/contacts/import/{running}/cancel", headers=key.headers)).status_code == 200
+    assert await run_job(claim, 60, batch_rows=4) == "canceled"
+    job = await job_of(client, key, running)
+    assert (job["status"], job["processed"], job["created"]) == ("canceled", 4, 4)
+    assert await Contact.filter(organization_id=key.organization_id).count() == 4
+    done = await import_and_run(client, key, settings, b"email\nz@example.com\n")
+    late = await client.post(f"/api/v1/contacts/import/{done['id']}/cancel", headers=key.headers)
+    assert late.status_code == 409 and "`completed`" in late.json()["error"]["message"]
+
+
+async def test_bad_input(client, make_key, settings):
+    key, other = await make_key(), await make_key()
+    job = await import_and_run(client, key, settings, b"mail,name\na@example.com,A\n")
+    assert job["status"] == "failed" and "no `email` column" in job["error"]
+    empty = await post_import(client, key, b"")
+    assert empty.status_code == 422 and empty.json()["error"]["details"][0]["code"] == "required"
+    wrong = await post_import(client, key, b"email\na@example.com\n", {"Content-Type": "application/json"})
+    assert wrong.status_code == 422 and wrong.json()["error"]["details"][0]["field"] == "Content-Type"
+    bad_tag = await post_import(client, key, b"email\na@example.com\n", tags="x" * 101)
+    assert bad_tag.status_code == 422
+    assert await ImportJob.filter(organization_id=key.organization_id).count() == 1
+    # Another organization's job does not exist for you.
+    assert (await client.get(f"/api/v1/contacts/import/{job['id']}", headers=other.headers)).status_code == 404
+    assert (await client.post(f"/api/v1/contacts/import/{job['id']}/cancel", headers=other.headers)).status_code == 404
+    assert (await client.get("/api/v1/contacts/import/imp_nope", headers=key.headers)).status_code == 404
+
+
+async def test_idempotency_key_replays_and_keeps_one_job(client, key):
+    headers = {**CSV, "Idempotency-Key": "imp-1"}
+    first = await post_import(client, key, b"email\na@example.com\n", headers)
+    second = await post_import(client, key, b"email\na@example.com\n", headers)
+    assert first.status_code == second.status_code == 202 and first.json() == second.json()
+    other = await post_import(client, key, b"email\nb@example.com\n", headers)
+    assert other.status_code == 409
+    assert await ImportJob.filter(organization_id=key.organization_id).count() == 1
+
+
+async def test_graphql_twins(client, make_key, settings):
+    key, other = await make_key(), await make_key()
+    mutation = """mutation($input: ImportContactsInput!) { importContacts(input: $input) {
+        importId status userErrors { field message code } } }"""
+    variables = {"input": {"content": "email,firstName\ngq@example.com,G\nbad,B\n", "format": "CSV", "tags": ["gql"]}}
+    payload = (await gql(client, key, mutation, variables)).json()["data"]["importContacts"]
+    assert payload["status"] == "pending" and payload["userErrors"] == []
+    await run_imports(settings)
+    query = """query($id: ID!) { importJob(id: $id) { id status total created failed progress
+        errors { row field code message } } }"""
+    job = (await gql(client, key, query, {"id": payload["importId"]})).json()["data"]["importJob"]
+    assert (job["status"], job["total"], job["created"], job["failed"], job["progress"]) == ("completed", 2, 1, 1, 1.0)
+    assert job["errors"][0]["row"] == 2 and job["errors"][0]["code"] == "invalid_email"
+    assert (await gql(client, other, query, {"id": payload["importId"]})).json()["data"]["importJob"] is None
+    empty = (await gql(client, key, mutation, {"input": {"content": "", "format": "NDJSON"}})).json()["data"]
+    assert empty["importContacts"]["userErrors"][0] == {"field": "content", "message": "The file is empty.", "code": "validation_error"}
+    cancel = """mutation($id: ID!) { cancelImport(input: {id: $id}) { job { status } userErrors { code } } }"""
+    done = (await gql(client, key, cancel, {"id": payload["importId"]})).json()["data"]["cancelImport"]
+    assert done == {"job": None, "userErrors": [{"code": "conflict"}]}
+    pending = (await gql(client, key, mutation, {"input": {"content": '{"email": "x@example.com"}', "format": "NDJSON"}})).json()
+    pending_id = pending["data"]["importContacts"]["importId"]
+    assert (await gql(client, other, cancel, {"id": pending_id})).json()["data"]["cancelImport"]["userErrors"] == [{"code": "not_found"}]
+    assert (await gql(client, key, cancel, {"id": pending_id})).json()["data"]["cancelImport"]["job"] == {"status": "canceled"}
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["a@example.com", "First.Last+tag@Sub.Example.CO.uk", "x@localhost", "x@foo.test", "a..b@example.com",
+     "a@-bad.com", "a@b.c", "a@xn--bcher-kva.example", "a@123.45", "o'brien@example.org", "é@example.com",
+     "user@EXAMPLE.ONION", "a" * 65 + "@example.com", "a@" + "b" * 64 + ".com", '"quoted"@example.com',
+     "a@b_c.com", "a@example.com.", " a@example.com"],
+)
+def test_fast_email_path_agrees_with_email_validator(address):
+    try:
+        expected = normalize_email(address)
+    except Exception as exc:
+        expected = type(exc)
+    try:
+        got = fast_normalize_email(address)
+    except Exception as exc:
+        got = type(exc)
+    assert got == expected
+
+
+def test_cli_import_prints_progress_and_summary(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'cli.db'}"}
+    env.pop("REDIS_URL", None)
+    cli = [sys.executable, "-m", "app.cli"]
+    subprocess.run([*cli, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run([*cli, "keys", "create", "--org", "acme"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
+    data = tmp_path / "people.csv"
+    data.write_bytes(b"email,firstName\n" + b"".join(f"p{i}@example.com,P\n".encode() for i in range(30)) + b"oops,X\n")
+    done = subprocess.run(
+        [*cli, "import", "contacts", str(data), "--org", "acme", "--tags", "cli,q4"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout + done.stderr
+    assert "completed" in out and "created 30" in out and "failed 1" in out
+    assert "row 31" in out and "invalid_email" in out
+    missing = subprocess.run(
+        [*cli, "import", "contacts", str(data), "--org", "nobody"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert missing.returncode != 0
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"name\nx\n")
+    failed = subprocess.run(
+        [*cli, "import", "contacts", str(bad), "--org", "acme"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert failed.returncode == 1 and "email" in failed.stdout + failed.stderr

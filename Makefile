@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 VENDOR := app/static/vendor
 
-.PHONY: serve test test-sqlite test-postgres assets bench bench-delivery bench-import install dev clean
+.PHONY: serve test test-sqlite test-postgres assets bench bench-delivery bench-import bench-export install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +60,8 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.run; http=$$?; \
 	$(BIN)/python -m bench.delivery; delivery=$$?; \
 	$(BIN)/python -m bench.imports; imports=$$?; \
-	[ $$http -eq 0 ] && [ $$delivery -eq 0 ] && [ $$imports -eq 0 ]
+	$(BIN)/python -m bench.export; contacts_export=$$?; \
+	[ $$http -eq 0 ] && [ $$delivery -eq 0 ] && [ $$imports -eq 0 ] && [ $$contacts_export -eq 0 ]
 
 bench-delivery: $(DEV_STAMP)
 	$(BIN)/python -m bench.delivery $(BENCH_ARGS)
@@ -68,6 +69,10 @@ bench-delivery: $(DEV_STAMP)
 # Contact import: 1,000,000-row CSV through the API job vs a raw asyncpg unnest upsert (bench/imports.py).
 bench-import: $(DEV_STAMP)
 	$(BIN)/python -m bench.imports $(BENCH_ARGS)
+
+# Contact export: 1,000,000 contacts streamed as CSV/NDJSON over HTTP vs raw asyncpg COPY; server RSS (bench/export.py).
+bench-export: $(DEV_STAMP)
+	$(BIN)/python -m bench.export $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VENDOR) viperatron.db* outbox

@@ -16,9 +16,8 @@ from tortoise import Tortoise
 
 from app.auth import Principal
 from app.errors import invalid
-from models import Contact
+from models import ContactTag
 from schema.contact_filters import ContactFilters, filtered_contacts
-from schema.contacts import ContactView, _with_tags
 
 BATCH = 1000
 FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
@@ -43,20 +42,20 @@ async def _stream(query, format: str, fields: list[str]) -> AsyncIterator[bytes]
         writer.writerow(BASE_COLUMNS + [_column(f) for f in fields])
     last_id = ""
     while True:
-        rows: list[Contact] = await query.filter(id__gt=last_id).order_by("id").limit(BATCH).prefetch_related(
-            _with_tags()
-        )
+        # Plain rows, not model objects and views: this loop is the export's cost.
+        rows = await query.filter(id__gt=last_id).order_by("id").limit(BATCH).values(*COLUMNS)
         if not rows:
             break
-        last_id = rows[-1].id
-        for contact in rows:
-            view = ContactView.of(contact).model_dump(mode="json", by_alias=True)
+        tags = await _tags_between(rows[0]["organization_id"], last_id, rows[-1]["id"])
+        last_id = rows[-1]["id"]
+        for row in rows:
+            record = _record(row, tags.get(row["id"], []))
             if format == "ndjson":
-                buffer.write(json.dumps(view, ensure_ascii=False) + "\n")
+                buffer.write(json.dumps(record, ensure_ascii=False) + "\n")
                 continue
-            custom = view["customFields"]
+            custom = record["customFields"]
             writer.writerow(
-                [view[c] if c != "tags" else ";".join(view["tags"]) for c in BASE_COLUMNS]
+                [record[c] if c != "tags" else ";".join(record["tags"]) for c in BASE_COLUMNS]
                 + [_cell(custom.get(f)) for f in fields]
             )
         yield buffer.getvalue().encode()
@@ -64,8 +63,41 @@ async def _stream(query, format: str, fields: list[str]) -> AsyncIterator[bytes]
         buffer.truncate()
         if len(rows) < BATCH:
             break
-    if buffer.tell():
-        yield buffer.getvalue().encode()
+
+
+COLUMNS = ("id", "organization_id", "email", "first_name", "last_name", "custom_fields", "created_at", "updated_at")
+
+
+async def _tags_between(organization_id: str, after_id: str, last_id: str) -> dict[str, list[str]]:
+    """Tags of the page's contacts by one id-range query (served by the unique (contact, tag)
+    index), rather than `IN (1,000 ids)`, which PostgreSQL answered with a table scan."""
+    found: dict[str, list[str]] = {}
+    rows = (
+        await ContactTag.filter(organization_id=organization_id, contact_id__gt=after_id, contact_id__lte=last_id)
+        .order_by("id")
+        .values_list("contact_id", "tag")
+    )
+    for contact_id, tag in rows:
+        found.setdefault(contact_id, []).append(tag)
+    return found
+
+
+def _record(row: dict, tags: list[str]) -> dict:
+    """The same fields, names and formats as ContactView's JSON (a test checks it)."""
+    return {
+        "id": row["id"],
+        "email": row["email"],
+        "firstName": row["first_name"],
+        "lastName": row["last_name"],
+        "tags": tags,
+        "customFields": row["custom_fields"] or {},
+        "createdAt": _time(row["created_at"]),
+        "updatedAt": _time(row["updated_at"]),
+    }
+
+
+def _time(value) -> str:
+    return value.isoformat().replace("+00:00", "Z")
 
 
 def _column(name: str) -> str:

@@ -199,3 +199,10 @@ async def test_another_org_cannot_read_change_erase_or_export_a_contact(client, 
     stored = await Contact.get(id=contact["id"])
     assert stored.first_name == "Ann"
     assert await listed(client, key_a, {"customField[plan]": "pro"}) == ["only-a@example.com"]
+
+
+async def test_export_records_match_the_api_view(client, key):
+    await upsert(client, key, email="same@example.com", firstName="Sá", tags=["b", "a"], customFields={"n": 1.5, "x": [1]})
+    [viewed] = (await client.get("/api/v1/contacts", headers=key.headers)).json()["data"]
+    exported = await client.get("/api/v1/contacts/export", params={"format": "ndjson"}, headers=key.headers)
+    assert [json.loads(line) for line in exported.text.splitlines()] == [viewed]

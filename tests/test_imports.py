@@ -112,6 +112,8 @@ async def test_import_merges_exactly_like_the_single_upsert(client, make_key, se
         {"email": "Jane@Example.com", "firstName": "Jane", "tags": ["a", "b"], "customFields": {"plan": "pro", "seats": "3"}},
         {"email": "jane@example.com", "lastName": "Doe", "tags": ["b", "c"], "customFields": {"plan": "team"}},
         {"email": "JANE@EXAMPLE.COM", "firstName": "Janet"},
+        {"email": "jane@example.com", "customFields": {"gone": "x", "old": 1}},
+        {"email": "jane@example.com", "customFields": {"gone": None, "old": 2}},
     ]
     for step in steps:
         response = await client.post("/api/v1/contacts", json=step, headers=via_api.headers)
@@ -125,7 +127,7 @@ async def test_import_merges_exactly_like_the_single_upsert(client, make_key, se
     for field in ("email", "firstName", "lastName", "tags", "customFields"):
         assert api_view[field] == import_view[field], field
     assert import_view["email"] == "Jane@example.com" and import_view["tags"] == ["a", "b", "c"]
-    assert import_view["customFields"] == {"plan": "team", "seats": "3"}
+    assert import_view["customFields"] == {"plan": "team", "seats": "3", "old": 2}
 
 
 async def test_ndjson_rows_and_null_removes_a_custom_field(client, key, settings):

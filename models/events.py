@@ -13,6 +13,8 @@ class Event(Model):
     contact = fields.ForeignKeyField(
         "models.Contact", related_name="events", on_delete=fields.SET_NULL, null=True, db_index=True
     )
+    # A client-chosen ID: a second event with the same one is accepted but not stored again.
+    event_id = fields.CharField(max_length=255, null=True)
     event_type = fields.CharField(max_length=100)
     value = fields.DecimalField(max_digits=20, decimal_places=4, null=True)
     currency = fields.CharField(max_length=3, null=True)
@@ -22,4 +24,5 @@ class Event(Model):
 
     class Meta:
         table = "events"
+        unique_together = (("organization", "event_id"),)
         indexes = (("organization", "event_type", "occurred_at"), ("organization", "occurred_at"))

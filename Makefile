@@ -74,5 +74,10 @@ bench-import: $(DEV_STAMP)
 bench-export: $(DEV_STAMP)
 	$(BIN)/python -m bench.export $(BENCH_ARGS)
 
+# Event ingestion: batches of 500 through POST /api/v1/pipelines/events/batch vs raw asyncpg executemany (bench/events.py).
+.PHONY: bench-events
+bench-events: $(DEV_STAMP)
+	$(BIN)/python -m bench.events $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) $(VENDOR) viperatron.db* outbox

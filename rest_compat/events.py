@@ -1,7 +1,29 @@
+from datetime import datetime
+from typing import Optional
+
+from fastapi import Query
+
 from rest_compat.common import IDEMPOTENT, Caller, IdempotencyKey, feature_router
-from schema.events import IngestEvent, IngestResult, ingest_event
+from schema.common import ApiModel
+from schema.events import (
+    BatchIngest,
+    BatchResult,
+    EventView,
+    IngestEvent,
+    IngestResult,
+    ingest_batch,
+    ingest_event,
+    list_events,
+    parse_batch,
+)
 
 router = feature_router("/pipelines", "pipelines")
+
+
+class EventList(ApiModel):
+    data: list[EventView]
+    has_more: bool
+    next_cursor: Optional[str]
 
 
 @router.post(
@@ -10,8 +32,46 @@ router = feature_router("/pipelines", "pipelines")
     status_code=202,
     summary="Ingest a pipeline event",
     description="Stores the event against your contact with that email (created if absent). "
-    "`currency` (ISO 4217) is required with `value`, which may not be more precise than the currency.",
+    "`currency` (ISO 4217) is required with `value`, which may not be more precise than the currency. "
+    "With an `eventId` already stored in your organization the event is accepted but not stored again; "
+    "the response names the first event.",
     responses={202: {"content": {"application/json": {"example": {"eventId": "evt_1a2b3c", "status": "accepted"}}}}, **IDEMPOTENT},
 )
 async def ingest(body: IngestEvent, caller: Caller, idempotency_key: IdempotencyKey = None) -> IngestResult:
     return await ingest_event(caller, body, idempotency_key)
+
+
+@router.post(
+    "/events/batch",
+    response_model=BatchResult,
+    summary="Ingest up to 1,000 pipeline events",
+    description="Each event is validated on its own: valid ones are stored (in bulk), invalid ones come back "
+    "with their `error` (same shape as a single ingest's error, fields named `events.<index>.<field>`); "
+    "`accepted`/`rejected` count them. Duplicate `eventId`s are accepted and name the first event.",
+    responses=IDEMPOTENT,
+)
+async def batch(body: BatchIngest, caller: Caller, idempotency_key: IdempotencyKey = None) -> BatchResult:
+    return await ingest_batch(caller, parse_batch(body.events), idempotency_key)
+
+
+@router.get(
+    "/events",
+    response_model=EventList,
+    summary="List pipeline events",
+    description="Newest first (by when received), cursor-paginated.",
+)
+async def list_(
+    caller: Caller,
+    limit: int = Query(50, description="1 to 100"),
+    cursor: Optional[str] = Query(None, description="`nextCursor` from the previous page"),
+    type: Optional[str] = Query(None, description="Only events of this `eventType`"),
+    contact_id: Optional[str] = Query(None, alias="contactId", description="Only events of this contact"),
+    email: Optional[str] = Query(None, description="Only events of the contact with this email (any case)"),
+    since: Optional[datetime] = Query(None, description="occurredAt at or after (ISO 8601 with a time zone)"),
+    until: Optional[datetime] = Query(None, description="occurredAt before (ISO 8601 with a time zone)"),
+) -> EventList:
+    page = await list_events(
+        caller, limit, cursor, type=type, contact_id=contact_id, email=email, since=since, until=until,
+        size_field="limit", cursor_field="cursor",
+    )
+    return EventList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)

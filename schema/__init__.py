@@ -17,10 +17,11 @@ from strawberry.extensions import (
 from strawberry.tools import merge_types
 
 from app.errors import ApiError
+from schema.analytics import AnalyticsQueries
 from schema.contacts import ContactMutations, ContactQueries
 from schema.delivery import DeliveryMutations
 from schema.erasure import ErasureMutations
-from schema.events import EventMutations
+from schema.events import EventMutations, EventQueries
 from schema.imports import ImportMutations, ImportQueries
 from schema.messages import MessageMutations, MessageQueries
 from schema.suppressions import SuppressionMutations, SuppressionQueries
@@ -30,10 +31,29 @@ MAX_DEPTH = 8
 MAX_TOKENS = 5000
 MAX_ALIASES = 100
 
-Query = merge_types("Query", (ViewerQueries, ContactQueries, MessageQueries, SuppressionQueries, ImportQueries))
+Query = merge_types(
+    "Query",
+    (
+        ViewerQueries,
+        ContactQueries,
+        MessageQueries,
+        SuppressionQueries,
+        ImportQueries,
+        EventQueries,
+        AnalyticsQueries,
+    ),
+)
 Mutation = merge_types(
-    "Mutation", (ContactMutations, ErasureMutations, DeliveryMutations, MessageMutations, EventMutations, SuppressionMutations,
-                 ImportMutations)
+    "Mutation",
+    (
+        ContactMutations,
+        ErasureMutations,
+        DeliveryMutations,
+        MessageMutations,
+        EventMutations,
+        SuppressionMutations,
+        ImportMutations,
+    ),
 )
 
 

@@ -280,6 +280,13 @@ class ContactType:
     created_at: strawberry.auto
     updated_at: strawberry.auto
 
+    @strawberry.field(description="This contact's pipeline events, newest first.")
+    async def events(
+        self, info: strawberry.Info, first: int = 50, after: Optional[str] = None
+    ) -> Connection[Annotated["EventType", strawberry.lazy("schema.events")]]:  # noqa: F821 (lazy)
+        from schema.events import event_connection, list_events  # lazy: schema.events imports this module
+
+        return event_connection(await list_events(info.context["principal"], first, after, contact_id=self.id))
 
 
 @strawberry.experimental.pydantic.input(model=ContactUpsert, name="ContactInput")

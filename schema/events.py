@@ -1,28 +1,60 @@
-"""Pipeline events: ingest one event against the organization's contact (created if absent)."""
+"""Pipeline events: ingest one or a batch (up to 1,000) against the organization's contacts
+(created if absent), list them, and the GraphQL twins.
+
+One write path for both: a single ingest is a batch of one. PostgreSQL: set-based SQL (unnest
+arrays): one lookup of the batch's contacts, one INSERT … ON CONFLICT DO NOTHING for the missing
+ones, one INSERT of the events ON CONFLICT (organization_id, event_id) DO NOTHING. SQLite (one
+writer): the same steps through Tortoise bulk inserts (INSERT OR IGNORE).
+"""
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import strawberry
 from babel.numbers import get_currency_precision
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 from strawberry.scalars import JSON
+from tortoise.transactions import in_transaction
 
 from app.auth import Principal
-from app.errors import ApiError
-from app.validation import CurrencyCode, EmailAddress, JsonObject, decimal_places
-from models import Event
-from schema.common import ApiModel, UserError, user_errors, validated
-from schema.contacts import find_or_create_contact
+from app.ids import new_id
+from app.errors import ApiError, from_pydantic, invalid
+from app.validation import CurrencyCode, JsonObject, decimal_places, normalize_email
+from models import Contact, Event
+from schema.common import (
+    ApiModel,
+    Connection,
+    Page,
+    UserError,
+    check_page_size,
+    connection,
+    decode_cursor,
+    encode_cursor,
+    user_errors,
+    validated,
+)
+from schema.contacts import email_key
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,99}$")
 MAX_VALUE = Decimal("1e15")
+MAX_BATCH = 1000
+
+
+def _printable(value: str) -> str:
+    if not value.isprintable():
+        raise PydanticCustomError("invalid_format", "Only printable characters.")
+    return value
+
+
+ClientEventId = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_printable)]
 
 
 def _event_type(value: str) -> str:
@@ -33,15 +65,25 @@ def _event_type(value: str) -> str:
     return value
 
 
+# Event streams repeat the same addresses: validate each distinct spelling once per process.
+_normalize_email = functools.lru_cache(maxsize=65536)(normalize_email)
+EventEmail = Annotated[str, AfterValidator(_normalize_email)]
+
+
 class IngestEvent(ApiModel):
     """Body of `POST /api/v1/pipelines/events` and GraphQL `EventInput`."""
 
-    email: EmailAddress
+    email: EventEmail
     event_type: Annotated[str, AfterValidator(_event_type)]
     value: Optional[Decimal] = Field(default=None, allow_inf_nan=False)
     currency: Optional[CurrencyCode] = None
     properties: Optional[JsonObject] = None
     occurred_at: Optional[datetime] = None
+    event_id: Optional[ClientEventId] = Field(
+        default=None,
+        description="Your own ID for the event (1-255 printable characters). An event with an ID already "
+        "stored in your organization is accepted again but not stored twice: the response names the first.",
+    )
 
     model_config = ApiModel.model_config | {
         "json_schema_extra": {
@@ -81,28 +123,327 @@ class IngestResult(ApiModel):
     status: str
 
 
+class BatchIngest(ApiModel):
+    """Body of `POST /api/v1/pipelines/events/batch`: each event is validated on its own."""
+
+    events: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
+
+
+class BatchItemError(ApiModel):
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
+class BatchItem(ApiModel):
+    index: int
+    event_id: Optional[str] = None
+    status: str = Field(description="`accepted`, or `rejected` with `error`.")
+    error: Optional[BatchItemError] = None
+
+
+class BatchResult(ApiModel):
+    accepted: int
+    rejected: int
+    data: list[BatchItem]
+
+
+class EventView(ApiModel):
+    id: str
+    event_id: Optional[str] = Field(description="Your own ID for the event, when given.")
+    event_type: str
+    contact_id: Optional[str] = Field(description="Null after the contact was erased.")
+    email: Optional[str] = Field(description="Null after the contact was erased.")
+    value: Optional[str] = Field(description="A decimal string with the currency's precision.")
+    currency: Optional[str]
+    properties: dict[str, Any]
+    occurred_at: datetime
+    received_at: datetime
+
+
+# ----------------------------------------------------------------------------- writes
+
+
 async def ingest_event(principal: Principal, data: IngestEvent, idempotency_key: str | None = None) -> IngestResult:
     async def run() -> tuple[IngestResult, int]:
-        return await _ingest(principal, data), 202
+        return (await _write(principal, [data]))[0], 202
 
     return (await idempotent(principal, idempotency_key, "events.ingest", data, run, IngestResult)).result
 
 
-async def _ingest(principal: Principal, data: IngestEvent) -> IngestResult:
-    contact, _ = await find_or_create_contact(principal.organization_id, data.email)
-    occurred = data.occurred_at or datetime.now(timezone.utc)
-    if occurred.tzinfo is None:
-        occurred = occurred.replace(tzinfo=timezone.utc)
-    event = await Event.create(
-        organization_id=principal.organization_id,
-        contact_id=contact.id,
-        event_type=data.event_type,
-        value=data.value,
-        currency=data.currency,
-        properties=data.properties or {},
-        occurred_at=occurred,
+def parse_batch_item(index: int, raw: Any) -> IngestEvent | ApiError:
+    """One event of a REST batch, validated alone; errors name `events.<index>.<field>`."""
+    try:
+        return IngestEvent.model_validate(raw)
+    except ValidationError as exc:
+        errors = []
+        for e in exc.errors():
+            # A whole-model check names its field in the context (e.g. `currency` with `value`).
+            loc = e["loc"] or tuple(filter(None, [(e.get("ctx") or {}).get("field")]))
+            errors.append({**e, "loc": ("events", index, *loc)})
+        return from_pydantic(errors)
+
+
+_EVENT_LIST = TypeAdapter(list[IngestEvent])
+
+
+def parse_batch(raw: list[Any]) -> list[IngestEvent | ApiError]:
+    """Every event of a REST batch: the whole list at once (fast path), else each on its own."""
+    try:
+        return list(_EVENT_LIST.validate_python(raw))
+    except ValidationError:
+        return [parse_batch_item(index, item) for index, item in enumerate(raw)]
+
+
+async def ingest_batch(
+    principal: Principal, items: list[IngestEvent | ApiError], idempotency_key: str | None = None
+) -> BatchResult:
+    """Store every valid event (in bulk); invalid ones are reported per item (partial success)."""
+    if not 1 <= len(items) <= MAX_BATCH:
+        raise invalid("events", f"Give 1 to {MAX_BATCH} events.", "invalid")
+
+    async def run() -> tuple[BatchResult, int]:
+        valid = [(index, item) for index, item in enumerate(items) if isinstance(item, IngestEvent)]
+        stored = await _write(principal, [item for _, item in valid]) if valid else []
+        results: list[BatchItem | None] = [None] * len(items)
+        for (index, _), result in zip(valid, stored):
+            results[index] = BatchItem(index=index, event_id=result.event_id, status=result.status)
+        for index, item in enumerate(items):
+            if isinstance(item, ApiError):
+                results[index] = BatchItem(index=index, status="rejected", error=BatchItemError(**item.body()["error"]))
+        return BatchResult(accepted=len(valid), rejected=len(items) - len(valid), data=results), 200
+
+    if idempotency_key is None:
+        return (await run())[0]
+    request = [i.model_dump(mode="json", by_alias=True) if isinstance(i, IngestEvent) else i.body() for i in items]
+    return (await idempotent(principal, idempotency_key, "events.batch", {"events": request}, run, BatchResult)).result
+
+
+async def _contact_ids(conn, organization_id: str, items: list[IngestEvent]) -> dict[str, str]:
+    """email_key -> contact id for every email in `items`; absent contacts are created bare.
+
+    One SELECT, then (when some are missing) one INSERT … ON CONFLICT DO NOTHING and a reselect
+    of those: a concurrent batch creating the same contact is found, not duplicated."""
+    first_spelling: dict[str, str] = {}
+    for item in items:
+        first_spelling.setdefault(email_key(item.email), item.email)
+    keys = list(first_spelling)
+    found = dict(
+        await Contact.filter(organization_id=organization_id, email_key__in=keys)
+        .using_db(conn)
+        .values_list("email_key", "id")
     )
-    return IngestResult(event_id=event.id, status="accepted")
+    missing = sorted(k for k in keys if k not in found)  # sorted: concurrent batches lock in one order
+    if missing:
+        await Contact.bulk_create(
+            [Contact(organization_id=organization_id, email=first_spelling[k], email_key=k) for k in missing],
+            ignore_conflicts=True,
+            using_db=conn,
+        )
+        found.update(
+            await Contact.filter(organization_id=organization_id, email_key__in=missing)
+            .using_db(conn)
+            .values_list("email_key", "id")
+        )
+    return found
+
+
+# Joined to unnest (not `= ANY(array)`) so that even without table statistics (a fresh database)
+# the plan is one unique-index lookup per key, not a scan of the organization's contacts.
+_PG_FIND_CONTACTS = """
+SELECT c.email_key, c.id FROM unnest($2::text[]) AS k(email_key)
+JOIN contacts c ON c.organization_id = $1 AND c.email_key = k.email_key
+"""
+_PG_CREATE_CONTACTS = """
+INSERT INTO contacts (id, organization_id, email, email_key, custom_fields, created_at, updated_at)
+SELECT r.id, $1, r.email, r.email_key, '{}'::jsonb, $2, $2
+FROM unnest($3::text[], $4::text[], $5::text[]) AS r(id, email, email_key)
+ON CONFLICT (organization_id, email_key) DO NOTHING
+"""
+_PG_INSERT_EVENTS = """
+INSERT INTO events
+    (id, organization_id, contact_id, event_id, event_type, value, currency, properties, occurred_at, received_at)
+SELECT r.id, $1, r.contact_id, r.event_id, r.event_type, r.value, r.currency, r.properties::jsonb, r.occurred_at, $2
+FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::text[], $10::timestamptz[])
+    AS r(id, contact_id, event_id, event_type, value, currency, properties, occurred_at)
+ON CONFLICT (organization_id, event_id) DO NOTHING
+RETURNING id
+"""
+_PG_FIND_EVENTS = """
+SELECT e.event_id, e.id FROM unnest($2::text[]) AS k(event_id)
+JOIN events e ON e.organization_id = $1 AND e.event_id = k.event_id
+"""
+
+
+async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetime) -> list[str]:
+    """The same as `_write` in three or four set-based statements (unnest arrays)."""
+    first_spelling: dict[str, str] = {}
+    for item in items:
+        first_spelling.setdefault(email_key(item.email), item.email)
+    rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [org, list(first_spelling)])
+    contacts = {r["email_key"]: r["id"] for r in rows}
+    missing = sorted(k for k in first_spelling if k not in contacts)  # one lock order for concurrent batches
+    if missing:
+        await conn.execute_query_dict(
+            _PG_CREATE_CONTACTS,
+            [org, now, [new_id("ct") for _ in missing], [first_spelling[k] for k in missing], missing],
+        )
+        rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [org, missing])
+        contacts.update((r["email_key"], r["id"]) for r in rows)
+    ids: list[str | None] = []
+    rows_in: list[tuple] = []
+    seen: set[str] = set()
+    dumps = json.dumps
+    for item in items:
+        if item.event_id is not None:
+            ids.append(None)
+            if item.event_id in seen:
+                continue
+            seen.add(item.event_id)
+            event_id = None
+        else:
+            event_id = new_id("evt")
+            ids.append(event_id)
+        occurred = item.occurred_at or now
+        if occurred.tzinfo is None:
+            occurred = occurred.replace(tzinfo=timezone.utc)
+        rows_in.append((
+            event_id or new_id("evt"), contacts[email_key(item.email)], item.event_id, item.event_type, item.value,
+            item.currency, dumps(item.properties, separators=(",", ":")) if item.properties else "{}", occurred,
+        ))
+    rows_in.sort(key=lambda r: r[2] or "")  # one lock order for concurrent batches
+    columns = list(zip(*rows_in))
+    inserted = await conn.execute_query_dict(_PG_INSERT_EVENTS, [org, now, *(list(c) for c in columns)])
+    if seen:
+        stored = {r[2]: r[0] for r in rows_in if r[2] is not None}
+        if len(inserted) < len(rows_in):  # duplicates: name the events stored first
+            found = await conn.execute_query_dict(_PG_FIND_EVENTS, [org, list(seen)])
+            stored.update((r["event_id"], r["id"]) for r in found)
+        ids = [stored[item.event_id] if item.event_id is not None else i for item, i in zip(items, ids)]
+    return ids
+
+
+async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestResult]:
+    """Store `items` (already valid) in one transaction; one result per item, in order.
+
+    An `eventId` already stored in the organization (or given earlier in the same batch) is not
+    stored again: its result names the first event's `evt_` ID, status `accepted`. Race-safe:
+    the unique index on (organization, event_id) decides, the insert ignores the conflict."""
+    org = principal.organization_id
+    now = datetime.now(timezone.utc)
+    async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            ids = await _write_postgres(conn, org, items, now)
+            return [IngestResult(event_id=i, status="accepted") for i in ids]
+        contacts = await _contact_ids(conn, org, items)
+        rows: list[Event] = []
+        ids: list[str | None] = []
+        seen: set[str] = set()
+        for item in items:
+            if item.event_id is not None:
+                ids.append(None)
+                if item.event_id in seen:
+                    continue
+                seen.add(item.event_id)
+            occurred = item.occurred_at or now
+            if occurred.tzinfo is None:
+                occurred = occurred.replace(tzinfo=timezone.utc)
+            event = Event(
+                organization_id=org,
+                contact_id=contacts[email_key(item.email)],
+                event_id=item.event_id,
+                event_type=item.event_type,
+                value=item.value,
+                currency=item.currency,
+                properties=item.properties or {},
+                occurred_at=occurred,
+                received_at=now,
+            )
+            if item.event_id is None:
+                ids.append(event.id)
+            rows.append(event)
+        rows.sort(key=lambda e: e.event_id or "")  # one lock order for concurrent batches
+        await Event.bulk_create(rows, ignore_conflicts=True, using_db=conn)
+        if seen:
+            stored = dict(
+                await Event.filter(organization_id=org, event_id__in=list(seen))
+                .using_db(conn)
+                .values_list("event_id", "id")
+            )
+            ids = [stored[item.event_id] if item.event_id is not None else i for item, i in zip(items, ids)]
+    return [IngestResult(event_id=i, status="accepted") for i in ids]
+
+
+# ----------------------------------------------------------------------------- reads
+
+
+def format_value(value: Decimal | None, currency: str | None) -> str | None:
+    if value is None:
+        return None
+    places = get_currency_precision(currency) if currency else decimal_places(Decimal(value))
+    return f"{Decimal(value):.{places}f}"
+
+
+async def _views(events: list[Event]) -> list[EventView]:
+    contact_ids = list({e.contact_id for e in events if e.contact_id})
+    emails = dict(await Contact.filter(id__in=contact_ids).values_list("id", "email")) if contact_ids else {}
+    return [
+        EventView(
+            id=e.id,
+            event_id=e.event_id,
+            event_type=e.event_type,
+            contact_id=e.contact_id,
+            email=emails.get(e.contact_id) if e.contact_id else None,
+            value=format_value(e.value, e.currency),
+            currency=e.currency,
+            properties=e.properties or {},
+            occurred_at=e.occurred_at,
+            received_at=e.received_at,
+        )
+        for e in events
+    ]
+
+
+async def list_events(
+    principal: Principal,
+    first: int = 50,
+    after: str | None = None,
+    *,
+    type: str | None = None,
+    contact_id: str | None = None,
+    email: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    size_field: str = "first",
+    cursor_field: str = "after",
+) -> Page[EventView]:
+    """Newest first (by when received). `since`/`until`: `occurredAt` (since inclusive)."""
+    check_page_size(first, size_field)
+    org = principal.organization_id
+    query = Event.filter(organization_id=org)
+    last_id = decode_cursor(after, cursor_field)
+    if last_id:
+        query = query.filter(id__lt=last_id)
+    if type:
+        query = query.filter(event_type=type)
+    if contact_id:
+        query = query.filter(contact_id=contact_id)
+    if email:
+        contact = await Contact.filter(organization_id=org, email_key=email_key(email)).only("id").first()
+        if contact is None:
+            return Page([], False, None)
+        query = query.filter(contact_id=contact.id)
+    for name, value in (("since", since), ("until", until)):
+        if value is not None and value.tzinfo is None:
+            raise invalid(name, "Give a time zone, e.g. 2026-11-27T17:00:00Z.", "invalid_format")
+    if since:
+        query = query.filter(occurred_at__gte=since)
+    if until:
+        query = query.filter(occurred_at__lt=until)
+    rows = await query.order_by("-id").limit(first + 1)
+    items = await _views(rows[:first])
+    has_more = len(rows) > first
+    return Page(items, has_more, encode_cursor(items[-1].id) if items and has_more else None)
 
 
 # ----------------------------------------------------------------------------- GraphQL
@@ -116,6 +457,15 @@ class EventInput:
     currency: Optional[str] = None
     properties: Optional[JSON] = None
     occurred_at: Optional[datetime] = None
+    event_id: Optional[str] = strawberry.field(
+        default=None, description="Your own ID; an ID already stored is accepted but not stored twice."
+    )
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+
+
+@strawberry.input(name="IngestEventsInput")
+class IngestEventsInput:
+    events: list[EventInput]
     idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
@@ -127,6 +477,86 @@ class IngestEventPayload:
 
 
 @strawberry.type
+class EventItemPayload:
+    index: int
+    event_id: Optional[strawberry.ID]
+    status: str
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class IngestEventsPayload:
+    accepted: int
+    rejected: int
+    results: list[EventItemPayload]
+    user_errors: list[UserError]
+
+
+@strawberry.experimental.pydantic.type(model=EventView, name="Event", description="A pipeline event.")
+class EventType:
+    id: strawberry.ID
+    event_id: strawberry.auto
+    event_type: strawberry.auto
+    contact_id: Optional[strawberry.ID]
+    email: strawberry.auto
+    value: strawberry.auto
+    currency: strawberry.auto
+    properties: JSON
+    occurred_at: strawberry.auto
+    received_at: strawberry.auto
+
+
+@strawberry.input
+class EventFilter:
+    type: Optional[str] = None
+    contact_id: Optional[strawberry.ID] = None
+    email: Optional[str] = None
+    since: Optional[datetime] = strawberry.field(default=None, description="occurredAt at or after")
+    until: Optional[datetime] = strawberry.field(default=None, description="occurredAt before")
+
+
+def event_connection(page: Page[EventView]) -> Connection[EventType]:
+    return connection(page, EventType.from_pydantic)
+
+
+def _graphql_item(index: int, item: EventInput) -> IngestEvent | ApiError:
+    """One event of a GraphQL batch, validated alone; fields named like REST's."""
+    try:
+        if item.idempotency_key is not None:
+            raise invalid("idempotencyKey", "Give the key on the batch, not on its events.")
+        return validated(item, IngestEvent)
+    except ApiError as error:
+        for detail in error.details:
+            detail.field = f"events.{index}" + (f".{detail.field}" if detail.field else "")
+        return error
+
+
+def _item_errors(item: BatchItem) -> list[UserError]:
+    if item.error is None:
+        return []
+    details = item.error.details or [{"field": None, "message": item.error.message}]
+    return [UserError(field=d.get("field"), message=d["message"], code=item.error.code) for d in details]
+
+
+@strawberry.type
+class EventQueries:
+    @strawberry.field(description="Pipeline events, newest first.")
+    async def events(
+        self,
+        info: strawberry.Info,
+        first: int = 50,
+        after: Optional[str] = None,
+        filter: Optional[EventFilter] = None,
+    ) -> Connection[EventType]:
+        f = filter or EventFilter()
+        page = await list_events(
+            info.context["principal"], first, after,
+            type=f.type, contact_id=f.contact_id, email=f.email, since=f.since, until=f.until,
+        )
+        return event_connection(page)
+
+
+@strawberry.type
 class EventMutations:
     @strawberry.mutation
     async def ingest_event(self, info: strawberry.Info, input: EventInput) -> IngestEventPayload:
@@ -135,3 +565,16 @@ class EventMutations:
         except ApiError as error:
             return IngestEventPayload(event_id=None, status=None, user_errors=user_errors(error))
         return IngestEventPayload(event_id=result.event_id, status=result.status, user_errors=[])
+
+    @strawberry.mutation(description="Ingest up to 1,000 events; each is validated on its own.")
+    async def ingest_events(self, info: strawberry.Info, input: IngestEventsInput) -> IngestEventsPayload:
+        items = [_graphql_item(i, e) for i, e in enumerate(input.events)]
+        try:
+            result = await ingest_batch(info.context["principal"], items, input.idempotency_key)
+        except ApiError as error:
+            return IngestEventsPayload(accepted=0, rejected=0, results=[], user_errors=user_errors(error))
+        results = [
+            EventItemPayload(index=r.index, event_id=r.event_id, status=r.status, user_errors=_item_errors(r))
+            for r in result.data
+        ]
+        return IngestEventsPayload(accepted=result.accepted, rejected=result.rejected, results=results, user_errors=[])

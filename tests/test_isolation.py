@@ -60,10 +60,16 @@ CASES = {
     ("GET", "/api/v1/delivery/messages/{message_id}"): {},
     ("POST", "/api/v1/delivery/messages/{message_id}/cancel"): {},
     ("POST", "/api/v1/pipelines/events"): {"json": {"email": "jane@example.com", "eventType": "x"}},
+    ("POST", "/api/v1/pipelines/events/batch"): {"json": {"events": [{"email": "jane@example.com", "eventType": "x"}]}},
+    ("GET", "/api/v1/pipelines/events"): {"params": {"email": "jane@example.com"}},
     ("POST", "/api/v1/suppressions"): {"json": {"email": "mallory@example.com", "reason": "manual"}},
     ("GET", "/api/v1/suppressions"): {"params": {"email": "blocked"}},
     ("GET", "/api/v1/suppressions/{email}"): {},
     ("DELETE", "/api/v1/suppressions/{email}"): {},
+    ("GET", "/api/v1/analytics/messages"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
+    ("GET", "/api/v1/analytics/events"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
+    ("GET", "/api/v1/analytics/contacts"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
+    ("GET", "/api/v1/analytics/revenue/top-contacts"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
 }
 
 

@@ -1,0 +1,202 @@
+"""Latency of each analytics query on PostgreSQL over 1,000,000 events and 100,000 contacts.
+
+    python -m bench.analytics [-e 1000000] [-c 100000] [-m 200000] [--runs 5] [--keep-db]
+
+One run on a fresh database (migrated; dropped at the end unless --keep-db). Setup, by raw
+asyncpg COPY: organization `bench` with C contacts (created over the last 365 days, 10 % tagged
+`vip`, 5 % also `newsletter`), E events over the last 365 days (5 types, 60 % with a value in
+USD/EUR/JPY, each tied to a random contact) and M messages (created over the last 365 days;
+70 % sent 1-120 s later, the rest failed/suppressed/queued/deferred/canceled); a second
+organization `noise` with E/10 events and C/10 contacts in the same tables; then VACUUM ANALYZE.
+
+Each query is the resolver the REST route and the GraphQL field call (schema/analytics.py),
+run in this process through Tortoise (so it includes the Python roll-up and the response
+model): one warm-up, then the median and max of --runs runs. Target: each < 500 ms.
+
+Env: BENCH_ANALYTICS_DATABASE_URL (postgres://postgres@127.0.0.1:5432/viperatron_bench_analytics).
+Prints a Markdown table and writes it to bench/results/analytics.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import time
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import asyncpg
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+DATABASE_URL = os.environ.get(
+    "BENCH_ANALYTICS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/viperatron_bench_analytics"
+)
+TARGET_MS = 500
+CHUNK = 100_000
+TYPES = ("order.placed", "page.viewed", "cart.updated", "signup.completed", "refund.issued")
+CURRENCIES = (("USD", 2), ("EUR", 2), ("JPY", 0))
+STATUSES = ("failed", "suppressed", "queued", "deferred", "canceled")
+
+
+def admin_url() -> str:
+    return urlsplit(DATABASE_URL)._replace(path="/postgres").geturl()
+
+
+def database_name() -> str:
+    return urlsplit(DATABASE_URL).path.lstrip("/")
+
+
+async def admin(sql: str) -> None:
+    conn = await asyncpg.connect(admin_url())
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+async def load(conn: asyncpg.Connection, org: str, contacts: int, events: int, messages: int, now: datetime) -> list:
+    from app.ids import new_id
+
+    rnd = random.Random(org)
+    year = 365 * 86400
+    ids = []
+    for first in range(0, contacts, CHUNK):
+        rows, tags = [], []
+        for i in range(first, min(contacts, first + CHUNK)):
+            cid = new_id("ct")
+            ids.append(cid)
+            created = now - timedelta(seconds=rnd.randrange(year))
+            email = f"user{i}@{org[-6:]}.example.com"
+            rows.append((cid, org, email, email, "{}", created, created))
+            if i % 10 == 0:
+                tags.append((cid, org, "vip"))
+                if i % 20 == 0:
+                    tags.append((cid, org, "newsletter"))
+        await conn.copy_records_to_table(
+            "contacts", records=rows,
+            columns=("id", "organization_id", "email", "email_key", "custom_fields", "created_at", "updated_at"),
+        )
+        await conn.copy_records_to_table("contact_tags", records=tags, columns=("contact_id", "organization_id", "tag"))
+
+    for first in range(0, events, CHUNK):
+        rows = []
+        for _ in range(first, min(events, first + CHUNK)):
+            at = now - timedelta(seconds=rnd.randrange(year), microseconds=rnd.randrange(10**6))
+            value = currency = None
+            if rnd.random() < 0.6:
+                currency, places = rnd.choice(CURRENCIES)
+                value = Decimal(rnd.randrange(100, 50_000_00)).scaleb(-places) if places else Decimal(rnd.randrange(1, 50_000))
+            rows.append((new_id("evt"), org, rnd.choice(ids), rnd.choice(TYPES), value, currency, "{}", at, at))
+        await conn.copy_records_to_table(
+            "events", records=rows,
+            columns=("id", "organization_id", "contact_id", "event_type", "value", "currency", "properties",
+                     "occurred_at", "received_at"),
+        )
+        print(f"  events {min(events, first + CHUNK)}/{events}", end="\r", flush=True)
+    for first in range(0, messages, CHUNK):
+        rows = []
+        for _ in range(first, min(messages, first + CHUNK)):
+            created = now - timedelta(seconds=rnd.randrange(year))
+            sent = rnd.random() < 0.7
+            status = "sent" if sent else rnd.choice(STATUSES)
+            sent_at = created + timedelta(seconds=rnd.uniform(1, 120)) if sent else None
+            rows.append((new_id("msg"), org, '["x@example.com"]', "[]", "[]", "[]", "a@acme.com", "s", "{}", "[]",
+                         "{}", "{}", 0, status, False, created, 1, sent_at, created, created))
+        await conn.copy_records_to_table(
+            "messages", records=rows,
+            columns=("id", "organization_id", "to", "cc", "bcc", "reply_to", "from_address", "subject", "headers",
+                     "tags", "metadata", "variables", "attachment_count", "status", "sandbox", "due_at", "attempts",
+                     "sent_at", "created_at", "updated_at"),
+        )
+    return ids
+
+
+async def timed(fn, runs: int) -> tuple[float, float]:
+    await fn()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        await fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), max(times)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("-e", "--events", type=int, default=1_000_000)
+    parser.add_argument("-c", "--contacts", type=int, default=100_000)
+    parser.add_argument("-m", "--messages", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+
+    from app import db
+    from app.auth import Principal
+    from app.keys import create_key
+    from app.settings import Settings
+    from schema import analytics as an
+
+    name = database_name()
+    await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin(f'CREATE DATABASE "{name}"')
+    settings = Settings(database_url=DATABASE_URL, redis_url=None)
+    rows: list[tuple] = []
+    try:
+        await db.migrate(settings)
+        await db.init_db(settings)
+        key, _ = await create_key("bench", settings, name="analytics bench")
+        noise, _ = await create_key("noise", settings, name="analytics bench")
+        now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+        conn = await asyncpg.connect(DATABASE_URL)
+        try:
+            start = time.perf_counter()
+            await load(conn, key.organization_id, args.contacts, args.events, args.messages, now)
+            await load(conn, noise.organization_id, args.contacts // 10, args.events // 10, args.messages // 10, now)
+            print(f"\n  loaded in {time.perf_counter() - start:.0f} s; VACUUM ANALYZE ...", flush=True)
+            await conn.execute("VACUUM ANALYZE contacts, contact_tags, events, messages")
+        finally:
+            await conn.close()
+        principal = Principal(key.id, key.organization_id, "bench", "", "", "live", 10**8, 10**9)
+        windows = [
+            ("30 days, day, Europe/Berlin", an.window(now - timedelta(days=30), now, "day", "Europe/Berlin")),
+            ("31 days, hour, Asia/Kolkata", an.window(now - timedelta(days=31), now, "hour", "Asia/Kolkata")),
+            ("365 days, week, America/New_York", an.window(now - timedelta(days=365), now, "week", "America/New_York")),
+        ]
+        for label, w in windows:
+            for what, fn in (("messages", an.message_analytics), ("events", an.event_analytics),
+                             ("contacts", an.contact_analytics)):
+                median, worst = await timed(lambda fn=fn, w=w: fn(principal, w), args.runs)
+                rows.append((f"/analytics/{what}", label, median, worst))
+                print(f"  {what:10} {label:34} {median:8.1f} ms", flush=True)
+        for label, w in (("30 days", windows[0][1]), ("365 days", windows[2][1])):
+            median, worst = await timed(lambda w=w: an.top_contacts(principal, w, 10), args.runs)
+            rows.append(("/analytics/revenue/top-contacts?limit=10", label, median, worst))
+            print(f"  top-contacts {label:32} {median:8.1f} ms", flush=True)
+    finally:
+        await db.close_db()
+        if not args.keep_db:
+            await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    lines = [
+        f"Analytics latency on PostgreSQL: {args.events:,} events, {args.contacts:,} contacts, "
+        f"{args.messages:,} messages in the measured organization (+10 % in another); "
+        f"median / max of {args.runs} runs after a warm-up, resolver in-process. Target < {TARGET_MS} ms.",
+        "",
+        "| query | window | median ms | max ms | < 500 ms |",
+        "|---|---|---:|---:|---|",
+    ]
+    for what, label, median, worst in rows:
+        lines.append(f"| `{what}` | {label} | {median:.0f} | {worst:.0f} | {'yes' if worst < TARGET_MS else 'NO'} |")
+    report = "\n".join(lines) + "\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "analytics.md").write_text(report)
+    print("\n" + report)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,53 @@
+"""`/api/v1/analytics/…`: thin adapters over schema/analytics.py (see its docstring)."""
+
+from typing import Optional
+
+from fastapi import Query
+
+from rest_compat.common import Caller, feature_router
+from schema.analytics import (
+    ContactAnalytics,
+    EventAnalytics,
+    MessageAnalytics,
+    TopContacts,
+    contact_analytics,
+    event_analytics,
+    message_analytics,
+    top_contacts,
+    window,
+)
+
+router = feature_router("/analytics", "analytics")
+
+FROM = Query(..., alias="from", description="Window start, inclusive (ISO 8601 with a time zone)")
+TO = Query(..., description="Window end, exclusive; at most 366 days after `from` (31 with `hour`)")
+GRANULARITY = Query("day", description="hour, day or week (weeks start on Monday)")
+TIMEZONE = Query("UTC", description="IANA time zone of the buckets, e.g. Europe/Berlin")
+
+
+@router.get("/messages", response_model=MessageAnalytics, summary="Messages by status per bucket",
+            description="Messages created in the window, by current status; deliveryRate = sent / (sent + failed + "
+            "suppressed); medianSecondsToSend = median of sentAt − createdAt of sent messages.")
+async def messages(caller: Caller, from_: str = FROM, to: str = TO, granularity: str = GRANULARITY,
+                   timezone: str = TIMEZONE) -> MessageAnalytics:
+    return await message_analytics(caller, window(from_, to, granularity, timezone))
+
+
+@router.get("/events", response_model=EventAnalytics, summary="Events per type per bucket",
+            description="Count per event type, and per currency the count, sum and average of `value` (decimal strings).")
+async def events(caller: Caller, from_: str = FROM, to: str = TO, granularity: str = GRANULARITY,
+                 timezone: str = TIMEZONE) -> EventAnalytics:
+    return await event_analytics(caller, window(from_, to, granularity, timezone))
+
+
+@router.get("/contacts", response_model=ContactAnalytics, summary="Contacts: total, new per bucket, per tag")
+async def contacts(caller: Caller, from_: str = FROM, to: str = TO, granularity: str = GRANULARITY,
+                   timezone: str = TIMEZONE) -> ContactAnalytics:
+    return await contact_analytics(caller, window(from_, to, granularity, timezone))
+
+
+@router.get("/revenue/top-contacts", response_model=TopContacts, summary="Top contacts by summed event value",
+            description="Per currency, the `limit` contacts with the largest summed `value` in the window.")
+async def revenue_top_contacts(caller: Caller, from_: str = FROM, to: str = TO,
+                               limit: Optional[int] = Query(10, description="1 to 100")) -> TopContacts:
+    return await top_contacts(caller, window(from_, to), limit)

@@ -1,0 +1,579 @@
+"""Analytics over messages, events and contacts: time-bucketed aggregates computed in SQL.
+
+Window: `from` (inclusive) to `to` (exclusive), ISO times with a time zone; `to` > `from`; at
+most 366 days (31 days with `hour` granularity). Buckets are local-time buckets in `timezone`
+(an IANA name): `hour`, `day` or `week` (weeks start on Monday); each is reported by its start
+in ISO 8601 with that zone's offset (`2026-11-27T00:00:00+01:00`). Every bucket that overlaps
+the window is listed (zero-filled); the first and last may be partial (only rows inside the
+window count). In the hour of a DST fall-back the repeated local hour is one bucket (reported
+with the first offset).
+
+Bucketing: the list of local buckets and the UTC instant each starts at are computed in Python
+with zoneinfo (so the time-zone rules are Python's on both backends). PostgreSQL groups by
+`width_bucket(ts, <those start instants>::timestamptz[])`, a binary search per row (half the
+cost of `date_trunc(g, ts AT TIME ZONE tz)` over 1M rows, same buckets). SQLite has no time
+zones, so it groups by 15-minute UTC slots (`strftime` on the stored UTC text) and the slots are
+rolled up into local buckets in Python; every zone in use today has an offset that is a multiple
+of 15 minutes (Kolkata +05:30, Kathmandu +05:45), so each slot lies wholly in one local bucket
+and both backends give identical figures (tested on both with the same data).
+
+Money: sums are exact decimals. PostgreSQL sums the NUMERIC column; SQLite stores values as
+text, so it groups by (…, value) and the grouped values are summed with `Decimal` in Python.
+Sums and averages are decimal strings with the currency's precision (Babel), averages rounded
+half-up.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from typing import Annotated, Any, Optional
+from zoneinfo import ZoneInfo, available_timezones
+
+import strawberry
+from babel.numbers import get_currency_precision
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
+
+from app.auth import Principal
+from app.db import dialect
+from app.errors import invalid
+from schema.common import ApiModel
+
+GRANULARITIES = ("hour", "day", "week")
+MAX_DAYS = 366
+MAX_HOUR_DAYS = 31
+MAX_TOP = 100
+WORK_MEM = "32MB"  # top contacts on PostgreSQL: keeps the (contact, currency) hash in memory
+SLOT = timedelta(minutes=15)
+# Statuses that end a message's delivery; the delivery rate's denominator.
+FINAL = ("sent", "failed", "suppressed")
+MESSAGE_STATUSES = ("queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled")
+
+
+@lru_cache(maxsize=1)
+def _zones() -> frozenset[str]:
+    # IANA names only: `localtime` and `Factory` are artefacts of the local tz database.
+    return frozenset(available_timezones()) - {"localtime", "Factory", "posixrules"}
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime  # UTC
+    end: datetime  # UTC
+    granularity: str
+    tz_name: str
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+
+def _parse_time(name: str, value: Any) -> datetime:
+    if value is None or value == "":
+        raise invalid(name, "Required: an ISO 8601 time with a time zone.", "required")
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00").replace(" ", "+"))
+        except ValueError:
+            raise invalid(name, "Not an ISO 8601 time, e.g. 2026-11-27T00:00:00+01:00.", "invalid_format") from None
+    if value.tzinfo is None:
+        raise invalid(name, "Give a time zone, e.g. 2026-11-27T17:00:00Z.", "invalid_format")
+    return value.astimezone(timezone.utc)
+
+
+def window(start: Any, end: Any, granularity: str | None = "day", tz_name: str | None = "UTC") -> Window:
+    """Validate the common parameters; raises 422 naming the field at fault."""
+    begin = _parse_time("from", start)
+    finish = _parse_time("to", end)
+    granularity = granularity or "day"
+    if granularity not in GRANULARITIES:
+        raise invalid("granularity", "Must be one of hour, day, week.", "invalid")
+    tz_name = tz_name or "UTC"
+    if tz_name not in _zones():
+        raise invalid("timezone", "Not an IANA time zone name, e.g. Europe/Berlin.", "invalid")
+    if finish <= begin:
+        raise invalid("to", "Must be after `from`.", "invalid")
+    limit = MAX_HOUR_DAYS if granularity == "hour" else MAX_DAYS
+    if finish - begin > timedelta(days=limit):
+        raise invalid("to", f"The window may span at most {limit} days with granularity {granularity}.", "too_large")
+    return Window(begin, finish, granularity, tz_name)
+
+
+def _top_limit(limit: int | None) -> int:
+    limit = 10 if limit is None else limit
+    if limit < 1 or limit > MAX_TOP:
+        raise invalid("limit", f"Must be between 1 and {MAX_TOP}.", "invalid")
+    return limit
+
+
+# ----------------------------------------------------------------------------- buckets
+
+
+def _truncate(local: datetime, granularity: str) -> datetime:
+    local = local.replace(tzinfo=None, fold=0)
+    if granularity == "hour":
+        return local.replace(minute=0, second=0, microsecond=0)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=day.weekday()) if granularity == "week" else day
+
+
+def _bucket_of(w: Window, utc: datetime) -> datetime:
+    """The local bucket (a naive local start) an instant falls in."""
+    return _truncate(utc.astimezone(w.tz), w.granularity)
+
+
+def _label(w: Window, key: datetime) -> str:
+    return key.replace(tzinfo=w.tz).isoformat()
+
+
+def _all_buckets(w: Window) -> list[datetime]:
+    """Every local bucket overlapping the window, in order (zero-fill): from the bucket of
+    `from`, each next one is the bucket of the instant the previous one's successor starts."""
+    step = {"hour": timedelta(hours=1), "day": timedelta(days=1), "week": timedelta(days=7)}[w.granularity]
+    key = _bucket_of(w, w.start)
+    keys = [key]
+    while True:
+        following = (key + step).replace(tzinfo=w.tz).astimezone(timezone.utc)
+        if following >= w.end:
+            return keys
+        nxt = _bucket_of(w, following)
+        key = nxt if nxt > key else key + step  # never loops, even on odd zone data
+        keys.append(key)
+
+
+def _placeholders(n: int) -> list[str]:
+    return [f"${i}" for i in range(1, n + 1)] if dialect() == "postgres" else ["?"] * n
+
+
+async def _rows(sql: str, params: list, work_mem: str | None = None) -> list[dict]:
+    if dialect() != "postgres":
+        return await Tortoise.get_connection("default").execute_query_dict(sql, params)
+    # asyncpg prepares and caches every statement; after 5 runs PostgreSQL may switch to a
+    # generic plan that cannot see the organization's share or the window's width and picks an
+    # index scan over a year of rows (3-4x slower than the seq scan). Plan each call for its
+    # own parameters.
+    async with in_transaction() as conn:
+        settings = "SET LOCAL plan_cache_mode = force_custom_plan"
+        if work_mem:
+            settings += f"; SET LOCAL work_mem = '{work_mem}'"
+        await conn.execute_script(settings)
+        return await conn.execute_query_dict(sql, params)
+
+
+def _bucket_sql(column: str, tz_param: str) -> str:
+    """SQL for the bucket key of `column`: PostgreSQL, the 1-based index of its bucket among the
+    buckets' UTC start instants (passed as an array; `width_bucket` is a binary search, no per-row
+    time-zone conversion); SQLite, a 15-minute UTC slot."""
+    if dialect() == "postgres":
+        return f"width_bucket({column}, {tz_param}::timestamptz[])"
+    return (
+        f"strftime('%Y-%m-%dT%H:', {column}) || "
+        f"printf('%02d', (CAST(strftime('%M', {column}) AS INTEGER) / 15) * 15)"
+    )
+
+
+def _bucket_key(w: Window, raw: Any, keys: list[datetime]) -> datetime:
+    if isinstance(raw, int):  # PostgreSQL: index into the bucket list
+        return keys[raw - 1]
+    slot = datetime.strptime(raw, "%Y-%m-%dT%H:%M").replace(tzinfo=timezone.utc)
+    return _bucket_of(w, slot)
+
+
+def _starts(w: Window, keys: list[datetime]) -> list[datetime]:
+    """The UTC instant each local bucket starts: its first instant (fold=0 is the earlier of a
+    repeated local time; a start inside a DST gap resolves to the transition itself)."""
+    return [k.replace(tzinfo=w.tz).astimezone(timezone.utc) for k in keys]
+
+
+async def _grouped(table: str, column: str, w: Window, org: str, extra: list[str], aggregates: str,
+                   keys: list[datetime], where: str = "") -> list[dict]:
+    """Rows grouped by bucket (as `bucket`) and `extra` columns, over [from, to) in the org."""
+    is_pg = dialect() == "postgres"
+    params: list = [org, w.start, w.end] + ([_starts(w, keys)] if is_pg else [])
+    ph = _placeholders(len(params))
+    bucket = _bucket_sql(column, ph[3] if is_pg else "")
+    group = ", ".join(["bucket", *extra])
+    select = ", ".join([f"{bucket} AS bucket", *extra, aggregates])
+    sql = (
+        f"SELECT {select} FROM {table} WHERE organization_id = {ph[0]} AND {column} >= {ph[1]} "
+        f"AND {column} < {ph[2]}{where} GROUP BY {group}"
+    )
+    if not is_pg:  # SQLite compares the stored UTC text
+        params[1], params[2] = _sqlite_time(w.start), _sqlite_time(w.end)
+    return await _rows(sql, params)
+
+
+def _sqlite_time(value: datetime) -> str:
+    return value.astimezone(timezone.utc).isoformat(" ")
+
+
+def _money(currency: str, amount: Decimal) -> str:
+    places = get_currency_precision(currency)
+    return str(amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+# ----------------------------------------------------------------------------- messages
+
+
+class StatusCount(ApiModel):
+    status: str
+    count: int
+
+
+class MessageBucket(ApiModel):
+    start: str
+    total: int
+    statuses: list[StatusCount]
+
+
+class MessageAnalytics(ApiModel):
+    buckets: list[MessageBucket]
+    total: int
+    statuses: list[StatusCount]
+    delivery_rate: Optional[float]
+    median_seconds_to_send: Optional[float]
+
+
+def _status_counts(counts: dict[str, int]) -> list[StatusCount]:
+    return [StatusCount(status=s, count=counts.get(s, 0)) for s in MESSAGE_STATUSES]
+
+
+async def message_analytics(principal: Principal, w: Window) -> MessageAnalytics:
+    """Messages created in the window, by their status now. deliveryRate = sent / (sent + failed +
+    suppressed) (null when none); medianSecondsToSend: median of sentAt − createdAt over the
+    window's sent messages (milliseconds precision)."""
+    org = principal.organization_id
+    keys = _all_buckets(w)
+    rows = await _grouped("messages", "created_at", w, org, ["status"], "COUNT(*) AS n", keys)
+    per: dict[datetime, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    totals: dict[str, int] = defaultdict(int)
+    for row in rows:
+        per[_bucket_key(w, row["bucket"], keys)][row["status"]] += row["n"]
+        totals[row["status"]] += row["n"]
+    buckets = [
+        MessageBucket(start=_label(w, k), total=sum(per[k].values()), statuses=_status_counts(per[k]))
+        for k in keys
+    ]
+    final = sum(totals[s] for s in FINAL)
+    rate = round(totals["sent"] / final, 6) if final else None
+    return MessageAnalytics(
+        buckets=buckets,
+        total=sum(totals.values()),
+        statuses=_status_counts(totals),
+        delivery_rate=rate,
+        median_seconds_to_send=await _median_to_send(org, w),
+    )
+
+
+async def _median_to_send(org: str, w: Window) -> Optional[float]:
+    base = "FROM messages WHERE organization_id = {0} AND created_at >= {1} AND created_at < {2} " \
+           "AND status = 'sent' AND sent_at IS NOT NULL"
+    if dialect() == "postgres":
+        sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) AS m "
+               + base.format("$1", "$2", "$3"))
+        rows = await _rows(sql, [org, w.start, w.end])
+        value = rows[0]["m"] if rows else None
+        return None if value is None else round(float(value), 3)
+    params = [org, _sqlite_time(w.start), _sqlite_time(w.end)]
+    where = base.format("?", "?", "?")
+    n = (await _rows("SELECT COUNT(*) AS n " + where, params))[0]["n"]
+    if not n:
+        return None
+    sql = ("SELECT (julianday(sent_at) - julianday(created_at)) * 86400.0 AS s " + where
+           + " ORDER BY s LIMIT ? OFFSET ?")
+    values = [r["s"] for r in await _rows(sql, params + [2 - n % 2, (n - 1) // 2])]
+    return round(sum(values) / len(values), 3)
+
+
+# ----------------------------------------------------------------------------- events
+
+
+class CurrencyValue(ApiModel):
+    currency: str
+    count: int  # events with a value in this currency
+    sum: str
+    average: str
+
+
+class EventTypeFigures(ApiModel):
+    event_type: str
+    count: int
+    values: list[CurrencyValue]
+
+
+class EventBucket(ApiModel):
+    start: str
+    types: list[EventTypeFigures]
+
+
+class EventAnalytics(ApiModel):
+    buckets: list[EventBucket]
+    totals: list[EventTypeFigures]
+
+
+@dataclass
+class _Acc:
+    count: int = 0
+    values: dict = None  # currency -> [count, Decimal sum]
+
+    def __post_init__(self):
+        self.values = defaultdict(lambda: [0, Decimal(0)])
+
+
+def _figures(types: dict[str, _Acc]) -> list[EventTypeFigures]:
+    out = []
+    for event_type in sorted(types):
+        acc = types[event_type]
+        values = [
+            CurrencyValue(currency=c, count=n, sum=_money(c, s), average=_money(c, s / n))
+            for c, (n, s) in sorted(acc.values.items())
+            if n
+        ]
+        out.append(EventTypeFigures(event_type=event_type, count=acc.count, values=values))
+    return out
+
+
+async def event_analytics(principal: Principal, w: Window) -> EventAnalytics:
+    is_pg = dialect() == "postgres"
+    keys = _all_buckets(w)
+    if is_pg:
+        rows = await _grouped(
+            "events", "occurred_at", w, principal.organization_id, ["event_type", "currency"],
+            "COUNT(*) AS n, COUNT(value) AS nv, SUM(value) AS total", keys,
+        )
+    else:  # values are text: group by them too and sum exactly in Python
+        rows = await _grouped(
+            "events", "occurred_at", w, principal.organization_id, ["event_type", "currency", "value"],
+            "COUNT(*) AS n, COUNT(value) AS nv", keys,
+        )
+    per: dict[datetime, dict[str, _Acc]] = defaultdict(lambda: defaultdict(_Acc))
+    totals: dict[str, _Acc] = defaultdict(_Acc)
+    for row in rows:
+        if is_pg:
+            amount = Decimal(row["total"]) if row["total"] is not None else Decimal(0)
+        else:
+            amount = Decimal(str(row["value"])) * row["nv"] if row["value"] is not None else Decimal(0)
+        for acc in (per[_bucket_key(w, row["bucket"], keys)][row["event_type"]], totals[row["event_type"]]):
+            acc.count += row["n"]
+            if row["nv"] and row["currency"]:
+                slot = acc.values[row["currency"]]
+                slot[0] += row["nv"]
+                slot[1] += amount
+    buckets = [EventBucket(start=_label(w, k), types=_figures(per.get(k, {}))) for k in keys]
+    return EventAnalytics(buckets=buckets, totals=_figures(totals))
+
+
+# ----------------------------------------------------------------------------- contacts
+
+
+class ContactBucket(ApiModel):
+    start: str
+    new: int
+
+
+class TagCount(ApiModel):
+    tag: str
+    count: int
+
+
+class ContactAnalytics(ApiModel):
+    total: int
+    new: int
+    buckets: list[ContactBucket]
+    tags: list[TagCount]
+
+
+async def contact_analytics(principal: Principal, w: Window) -> ContactAnalytics:
+    """`total` and `tags` are as of now (all contacts); `new`/buckets count creations in the window."""
+    org = principal.organization_id
+    keys = _all_buckets(w)
+    rows = await _grouped("contacts", "created_at", w, org, [], "COUNT(*) AS n", keys)
+    per: dict[datetime, int] = defaultdict(int)
+    for row in rows:
+        per[_bucket_key(w, row["bucket"], keys)] += row["n"]
+    ph = _placeholders(1)[0]
+    total = (await _rows(f"SELECT COUNT(*) AS n FROM contacts WHERE organization_id = {ph}", [org]))[0]["n"]
+    tags = await _rows(
+        f"SELECT tag, COUNT(*) AS n FROM contact_tags WHERE organization_id = {ph} GROUP BY tag "
+        "ORDER BY n DESC, tag",
+        [org],
+    )
+    return ContactAnalytics(
+        total=total,
+        new=sum(per.values()),
+        buckets=[ContactBucket(start=_label(w, k), new=per.get(k, 0)) for k in keys],
+        tags=[TagCount(tag=r["tag"], count=r["n"]) for r in tags],
+    )
+
+
+# ----------------------------------------------------------------------------- revenue
+
+
+class ContactRevenue(ApiModel):
+    contact_id: str
+    email: str
+    total: str
+    events: int
+
+
+class CurrencyRevenue(ApiModel):
+    currency: str
+    contacts: list[ContactRevenue]
+
+
+class TopContacts(ApiModel):
+    currencies: list[CurrencyRevenue]
+
+
+async def top_contacts(principal: Principal, w: Window, limit: int | None = 10) -> TopContacts:
+    """Per currency, the `limit` contacts with the largest summed event value in the window
+    (ties: contact id). Events of erased contacts (no contact) are left out."""
+    limit = _top_limit(limit)
+    org = principal.organization_id
+    where = "organization_id = {0} AND occurred_at >= {1} AND occurred_at < {2} " \
+            "AND value IS NOT NULL AND contact_id IS NOT NULL"
+    ranked: list[tuple[str, str, Decimal, int]] = []  # currency, contact, total, events
+    if dialect() == "postgres":
+        # Aggregate once (hash, in memory: work_mem raised for this query only), then a top-N
+        # heap per currency instead of sorting every (contact, currency) group.
+        sql = (
+            "WITH g AS MATERIALIZED (SELECT currency, contact_id, SUM(value) AS total, COUNT(*) AS n "
+            "FROM events WHERE " + where.format("$1", "$2", "$3") + " GROUP BY currency, contact_id) "
+            "SELECT c.currency, t.contact_id, t.total, t.n FROM (SELECT DISTINCT currency FROM g) c "
+            "CROSS JOIN LATERAL (SELECT contact_id, total, n FROM g WHERE g.currency = c.currency "
+            "ORDER BY total DESC, contact_id LIMIT $4) t ORDER BY c.currency, t.total DESC, t.contact_id"
+        )
+        for row in await _rows(sql, [org, w.start, w.end, limit], WORK_MEM):
+            ranked.append((row["currency"], row["contact_id"], Decimal(row["total"]), row["n"]))
+    else:
+        sql = ("SELECT currency, contact_id, value, COUNT(*) AS n FROM events WHERE " + where.format("?", "?", "?")
+               + " GROUP BY currency, contact_id, value")
+        sums: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal(0), 0])
+        for row in await _rows(sql, [org, _sqlite_time(w.start), _sqlite_time(w.end)]):
+            acc = sums[(row["currency"], row["contact_id"])]
+            acc[0] += Decimal(str(row["value"])) * row["n"]
+            acc[1] += row["n"]
+        by_currency: dict[str, list] = defaultdict(list)
+        for (currency, contact), (total, n) in sums.items():
+            by_currency[currency].append((currency, contact, total, n))
+        for currency in sorted(by_currency):
+            ranked += sorted(by_currency[currency], key=lambda t: (-t[2], t[1]))[:limit]
+    ids = list({r[1] for r in ranked})
+    emails: dict[str, str] = {}
+    if ids:
+        ph = _placeholders(len(ids) + 1)
+        rows = await _rows(
+            f"SELECT id, email FROM contacts WHERE organization_id = {ph[0]} AND id IN ({', '.join(ph[1:])})",
+            [org, *ids],
+        )
+        emails = {r["id"]: r["email"] for r in rows}
+    out: dict[str, list[ContactRevenue]] = defaultdict(list)
+    for currency, contact, total, n in ranked:
+        out[currency].append(
+            ContactRevenue(contact_id=contact, email=emails.get(contact, ""), total=_money(currency, total), events=n)
+        )
+    return TopContacts(currencies=[CurrencyRevenue(currency=c, contacts=v) for c, v in out.items()])
+
+
+# ----------------------------------------------------------------------------- GraphQL
+
+
+@strawberry.experimental.pydantic.type(model=StatusCount, all_fields=True)
+class StatusCountType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=MessageBucket, all_fields=True)
+class MessageBucketType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=MessageAnalytics, name="MessageAnalytics", all_fields=True)
+class MessageAnalyticsType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=CurrencyValue, all_fields=True)
+class CurrencyValueType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=EventTypeFigures, all_fields=True)
+class EventTypeFiguresType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=EventBucket, all_fields=True)
+class EventBucketType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=EventAnalytics, name="EventAnalytics", all_fields=True)
+class EventAnalyticsType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=ContactBucket, all_fields=True)
+class ContactBucketType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=TagCount, all_fields=True)
+class TagCountType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=ContactAnalytics, name="ContactAnalytics", all_fields=True)
+class ContactAnalyticsType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=ContactRevenue, all_fields=True)
+class ContactRevenueType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=CurrencyRevenue, all_fields=True)
+class CurrencyRevenueType:
+    pass
+
+
+@strawberry.type(description="Aggregates for one window; each field runs its own query.")
+class Analytics:
+    _window: strawberry.Private[Window]
+
+    @strawberry.field
+    async def messages(self, info: strawberry.Info) -> MessageAnalyticsType:
+        return MessageAnalyticsType.from_pydantic(await message_analytics(info.context["principal"], self._window))
+
+    @strawberry.field
+    async def events(self, info: strawberry.Info) -> EventAnalyticsType:
+        return EventAnalyticsType.from_pydantic(await event_analytics(info.context["principal"], self._window))
+
+    @strawberry.field
+    async def contacts(self, info: strawberry.Info) -> ContactAnalyticsType:
+        return ContactAnalyticsType.from_pydantic(await contact_analytics(info.context["principal"], self._window))
+
+    @strawberry.field(description="Per currency, the top contacts by summed event value (limit 1-100).")
+    async def top_contacts(self, info: strawberry.Info, limit: int = 10) -> list[CurrencyRevenueType]:
+        result = await top_contacts(info.context["principal"], self._window, limit)
+        return [CurrencyRevenueType.from_pydantic(c) for c in result.currencies]
+
+
+@strawberry.type
+class AnalyticsQueries:
+    @strawberry.field(
+        description="Analytics for [from, to) in local-time buckets of `timezone`; granularity hour, day or week."
+    )
+    def analytics(
+        self,
+        from_: Annotated[datetime, strawberry.argument(name="from")],
+        to: datetime,
+        granularity: str = "day",
+        timezone: str = "UTC",
+    ) -> Analytics:
+        return Analytics(_window=window(from_, to, granularity, timezone))

@@ -24,7 +24,6 @@ A duplicate email inside one file: the last row wins, earlier ones count as `ski
 from __future__ import annotations
 
 import asyncio
-import codecs
 import csv
 import hashlib
 import json
@@ -32,7 +31,7 @@ import logging
 import os
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, AsyncIterator, Callable, Iterator
 

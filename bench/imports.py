@@ -151,7 +151,7 @@ def main() -> int:
         # Raw floor, in a second organization.
         rows = read_rows(data)
 
-        async def raw():
+        async def raw(rows=rows):
             conn = await asyncpg.connect(url)
             org_id = new_id("org")
             await conn.execute("INSERT INTO organizations (id, name, created_at) VALUES ($1, 'bench-raw', now())", org_id)

@@ -6,7 +6,6 @@ The body is streamed into the job's chunks (never held whole in memory): a `text
 
 from __future__ import annotations
 
-import re
 from typing import AsyncIterator, Optional
 
 from fastapi import HTTPException, Query, Request

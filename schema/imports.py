@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any, AsyncIterator, Optional
+from typing import Annotated, AsyncIterator, Optional
 
 import strawberry
 from pydantic import Field, StringConstraints, ValidationError

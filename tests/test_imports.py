@@ -3,7 +3,6 @@ worker, cancel, NDJSON, multipart, GraphQL twins, bad input, the CLI."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import subprocess
@@ -16,7 +15,7 @@ from app import imports
 from app.imports import ImportRunner, claim_job, fast_normalize_email, run_job
 from app.validation import normalize_email
 from models import Contact, ContactTag, ImportJob
-from tests.conftest import ROOT, _TMP, gql
+from tests.conftest import ROOT, gql
 
 CSV = {"Content-Type": "text/csv"}
 NDJSON = {"Content-Type": "application/x-ndjson"}

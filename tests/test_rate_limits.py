@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from app.main import create_app
 from app.ratelimit import MemoryLimiter

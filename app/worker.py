@@ -51,6 +51,10 @@ class Worker:
 
         imports = ImportRunner(self.settings)
         imports_task = asyncio.create_task(imports.run(), name="import-runner")
+        from app.automations import AutomationRunner  # and automation runs
+
+        automations = AutomationRunner(self.settings)
+        automations_task = asyncio.create_task(automations.run(), name="automation-runner")
         try:
             while not self._stopping.is_set():
                 claimed = 0
@@ -67,7 +71,9 @@ class Worker:
                     await asyncio.wait(self._inflight, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
         finally:
             imports.stop()
+            automations.stop()
             await imports_task
+            await automations_task
             queue.unlisten(wake)
             while self._ready:  # claimed already: send them rather than leave them leased
                 self._start_ready(limit=len(self._inflight) + len(self._ready))

@@ -7,6 +7,7 @@ from models.events import Event
 from models.idempotency import IdempotencyRecord
 from models.imports import ImportChunk, ImportJob
 from models.suppressions import Suppression
+from models.automations import Automation, AutomationRun, AutomationStepLog
 
 __all__ = [
     "ApiKey",
@@ -23,4 +24,7 @@ __all__ = [
     "ImportChunk",
     "ImportJob",
     "Suppression",
+    "Automation",
+    "AutomationRun",
+    "AutomationStepLog",
 ]

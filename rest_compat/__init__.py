@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from app.guard import GuardedRoute
-from rest_compat import analytics, contacts, delivery, events, imports, suppressions
+from rest_compat import analytics, automations, contacts, delivery, events, imports, suppressions
 from rest_compat.common import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", route_class=GuardedRoute, responses=ERROR_RESPONSES)
@@ -13,3 +13,4 @@ router.include_router(contacts.router)
 router.include_router(events.router)
 router.include_router(suppressions.router)
 router.include_router(analytics.router)
+router.include_router(automations.router)

@@ -18,6 +18,7 @@ from strawberry.tools import merge_types
 
 from app.errors import ApiError
 from schema.analytics import AnalyticsQueries
+from schema.automations import AutomationMutations, AutomationQueries
 from schema.contacts import ContactMutations, ContactQueries
 from schema.delivery import DeliveryMutations
 from schema.erasure import ErasureMutations
@@ -41,6 +42,7 @@ Query = merge_types(
         ImportQueries,
         EventQueries,
         AnalyticsQueries,
+        AutomationQueries,
     ),
 )
 Mutation = merge_types(
@@ -53,6 +55,7 @@ Mutation = merge_types(
         EventMutations,
         SuppressionMutations,
         ImportMutations,
+        AutomationMutations,
     ),
 )
 

@@ -24,6 +24,7 @@ from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
 from app.auth import Principal
+from app.automations import StoredEvent, start_runs
 from app.ids import new_id
 from app.errors import ApiError, from_pydantic, invalid
 from app.validation import CurrencyCode, JsonObject, decimal_places, normalize_email
@@ -292,6 +293,7 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
         contacts.update((r["email_key"], r["id"]) for r in rows)
     ids: list[str | None] = []
     rows_in: list[tuple] = []
+    properties: list[dict] = []  # beside rows_in, for the automation trigger
     seen: set[str] = set()
     dumps = json.dumps
     for item in items:
@@ -311,9 +313,18 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
             event_id or new_id("evt"), contacts[email_key(item.email)], item.event_id, item.event_type, item.value,
             item.currency, dumps(item.properties, separators=(",", ":")) if item.properties else "{}", occurred,
         ))
-    rows_in.sort(key=lambda r: r[2] or "")  # one lock order for concurrent batches
+        properties.append(item.properties or {})
+    order = sorted(range(len(rows_in)), key=lambda i: rows_in[i][2] or "")  # one lock order for concurrent batches
+    rows_in = [rows_in[i] for i in order]
+    properties = [properties[i] for i in order]
     columns = list(zip(*rows_in))
     inserted = await conn.execute_query_dict(_PG_INSERT_EVENTS, [org, now, *(list(c) for c in columns)])
+    new_ids = {r["id"] for r in inserted}
+    await start_runs(
+        org,
+        [StoredEvent(r[0], r[1], r[3], r[4], props) for r, props in zip(rows_in, properties) if r[0] in new_ids],
+        conn,
+    )
     if seen:
         stored = {r[2]: r[0] for r in rows_in if r[2] is not None}
         if len(inserted) < len(rows_in):  # duplicates: name the events stored first
@@ -364,6 +375,7 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
             rows.append(event)
         rows.sort(key=lambda e: e.event_id or "")  # one lock order for concurrent batches
         await Event.bulk_create(rows, ignore_conflicts=True, using_db=conn)
+        stored: dict[str, str] = {}
         if seen:
             stored = dict(
                 await Event.filter(organization_id=org, event_id__in=list(seen))
@@ -371,6 +383,16 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
                 .values_list("event_id", "id")
             )
             ids = [stored[item.event_id] if item.event_id is not None else i for item, i in zip(items, ids)]
+        # Only the events stored now start runs (a duplicate `eventId` names an older event).
+        await start_runs(
+            org,
+            [
+                StoredEvent(e.id, e.contact_id, e.event_type, e.value, e.properties)
+                for e in rows
+                if e.event_id is None or stored.get(e.event_id) == e.id
+            ],
+            conn,
+        )
     return [IngestResult(event_id=i, status="accepted") for i in ids]
 
 

@@ -8,13 +8,14 @@ import re
 from fastapi.routing import APIRoute
 
 from app.guard import GuardedRoute
-from models import Contact, Message, Suppression
+from models import Automation, AutomationRun, Contact, Message, Suppression
 from tests.conftest import gql
 
 SEND = {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi {{firstName}}", "text": "Hello"}
 # A's suppressed address. Not one B uses for its own sends and contacts: the walk asserts that
 # no value of owned_by_a() appears in any of B's responses.
 BLOCKED_A = "blocked-a@example.com"
+AUTOMATION = {"name": "Receipt", "trigger": {"eventType": "order.placed"}, "steps": [{"type": "addTag", "tag": "buyer"}]}
 
 
 async def owned_by_a(client, key_a) -> dict[str, str]:
@@ -33,7 +34,10 @@ async def owned_by_a(client, key_a) -> dict[str, str]:
         "/api/v1/contacts/import", content=b"email\njane@example.com\n", headers={**key_a.headers, "Content-Type": "text/csv"}
     )
     assert imported.status_code == 202, imported.text
+    automation = await client.post("/api/v1/automations", json=AUTOMATION, headers=key_a.headers)
+    assert automation.status_code == 201, automation.text
     return {
+        "automation_id": automation.json()["id"],
         "import_id": imported.json()["importId"],
         "contact_id": contact.json()["id"],
         "message_id": message.json()["messageId"],
@@ -69,6 +73,14 @@ CASES = {
     ("GET", "/api/v1/analytics/messages"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
     ("GET", "/api/v1/analytics/events"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
     ("GET", "/api/v1/analytics/contacts"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
+    ("POST", "/api/v1/automations"): {"json": AUTOMATION},
+    ("GET", "/api/v1/automations"): {},
+    ("GET", "/api/v1/automations/{automation_id}"): {},
+    ("PATCH", "/api/v1/automations/{automation_id}"): {"json": {"name": "Mallory", "enabled": False}},
+    ("DELETE", "/api/v1/automations/{automation_id}"): {},
+    ("POST", "/api/v1/automations/{automation_id}/enable"): {},
+    ("POST", "/api/v1/automations/{automation_id}/disable"): {},
+    ("GET", "/api/v1/automations/{automation_id}/runs"): {},
     ("GET", "/api/v1/analytics/revenue/top-contacts"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
 }
 
@@ -126,6 +138,8 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key):
     assert (a_suppression.organization_id, a_suppression.email, a_suppression.reason, a_suppression.detail) == (
         key_a.organization_id, BLOCKED_A, "bounced", "550"
     )
+    automation = await Automation.get(id=ids["automation_id"])
+    assert (automation.organization_id, automation.name, automation.enabled) == (key_a.organization_id, "Receipt", True)
     # Org B's upsert and event made B's own contact, not a change to A's.
     b_contacts = await Contact.filter(organization_id=key_b.organization_id)
     assert [c.email for c in b_contacts] == ["jane@example.com"]
@@ -135,7 +149,7 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key):
 async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
     key_a, key_b = await make_key(), await make_key()
     ids = await owned_by_a(client, key_a)
-    query = """query($c: ID!, $m: ID!, $e: String!) {
+    query = """query($c: ID!, $m: ID!, $e: String!, $a: ID!) {
         contact(id: $c) { id }
         contactByEmail(email: "jane@example.com") { id }
         contacts(first: 100) { edges { node { id } } }
@@ -147,8 +161,10 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
         suppressions(first: 100) { edges { node { id } } }
         blocked: suppressions(first: 100, filter: {email: "blocked", reason: BOUNCED}) { edges { node { id } } }
         viewer { organization { id } }
+        automation(id: $a) { id }
+        automations(first: 100) { edges { node { id } } }
     }"""
-    variables = {"c": ids["contact_id"], "m": ids["message_id"], "e": ids["email"]}
+    variables = {"c": ids["contact_id"], "m": ids["message_id"], "e": ids["email"], "a": ids["automation_id"]}
     data = (await gql(client, key_b, query, variables)).json()["data"]
     assert data["contact"] is None and data["contactByEmail"] is None and data["message"] is None
     assert data["contacts"]["edges"] == [] and data["tagged"]["edges"] == []
@@ -156,6 +172,7 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
     assert data["suppression"] is None
     assert data["suppressions"]["edges"] == [] and data["blocked"]["edges"] == []
     assert data["viewer"]["organization"]["id"] == key_b.organization_id
+    assert data["automation"] is None and data["automations"]["edges"] == []
     # The same query with A's key sees everything: the test can fail.
     data = (await gql(client, key_a, query, variables)).json()["data"]
     assert data["contact"]["id"] == ids["contact_id"] == data["contactByEmail"]["id"]
@@ -164,6 +181,8 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
     assert len(data["tagged"]["edges"]) == 1
     assert data["suppression"]["id"] == ids["suppression_id"]
     assert [e["node"]["id"] for e in data["blocked"]["edges"]] == [ids["suppression_id"]]
+    assert data["automation"]["id"] == ids["automation_id"]
+    assert [e["node"]["id"] for e in data["automations"]["edges"]] == [ids["automation_id"]]
 
 
 async def test_org_b_cannot_cancel_org_as_message_through_graphql(client, make_key):
@@ -229,3 +248,26 @@ async def test_org_b_cannot_remove_or_take_over_org_a_suppressions(client, make_
     # Removing B's entry leaves A's.
     assert (await client.delete(f"/api/v1/suppressions/{BLOCKED_A}", headers=key_b.headers)).status_code == 200
     assert await Suppression.filter(id=ids["suppression_id"]).exists()
+
+
+async def test_org_b_cannot_change_org_as_automation_through_graphql(client, make_key):
+    key_a, key_b = await make_key(), await make_key()
+    ids = await owned_by_a(client, key_a)
+    mutations = [
+        'mutation($a: ID!) { updateAutomation(input: {id: $a, name: "Mallory"}) { automation { id } userErrors { code } } }',
+        "mutation($a: ID!) { setAutomationEnabled(input: {id: $a, enabled: false}) { automation { id } userErrors { code } } }",
+        "mutation($a: ID!) { deleteAutomation(input: {id: $a}) { deletedId userErrors { code } } }",
+    ]
+    for mutation in mutations:
+        data = (await gql(client, key_b, mutation, {"a": ids["automation_id"]})).json()["data"]
+        [payload] = data.values()
+        assert payload["userErrors"] == [{"code": "not_found"}], mutation
+        assert ids["automation_id"] not in str(payload)
+    query = "query($a: ID!) { automation(id: $a) { id runs { edges { node { id } } } } }"
+    assert (await gql(client, key_b, query, {"a": ids["automation_id"]})).json()["data"]["automation"] is None
+    automation = await Automation.get(id=ids["automation_id"])
+    assert (automation.name, automation.enabled) == ("Receipt", True)
+    # B's events never start A's automation.
+    await client.post("/api/v1/pipelines/events", json={"email": "jane@example.com", "eventType": "order.placed"},
+                      headers=key_b.headers)
+    assert not await AutomationRun.filter(automation_id=ids["automation_id"]).exists()

@@ -1,0 +1,432 @@
+"""Automations: start runs when events arrive, and run them (claimed with a lease).
+
+Trigger (`start_runs`, called by event ingestion in the transaction that stores the events):
+the organization's enabled automations (one query per batch, cached per process for
+`CACHE_SECONDS` and dropped on every change made in this process) are matched in Python on
+event type and conditions; one run per (automation, event) is inserted with ON CONFLICT DO
+NOTHING on the unique index, so the same event never starts two runs of one automation, even
+from two workers or a retried call.
+
+Runner (`AutomationRunner`, beside the delivery worker): claims one due run at a time like
+import jobs: `status IN ('pending', 'running', 'waiting') AND due_at <= now`, `FOR UPDATE
+SKIP LOCKED` on PostgreSQL, `due_at` = lease expiry while running. Each step is ONE
+transaction fenced by the claim: advance `current_step` (only if still ours and still at this
+step), apply the step's effect (contact tag/field, or the queued message), write its log row.
+So a step's effect is applied at most once; a worker that dies mid-step leaves nothing, and
+the next claim redoes that step. `wait` moves the run to `waiting` with `due_at` = wake-up
+time, in the database, so it survives restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
+
+from app.errors import ApiError
+
+log = logging.getLogger("viperatron.automations")
+
+CACHE_SECONDS = 1.0
+IDLE_POLL_SECONDS = 1.0
+MAX_ATTEMPTS = 10
+RUN_STATUSES = ("pending", "running", "waiting", "completed", "failed")
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# ----------------------------------------------------------------------------- conditions
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """What the trigger needs of a newly stored event."""
+
+    id: str
+    contact_id: str | None
+    event_type: str
+    value: Decimal | None
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+_MISSING = object()
+
+
+def _lookup(event: StoredEvent, path: str) -> Any:
+    if path == "value":
+        return _MISSING if event.value is None else event.value
+    current: Any = event.properties or {}
+    for part in path.split(".")[1:]:
+        if not isinstance(current, dict) or part not in current:
+            return _MISSING
+        current = current[part]
+    return _MISSING if current is None else current
+
+
+def _number(value: Any) -> Decimal | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float, Decimal)):
+        return Decimal(str(value))
+    if isinstance(value, str):
+        try:
+            return Decimal(value)
+        except InvalidOperation:
+            return None
+    return None
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def _comparable(actual: Any, expected: Any) -> tuple[Any, Any] | None:
+    """Numbers with numbers (a numeric string counts when the other side is a number),
+    strings with strings (e.g. ISO dates); None when they cannot be compared."""
+    if _is_number(actual) or _is_number(expected):
+        a, b = _number(actual), _number(expected)
+        return (a, b) if a is not None and b is not None else None
+    if isinstance(actual, str) and isinstance(expected, str):
+        return actual, expected
+    return None
+
+
+def _equal(actual: Any, expected: Any) -> bool:
+    pair = _comparable(actual, expected)
+    return pair[0] == pair[1] if pair is not None else actual == expected
+
+
+def condition_holds(condition: dict[str, Any], event: StoredEvent) -> bool:
+    op = condition["op"]
+    actual = _lookup(event, condition["field"])
+    expected = condition.get("value")
+    if op == "exists":
+        wanted = True if expected is None else bool(expected)
+        return (actual is not _MISSING) == wanted
+    if actual is _MISSING:
+        return False
+    if op == "eq":
+        return _equal(actual, expected)
+    if op == "ne":
+        return not _equal(actual, expected)
+    if op == "in":
+        return any(_equal(actual, item) for item in expected or [])
+    pair = _comparable(actual, expected)
+    if pair is None:
+        return False
+    a, b = pair
+    return {"gt": a > b, "gte": a >= b, "lt": a < b, "lte": a <= b}.get(op, False)
+
+
+def matches(trigger: dict[str, Any], event: StoredEvent) -> bool:
+    if trigger.get("eventType") != event.event_type:
+        return False
+    return all(condition_holds(c, event) for c in trigger.get("conditions") or [])
+
+
+# ----------------------------------------------------------------------------- trigger
+
+_cache: dict[str, tuple[float, list[tuple[str, dict]]]] = {}
+
+
+def invalidate(organization_id: str) -> None:
+    _cache.pop(organization_id, None)
+
+
+async def _enabled(organization_id: str, connection=None) -> list[tuple[str, dict]]:
+    from models import Automation
+
+    hit = _cache.get(organization_id)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    query = Automation.filter(organization_id=organization_id, enabled=True)
+    if connection is not None:
+        query = query.using_db(connection)
+    rows = [(a_id, trigger) for a_id, trigger in await query.values_list("id", "trigger")]
+    _cache[organization_id] = (time.monotonic(), rows)
+    return rows
+
+
+async def start_runs(organization_id: str, stored_events: list[StoredEvent], connection=None) -> int:
+    """Start one run per (enabled automation, matching event); returns how many were asked for
+    (duplicates of existing runs are ignored by the unique index)."""
+    from models import AutomationRun
+
+    if not stored_events:
+        return 0
+    automations = await _enabled(organization_id, connection)
+    if not automations:
+        return 0
+    at = now()
+    rows = [
+        AutomationRun(
+            automation_id=a_id, organization_id=organization_id, event_id=event.id,
+            contact_id=event.contact_id, status="pending", due_at=at,
+        )
+        for event in stored_events
+        for a_id, trigger in automations
+        if matches(trigger, event)
+    ]
+    if rows:
+        await AutomationRun.bulk_create(rows, ignore_conflicts=True, using_db=connection)
+        notify()
+    return len(rows)
+
+
+# ----------------------------------------------------------------------------- claims
+
+_PG_CLAIM = """
+WITH picked AS (
+    SELECT id FROM automation_runs
+    WHERE status IN ('pending', 'running', 'waiting') AND due_at <= $1
+    ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
+)
+UPDATE automation_runs r SET status = 'running', due_at = $2, attempts = r.attempts + 1, updated_at = $1
+FROM picked WHERE r.id = picked.id
+RETURNING r.id, r.attempts
+"""
+
+_SQLITE_CLAIM = """
+UPDATE automation_runs SET status = 'running', due_at = ?, attempts = attempts + 1, updated_at = ?
+WHERE id IN (
+    SELECT id FROM automation_runs WHERE status IN ('pending', 'running', 'waiting') AND due_at <= ?
+    ORDER BY due_at LIMIT 1
+)
+RETURNING id, attempts
+"""
+
+
+@dataclass(frozen=True)
+class RunClaim:
+    id: str
+    attempt: int
+
+
+async def claim_due(lease_seconds: float) -> RunClaim | None:
+    conn = Tortoise.get_connection("default")
+    at = now()
+    lease = at + timedelta(seconds=lease_seconds)
+    if conn.capabilities.dialect == "postgres":
+        _, rows = await conn.execute_query(_PG_CLAIM, [at, lease])
+    else:
+        _, rows = await conn.execute_query(_SQLITE_CLAIM, [lease, at, at])
+    return RunClaim(rows[0]["id"], rows[0]["attempts"]) if rows else None
+
+
+class Fenced(Exception):
+    """The claim was taken over (lease expired): this worker's step must not apply."""
+
+
+class StepFailed(Exception):
+    pass
+
+
+def _fenced(claim: RunClaim, connection=None):
+    from models import AutomationRun
+
+    query = AutomationRun.filter(id=claim.id, attempts=claim.attempt, status="running")
+    return query.using_db(connection) if connection is not None else query
+
+
+# ----------------------------------------------------------------------------- steps
+
+
+def _event_variables(event) -> dict[str, Any]:
+    from schema.events import format_value
+
+    if event is None:
+        return {}
+    return {
+        "id": event.id,
+        "eventId": event.event_id,
+        "type": event.event_type,
+        "eventType": event.event_type,
+        "value": format_value(event.value, event.currency),
+        "currency": event.currency,
+        "properties": event.properties or {},
+        "occurredAt": event.occurred_at.isoformat().replace("+00:00", "Z") if event.occurred_at else None,
+    }
+
+
+async def _contact(run, conn):
+    from models import Contact
+
+    if run.contact_id is None:
+        raise StepFailed("the contact was erased (or the event had none); the run cannot continue")
+    contact = await Contact.filter(id=run.contact_id, organization_id=run.organization_id).using_db(conn).first()
+    if contact is None:
+        raise StepFailed("the contact was erased; the run cannot continue")
+    return contact
+
+
+async def _apply(step: dict[str, Any], run, automation, event, conn) -> tuple[str, str]:
+    """Apply one step's effect inside `conn`'s transaction; returns (log status, detail)."""
+    from models import Contact, ContactTag
+    from schema.contacts import merge_custom_fields
+
+    kind = step["type"]
+    if kind == "wait":
+        return "completed", f"waiting {step['seconds']} s"
+    contact = await _contact(run, conn)
+    if kind == "addTag":
+        await ContactTag.bulk_create(
+            [ContactTag(contact_id=contact.id, organization_id=run.organization_id, tag=step["tag"])],
+            ignore_conflicts=True, using_db=conn,
+        )
+        await Contact.filter(id=contact.id).using_db(conn).update(updated_at=now())
+        return "completed", f"tag `{step['tag']}` added"
+    if kind == "removeTag":
+        removed = await ContactTag.filter(contact_id=contact.id, tag=step["tag"]).using_db(conn).delete()
+        await Contact.filter(id=contact.id).using_db(conn).update(updated_at=now())
+        return "completed", f"tag `{step['tag']}` removed" if removed else f"tag `{step['tag']}` was not set"
+    if kind == "setCustomField":
+        locked = await Contact.filter(id=contact.id).using_db(conn).select_for_update().get()
+        merged = merge_custom_fields(locked.custom_fields, {step["name"]: step["value"]})
+        await Contact.filter(id=contact.id).using_db(conn).update(custom_fields=merged, updated_at=now())
+        return "completed", f"custom field `{step['name']}` set"
+    if kind == "sendEmail":
+        from app.auth import Principal
+        from schema.delivery import SendEmail, _store
+
+        principal = Principal(
+            key_id=automation.api_key_id, organization_id=run.organization_id, organization_name="",
+            key_name=f"automation {automation.id}", key_prefix="", mode="test" if automation.sandbox else "live",
+            per_minute=0, per_day=0,
+        )
+        body = {"to": [contact.email], "from": step["from"], "subject": step["subject"],
+                "variables": {"event": _event_variables(event)}}
+        for optional in ("html", "text"):
+            if step.get(optional) is not None:
+                body[optional] = step[optional]
+        try:
+            result = await _store(principal, SendEmail.model_validate(body))
+        except ApiError as error:
+            raise StepFailed(f"the email could not be queued: {error.message}") from None
+        return "completed", f"message {result.message_id} queued to {contact.email}"
+    raise StepFailed(f"unknown step type `{kind}`")
+
+
+async def _log(conn, run_id: str, index: int, kind: str, status: str, detail: str) -> None:
+    from models import AutomationStepLog
+
+    await AutomationStepLog.create(
+        run_id=run_id, step_index=index, type=kind, status=status, detail=detail[:2000], at=now(), using_db=conn
+    )
+
+
+async def _fail(claim: RunClaim, index: int, kind: str, detail: str) -> None:
+    async with in_transaction() as conn:
+        if await _fenced(claim, conn).update(status="failed", error=detail, due_at=now()):
+            await _log(conn, claim.id, index, kind, "failed", detail)
+
+
+async def run_claimed(claim: RunClaim) -> str:
+    """Run a claimed run from its current step until it waits, completes or fails."""
+    from models import Automation, AutomationRun, Event
+
+    run = await AutomationRun.get(id=claim.id)
+    automation = await Automation.filter(id=run.automation_id).first()
+    if automation is None:  # deleted meanwhile (its runs go with it)
+        return "gone"
+    event = await Event.filter(id=run.event_id).first() if run.event_id else None
+    steps = list(automation.steps or [])
+    index = run.current_step
+    while index < len(steps):
+        step = steps[index]
+        kind = step.get("type", "?")
+        try:
+            async with in_transaction() as conn:
+                moved = {"current_step": index + 1, "updated_at": now()}
+                if kind == "wait":
+                    moved.update(status="waiting", due_at=now() + timedelta(seconds=int(step["seconds"])))
+                changed = await _fenced(claim, conn).filter(current_step=index).update(**moved)
+                if not changed:
+                    raise Fenced()
+                status, detail = await _apply(step, run, automation, event, conn)
+                if kind == "wait":
+                    detail = f"waiting until {moved['due_at'].isoformat(timespec='seconds').replace('+00:00', 'Z')}"
+                await _log(conn, run.id, index, kind, status, detail)
+        except Fenced:
+            log.warning("run %s (attempt %d) was taken over at step %d", claim.id, claim.attempt, index)
+            return "fenced"
+        except StepFailed as exc:
+            await _fail(claim, index, kind, str(exc))
+            return "failed"
+        if kind == "wait":
+            return "waiting"
+        index += 1
+    await _fenced(claim).update(status="completed", due_at=now(), updated_at=now())
+    return "completed"
+
+
+# ----------------------------------------------------------------------------- runner
+
+_listeners: set[asyncio.Event] = set()
+
+
+def notify() -> None:
+    for event in _listeners:
+        event.set()
+
+
+class AutomationRunner:
+    """Claims due automation runs and executes them, one at a time; runs beside delivery."""
+
+    def __init__(self, settings, *, idle_poll_seconds: float | None = None):
+        self.lease_seconds = settings.lease_seconds
+        self.idle = idle_poll_seconds if idle_poll_seconds is not None else max(settings.idle_poll_seconds, IDLE_POLL_SECONDS)
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def run_once(self) -> str | None:
+        claim = await claim_due(self.lease_seconds)
+        if claim is None:
+            return None
+        try:
+            return await run_claimed(claim)
+        except Exception as exc:
+            log.exception("automation run %s failed unexpectedly", claim.id)
+            if claim.attempt >= MAX_ATTEMPTS:
+                await _fail(claim, -1, "run", f"gave up after {claim.attempt} attempts: {type(exc).__name__}")
+                return "failed"
+            await _fenced(claim).update(due_at=now() + timedelta(seconds=min(10 * claim.attempt, 300)))
+            return "retry"
+
+    async def drain(self) -> list[str]:
+        """Run everything due now, then return (tests and one-shot runs)."""
+        outcomes = []
+        while (outcome := await self.run_once()) is not None:
+            outcomes.append(outcome)
+        return outcomes
+
+    async def run(self) -> None:
+        wake = asyncio.Event()
+        _listeners.add(wake)
+        log.info("automation runner started")
+        try:
+            while not self._stopping.is_set():
+                try:
+                    outcome = await self.run_once()
+                except Exception:
+                    log.exception("claiming automation runs failed; retrying shortly")
+                    outcome = None
+                if outcome is None:
+                    stop = asyncio.ensure_future(self._stopping.wait())
+                    woken = asyncio.ensure_future(wake.wait())
+                    await asyncio.wait({stop, woken}, timeout=self.idle, return_when=asyncio.FIRST_COMPLETED)
+                    stop.cancel()
+                    woken.cancel()
+                    wake.clear()
+        finally:
+            _listeners.discard(wake)

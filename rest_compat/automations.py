@@ -1,0 +1,115 @@
+from typing import Optional
+
+from fastapi import Query
+
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, feature_router
+from schema.automations import (
+    AutomationCreate,
+    AutomationPatch,
+    AutomationView,
+    RunView,
+    create_automation,
+    delete_automation,
+    get_automation,
+    list_automations,
+    list_runs,
+    set_automation_enabled,
+    update_automation,
+)
+from schema.common import ApiModel
+
+router = feature_router("/automations", "automations")
+
+
+class AutomationList(ApiModel):
+    data: list[AutomationView]
+    has_more: bool
+    next_cursor: Optional[str]
+
+
+class RunList(ApiModel):
+    data: list[RunView]
+    has_more: bool
+    next_cursor: Optional[str]
+
+
+class Deleted(ApiModel):
+    id: str
+    deleted: bool
+
+
+@router.post(
+    "",
+    response_model=AutomationView,
+    status_code=201,
+    summary="Create an automation",
+    description="A trigger (`eventType` and optional `conditions` over `value` and `properties.*` with "
+    "`eq ne gt gte lt lte in exists`) and up to 20 ordered steps. Every stored event of that type whose "
+    "conditions hold starts one run, executed by the worker.",
+    responses=IDEMPOTENT,
+)
+async def create(body: AutomationCreate, caller: Caller, idempotency_key: IdempotencyKey = None) -> AutomationView:
+    return await create_automation(caller, body, idempotency_key)
+
+
+@router.get("", response_model=AutomationList, summary="List automations", description="Oldest first, cursor-paginated.")
+async def list_(
+    caller: Caller,
+    limit: int = Query(50, description="1 to 100"),
+    cursor: Optional[str] = Query(None, description="`nextCursor` from the previous page"),
+) -> AutomationList:
+    page = await list_automations(caller, limit, cursor, size_field="limit", cursor_field="cursor")
+    return AutomationList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
+
+
+@router.get("/{automation_id}", response_model=AutomationView, summary="Get an automation", responses=NOT_FOUND)
+async def get(automation_id: str, caller: Caller) -> AutomationView:
+    return await get_automation(caller, automation_id)
+
+
+@router.patch(
+    "/{automation_id}", response_model=AutomationView, summary="Update an automation",
+    description="Only the fields given change; runs already started continue with the new steps.",
+    responses=NOT_FOUND,
+)
+async def patch(automation_id: str, body: AutomationPatch, caller: Caller) -> AutomationView:
+    return await update_automation(caller, automation_id, body)
+
+
+@router.delete(
+    "/{automation_id}", response_model=Deleted, summary="Delete an automation and its runs", responses=NOT_FOUND
+)
+async def delete(automation_id: str, caller: Caller) -> Deleted:
+    return Deleted(id=await delete_automation(caller, automation_id), deleted=True)
+
+
+@router.post(
+    "/{automation_id}/enable", response_model=AutomationView, summary="Enable an automation",
+    responses={**NOT_FOUND, **IDEMPOTENT},
+)
+async def enable(automation_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> AutomationView:
+    return await set_automation_enabled(caller, automation_id, True, idempotency_key)
+
+
+@router.post(
+    "/{automation_id}/disable", response_model=AutomationView,
+    summary="Disable an automation", description="A disabled automation starts no new runs.",
+    responses={**NOT_FOUND, **IDEMPOTENT},
+)
+async def disable(automation_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> AutomationView:
+    return await set_automation_enabled(caller, automation_id, False, idempotency_key)
+
+
+@router.get(
+    "/{automation_id}/runs", response_model=RunList, summary="List an automation's runs with their step logs",
+    description="Newest first, cursor-paginated; each run carries `steps`: its log (status, time, detail).",
+    responses=NOT_FOUND,
+)
+async def runs(
+    automation_id: str,
+    caller: Caller,
+    limit: int = Query(50, description="1 to 100"),
+    cursor: Optional[str] = Query(None, description="`nextCursor` from the previous page"),
+) -> RunList:
+    page = await list_runs(caller, automation_id, limit, cursor, size_field="limit", cursor_field="cursor")
+    return RunList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)

@@ -1,0 +1,616 @@
+"""Automations: create, read, update, delete, enable/disable, and their runs' logs. The one
+implementation of each operation; `rest_compat/automations.py` and the GraphQL fields below
+both call these functions. Triggering and running are `app/automations.py`."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Any, Literal, Optional, Union
+
+import strawberry
+from pydantic import AfterValidator, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+from strawberry.scalars import JSON
+from tortoise.transactions import in_transaction
+
+from app import automations as engine
+from app import templating
+from app.auth import Principal
+from app.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
+from app.validation import MAX_JSON_BYTES, HeaderText, Mailbox
+from models import Automation, AutomationRun, AutomationStepLog
+from schema.common import (
+    ApiModel, Connection, Page, UserError, check_page_size, connection, decode_cursor, encode_cursor, user_errors,
+)
+from schema.events import _event_type
+from schema.idempotency import IDEMPOTENCY_HELP, idempotent
+
+MAX_STEPS = 20
+MAX_CONDITIONS = 20
+MAX_IN_VALUES = 100
+MAX_WAIT_SECONDS = 90 * 24 * 3600
+MAX_BODY_CHARS = 512 * 1024
+WEBHOOK_LATER = "webhook steps arrive with the next release"
+_FIELD = re.compile(r"^(value|properties(\.[A-Za-z0-9_-]{1,100}){1,10})$")
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\r\n]+$")]
+EventType = Annotated[str, AfterValidator(_event_type)]
+Scalar = Union[bool, int, float, str]
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+class Condition(ApiModel):
+    field: str = Field(description="`value` or `properties.<path>` (dots for nested keys).")
+    op: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "exists"]
+    value: Optional[Union[Scalar, list[Scalar]]] = Field(
+        None, description="A list for `in`; true/false (default true) for `exists`; one value otherwise."
+    )
+
+    @field_validator("field")
+    @classmethod
+    def _field(cls, value: str) -> str:
+        if not _FIELD.match(value):
+            raise PydanticCustomError("invalid_format", "Use `value` or `properties.<key>[.<key>…]`.")
+        return value
+
+    @model_validator(mode="after")
+    def _value_fits_op(self) -> "Condition":
+        if self.op == "in":
+            if not isinstance(self.value, list) or not 1 <= len(self.value) <= MAX_IN_VALUES:
+                raise PydanticCustomError("invalid", "`in` takes a list of 1 to {n} values.", {"n": MAX_IN_VALUES})
+        elif self.op == "exists":
+            if self.value is not None and not isinstance(self.value, bool):
+                raise PydanticCustomError("invalid", "`exists` takes true, false or nothing.")
+        elif self.value is None or isinstance(self.value, list):
+            raise PydanticCustomError("invalid", "`{op}` takes one value.", {"op": self.op})
+        return self
+
+
+class Trigger(ApiModel):
+    event_type: EventType = Field(description="The event type that starts a run, e.g. `order.placed`.")
+    conditions: list[Condition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
+
+
+def _template(value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        try:
+            templating.check(value)
+        except templating.TemplateError as exc:
+            raise PydanticCustomError("template_error", "{message}", {"message": str(exc)}) from None
+    return value
+
+
+Template = Annotated[str, StringConstraints(max_length=MAX_BODY_CHARS), AfterValidator(_template)]
+
+
+class StepModel(ApiModel):
+    pass
+
+
+class SendEmailStep(StepModel):
+    type: Literal["sendEmail"]
+    from_: Mailbox = Field(alias="from")
+    subject: Annotated[HeaderText, StringConstraints(min_length=1, max_length=998), AfterValidator(_template)]
+    html: Optional[Template] = None
+    text: Optional[Template] = None
+
+    @model_validator(mode="after")
+    def _body(self) -> "SendEmailStep":
+        if not self.html and not self.text:
+            raise PydanticCustomError("missing", "Give `html`, `text` or both.")
+        return self
+
+
+class WaitStep(StepModel):
+    type: Literal["wait"]
+    seconds: int = Field(ge=1, le=MAX_WAIT_SECONDS, description="1 second to 90 days.")
+
+
+class AddTagStep(StepModel):
+    type: Literal["addTag"]
+    tag: Tag
+
+
+class RemoveTagStep(StepModel):
+    type: Literal["removeTag"]
+    tag: Tag
+
+
+class SetCustomFieldStep(StepModel):
+    type: Literal["setCustomField"]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    value: Any = Field(description="Any JSON value; null removes the field.")
+
+    @field_validator("value")
+    @classmethod
+    def _size(cls, value: Any) -> Any:
+        import json
+
+        if len(json.dumps(value, default=str)) > MAX_JSON_BYTES:
+            raise PydanticCustomError("too_large", "At most 32 KiB of JSON.")
+        return value
+
+
+STEP_TYPES: dict[str, type[StepModel]] = {
+    "sendEmail": SendEmailStep,
+    "wait": WaitStep,
+    "addTag": AddTagStep,
+    "removeTag": RemoveTagStep,
+    "setCustomField": SetCustomFieldStep,
+}
+
+STEPS_HELP = (
+    "Ordered steps, at most 20, each an object with a `type`: `sendEmail` {from, subject, html?, text?} "
+    "(templates see the contact's fields and `event.*`, e.g. `{{event.properties.orderId}}`), "
+    "`wait` {seconds: 1..7776000}, `addTag` {tag}, `removeTag` {tag}, `setCustomField` {name, value}. "
+    "`webhook` steps arrive with the next release."
+)
+
+
+def check_steps(steps: list[Any]) -> list[dict[str, Any]]:
+    """Validate steps one by one; the stored form is each step's canonical JSON."""
+    if not 1 <= len(steps) <= MAX_STEPS:
+        raise ApiError(
+            ErrorCode.VALIDATION_ERROR, f"Give 1 to {MAX_STEPS} steps.",
+            [FieldError("steps", f"Give 1 to {MAX_STEPS} steps.", "invalid")],
+        )
+    out, errors = [], []
+    for index, raw in enumerate(steps):
+        kind = raw.get("type") if isinstance(raw, dict) else None
+        if kind == "webhook":
+            errors.append(FieldError(f"steps.{index}.type", WEBHOOK_LATER, "not_supported"))
+            continue
+        model = STEP_TYPES.get(kind) if isinstance(kind, str) else None
+        if model is None:
+            errors.append(FieldError(
+                f"steps.{index}.type", "Must be one of sendEmail, wait, addTag, removeTag, setCustomField.", "invalid"
+            ))
+            continue
+        try:
+            step = model.model_validate(raw).model_dump(mode="json", by_alias=True)
+            out.append({k: v for k, v in step.items() if v is not None or k == "value"})  # value null: remove
+        except ValidationError as exc:
+            located = from_pydantic([{**e, "loc": ("steps", index, *e["loc"])} for e in exc.errors()])
+            errors.extend(located.details)
+    if errors:
+        message = WEBHOOK_LATER if any(e.code == "not_supported" for e in errors) else "The steps are invalid."
+        raise ApiError(ErrorCode.VALIDATION_ERROR, message, errors)
+    return out
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class _NoNul(ApiModel):
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """PostgreSQL text and JSONB cannot hold U+0000: refuse it anywhere in the input."""
+        if _has_nul(value):
+            raise PydanticCustomError("invalid_format", "NUL characters (U+0000) are not allowed.")
+        return value
+
+
+class AutomationCreate(_NoNul):
+    """Body of `POST /api/v1/automations` and GraphQL `AutomationInput`."""
+
+    name: Name
+    enabled: bool = True
+    trigger: Trigger
+    steps: list[dict[str, Any]] = Field(description=STEPS_HELP)
+
+    model_config = ApiModel.model_config | {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "name": "Receipt",
+                    "trigger": {
+                        "eventType": "order.placed",
+                        "conditions": [{"field": "value", "op": "gte", "value": 1}],
+                    },
+                    "steps": [
+                        {
+                            "type": "sendEmail", "from": "shop@acme.com", "subject": "Your order {{event.properties.orderId}}",
+                            "html": "<p>Thanks {{firstName}}! Total: {{event.value}} {{event.currency}}</p>",
+                        },
+                        {"type": "addTag", "tag": "customer"},
+                    ],
+                }
+            ]
+        }
+    }
+
+
+class AutomationPatch(_NoNul):
+    """Body of `PATCH /api/v1/automations/{id}` and GraphQL `UpdateAutomationInput`: only what is given changes."""
+
+    name: Optional[Name] = None
+    enabled: Optional[bool] = None
+    trigger: Optional[Trigger] = None
+    steps: Optional[list[dict[str, Any]]] = Field(None, description=STEPS_HELP)
+
+
+# ----------------------------------------------------------------------------- views
+
+
+class AutomationView(ApiModel):
+    id: str
+    name: str
+    enabled: bool
+    trigger: dict[str, Any]
+    steps: list[dict[str, Any]]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, a: Automation) -> "AutomationView":
+        return cls(
+            id=a.id, name=a.name, enabled=a.enabled, trigger=a.trigger, steps=a.steps,
+            created_at=a.created_at, updated_at=a.updated_at,
+        )
+
+
+class StepLogView(ApiModel):
+    step_index: int
+    type: str
+    status: str = Field(description="completed or failed")
+    detail: str
+    at: datetime
+
+
+class RunView(ApiModel):
+    id: str
+    automation_id: str
+    event_id: Optional[str]
+    contact_id: Optional[str] = Field(description="Null once the contact is erased.")
+    status: str = Field(description="pending, running, waiting, completed or failed")
+    current_step: int = Field(description="Index of the next step to run.")
+    due_at: datetime = Field(description="When a waiting run resumes (or a running run's lease ends).")
+    attempts: int
+    error: Optional[str]
+    created_at: datetime
+    updated_at: datetime
+    steps: list[StepLogView] = Field(description="The log: one entry per step run, in order.")
+
+
+# ----------------------------------------------------------------------------- resolvers
+
+
+def _canonical_trigger(trigger: Trigger) -> dict[str, Any]:
+    return trigger.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+async def _get(principal: Principal, automation_id: str, connection=None) -> Automation:
+    query = Automation.filter(id=automation_id, organization_id=principal.organization_id)
+    if connection is not None:
+        query = query.using_db(connection).select_for_update()
+    automation = await query.first()
+    if automation is None:
+        raise not_found("Automation")
+    return automation
+
+
+async def create_automation(
+    principal: Principal, data: AutomationCreate, idempotency_key: str | None = None
+) -> AutomationView:
+    steps = check_steps(data.steps)
+    trigger = _canonical_trigger(data.trigger)
+
+    async def run() -> tuple[AutomationView, int]:
+        automation = await Automation.create(
+            organization_id=principal.organization_id, api_key_id=principal.key_id, sandbox=principal.is_test,
+            name=data.name, enabled=data.enabled, trigger=trigger, event_type=trigger["eventType"], steps=steps,
+        )
+        engine.invalidate(principal.organization_id)
+        return AutomationView.of(automation), 201
+
+    return (await idempotent(principal, idempotency_key, "automations.create", data, run, AutomationView)).result
+
+
+async def get_automation(principal: Principal, automation_id: str) -> AutomationView:
+    return AutomationView.of(await _get(principal, automation_id))
+
+
+async def list_automations(principal: Principal, first: int = 50, after: str | None = None, *,
+                           size_field: str = "first", cursor_field: str = "after") -> Page[AutomationView]:
+    check_page_size(first, size_field)
+    last = decode_cursor(after, cursor_field)
+    query = Automation.filter(organization_id=principal.organization_id)
+    if last:
+        query = query.filter(id__gt=last)
+    rows = await query.order_by("id").limit(first + 1)
+    items = [AutomationView.of(a) for a in rows[:first]]
+    return Page(items, len(rows) > first, encode_cursor(items[-1].id) if items and len(rows) > first else None)
+
+
+async def update_automation(principal: Principal, automation_id: str, data: AutomationPatch) -> AutomationView:
+    changes: dict[str, Any] = {}
+    if data.steps is not None:
+        changes["steps"] = check_steps(data.steps)
+    if data.trigger is not None:
+        changes["trigger"] = _canonical_trigger(data.trigger)
+        changes["event_type"] = changes["trigger"]["eventType"]
+    if data.name is not None:
+        changes["name"] = data.name
+    if data.enabled is not None:
+        changes["enabled"] = data.enabled
+    async with in_transaction() as conn:
+        automation = await _get(principal, automation_id, conn)
+        if changes:
+            automation.update_from_dict(changes)
+            await automation.save(using_db=conn)
+    engine.invalidate(principal.organization_id)
+    return AutomationView.of(automation)
+
+
+async def set_automation_enabled(principal: Principal, automation_id: str, enabled: bool,
+                                 idempotency_key: str | None = None) -> AutomationView:
+    async def run() -> tuple[AutomationView, int]:
+        return await update_automation(principal, automation_id, AutomationPatch(enabled=enabled)), 200
+
+    operation = "automations.enable" if enabled else "automations.disable"
+    return (await idempotent(principal, idempotency_key, operation, {"id": automation_id}, run, AutomationView)).result
+
+
+async def delete_automation(principal: Principal, automation_id: str) -> str:
+    """Delete the automation and its runs (their logs with them); returns its id."""
+    deleted = await Automation.filter(id=automation_id, organization_id=principal.organization_id).delete()
+    if not deleted:
+        raise not_found("Automation")
+    engine.invalidate(principal.organization_id)
+    return automation_id
+
+
+async def list_runs(principal: Principal, automation_id: str, first: int = 50, after: str | None = None, *,
+                    size_field: str = "first", cursor_field: str = "after") -> Page[RunView]:
+    """The automation's runs, newest first, each with its step log."""
+    check_page_size(first, size_field)
+    last = decode_cursor(after, cursor_field)
+    await _get(principal, automation_id)
+    query = AutomationRun.filter(automation_id=automation_id, organization_id=principal.organization_id)
+    if last:
+        query = query.filter(id__lt=last)
+    rows = await query.order_by("-id").limit(first + 1)
+    page = rows[:first]
+    logs: dict[str, list[StepLogView]] = {r.id: [] for r in page}
+    if page:
+        for entry in await AutomationStepLog.filter(run_id__in=list(logs)).order_by("id"):
+            logs[entry.run_id].append(StepLogView(
+                step_index=entry.step_index, type=entry.type, status=entry.status, detail=entry.detail, at=entry.at
+            ))
+    items = [
+        RunView(
+            id=r.id, automation_id=r.automation_id, event_id=r.event_id, contact_id=r.contact_id, status=r.status,
+            current_step=r.current_step, due_at=r.due_at, attempts=r.attempts, error=r.error,
+            created_at=r.created_at, updated_at=r.updated_at, steps=logs[r.id],
+        )
+        for r in page
+    ]
+    return Page(items, len(rows) > first, encode_cursor(items[-1].id) if items and len(rows) > first else None)
+
+
+# ----------------------------------------------------------------------------- GraphQL
+
+
+@strawberry.enum(name="ConditionOp")
+class ConditionOp(Enum):
+    EQ = "eq"
+    NE = "ne"
+    GT = "gt"
+    GTE = "gte"
+    LT = "lt"
+    LTE = "lte"
+    IN = "in"
+    EXISTS = "exists"
+
+
+@strawberry.input(name="ConditionInput")
+class ConditionInput:
+    field: str = strawberry.field(description="`value` or `properties.<path>`.")
+    op: ConditionOp
+    value: Optional[JSON] = None
+
+
+@strawberry.input(name="TriggerInput")
+class TriggerInput:
+    event_type: str
+    conditions: Optional[list[ConditionInput]] = None
+
+
+def _trigger(value: Optional[TriggerInput]) -> Any:
+    if value is None or value is strawberry.UNSET:
+        return value
+    conditions = [
+        {"field": c.field, "op": c.op.value, **({"value": c.value} if c.value is not None else {})}
+        for c in value.conditions or []
+    ]
+    return {"eventType": value.event_type, "conditions": conditions}
+
+
+@strawberry.input(name="AutomationInput")
+class AutomationInput:
+    name: str
+    trigger: TriggerInput
+    steps: list[JSON] = strawberry.field(description=STEPS_HELP)
+    enabled: Optional[bool] = True
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+
+
+@strawberry.input(name="UpdateAutomationInput")
+class UpdateAutomationInput:
+    id: strawberry.ID
+    name: Optional[str] = strawberry.UNSET
+    enabled: Optional[bool] = strawberry.UNSET
+    trigger: Optional[TriggerInput] = strawberry.UNSET
+    steps: Optional[list[JSON]] = strawberry.field(default=strawberry.UNSET, description=STEPS_HELP)
+
+
+@strawberry.input(name="SetAutomationEnabledInput")
+class SetAutomationEnabledInput:
+    id: strawberry.ID
+    enabled: bool
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+
+
+@strawberry.input(name="DeleteAutomationInput")
+class DeleteAutomationInput:
+    id: strawberry.ID
+
+
+def _model(model: type, values: dict[str, Any]):
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        raise from_pydantic(exc.errors()) from None
+
+
+def _create_input(input: AutomationInput) -> AutomationCreate:
+    return _model(AutomationCreate, {
+        "name": input.name, "enabled": True if input.enabled is None else input.enabled,
+        "trigger": _trigger(input.trigger), "steps": input.steps,
+    })
+
+
+def _patch_input(input: UpdateAutomationInput) -> AutomationPatch:
+    values = {
+        "name": input.name, "enabled": input.enabled, "trigger": _trigger(input.trigger), "steps": input.steps,
+    }
+    return _model(AutomationPatch, {k: v for k, v in values.items() if v is not strawberry.UNSET})
+
+
+@strawberry.type(name="AutomationStepLog")
+class StepLogType:
+    step_index: int
+    type: str
+    status: str
+    detail: str
+    at: datetime
+
+
+@strawberry.type(name="AutomationRun")
+class RunType:
+    id: strawberry.ID
+    automation_id: strawberry.ID
+    event_id: Optional[strawberry.ID]
+    contact_id: Optional[strawberry.ID]
+    status: str
+    current_step: int
+    due_at: datetime
+    attempts: int
+    error: Optional[str]
+    created_at: datetime
+    updated_at: datetime
+    steps: list[StepLogType]
+
+
+def _run(view: RunView) -> RunType:
+    return RunType(
+        id=view.id, automation_id=view.automation_id, event_id=view.event_id, contact_id=view.contact_id,
+        status=view.status, current_step=view.current_step, due_at=view.due_at, attempts=view.attempts,
+        error=view.error, created_at=view.created_at, updated_at=view.updated_at,
+        steps=[StepLogType(**s.model_dump()) for s in view.steps],
+    )
+
+
+@strawberry.type(name="Automation")
+class AutomationType:
+    id: strawberry.ID
+    name: str
+    enabled: bool
+    trigger: JSON
+    steps: list[JSON]
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field(description="The automation's runs, newest first, each with its step log.")
+    async def runs(
+        self, info: strawberry.Info, first: int = 20, after: Optional[str] = None
+    ) -> Connection[RunType]:
+        page = await list_runs(info.context["principal"], str(self.id), first, after)
+        return connection(page, _run)
+
+
+def _gql(view: AutomationView) -> AutomationType:
+    return AutomationType(
+        id=view.id, name=view.name, enabled=view.enabled, trigger=view.trigger, steps=view.steps,
+        created_at=view.created_at, updated_at=view.updated_at,
+    )
+
+
+@strawberry.type
+class AutomationPayload:
+    automation: Optional[AutomationType]
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class DeleteAutomationPayload:
+    deleted_id: Optional[strawberry.ID]
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class AutomationQueries:
+    @strawberry.field(description="Your organization's automations, oldest first.")
+    async def automations(
+        self, info: strawberry.Info, first: int = 50, after: Optional[str] = None
+    ) -> Connection[AutomationType]:
+        return connection(await list_automations(info.context["principal"], first, after), _gql)
+
+    @strawberry.field(description="An automation of your organization.")
+    async def automation(self, info: strawberry.Info, id: strawberry.ID) -> Optional[AutomationType]:
+        try:
+            return _gql(await get_automation(info.context["principal"], id))
+        except ApiError:
+            return None
+
+
+@strawberry.type
+class AutomationMutations:
+    @strawberry.mutation(description="Create an automation (a trigger and ordered steps).")
+    async def create_automation(self, info: strawberry.Info, input: AutomationInput) -> AutomationPayload:
+        try:
+            view = await create_automation(info.context["principal"], _create_input(input), input.idempotency_key)
+        except ApiError as error:
+            return AutomationPayload(automation=None, user_errors=user_errors(error))
+        return AutomationPayload(automation=_gql(view), user_errors=[])
+
+    @strawberry.mutation(description="Change an automation; only the fields given change.")
+    async def update_automation(self, info: strawberry.Info, input: UpdateAutomationInput) -> AutomationPayload:
+        try:
+            view = await update_automation(info.context["principal"], input.id, _patch_input(input))
+        except ApiError as error:
+            return AutomationPayload(automation=None, user_errors=user_errors(error))
+        return AutomationPayload(automation=_gql(view), user_errors=[])
+
+    @strawberry.mutation(description="Enable or disable an automation (a disabled one starts no new runs).")
+    async def set_automation_enabled(
+        self, info: strawberry.Info, input: SetAutomationEnabledInput
+    ) -> AutomationPayload:
+        try:
+            view = await set_automation_enabled(
+                info.context["principal"], input.id, input.enabled, input.idempotency_key
+            )
+        except ApiError as error:
+            return AutomationPayload(automation=None, user_errors=user_errors(error))
+        return AutomationPayload(automation=_gql(view), user_errors=[])
+
+    @strawberry.mutation(description="Delete an automation and its runs.")
+    async def delete_automation(self, info: strawberry.Info, input: DeleteAutomationInput) -> DeleteAutomationPayload:
+        try:
+            deleted = await delete_automation(info.context["principal"], input.id)
+        except ApiError as error:
+            return DeleteAutomationPayload(deleted_id=None, user_errors=user_errors(error))
+        return DeleteAutomationPayload(deleted_id=deleted, user_errors=[])

@@ -183,24 +183,8 @@ def check_steps(steps: list[Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 class _NoNul(ApiModel):
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        """PostgreSQL text and JSONB cannot hold U+0000: refuse it anywhere in the input."""
-        if _has_nul(value):
-            raise PydanticCustomError("invalid_format", "NUL characters (U+0000) are not allowed.")
-        return value
+    """(U+0000 is refused by ApiModel itself.)"""
 
 
 class AutomationCreate(_NoNul):

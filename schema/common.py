@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Generic, TypeVar
 
 import strawberry
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic.alias_generators import to_camel
 from strawberry.experimental.pydantic.conversion import convert_strawberry_class_to_pydantic_model
 
@@ -23,10 +24,28 @@ MAX_PAGE = 100
 _ID = re.compile(r"^[a-z]+_[0-9a-z]{25}$")
 
 
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 class ApiModel(BaseModel):
-    """Base for inputs and outputs: camelCase on the wire, unknown fields refused."""
+    """Base for inputs and outputs: camelCase on the wire, unknown fields refused, and no
+    U+0000 anywhere (PostgreSQL text and JSONB cannot store it: it would be a 500)."""
 
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise PydanticCustomError("invalid_format", "NUL characters (U+0000) are not allowed.")
+        return value
 
 
 @strawberry.type(description="A problem with the input; `code` is one of the REST error codes.")

@@ -124,3 +124,16 @@ async def test_non_ascii_and_case_are_handled(client, key):
     assert response.status_code == 201, response.text
     again = await client.post("/api/v1/contacts", json={"email": "zoë@example.com"}, headers=key.headers)
     assert again.status_code == 200 and again.json()["id"] == response.json()["id"]
+
+
+async def test_nul_characters_are_422_everywhere(client, key):
+    cases = [
+        ("/api/v1/contacts", {"email": "nul@example.com", "firstName": "a\u0000b"}, "firstName"),
+        ("/api/v1/contacts", {"email": "nul@example.com", "customFields": {"k": ["x\u0000"]}}, "customFields"),
+        ("/api/v1/pipelines/events", {"email": "nul@example.com", "eventType": "x", "properties": {"a\u0000": 1}},
+         "properties"),
+    ]
+    for path, body, field in cases:
+        response = await client.post(path, json=body, headers=key.headers)
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["error"]["details"][0]["field"] == field

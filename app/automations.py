@@ -31,6 +31,7 @@ from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.errors import ApiError
+from app.wakeups import Wakeups, idle
 
 log = logging.getLogger("viperatron.automations")
 
@@ -370,12 +371,8 @@ async def run_claimed(claim: RunClaim) -> str:
 
 # ----------------------------------------------------------------------------- runner
 
-_listeners: set[asyncio.Event] = set()
-
-
-def notify() -> None:
-    for event in _listeners:
-        event.set()
+wakeups = Wakeups()
+notify = wakeups.notify
 
 
 class AutomationRunner:
@@ -411,8 +408,7 @@ class AutomationRunner:
         return outcomes
 
     async def run(self) -> None:
-        wake = asyncio.Event()
-        _listeners.add(wake)
+        wake = wakeups.listen()
         log.info("automation runner started")
         try:
             while not self._stopping.is_set():
@@ -422,11 +418,6 @@ class AutomationRunner:
                     log.exception("claiming automation runs failed; retrying shortly")
                     outcome = None
                 if outcome is None:
-                    stop = asyncio.ensure_future(self._stopping.wait())
-                    woken = asyncio.ensure_future(wake.wait())
-                    await asyncio.wait({stop, woken}, timeout=self.idle, return_when=asyncio.FIRST_COMPLETED)
-                    stop.cancel()
-                    woken.cancel()
-                    wake.clear()
+                    await idle(self._stopping, wake, self.idle)
         finally:
-            _listeners.discard(wake)
+            wakeups.unlisten(wake)

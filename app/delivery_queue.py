@@ -12,12 +12,12 @@ timeline event); the ORM would need three.
 
 from __future__ import annotations
 
-import asyncio
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from tortoise import Tortoise
+from app.wakeups import Wakeups
 
 CLAIMABLE = ("queued", "deferred", "sending")
 CANCELABLE = ("queued", "deferred")
@@ -136,19 +136,5 @@ def retry_delay(attempt: int, base: float, cap: float) -> float:
 # ----------------------------------------------------------------------------- wake-ups
 # Workers in this process sleep on their own event; a send in this process wakes them at
 # once instead of at the next idle poll.
-_listeners: set[asyncio.Event] = set()
-
-
-def listen() -> asyncio.Event:
-    event = asyncio.Event()
-    _listeners.add(event)
-    return event
-
-
-def unlisten(event: asyncio.Event) -> None:
-    _listeners.discard(event)
-
-
-def notify() -> None:
-    for event in _listeners:
-        event.set()
+wakeups = Wakeups()
+notify = wakeups.notify

@@ -42,6 +42,7 @@ from tortoise.transactions import in_transaction
 from app.contact_writes import ContactRow, UpsertCounts, upsert_contacts
 from app.validation import MAX_JSON_BYTES, normalize_email
 from models import ImportChunk, ImportJob
+from app.wakeups import Wakeups, idle
 
 log = logging.getLogger("viperatron.imports")
 
@@ -639,13 +640,8 @@ async def cancel(organization_id: str, job_id: str) -> tuple[ImportJob | None, b
 
 # ----------------------------------------------------------------------------- the runner
 
-_listeners: set[asyncio.Event] = set()
-
-
-def notify() -> None:
-    """Wake the runners of this process (a job was just created)."""
-    for event in list(_listeners):
-        event.set()
+wakeups = Wakeups()
+notify = wakeups.notify  # a job was just created
 
 
 class ImportRunner:
@@ -684,8 +680,7 @@ class ImportRunner:
         return outcomes
 
     async def run(self) -> None:
-        wake = asyncio.Event()
-        _listeners.add(wake)
+        wake = wakeups.listen()
         log.info("import runner started")
         try:
             while not self._stopping.is_set():
@@ -696,17 +691,9 @@ class ImportRunner:
                     outcome = None
                 if outcome is None:
                     await self._purge_stale_uploads()
-                    await self._sleep(wake)
+                    await idle(self._stopping, wake, self.idle)
         finally:
-            _listeners.discard(wake)
-
-    async def _sleep(self, wake: asyncio.Event) -> None:
-        stop = asyncio.ensure_future(self._stopping.wait())
-        woken = asyncio.ensure_future(wake.wait())
-        await asyncio.wait({stop, woken}, timeout=self.idle, return_when=asyncio.FIRST_COMPLETED)
-        stop.cancel()
-        woken.cancel()
-        wake.clear()
+            wakeups.unlisten(wake)
 
     async def _purge_stale_uploads(self) -> None:
         loop = asyncio.get_running_loop()

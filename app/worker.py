@@ -18,6 +18,7 @@ from app import delivery_queue as queue
 from app.delivery_queue import Claim
 from app.mime import Attachment, OutgoingEmail, build, envelope_recipients, envelope_sender
 from app.settings import Settings
+from app.wakeups import idle as wakeup_idle
 from app.transports import Outcome, Transport, make_transport, smtp_url_summary
 from models import Message, MessageAttachment
 from schema.contacts import email_key
@@ -43,7 +44,7 @@ class Worker:
 
         Claims in batches of up to twice the concurrency into a local buffer, so the claim
         round trips (serial by nature) are amortized over several messages."""
-        wake = queue.listen()
+        wake = queue.wakeups.listen()
         target = smtp_url_summary(self.settings.smtp_url) if self.settings.smtp_url else f"file outbox {self.settings.outbox_dir}"
         log.info("delivery worker started: %s, concurrency %d", target, self.concurrency)
         idle = self.settings.idle_poll_seconds
@@ -66,7 +67,7 @@ class Worker:
                 self._start_ready()
                 if not self._inflight:
                     await self._maybe_purge()
-                    await self._sleep(wake, idle)
+                    await wakeup_idle(self._stopping, wake, idle)
                 elif len(self._inflight) >= self.concurrency or not claimed:
                     await asyncio.wait(self._inflight, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
         finally:
@@ -74,7 +75,7 @@ class Worker:
             automations.stop()
             await imports_task
             await automations_task
-            queue.unlisten(wake)
+            queue.wakeups.unlisten(wake)
             while self._ready:  # claimed already: send them rather than leave them leased
                 self._start_ready(limit=len(self._inflight) + len(self._ready))
             if self._inflight:
@@ -93,14 +94,6 @@ class Worker:
                 return
             if self._inflight:
                 await asyncio.wait(self._inflight)
-
-    async def _sleep(self, wake: asyncio.Event, seconds: float) -> None:
-        stop = asyncio.ensure_future(self._stopping.wait())
-        woken = asyncio.ensure_future(wake.wait())
-        await asyncio.wait({stop, woken}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
-        stop.cancel()
-        woken.cancel()
-        wake.clear()
 
     def _start_ready(self, limit: int | None = None) -> None:
         while self._ready and len(self._inflight) < (limit or self.concurrency):

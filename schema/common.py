@@ -48,6 +48,14 @@ class ApiModel(BaseModel):
         return value
 
 
+class BatchItemError(ApiModel):
+    """Why one item of a batch (send or events) was rejected: the REST error body's shape."""
+
+    code: str
+    message: str
+    details: list[dict[str, Any]]
+
+
 @strawberry.type(description="A problem with the input; `code` is one of the REST error codes.")
 class UserError:
     field: str | None

@@ -23,7 +23,7 @@ from app.errors import ApiError, from_pydantic, invalid
 from app.mime import RESERVED_HEADERS
 from app.validation import EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
-from schema.common import ApiModel, UserError, user_errors, validated
+from schema.common import ApiModel, BatchItemError, UserError, user_errors, validated
 from schema.contacts import email_key
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
@@ -144,12 +144,6 @@ class BatchSend(ApiModel):
     """Body of `POST /api/v1/delivery/batch`: each message is validated on its own."""
 
     messages: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
-
-
-class BatchItemError(ApiModel):
-    code: str
-    message: str
-    details: list[dict[str, Any]]
 
 
 class BatchItem(ApiModel):

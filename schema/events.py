@@ -30,6 +30,7 @@ from app.errors import ApiError, from_pydantic, invalid
 from app.validation import CurrencyCode, JsonObject, decimal_places, normalize_email
 from models import Contact, Event
 from schema.common import (
+    BatchItemError,
     ApiModel,
     Connection,
     Page,
@@ -128,12 +129,6 @@ class BatchIngest(ApiModel):
     """Body of `POST /api/v1/pipelines/events/batch`: each event is validated on its own."""
 
     events: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
-
-
-class BatchItemError(ApiModel):
-    code: str
-    message: str
-    details: list[dict[str, Any]]
 
 
 class BatchItem(ApiModel):

@@ -309,7 +309,9 @@ async def _apply(step: dict[str, Any], run, automation, event, conn) -> tuple[st
             if step.get(optional) is not None:
                 body[optional] = step[optional]
         try:
-            result = await _store(principal, SendEmail.model_validate(body))
+            result = await _store(
+                principal, SendEmail.model_validate(body), automation_id=automation.id, contact_id=contact.id
+            )
         except ApiError as error:
             raise StepFailed(f"the email could not be queued: {error.message}") from None
         return "completed", f"message {result.message_id} queued to {contact.email}"

@@ -3,7 +3,13 @@
 from tortoise import fields
 from tortoise.models import Model
 
+import secrets
+
 from app.ids import new_id
+
+
+def new_webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
 
 
 class Automation(Model):
@@ -22,6 +28,8 @@ class Automation(Model):
     trigger = fields.JSONField(default=dict)
     event_type = fields.CharField(max_length=100)  # trigger.eventType, indexed for ingestion
     steps = fields.JSONField(default=list)
+    # Signs this automation's webhook deliveries (HMAC-SHA256); shown to its organization.
+    webhook_secret = fields.CharField(max_length=64, default=new_webhook_secret)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -49,6 +57,8 @@ class AutomationRun(Model):
     current_step = fields.IntField(default=0)
     due_at = fields.DatetimeField()
     attempts = fields.IntField(default=0)
+    # Failed tries of the current step (webhooks retry with back-off); 0 when a step starts.
+    step_attempts = fields.IntField(default=0)
     error = fields.TextField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)

@@ -38,12 +38,20 @@ class Message(Model):
     attempts = fields.IntField(default=0)
     last_reply = fields.TextField(null=True)  # the last SMTP reply (or connection error)
     sent_at = fields.DatetimeField(null=True)
+    # Set on messages sent by an automation's sendEmail step: revenue is attributed through them.
+    automation = fields.ForeignKeyField(
+        "models.Automation", related_name="messages", null=True, on_delete=fields.SET_NULL
+    )
+    contact = fields.ForeignKeyField("models.Contact", related_name="messages", null=True, on_delete=fields.SET_NULL)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
         table = "messages"
-        indexes = (("organization", "status"), ("status", "due_at"), ("organization", "created_at"))
+        indexes = (
+            ("organization", "status"), ("status", "due_at"), ("organization", "created_at"),
+            ("contact", "sent_at"),
+        )
 
 
 class MessageRecipient(Model):

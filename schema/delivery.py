@@ -183,7 +183,10 @@ def _render(field: str, source: str | None, variables: dict[str, Any], html: boo
         raise invalid(field, str(exc), "template_error") from None
 
 
-async def _store(principal: Principal, data: SendEmail) -> SendResult:
+async def _store(principal: Principal, data: SendEmail, *, automation_id: str | None = None,
+                 contact_id: str | None = None) -> SendResult:
+    """Queue one message; an automation's sendEmail step names itself and the contact, so
+    events can be attributed to the automation (analytics)."""
     for field in ("subject", "html", "text"):  # syntax errors first, before any lookup
         source = getattr(data, field)
         if source is not None:
@@ -218,6 +221,8 @@ async def _store(principal: Principal, data: SendEmail) -> SendResult:
             sandbox=principal.is_test,
             send_at=data.send_at,
             due_at=max(data.send_at, now) if data.send_at else now,
+            automation_id=automation_id,
+            contact_id=contact_id,
         )
         recipients = [
             MessageRecipient(message_id=message.id, organization_id=org, kind=kind, email_key=email_key(a))

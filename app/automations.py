@@ -15,6 +15,12 @@ step), apply the step's effect (contact tag/field, or the queued message), write
 So a step's effect is applied at most once; a worker that dies mid-step leaves nothing, and
 the next claim redoes that step. `wait` moves the run to `waiting` with `due_at` = wake-up
 time, in the database, so it survives restarts.
+
+`webhook` is the one step with an effect outside the database: the POST is made first, outside
+any transaction, then the step advances as above. A failed try is logged (`retrying`) and the
+run waits for the next try (`step_attempts` counts them; back-off as for deferred email); after
+the last try the run fails. A worker killed between the POST and its commit repeats the POST:
+webhooks are at least once, and `Viperatron-Webhook-Id` lets receivers drop the repeat.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
+from app import webhooks
+from app.delivery_queue import retry_delay
 from app.errors import ApiError
 from app.wakeups import Wakeups, idle
 
@@ -277,6 +285,8 @@ async def _apply(step: dict[str, Any], run, automation, event, conn) -> tuple[st
     kind = step["type"]
     if kind == "wait":
         return "completed", f"waiting {step['seconds']} s"
+    if kind == "webhook":  # already delivered by _call_webhook, before this transaction
+        return "completed", ""
     contact = await _contact(run, conn)
     if kind == "addTag":
         await ContactTag.bulk_create(
@@ -318,6 +328,56 @@ async def _apply(step: dict[str, Any], run, automation, event, conn) -> tuple[st
     raise StepFailed(f"unknown step type `{kind}`")
 
 
+def _contact_payload(contact) -> dict[str, Any] | None:
+    if contact is None:
+        return None
+    return {
+        "id": contact.id, "email": contact.email, "firstName": contact.first_name, "lastName": contact.last_name,
+        "customFields": contact.custom_fields or {},
+    }
+
+
+async def _call_webhook(
+    claim: RunClaim, run, automation, event, index: int, step: dict[str, Any], policy: webhooks.Policy
+) -> tuple[str, str | None]:
+    """POST the step's webhook: ("delivered", detail to log), or ("retrying" | "failed", None)
+    when the run now waits for the next try or has failed (both already written)."""
+    from models import Contact
+
+    contact = await Contact.filter(id=run.contact_id).first() if run.contact_id else None
+    delivery_id = f"{run.id}.{index}"
+    payload = {
+        "id": delivery_id,
+        "type": "automation.webhook",
+        "automationId": automation.id,
+        "automationName": automation.name,
+        "runId": run.id,
+        "stepIndex": index,
+        "event": _event_variables(event) or None,
+        "contact": _contact_payload(contact),
+    }
+    attempt = run.step_attempts + 1
+    outcome = await webhooks.deliver(step["url"], automation.webhook_secret, payload, delivery_id, attempt, policy)
+    if outcome.delivered:
+        return "delivered", f"delivered to {step['url']}: {outcome.detail} (try {attempt})"
+    if not outcome.retryable or attempt >= policy.max_attempts:
+        tries = f"after {attempt} tries" if attempt > 1 else "not retried"
+        await _fail(claim, index, "webhook", f"{outcome.detail} ({tries})")
+        return "failed", None
+    due = now() + timedelta(
+        seconds=retry_delay(attempt, policy.retry_base_seconds, policy.retry_max_interval_seconds)
+    )
+    async with in_transaction() as conn:
+        changed = await _fenced(claim, conn).filter(current_step=index).update(
+            status="waiting", due_at=due, step_attempts=attempt, updated_at=now()
+        )
+        if changed:
+            at = due.isoformat(timespec="seconds").replace("+00:00", "Z")
+            await _log(conn, run.id, index, "webhook", "retrying",
+                       f"{outcome.detail} (try {attempt} of {policy.max_attempts}; next at {at})")
+    return "retrying", None
+
+
 async def _log(conn, run_id: str, index: int, kind: str, status: str, detail: str) -> None:
     from models import AutomationStepLog
 
@@ -332,7 +392,7 @@ async def _fail(claim: RunClaim, index: int, kind: str, detail: str) -> None:
             await _log(conn, claim.id, index, kind, "failed", detail)
 
 
-async def run_claimed(claim: RunClaim) -> str:
+async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy()) -> str:
     """Run a claimed run from its current step until it waits, completes or fails."""
     from models import Automation, AutomationRun, Event
 
@@ -346,9 +406,14 @@ async def run_claimed(claim: RunClaim) -> str:
     while index < len(steps):
         step = steps[index]
         kind = step.get("type", "?")
+        delivered = None
+        if kind == "webhook":
+            result, delivered = await _call_webhook(claim, run, automation, event, index, step, policy)
+            if delivered is None:
+                return result
         try:
             async with in_transaction() as conn:
-                moved = {"current_step": index + 1, "updated_at": now()}
+                moved = {"current_step": index + 1, "step_attempts": 0, "updated_at": now()}
                 if kind == "wait":
                     moved.update(status="waiting", due_at=now() + timedelta(seconds=int(step["seconds"])))
                 changed = await _fenced(claim, conn).filter(current_step=index).update(**moved)
@@ -357,6 +422,8 @@ async def run_claimed(claim: RunClaim) -> str:
                 status, detail = await _apply(step, run, automation, event, conn)
                 if kind == "wait":
                     detail = f"waiting until {moved['due_at'].isoformat(timespec='seconds').replace('+00:00', 'Z')}"
+                elif delivered is not None:
+                    detail = delivered
                 await _log(conn, run.id, index, kind, status, detail)
         except Fenced:
             log.warning("run %s (attempt %d) was taken over at step %d", claim.id, claim.attempt, index)
@@ -381,6 +448,7 @@ class AutomationRunner:
     """Claims due automation runs and executes them, one at a time; runs beside delivery."""
 
     def __init__(self, settings, *, idle_poll_seconds: float | None = None):
+        self.webhooks = webhooks.Policy.from_settings(settings)
         self.lease_seconds = settings.lease_seconds
         self.idle = idle_poll_seconds if idle_poll_seconds is not None else max(settings.idle_poll_seconds, IDLE_POLL_SECONDS)
         self._stopping = asyncio.Event()
@@ -393,7 +461,7 @@ class AutomationRunner:
         if claim is None:
             return None
         try:
-            return await run_claimed(claim)
+            return await run_claimed(claim, self.webhooks)
         except Exception as exc:
             log.exception("automation run %s failed unexpectedly", claim.id)
             if claim.attempt >= MAX_ATTEMPTS:

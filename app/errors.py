@@ -102,7 +102,7 @@ def from_pydantic(errors: list[dict], *, skip_root: tuple[str, ...] = ("body",))
 # Codes our own validators raise (pydantic's PydanticCustomError carries them as the type).
 CUSTOM_CODES = frozenset(
     {"invalid_email", "header_injection", "template_error", "invalid_currency", "too_many",
-     "too_precise", "invalid_format", "too_large", "reserved_header", "too_late"}
+     "too_precise", "invalid_format", "too_large", "reserved_header", "too_late", "invalid_url", "blocked_address"}
 )
 
 

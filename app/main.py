@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
-from app import db, handlers
+from app import db, handlers, webhooks
 from app.docs import install_redoc
 from app.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.middleware import EdgeMiddleware
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
     `run_worker=True` delivers queued messages in this process (`viperatron serve`)."""
     settings = settings or Settings.from_env()
     services = Services.build(settings)
+    webhooks.configure(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -13,6 +13,17 @@ def _int(name: str, default: int) -> int:
     return int(raw)
 
 
+def _bool(name: str, default: bool) -> bool:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, not {raw!r}")
+
+
 def _float(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -48,6 +59,14 @@ class Settings:
     retry_base_seconds: float = 30.0
     retry_max_interval_seconds: float = 7200.0
     retry_give_up_seconds: float = 86400.0
+    # Webhook steps: loopback/private/link-local receivers are refused unless allowed; each
+    # try waits this long for an answer; failed tries are retried ~30 s, 1 min, 2 min, ...
+    # (at most 1 h apart, +-20 % jitter) until the step has been tried this many times.
+    webhook_allow_private: bool = False
+    webhook_timeout_seconds: float = 10.0
+    webhook_max_attempts: int = 8
+    webhook_retry_base_seconds: float = 30.0
+    webhook_retry_max_interval_seconds: float = 3600.0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -64,4 +83,11 @@ class Settings:
             retry_base_seconds=_float("VIPERATRON_RETRY_BASE_SECONDS", cls.retry_base_seconds),
             retry_max_interval_seconds=_float("VIPERATRON_RETRY_MAX_INTERVAL_SECONDS", cls.retry_max_interval_seconds),
             retry_give_up_seconds=_float("VIPERATRON_RETRY_GIVE_UP_SECONDS", cls.retry_give_up_seconds),
+            webhook_allow_private=_bool("VIPERATRON_WEBHOOK_ALLOW_PRIVATE", cls.webhook_allow_private),
+            webhook_timeout_seconds=_float("VIPERATRON_WEBHOOK_TIMEOUT_SECONDS", cls.webhook_timeout_seconds),
+            webhook_max_attempts=_int("VIPERATRON_WEBHOOK_MAX_ATTEMPTS", cls.webhook_max_attempts),
+            webhook_retry_base_seconds=_float("VIPERATRON_WEBHOOK_RETRY_BASE_SECONDS", cls.webhook_retry_base_seconds),
+            webhook_retry_max_interval_seconds=_float(
+                "VIPERATRON_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS", cls.webhook_retry_max_interval_seconds
+            ),
         )

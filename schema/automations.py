@@ -16,7 +16,7 @@ from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
 from app import automations as engine
-from app import templating
+from app import templating, webhooks
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
 from app.validation import MAX_JSON_BYTES, HeaderText, Mailbox
@@ -32,7 +32,6 @@ MAX_CONDITIONS = 20
 MAX_IN_VALUES = 100
 MAX_WAIT_SECONDS = 90 * 24 * 3600
 MAX_BODY_CHARS = 512 * 1024
-WEBHOOK_LATER = "webhook steps arrive with the next release"
 _FIELD = re.compile(r"^(value|properties(\.[A-Za-z0-9_-]{1,100}){1,10})$")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -136,19 +135,34 @@ class SetCustomFieldStep(StepModel):
         return value
 
 
+def _webhook_url(value: str) -> str:
+    try:
+        return webhooks.check_url(value)
+    except webhooks.BadUrl as exc:
+        raise PydanticCustomError(exc.code, "{message}", {"message": str(exc)}) from None
+
+
+class WebhookStep(StepModel):
+    type: Literal["webhook"]
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_webhook_url)] = Field(
+        description="http(s) URL; loopback, private and link-local addresses are refused."
+    )
+
+
 STEP_TYPES: dict[str, type[StepModel]] = {
     "sendEmail": SendEmailStep,
     "wait": WaitStep,
     "addTag": AddTagStep,
     "removeTag": RemoveTagStep,
     "setCustomField": SetCustomFieldStep,
+    "webhook": WebhookStep,
 }
 
 STEPS_HELP = (
     "Ordered steps, at most 20, each an object with a `type`: `sendEmail` {from, subject, html?, text?} "
     "(templates see the contact's fields and `event.*`, e.g. `{{event.properties.orderId}}`), "
-    "`wait` {seconds: 1..7776000}, `addTag` {tag}, `removeTag` {tag}, `setCustomField` {name, value}. "
-    "`webhook` steps arrive with the next release."
+    "`wait` {seconds: 1..7776000}, `addTag` {tag}, `removeTag` {tag}, `setCustomField` {name, value}, "
+    "`webhook` {url} (a signed JSON POST, retried with back-off; see the automation's `webhookSecret`)."
 )
 
 
@@ -162,13 +176,10 @@ def check_steps(steps: list[Any]) -> list[dict[str, Any]]:
     out, errors = [], []
     for index, raw in enumerate(steps):
         kind = raw.get("type") if isinstance(raw, dict) else None
-        if kind == "webhook":
-            errors.append(FieldError(f"steps.{index}.type", WEBHOOK_LATER, "not_supported"))
-            continue
         model = STEP_TYPES.get(kind) if isinstance(kind, str) else None
         if model is None:
             errors.append(FieldError(
-                f"steps.{index}.type", "Must be one of sendEmail, wait, addTag, removeTag, setCustomField.", "invalid"
+                f"steps.{index}.type", f"Must be one of {', '.join(STEP_TYPES)}.", "invalid"
             ))
             continue
         try:
@@ -178,8 +189,7 @@ def check_steps(steps: list[Any]) -> list[dict[str, Any]]:
             located = from_pydantic([{**e, "loc": ("steps", index, *e["loc"])} for e in exc.errors()])
             errors.extend(located.details)
     if errors:
-        message = WEBHOOK_LATER if any(e.code == "not_supported" for e in errors) else "The steps are invalid."
-        raise ApiError(ErrorCode.VALIDATION_ERROR, message, errors)
+        raise ApiError(ErrorCode.VALIDATION_ERROR, "The steps are invalid.", errors)
     return out
 
 
@@ -210,6 +220,7 @@ class AutomationCreate(_NoNul):
                             "html": "<p>Thanks {{firstName}}! Total: {{event.value}} {{event.currency}}</p>",
                         },
                         {"type": "addTag", "tag": "customer"},
+                        {"type": "webhook", "url": "https://shop.example.com/hooks/viperatron"},
                     ],
                 }
             ]
@@ -228,6 +239,11 @@ class AutomationPatch(_NoNul):
 
 # ----------------------------------------------------------------------------- views
 
+WEBHOOK_SECRET_HELP = (
+    "Signs this automation's webhook calls: `Viperatron-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "
+    "'<t>.' + body>`. Shown only to your organization."
+)
+
 
 class AutomationView(ApiModel):
     id: str
@@ -235,6 +251,7 @@ class AutomationView(ApiModel):
     enabled: bool
     trigger: dict[str, Any]
     steps: list[dict[str, Any]]
+    webhook_secret: str = Field(description=WEBHOOK_SECRET_HELP)
     created_at: datetime
     updated_at: datetime
 
@@ -242,14 +259,14 @@ class AutomationView(ApiModel):
     def of(cls, a: Automation) -> "AutomationView":
         return cls(
             id=a.id, name=a.name, enabled=a.enabled, trigger=a.trigger, steps=a.steps,
-            created_at=a.created_at, updated_at=a.updated_at,
+            webhook_secret=a.webhook_secret, created_at=a.created_at, updated_at=a.updated_at,
         )
 
 
 class StepLogView(ApiModel):
     step_index: int
     type: str
-    status: str = Field(description="completed or failed")
+    status: str = Field(description="completed, retrying (a failed webhook try that will be retried) or failed")
     detail: str
     at: datetime
 
@@ -259,7 +276,7 @@ class RunView(ApiModel):
     automation_id: str
     event_id: Optional[str]
     contact_id: Optional[str] = Field(description="Null once the contact is erased.")
-    status: str = Field(description="pending, running, waiting, completed or failed")
+    status: str = Field(description="pending, running, waiting (a wait step, or a webhook retry), completed or failed")
     current_step: int = Field(description="Index of the next step to run.")
     due_at: datetime = Field(description="When a waiting run resumes (or a running run's lease ends).")
     attempts: int
@@ -515,6 +532,7 @@ class AutomationType:
     enabled: bool
     trigger: JSON
     steps: list[JSON]
+    webhook_secret: str = strawberry.field(description=WEBHOOK_SECRET_HELP)
     created_at: datetime
     updated_at: datetime
 
@@ -529,7 +547,7 @@ class AutomationType:
 def _gql(view: AutomationView) -> AutomationType:
     return AutomationType(
         id=view.id, name=view.name, enabled=view.enabled, trigger=view.trigger, steps=view.steps,
-        created_at=view.created_at, updated_at=view.updated_at,
+        webhook_secret=view.webhook_secret, created_at=view.created_at, updated_at=view.updated_at,
     )
 
 

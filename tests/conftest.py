@@ -160,6 +160,7 @@ def live_server(database, settings):
 
 
 from tests.smtp_server import SmtpSink, smtp_sink  # noqa: E402,F401  (fixture)
+from tests.webhook_receiver import webhook_receiver  # noqa: E402,F401  (fixture)
 
 
 @pytest.fixture

@@ -107,7 +107,9 @@ async def test_create_is_idempotent_with_a_key(client, key):
 @pytest.mark.parametrize(
     "body, field, code",
     [
-        (automation(steps=[{"type": "webhook", "url": "https://example.com/hook"}]), "steps.0.type", "not_supported"),
+        (automation(steps=[{"type": "webhook", "url": "http://10.0.0.1/hook"}]), "steps.0.url", "blocked_address"),
+        (automation(steps=[{"type": "webhook", "url": "ftp://example.com/hook"}]), "steps.0.url", "invalid_url"),
+        (automation(steps=[{"type": "webhook"}]), "steps.0.url", None),
         (automation(steps=[{"type": "launchRocket"}]), "steps.0.type", "invalid"),
         (automation(steps=[{"type": "wait", "seconds": 0}]), "steps.0.seconds", None),
         (automation(steps=[{"type": "wait", "seconds": 90 * 86400 + 1}]), "steps.0.seconds", None),
@@ -141,18 +143,21 @@ async def test_invalid_automations_are_422(client, key, body, field, code):
     assert field in details, details
     if code:
         assert details[field] == code
-    if code == "not_supported":
-        assert "webhook steps arrive with the next release" in error["message"]
     assert (await client.get("/api/v1/automations", headers=key.headers)).json()["data"] == []
 
 
 async def test_patch_validates_like_create(client, key):
     auto_id = (await create(client, key, automation()))["id"]
     response = await client.patch(
-        f"/api/v1/automations/{auto_id}", json={"steps": [{"type": "webhook", "url": "https://x.io"}]}, headers=key.headers
+        f"/api/v1/automations/{auto_id}", json={"steps": [{"type": "webhook", "url": "http://127.0.0.1/"}]},
+        headers=key.headers,
     )
     assert response.status_code == 422
-    assert response.json()["error"]["details"][0]["code"] == "not_supported"
+    assert response.json()["error"]["details"][0] == {
+        "field": "steps.0.url", "code": "blocked_address",
+        "message": "Webhooks cannot call loopback, private or link-local addresses "
+                   "(set VIPERATRON_WEBHOOK_ALLOW_PRIVATE=true to allow them).",
+    }
     assert (await client.get(f"/api/v1/automations/{auto_id}", headers=key.headers)).json()["steps"] == TAG_BUYER
 
 
@@ -196,14 +201,13 @@ async def test_graphql_crud(client, key):
     assert data == {"deletedId": None, "userErrors": [{"code": "not_found"}]}
 
 
-async def test_graphql_refuses_webhook_steps_with_user_errors(client, key):
+async def test_graphql_refuses_blocked_webhook_urls_with_user_errors(client, key):
     variables = {"input": {"name": "Hook", "trigger": {"eventType": "order.placed"},
-                           "steps": [{"type": "webhook", "url": "https://example.com"}]}}
+                           "steps": [{"type": "webhook", "url": "http://169.254.169.254/latest/meta-data/"}]}}
     payload = (await gql(client, key, CREATE, variables)).json()["data"]["createAutomation"]
     assert payload["automation"] is None
-    assert payload["userErrors"] == [
-        {"field": "steps.0.type", "message": "webhook steps arrive with the next release", "code": "validation_error"}
-    ]
+    [error] = payload["userErrors"]
+    assert error["field"] == "steps.0.url" and "link-local" in error["message"]
 
 
 # ----------------------------------------------------------------------------- triggers

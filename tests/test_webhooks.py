@@ -1,0 +1,227 @@
+"""Webhook steps: a real HTTP receiver on 127.0.0.1 (allowed by setting) gets a signed JSON
+POST; failed tries are retried with back-off; loopback, private and link-local receivers are
+refused by default, when the automation is saved and again when the call would be made."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import hmac
+import json
+import time
+from datetime import timedelta
+
+import pytest
+
+from app import webhooks
+from app.automations import AutomationRunner, now
+from models import AutomationRun
+from tests.conftest import free_port, gql
+from tests.test_automations import automation, contact_of, create, ingest, runs_of
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    """The API accepts 127.0.0.1 receivers (VIPERATRON_WEBHOOK_ALLOW_PRIVATE=true)."""
+    monkeypatch.setattr(webhooks, "policy", dataclasses.replace(webhooks.policy, allow_private=True))
+
+
+def runner_for(settings, **changes) -> AutomationRunner:
+    fast = dict(webhook_allow_private=True, webhook_retry_base_seconds=0.05, webhook_retry_max_interval_seconds=0.1,
+                webhook_timeout_seconds=5.0)
+    return AutomationRunner(dataclasses.replace(settings, **{**fast, **changes}), idle_poll_seconds=0.05)
+
+
+async def run_until_settled(runner: AutomationRunner, automation_id: str, seconds: float = 10.0) -> AutomationRun:
+    """Drain, and drain again as retries come due, until the run completes or fails."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await runner.drain()
+        run = await AutomationRun.filter(automation_id=automation_id).first()
+        if run is not None and run.status in ("completed", "failed"):
+            return run
+        await asyncio.sleep(0.05)
+    raise AssertionError("the run did not settle")
+
+
+def verify_signature(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
+    """The receiver's check, as the README documents it (written here independently)."""
+    parts = dict(item.split("=", 1) for item in header.split(","))
+    timestamp = int(parts["t"])
+    if abs(time.time() - timestamp) > tolerance:
+        return False
+    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, parts["v1"])
+
+
+HOOK_THEN_TAG = lambda url: [{"type": "webhook", "url": url}, {"type": "addTag", "tag": "buyer"}]  # noqa: E731
+
+
+async def test_a_webhook_step_posts_signed_json(client, key, settings, allow_private, webhook_receiver):
+    await client.post("/api/v1/contacts", json={"email": "jane@example.com", "firstName": "Jane"}, headers=key.headers)
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    secret = created["webhookSecret"]
+    assert secret.startswith("whsec_") and len(secret) > 40
+    event_id = await ingest(client, key)
+    run = await run_until_settled(runner_for(settings), created["id"])
+    assert run.status == "completed"
+
+    [call] = webhook_receiver.received
+    assert call.path == "/hooks/orders" and call.status == 200
+    assert call.headers["Content-Type"] == "application/json"
+    assert call.headers["User-Agent"].startswith("Viperatron-Webhooks/")
+    assert call.headers["Viperatron-Webhook-Id"] == f"{run.id}.0"
+    assert call.headers["Viperatron-Webhook-Attempt"] == "1"
+    assert verify_signature(secret, call.headers["Viperatron-Signature"], call.body)
+    assert webhooks.verify(secret, call.headers["Viperatron-Signature"], call.body)
+    # A changed body, or another automation's secret, does not verify.
+    assert not verify_signature(secret, call.headers["Viperatron-Signature"], call.body.replace(b"129", b"999"))
+    assert not verify_signature("whsec_other", call.headers["Viperatron-Signature"], call.body)
+
+    body = call.json()
+    assert body["id"] == f"{run.id}.0" and body["type"] == "automation.webhook"
+    assert (body["automationId"], body["runId"], body["stepIndex"]) == (created["id"], run.id, 0)
+    assert body["event"]["id"] == event_id and body["event"]["type"] == "order.placed"
+    assert body["event"]["value"] == "129.00" and body["event"]["currency"] == "USD"
+    assert body["event"]["properties"]["orderId"] == "ord_1a2b3c"
+    assert body["contact"]["email"] == "jane@example.com" and body["contact"]["firstName"] == "Jane"
+
+    [logged] = await runs_of(client, key, created["id"])
+    assert [(s["type"], s["status"]) for s in logged["steps"]] == [("webhook", "completed"), ("addTag", "completed")]
+    assert "HTTP 200" in logged["steps"][0]["detail"]
+    assert (await contact_of(client, key))["tags"] == ["buyer"]
+
+
+async def test_a_receiver_that_fails_twice_gets_a_third_delivery(client, key, settings, allow_private, webhook_receiver):
+    webhook_receiver.script = [500, 503]
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest(client, key)
+    runner = runner_for(settings)
+    assert await runner.drain() == ["retrying"]
+    [logged] = await runs_of(client, key, created["id"])
+    assert logged["status"] == "waiting" and logged["currentStep"] == 0  # the step has not advanced
+    assert (await contact_of(client, key))["tags"] == []
+
+    run = await run_until_settled(runner, created["id"])
+    assert run.status == "completed"
+    calls = webhook_receiver.received
+    assert [c.status for c in calls] == [500, 503, 200]
+    assert {c.headers["Viperatron-Webhook-Id"] for c in calls} == {f"{run.id}.0"}  # one delivery, three tries
+    assert [c.headers["Viperatron-Webhook-Attempt"] for c in calls] == ["1", "2", "3"]
+    assert all(verify_signature(created["webhookSecret"], c.headers["Viperatron-Signature"], c.body) for c in calls)
+    [logged] = await runs_of(client, key, created["id"])
+    assert [(s["type"], s["status"]) for s in logged["steps"]] == [
+        ("webhook", "retrying"), ("webhook", "retrying"), ("webhook", "completed"), ("addTag", "completed"),
+    ]
+    assert "HTTP 500" in logged["steps"][0]["detail"] and "try 1 of 8" in logged["steps"][0]["detail"]
+    assert "HTTP 503" in logged["steps"][1]["detail"] and "(try 3)" in logged["steps"][2]["detail"]
+    assert (await contact_of(client, key))["tags"] == ["buyer"]  # the next step ran once, after the webhook
+
+
+async def test_the_step_fails_after_the_last_try(client, key, settings, allow_private, webhook_receiver):
+    webhook_receiver.script = [500, 500, 500]
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest(client, key)
+    run = await run_until_settled(runner_for(settings, webhook_max_attempts=2), created["id"])
+    assert run.status == "failed" and "HTTP 500" in run.error and "after 2 tries" in run.error
+    assert len(webhook_receiver.received) == 2
+    [logged] = await runs_of(client, key, created["id"])
+    assert [s["status"] for s in logged["steps"]] == ["retrying", "failed"]
+    assert (await contact_of(client, key))["tags"] == []  # later steps never ran
+
+
+async def test_an_unreachable_receiver_is_retried(client, key, settings, allow_private):
+    url = f"http://127.0.0.1:{free_port()}/nobody-listens"
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(url)))
+    await ingest(client, key)
+    assert await runner_for(settings).drain() == ["retrying"]
+    [logged] = await runs_of(client, key, created["id"])
+    assert logged["status"] == "waiting" and "connection failed" in logged["steps"][0]["detail"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook", "http://127.0.0.1:8000/hook", "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/hook", "http://192.168.1.10/", "http://172.16.0.1/", "http://100.64.0.1/", "http://0.0.0.0/",
+        "http://[::1]/hook", "http://[::ffff:127.0.0.1]/", "http://[fe80::1]/", "http://[fd00::1]/",
+        "http://localhost:8000/", "http://api.localhost/", "https://2130706433/", "http://0x7f.1/", "http://127.1/",
+    ],
+)
+async def test_private_receivers_are_refused_by_default(client, key, url):
+    response = await client.post("/api/v1/automations", json=automation(steps=[{"type": "webhook", "url": url}]),
+                                 headers=key.headers)
+    assert response.status_code == 422, (url, response.text)
+    [detail] = response.json()["error"]["details"]
+    assert detail["field"] == "steps.0.url" and detail["code"] in ("blocked_address", "invalid_url"), detail
+    assert (await client.get("/api/v1/automations", headers=key.headers)).json()["data"] == []
+
+
+@pytest.mark.parametrize(
+    "url", ["ftp://example.com/hook", "file:///etc/passwd", "javascript:alert(1)", "example.com/hook", "http://",
+            "http://exa mple.com/", "http://example.com:99999/"],
+)
+async def test_only_http_urls_are_accepted(client, key, url):
+    response = await client.post("/api/v1/automations", json=automation(steps=[{"type": "webhook", "url": url}]),
+                                 headers=key.headers)
+    assert response.status_code == 422, (url, response.text)
+    assert response.json()["error"]["details"][0]["code"] == "invalid_url"
+
+
+async def test_public_urls_are_accepted_and_the_secret_is_stable(client, key):
+    created = await create(client, key, automation(steps=[{"type": "webhook", "url": "https://shop.example.com/hooks"}]))
+    assert created["steps"] == [{"type": "webhook", "url": "https://shop.example.com/hooks"}]
+    again = (await client.get(f"/api/v1/automations/{created['id']}", headers=key.headers)).json()
+    assert again["webhookSecret"] == created["webhookSecret"]
+    other = await create(client, key, automation(name="Other"))
+    assert other["webhookSecret"] != created["webhookSecret"]
+    query = "query($id: ID!) { automation(id: $id) { webhookSecret } }"
+    data = (await gql(client, key, query, {"id": created["id"]})).json()["data"]
+    assert data["automation"]["webhookSecret"] == created["webhookSecret"]
+
+
+async def test_a_private_receiver_is_refused_at_call_time_too(client, key, settings, allow_private, webhook_receiver):
+    # Saved while private addresses were allowed; the worker's own setting says no.
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest(client, key)
+    run = await run_until_settled(runner_for(settings, webhook_allow_private=False), created["id"])
+    assert run.status == "failed" and "loopback, private or link-local" in run.error
+    assert webhook_receiver.received == []
+    [logged] = await runs_of(client, key, created["id"])
+    assert [(s["type"], s["status"]) for s in logged["steps"]] == [("webhook", "failed")]
+
+
+async def test_a_host_name_is_checked_after_resolving(monkeypatch):
+    async def resolves_to_metadata(host, port):
+        return [webhooks.ipaddress.ip_address("169.254.169.254")]
+
+    monkeypatch.setattr(webhooks, "_resolve", resolves_to_metadata)
+    outcome = await webhooks.deliver("https://hooks.example.com/x", "whsec_x", {}, "d", 1, webhooks.Policy())
+    assert (outcome.delivered, outcome.retryable) == (False, False)
+    assert "resolves to a blocked address" in outcome.detail
+
+
+async def test_other_organizations_cannot_see_the_secret(client, key, make_key):
+    created = await create(client, key, automation())
+    other = await make_key()
+    response = await client.get(f"/api/v1/automations/{created['id']}", headers=other.headers)
+    assert response.status_code == 404 and "whsec_" not in response.text
+    query = "query($id: ID!) { automation(id: $id) { webhookSecret } }"
+    data = (await gql(client, other, query, {"id": created["id"]})).json()["data"]
+    assert data == {"automation": None}
+
+
+async def test_a_webhook_retry_waits_for_its_time(client, key, settings, allow_private, webhook_receiver):
+    webhook_receiver.script = [500]
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest(client, key, **{"eventId": "order-77"})
+    runner = runner_for(settings, webhook_retry_base_seconds=3600, webhook_retry_max_interval_seconds=7200)
+    assert await runner.drain() == ["retrying"]
+    assert await runner.drain() == []  # not due for about an hour
+    run = await AutomationRun.get(automation_id=created["id"])
+    assert run.due_at > now() + timedelta(minutes=40) and run.step_attempts == 1
+    await AutomationRun.filter(id=run.id).update(due_at=now() - timedelta(seconds=1))
+    assert await runner.drain() == ["completed"]
+    assert [c.status for c in webhook_receiver.received] == [500, 200]
+    assert json.loads(webhook_receiver.received[1].body)["event"]["eventId"] == "order-77"

@@ -1,0 +1,63 @@
+"""A real HTTP server on 127.0.0.1 that records what webhook calls it gets and answers with
+scripted statuses (the next status in `script`, then 200)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+    status: int
+
+    def json(self):
+        return json.loads(self.body)
+
+
+@dataclass
+class WebhookReceiver:
+    port: int
+    script: list[int] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hooks/orders"
+
+
+@pytest.fixture
+def webhook_receiver():
+    from tests.conftest import free_port
+
+    receiver = WebhookReceiver(port=free_port())
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            status = receiver.script.pop(0) if receiver.script else 200
+            receiver.received.append(Received(self.path, dict(self.headers.items()), body, status))
+            answer = b'{"ok":true}' if status < 300 else b"receiver is down"
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(answer)))
+            self.end_headers()
+            self.wfile.write(answer)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", receiver.port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -160,7 +160,8 @@ def _pinned(url: str, address: IpAddress) -> tuple[str, str]:
     """The URL with its host replaced by the checked address, and the Host header value."""
     parts = urlsplit(url)
     literal = f"[{address}]" if address.version == 6 else str(address)
-    netloc = literal + (f":{parts.port}" if parts.port else "")
+    userinfo = parts.netloc.rpartition("@")[0]
+    netloc = (f"{userinfo}@" if userinfo else "") + literal + (f":{parts.port}" if parts.port else "")
     host_header = parts.hostname + (f":{parts.port}" if parts.port else "")
     if ":" in (parts.hostname or ""):
         host_header = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")

@@ -18,6 +18,7 @@ from app import webhooks
 from app.automations import AutomationRunner, now
 from models import AutomationRun
 from tests.conftest import free_port, gql
+from tests.smtp_server import make_self_signed_cert, openssl_available
 from tests.test_automations import automation, contact_of, create, ingest, runs_of
 
 
@@ -225,3 +226,34 @@ async def test_a_webhook_retry_waits_for_its_time(client, key, settings, allow_p
     assert await runner.drain() == ["completed"]
     assert [c.status for c in webhook_receiver.received] == [500, 200]
     assert json.loads(webhook_receiver.received[1].body)["event"]["eventId"] == "order-77"
+
+
+def test_the_call_goes_to_the_checked_address_with_the_name_as_host():
+    target, host = webhooks._pinned("https://u:p@hooks.example.com:8443/x?y=1", webhooks.ipaddress.ip_address("93.184.215.14"))
+    assert (target, host) == ("https://u:p@93.184.215.14:8443/x?y=1", "hooks.example.com:8443")
+    target, host = webhooks._pinned("http://hooks.example.com/x", webhooks.ipaddress.ip_address("2606:2800::1"))
+    assert (target, host) == ("http://[2606:2800::1]/x", "hooks.example.com")
+
+
+@pytest.mark.skipif(not openssl_available(), reason="needs the openssl CLI")
+async def test_https_calls_send_the_host_name_as_sni_and_verify_the_certificate(monkeypatch, tmp_path):
+    """Pinned to 127.0.0.1, the TLS handshake still names hooks.example.com; the self-signed
+    certificate (CN=127.0.0.1) is not trusted, so the call fails (and would be retried)."""
+    tls = make_self_signed_cert(tmp_path)
+    seen: list[str | None] = []
+    context = tls.server_context()
+    context.sni_callback = lambda sock, name, ctx: seen.append(name)
+    server = await asyncio.start_server(lambda r, w: w.close(), "127.0.0.1", 0, ssl=context)
+    port = server.sockets[0].getsockname()[1]
+
+    async def resolves_to_loopback(host, port):
+        return [webhooks.ipaddress.ip_address("127.0.0.1")]
+
+    monkeypatch.setattr(webhooks, "_resolve", resolves_to_loopback)
+    try:
+        outcome = await webhooks.deliver(f"https://hooks.example.com:{port}/x", "whsec_x", {}, "d", 1,
+                                         webhooks.Policy(allow_private=True))
+    finally:
+        server.close()
+    assert seen == ["hooks.example.com"]
+    assert (outcome.delivered, outcome.retryable) == (False, True) and "CERTIFICATE_VERIFY_FAILED" in outcome.detail

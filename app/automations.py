@@ -148,7 +148,11 @@ _cache: dict[str, tuple[float, list[tuple[str, dict]]]] = {}
 
 
 def invalidate(organization_id: str) -> None:
+    """Drop this process's cached automations of the organization (after any change)."""
     _cache.pop(organization_id, None)
+    for automation_id, (_, automation) in list(_automations.items()):
+        if automation.organization_id == organization_id:
+            _automations.pop(automation_id, None)
 
 
 async def _enabled(organization_id: str, connection=None) -> list[tuple[str, dict]]:
@@ -201,7 +205,8 @@ WITH picked AS (
 )
 UPDATE automation_runs r SET status = 'running', due_at = $2, attempts = r.attempts + 1, updated_at = $1
 FROM picked WHERE r.id = picked.id
-RETURNING r.id, r.attempts
+RETURNING r.id, r.attempts, r.automation_id, r.organization_id, r.event_id, r.contact_id,
+          r.current_step, r.step_attempts
 """
 
 _SQLITE_CLAIM = """
@@ -210,14 +215,22 @@ WHERE id IN (
     SELECT id FROM automation_runs WHERE status IN ('pending', 'running', 'waiting') AND due_at <= ?
     ORDER BY due_at LIMIT 1
 )
-RETURNING id, attempts
+RETURNING id, attempts, automation_id, organization_id, event_id, contact_id, current_step, step_attempts
 """
 
 
 @dataclass(frozen=True)
 class RunClaim:
+    """A claimed run as the claim returned it (no second read of the row)."""
+
     id: str
     attempt: int
+    automation_id: str = ""
+    organization_id: str = ""
+    event_id: str | None = None
+    contact_id: str | None = None
+    current_step: int = 0
+    step_attempts: int = 0
 
 
 async def claim_due(lease_seconds: float) -> RunClaim | None:
@@ -228,7 +241,13 @@ async def claim_due(lease_seconds: float) -> RunClaim | None:
         _, rows = await conn.execute_query(_PG_CLAIM, [at, lease])
     else:
         _, rows = await conn.execute_query(_SQLITE_CLAIM, [lease, at, at])
-    return RunClaim(rows[0]["id"], rows[0]["attempts"]) if rows else None
+    if not rows:
+        return None
+    row = rows[0]
+    return RunClaim(
+        row["id"], row["attempts"], row["automation_id"], row["organization_id"], row["event_id"],
+        row["contact_id"], row["current_step"], row["step_attempts"],
+    )
 
 
 class Fenced(Exception):
@@ -266,18 +285,31 @@ def _event_variables(event) -> dict[str, Any]:
     }
 
 
-async def _contact(run, conn):
+ERASED = "the contact was erased (or the event had none); the run cannot continue"
+
+
+def _contact_query(run: RunClaim, conn):
     from models import Contact
 
     if run.contact_id is None:
-        raise StepFailed("the contact was erased (or the event had none); the run cannot continue")
-    contact = await Contact.filter(id=run.contact_id, organization_id=run.organization_id).using_db(conn).first()
+        raise StepFailed(ERASED)
+    return Contact.filter(id=run.contact_id, organization_id=run.organization_id).using_db(conn)
+
+
+async def _touch_contact(run: RunClaim, conn) -> None:
+    """Mark the contact changed; also the check that it still exists (one statement, not two)."""
+    if not await _contact_query(run, conn).update(updated_at=now()):
+        raise StepFailed(ERASED)
+
+
+async def _contact(run: RunClaim, conn):
+    contact = await _contact_query(run, conn).first()
     if contact is None:
-        raise StepFailed("the contact was erased; the run cannot continue")
+        raise StepFailed(ERASED)
     return contact
 
 
-async def _apply(step: dict[str, Any], run, automation, event, conn) -> tuple[str, str]:
+async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEvent", conn) -> tuple[str, str]:
     """Apply one step's effect inside `conn`'s transaction; returns (log status, detail)."""
     from models import Contact, ContactTag
     from schema.contacts import merge_custom_fields
@@ -287,18 +319,18 @@ async def _apply(step: dict[str, Any], run, automation, event, conn) -> tuple[st
         return "completed", f"waiting {step['seconds']} s"
     if kind == "webhook":  # already delivered by _call_webhook, before this transaction
         return "completed", ""
-    contact = await _contact(run, conn)
     if kind == "addTag":
+        await _touch_contact(run, conn)
         await ContactTag.bulk_create(
-            [ContactTag(contact_id=contact.id, organization_id=run.organization_id, tag=step["tag"])],
+            [ContactTag(contact_id=run.contact_id, organization_id=run.organization_id, tag=step["tag"])],
             ignore_conflicts=True, using_db=conn,
         )
-        await Contact.filter(id=contact.id).using_db(conn).update(updated_at=now())
         return "completed", f"tag `{step['tag']}` added"
     if kind == "removeTag":
-        removed = await ContactTag.filter(contact_id=contact.id, tag=step["tag"]).using_db(conn).delete()
-        await Contact.filter(id=contact.id).using_db(conn).update(updated_at=now())
+        await _touch_contact(run, conn)
+        removed = await ContactTag.filter(contact_id=run.contact_id, tag=step["tag"]).using_db(conn).delete()
         return "completed", f"tag `{step['tag']}` removed" if removed else f"tag `{step['tag']}` was not set"
+    contact = await _contact(run, conn)
     if kind == "setCustomField":
         locked = await Contact.filter(id=contact.id).using_db(conn).select_for_update().get()
         merged = merge_custom_fields(locked.custom_fields, {step["name"]: step["value"]})
@@ -314,7 +346,7 @@ async def _apply(step: dict[str, Any], run, automation, event, conn) -> tuple[st
             per_minute=0, per_day=0,
         )
         body = {"to": [contact.email], "from": step["from"], "subject": step["subject"],
-                "variables": {"event": _event_variables(event)}}
+                "variables": {"event": _event_variables(await event.get())}}
         for optional in ("html", "text"):
             if step.get(optional) is not None:
                 body[optional] = step[optional]
@@ -338,7 +370,8 @@ def _contact_payload(contact) -> dict[str, Any] | None:
 
 
 async def _call_webhook(
-    claim: RunClaim, run, automation, event, index: int, step: dict[str, Any], policy: webhooks.Policy
+    run: RunClaim, automation, event: "LazyEvent", index: int, step: dict[str, Any], policy: webhooks.Policy,
+    tries_before: int,
 ) -> tuple[str, str | None]:
     """POST the step's webhook: ("delivered", detail to log), or ("retrying" | "failed", None)
     when the run now waits for the next try or has failed (both already written)."""
@@ -353,22 +386,22 @@ async def _call_webhook(
         "automationName": automation.name,
         "runId": run.id,
         "stepIndex": index,
-        "event": _event_variables(event) or None,
+        "event": _event_variables(await event.get()) or None,
         "contact": _contact_payload(contact),
     }
-    attempt = run.step_attempts + 1
+    attempt = tries_before + 1
     outcome = await webhooks.deliver(step["url"], automation.webhook_secret, payload, delivery_id, attempt, policy)
     if outcome.delivered:
         return "delivered", f"delivered to {step['url']}: {outcome.detail} (try {attempt})"
     if not outcome.retryable or attempt >= policy.max_attempts:
         tries = f"after {attempt} tries" if attempt > 1 else "not retried"
-        await _fail(claim, index, "webhook", f"{outcome.detail} ({tries})")
+        await _fail(run, index, "webhook", f"{outcome.detail} ({tries})")
         return "failed", None
     due = now() + timedelta(
         seconds=retry_delay(attempt, policy.retry_base_seconds, policy.retry_max_interval_seconds)
     )
     async with in_transaction() as conn:
-        changed = await _fenced(claim, conn).filter(current_step=index).update(
+        changed = await _fenced(run, conn).filter(current_step=index).update(
             status="waiting", due_at=due, step_attempts=attempt, updated_at=now()
         )
         if changed:
@@ -392,23 +425,64 @@ async def _fail(claim: RunClaim, index: int, kind: str, detail: str) -> None:
             await _log(conn, claim.id, index, kind, "failed", detail)
 
 
-async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy()) -> str:
-    """Run a claimed run from its current step until it waits, completes or fails."""
-    from models import Automation, AutomationRun, Event
+class LazyEvent:
+    """The run's event, read only by the steps that use it (sendEmail, webhook)."""
 
-    run = await AutomationRun.get(id=claim.id)
-    automation = await Automation.filter(id=run.automation_id).first()
+    def __init__(self, event_id: str | None):
+        self.event_id = event_id
+        self._loaded = False
+        self._event = None
+
+    async def get(self):
+        from models import Event
+
+        if not self._loaded and self.event_id:
+            self._event = await Event.filter(id=self.event_id).first()
+        self._loaded = True
+        return self._event
+
+
+_automations: dict[str, tuple[float, Any]] = {}  # id -> (read at, Automation)
+
+
+async def _automation(automation_id: str):
+    """The automation a run follows, cached for CACHE_SECONDS like the trigger list (changes in
+    this process drop it at once; other processes see them within the TTL)."""
+    from models import Automation
+
+    hit = _automations.get(automation_id)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    automation = await Automation.filter(id=automation_id).first()
+    if automation is None:
+        _automations.pop(automation_id, None)
+    else:
+        if len(_automations) > 10_000:
+            _automations.clear()
+        _automations[automation_id] = (time.monotonic(), automation)
+    return automation
+
+
+async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy()) -> str:
+    """Run a claimed run from its current step until it waits, completes or fails. The last
+    step's transaction also completes the run."""
+    automation = await _automation(claim.automation_id)
     if automation is None:  # deleted meanwhile (its runs go with it)
         return "gone"
-    event = await Event.filter(id=run.event_id).first() if run.event_id else None
+    event = LazyEvent(claim.event_id)
     steps = list(automation.steps or [])
-    index = run.current_step
+    index = claim.current_step
+    if index >= len(steps):  # after a trailing wait, or the steps were shortened meanwhile
+        await _fenced(claim).update(status="completed", due_at=now(), updated_at=now())
+        return "completed"
     while index < len(steps):
         step = steps[index]
         kind = step.get("type", "?")
+        last = index == len(steps) - 1
         delivered = None
         if kind == "webhook":
-            result, delivered = await _call_webhook(claim, run, automation, event, index, step, policy)
+            tries = claim.step_attempts if index == claim.current_step else 0
+            result, delivered = await _call_webhook(claim, automation, event, index, step, policy, tries)
             if delivered is None:
                 return result
         try:
@@ -416,15 +490,17 @@ async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy
                 moved = {"current_step": index + 1, "step_attempts": 0, "updated_at": now()}
                 if kind == "wait":
                     moved.update(status="waiting", due_at=now() + timedelta(seconds=int(step["seconds"])))
+                if last and kind != "wait":
+                    moved.update(status="completed", due_at=now())
                 changed = await _fenced(claim, conn).filter(current_step=index).update(**moved)
                 if not changed:
                     raise Fenced()
-                status, detail = await _apply(step, run, automation, event, conn)
+                status, detail = await _apply(step, claim, automation, event, conn)
                 if kind == "wait":
                     detail = f"waiting until {moved['due_at'].isoformat(timespec='seconds').replace('+00:00', 'Z')}"
                 elif delivered is not None:
                     detail = delivered
-                await _log(conn, run.id, index, kind, status, detail)
+                await _log(conn, claim.id, index, kind, status, detail)
         except Fenced:
             log.warning("run %s (attempt %d) was taken over at step %d", claim.id, claim.attempt, index)
             return "fenced"
@@ -434,7 +510,6 @@ async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy
         if kind == "wait":
             return "waiting"
         index += 1
-    await _fenced(claim).update(status="completed", due_at=now(), updated_at=now())
     return "completed"
 
 

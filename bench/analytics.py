@@ -1,13 +1,16 @@
 """Latency of each analytics query on PostgreSQL over 1,000,000 events and 100,000 contacts.
 
-    python -m bench.analytics [-e 1000000] [-c 100000] [-m 200000] [--runs 5] [--keep-db]
+    python -m bench.analytics [-e 1000000] [-c 100000] [-m 200000] [-a 50000] [--runs 5] [--keep-db] [--reuse-db]
 
 One run on a fresh database (migrated; dropped at the end unless --keep-db). Setup, by raw
 asyncpg COPY: organization `bench` with C contacts (created over the last 365 days, 10 % tagged
 `vip`, 5 % also `newsletter`), E events over the last 365 days (5 types, 60 % with a value in
-USD/EUR/JPY, each tied to a random contact) and M messages (created over the last 365 days;
-70 % sent 1-120 s later, the rest failed/suppressed/queued/deferred/canceled); a second
-organization `noise` with E/10 events and C/10 contacts in the same tables; then VACUUM ANALYZE.
+USD/EUR/JPY, each tied to a random contact), M messages (created over the last 365 days;
+70 % sent 1-120 s later, the rest failed/suppressed/queued/deferred/canceled) and A messages of
+3 automations (sent over the last 365 days, each to a random contact, naming the automation and
+the contact: revenue attribution); a second organization `noise` with a tenth of each in the
+same tables; then VACUUM ANALYZE. `--reuse-db` skips all that when the database exists (it is
+still migrated, so a new migration can be measured on the data kept by an earlier `--keep-db`).
 
 Each query is the resolver the REST route and the GraphQL field call (schema/analytics.py),
 run in this process through Tortoise (so it includes the Python roll-up and the response
@@ -52,6 +55,14 @@ def database_name() -> str:
     return urlsplit(DATABASE_URL).path.lstrip("/")
 
 
+async def database_exists(name: str) -> bool:
+    conn = await asyncpg.connect(admin_url())
+    try:
+        return bool(await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name))
+    finally:
+        await conn.close()
+
+
 async def admin(sql: str) -> None:
     conn = await asyncpg.connect(admin_url())
     try:
@@ -60,7 +71,8 @@ async def admin(sql: str) -> None:
         await conn.close()
 
 
-async def load(conn: asyncpg.Connection, org: str, contacts: int, events: int, messages: int, now: datetime) -> list:
+async def load(conn: asyncpg.Connection, org: str, contacts: int, events: int, messages: int, automated: int,
+               now: datetime) -> list:
     from app.ids import new_id
 
     rnd = random.Random(org)
@@ -114,6 +126,28 @@ async def load(conn: asyncpg.Connection, org: str, contacts: int, events: int, m
                      "tags", "metadata", "variables", "attachment_count", "status", "sandbox", "due_at", "attempts",
                      "sent_at", "created_at", "updated_at"),
         )
+    automations = [new_id("auto") for _ in range(3)]
+    await conn.copy_records_to_table(
+        "automations",
+        records=[(a, org, False, f"Automation {i + 1}", True, '{"eventType": "signup.completed"}', "signup.completed",
+                  "[]", "whsec_bench", now, now) for i, a in enumerate(automations)],
+        columns=("id", "organization_id", "sandbox", "name", "enabled", "trigger", "event_type", "steps",
+                 "webhook_secret", "created_at", "updated_at"),
+    )
+    for first in range(0, automated, CHUNK):
+        rows = []
+        for _ in range(first, min(automated, first + CHUNK)):
+            created = now - timedelta(seconds=rnd.randrange(year))
+            sent_at = created + timedelta(seconds=rnd.uniform(1, 120))
+            rows.append((new_id("msg"), org, '["x@example.com"]', "[]", "[]", "[]", "a@acme.com", "s", "{}", "[]",
+                         "{}", "{}", 0, "sent", False, created, 1, sent_at, created, created,
+                         rnd.choice(automations), rnd.choice(ids)))
+        await conn.copy_records_to_table(
+            "messages", records=rows,
+            columns=("id", "organization_id", "to", "cc", "bcc", "reply_to", "from_address", "subject", "headers",
+                     "tags", "metadata", "variables", "attachment_count", "status", "sandbox", "due_at", "attempts",
+                     "sent_at", "created_at", "updated_at", "automation_id", "contact_id"),
+        )
     return ids
 
 
@@ -132,8 +166,10 @@ async def main() -> None:
     parser.add_argument("-e", "--events", type=int, default=1_000_000)
     parser.add_argument("-c", "--contacts", type=int, default=100_000)
     parser.add_argument("-m", "--messages", type=int, default=200_000)
+    parser.add_argument("-a", "--automation-messages", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument("--reuse-db", action="store_true", help="keep the data of an earlier --keep-db run")
     args = parser.parse_args()
 
     from app import db
@@ -143,23 +179,32 @@ async def main() -> None:
     from schema import analytics as an
 
     name = database_name()
-    await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin(f'CREATE DATABASE "{name}"')
+    reuse = args.reuse_db and await database_exists(name)
+    if not reuse:
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'CREATE DATABASE "{name}"')
     settings = Settings(database_url=DATABASE_URL, redis_url=None)
     rows: list[tuple] = []
     try:
         await db.migrate(settings)
         await db.init_db(settings)
         key, _ = await create_key("bench", settings, name="analytics bench")
-        noise, _ = await create_key("noise", settings, name="analytics bench")
-        now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
         conn = await asyncpg.connect(DATABASE_URL)
         try:
-            start = time.perf_counter()
-            await load(conn, key.organization_id, args.contacts, args.events, args.messages, now)
-            await load(conn, noise.organization_id, args.contacts // 10, args.events // 10, args.messages // 10, now)
-            print(f"\n  loaded in {time.perf_counter() - start:.0f} s; VACUUM ANALYZE ...", flush=True)
-            await conn.execute("VACUUM ANALYZE contacts, contact_tags, events, messages")
+            if reuse:  # the data's "now" is the hour the newest row was loaded in
+                now = (await conn.fetchval("SELECT max(created_at) FROM contacts")).replace(
+                    minute=0, second=0, microsecond=0) + timedelta(hours=1)
+                print(f"  reusing {name} (data up to {now.isoformat()})", flush=True)
+            else:
+                noise, _ = await create_key("noise", settings, name="analytics bench")
+                now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
+                start = time.perf_counter()
+                await load(conn, key.organization_id, args.contacts, args.events, args.messages,
+                           args.automation_messages, now)
+                await load(conn, noise.organization_id, args.contacts // 10, args.events // 10, args.messages // 10,
+                           args.automation_messages // 10, now)
+                print(f"\n  loaded in {time.perf_counter() - start:.0f} s; VACUUM ANALYZE ...", flush=True)
+                await conn.execute("VACUUM ANALYZE contacts, contact_tags, events, messages, automations")
         finally:
             await conn.close()
         principal = Principal(key.id, key.organization_id, "bench", "", "", "live", 10**8, 10**9)
@@ -178,13 +223,18 @@ async def main() -> None:
             median, worst = await timed(lambda w=w: an.top_contacts(principal, w, 10), args.runs)
             rows.append(("/analytics/revenue/top-contacts?limit=10", label, median, worst))
             print(f"  top-contacts {label:32} {median:8.1f} ms", flush=True)
+        for label, w in (("30 days", windows[0][1]), ("365 days", windows[2][1])):
+            median, worst = await timed(lambda w=w: an.revenue_by_automation(principal, w, 168), args.runs)
+            rows.append(("/analytics/revenue/automations?attributionHours=168", label, median, worst))
+            print(f"  automations  {label:32} {median:8.1f} ms", flush=True)
     finally:
         await db.close_db()
         if not args.keep_db:
             await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     lines = [
         f"Analytics latency on PostgreSQL: {args.events:,} events, {args.contacts:,} contacts, "
-        f"{args.messages:,} messages in the measured organization (+10 % in another); "
+        f"{args.messages:,} messages + {args.automation_messages:,} sent by 3 automations in the measured "
+        "organization (+10 % in another); "
         f"median / max of {args.runs} runs after a warm-up, resolver in-process. Target < {TARGET_MS} ms.",
         "",
         "| query | window | median ms | max ms | < 500 ms |",

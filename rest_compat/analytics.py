@@ -6,6 +6,8 @@ from fastapi import Query
 
 from rest_compat.common import Caller, feature_router
 from schema.analytics import (
+    DEFAULT_ATTRIBUTION_HOURS,
+    AutomationRevenueReport,
     ContactAnalytics,
     EventAnalytics,
     MessageAnalytics,
@@ -13,6 +15,7 @@ from schema.analytics import (
     contact_analytics,
     event_analytics,
     message_analytics,
+    revenue_by_automation,
     top_contacts,
     window,
 )
@@ -51,3 +54,16 @@ async def contacts(caller: Caller, from_: str = FROM, to: str = TO, granularity:
 async def revenue_top_contacts(caller: Caller, from_: str = FROM, to: str = TO,
                                limit: Optional[int] = Query(10, description="1 to 100")) -> TopContacts:
     return await top_contacts(caller, window(from_, to), limit)
+
+
+@router.get("/revenue/automations", response_model=AutomationRevenueReport, summary="Revenue per automation",
+            description="Per currency, the automations the window's valued events are attributed to (last touch): "
+            "each event to the automation whose message to the event's contact was sent last at or before the "
+            "event, at most `attributionHours` before it; `sent` counts the automation's messages sent in the "
+            "window.")
+async def revenue_automations(
+    caller: Caller, from_: str = FROM, to: str = TO,
+    attribution_hours: Optional[int] = Query(DEFAULT_ATTRIBUTION_HOURS, alias="attributionHours",
+                                             description="1 to 2160 (90 days); default 168 (7 days)"),
+) -> AutomationRevenueReport:
+    return await revenue_by_automation(caller, window(from_, to), attribution_hours)

@@ -47,7 +47,9 @@ GRANULARITIES = ("hour", "day", "week")
 MAX_DAYS = 366
 MAX_HOUR_DAYS = 31
 MAX_TOP = 100
-WORK_MEM = "32MB"  # top contacts on PostgreSQL: keeps the (contact, currency) hash in memory
+DEFAULT_ATTRIBUTION_HOURS = 168  # revenue per automation: last touch within 7 days
+MAX_ATTRIBUTION_HOURS = 2160  # 90 days
+WORK_MEM = "32MB"  # top contacts on PostgreSQL: room for a hash aggregate when the planner picks one
 SLOT = timedelta(minutes=15)
 # Statuses that end a message's delivery; the delivery rate's denominator.
 FINAL = ("sent", "failed", "suppressed")
@@ -155,9 +157,10 @@ async def _rows(sql: str, params: list, work_mem: str | None = None) -> list[dic
     # asyncpg prepares and caches every statement; after 5 runs PostgreSQL may switch to a
     # generic plan that cannot see the organization's share or the window's width and picks an
     # index scan over a year of rows (3-4x slower than the seq scan). Plan each call for its
-    # own parameters.
+    # own parameters. JIT off: these plans cost far above jit_above_cost, and compiling them
+    # (with inlining and optimization) took 100-360 ms of a 1 s query while saving little.
     async with in_transaction() as conn:
-        settings = "SET LOCAL plan_cache_mode = force_custom_plan"
+        settings = "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off"
         if work_mem:
             settings += f"; SET LOCAL work_mem = '{work_mem}'"
         await conn.execute_script(settings)
@@ -429,6 +432,16 @@ class TopContacts(ApiModel):
     currencies: list[CurrencyRevenue]
 
 
+# PostgreSQL: the currencies of the organization's valued events (all time), one index probe
+# each (a loose index scan: PostgreSQL 15 has no skip scan).
+_CURRENCIES = (
+    "WITH RECURSIVE cur AS (SELECT min(currency) AS c FROM events WHERE organization_id = $1 "
+    "AND value IS NOT NULL AND contact_id IS NOT NULL UNION ALL SELECT (SELECT min(currency) FROM events "
+    "WHERE organization_id = $1 AND value IS NOT NULL AND contact_id IS NOT NULL AND currency > cur.c) "
+    "FROM cur WHERE cur.c IS NOT NULL) "
+)
+
+
 async def top_contacts(principal: Principal, w: Window, limit: int | None = 10) -> TopContacts:
     """Per currency, the `limit` contacts with the largest summed event value in the window
     (ties: contact id). Events of erased contacts (no contact) are left out."""
@@ -438,14 +451,17 @@ async def top_contacts(principal: Principal, w: Window, limit: int | None = 10) 
             "AND value IS NOT NULL AND contact_id IS NOT NULL"
     ranked: list[tuple[str, str, Decimal, int]] = []  # currency, contact, total, events
     if dialect() == "postgres":
-        # Aggregate once (hash, in memory: work_mem raised for this query only), then a top-N
-        # heap per currency instead of sorting every (contact, currency) group.
+        # Per currency of the organization (a loose index scan of idx_events_revenue: one probe
+        # per currency), the contacts' sums as a streaming GroupAggregate over an index-only scan
+        # of that index, which is ordered by contact within a currency, then a top-N heap. A
+        # HashAggregate of all (currency, contact) groups in the window was the cost before:
+        # 1.1 s for a year of 600,000 valued events in 260,000 groups (see the migration).
         sql = (
-            "WITH g AS MATERIALIZED (SELECT currency, contact_id, SUM(value) AS total, COUNT(*) AS n "
-            "FROM events WHERE " + where.format("$1", "$2", "$3") + " GROUP BY currency, contact_id) "
-            "SELECT c.currency, t.contact_id, t.total, t.n FROM (SELECT DISTINCT currency FROM g) c "
-            "CROSS JOIN LATERAL (SELECT contact_id, total, n FROM g WHERE g.currency = c.currency "
-            "ORDER BY total DESC, contact_id LIMIT $4) t ORDER BY c.currency, t.total DESC, t.contact_id"
+            _CURRENCIES + "SELECT cur.c AS currency, t.contact_id, t.total, t.n FROM cur CROSS JOIN LATERAL "
+            "(SELECT contact_id, SUM(value) AS total, COUNT(*) AS n FROM events WHERE "
+            + where.format("$1", "$2", "$3") + " AND currency = cur.c GROUP BY contact_id "
+            "ORDER BY total DESC, contact_id LIMIT $4) t WHERE cur.c IS NOT NULL "
+            "ORDER BY cur.c, t.total DESC, t.contact_id"
         )
         for row in await _rows(sql, [org, w.start, w.end, limit], WORK_MEM):
             ranked.append((row["currency"], row["contact_id"], Decimal(row["total"]), row["n"]))
@@ -477,6 +493,137 @@ async def top_contacts(principal: Principal, w: Window, limit: int | None = 10) 
             ContactRevenue(contact_id=contact, email=emails.get(contact, ""), total=_money(currency, total), events=n)
         )
     return TopContacts(currencies=[CurrencyRevenue(currency=c, contacts=v) for c, v in out.items()])
+
+
+# ----------------------------------------------------------------------------- attribution
+
+
+class AutomationRevenue(ApiModel):
+    automation_id: str
+    name: str
+    total: str  # summed value of the events attributed to it, at the currency's digits
+    events: int  # events attributed to it
+    contacts: int  # distinct contacts of those events
+    sent: int  # its messages sent in the window (all currencies: a message has none)
+
+
+class CurrencyAutomations(ApiModel):
+    currency: str
+    automations: list[AutomationRevenue]
+
+
+class AutomationRevenueReport(ApiModel):
+    currencies: list[CurrencyAutomations]
+
+
+def _attribution_hours(hours: int | None) -> int:
+    hours = DEFAULT_ATTRIBUTION_HOURS if hours is None else hours
+    if hours < 1 or hours > MAX_ATTRIBUTION_HOURS:
+        raise invalid("attributionHours", f"Must be between 1 and {MAX_ATTRIBUTION_HOURS}.", "invalid")
+    return hours
+
+
+# The touches: sent automation messages to a contact, each with the next touch of that contact
+# (ties on sent_at: the larger message id is the later one). Only a touch in [from - window, to)
+# can take an event in [from, to), and the next touch of such a touch is in that range too (or
+# after `to`, where it no longer matters). On PostgreSQL idx_messages_touches hands them over in
+# (contact, sent_at, id) order: an index-only scan, no sort.
+_TOUCHES = (
+    "SELECT automation_id, contact_id, sent_at, {until} AS until_at, "
+    "LEAD(sent_at) OVER (PARTITION BY contact_id ORDER BY sent_at, id) AS next_at "
+    "FROM messages WHERE organization_id = {org} AND status = 'sent' AND automation_id IS NOT NULL "
+    "AND contact_id IS NOT NULL AND sent_at >= {since} AND sent_at < {end}"
+)
+# Last touch: an event goes to the touch t of its contact with t.sent_at <= occurredAt < the next
+# touch's sent_at, if occurredAt <= t.sent_at + window: at most one touch per event.
+_ATTRIBUTED = (
+    "FROM events e JOIN ({touches}) t ON t.contact_id = e.contact_id AND e.occurred_at >= t.sent_at "
+    "AND e.occurred_at <= t.until_at AND (t.next_at IS NULL OR e.occurred_at < t.next_at) "
+    "WHERE e.organization_id = {org} AND e.occurred_at >= {start} AND e.occurred_at < {end} "
+    "AND e.value IS NOT NULL AND e.contact_id IS NOT NULL"
+)
+_SENT = (
+    "SELECT automation_id, COUNT(*) AS n FROM messages WHERE organization_id = {0} AND status = 'sent' "
+    "AND automation_id IS NOT NULL AND sent_at >= {1} AND sent_at < {2} GROUP BY automation_id"
+)
+
+
+async def revenue_by_automation(principal: Principal, w: Window, attribution_hours: int | None = None
+                                ) -> AutomationRevenueReport:
+    """Per currency, the automations the window's valued events are attributed to (last touch).
+
+    An event of the organization with a value, occurring in [from, to) and tied to a contact, is
+    attributed to the automation whose sent message (status `sent`, sandbox sends included) to
+    that contact has the latest `sent_at` at or before the event's `occurredAt`, provided it is
+    at most `attribution_hours` before it (both ends included); otherwise to none. Each event
+    counts for at most one automation, so the totals never double count. Messages of a deleted
+    automation no longer name one and are no touch; events of erased contacts are left out.
+    Ordered by total (descending), then automation id; `sent` counts the automation's messages
+    sent in [from, to).
+
+    Both backends join the touches to the window's events on the contact (above). PostgreSQL
+    does it per currency (the currencies as in top_contacts): a merge join of the touches, in
+    contact order from idx_messages_touches, with the currency's events, in contact order from
+    idx_events_revenue, both index-only: 0.3 s for a year of 600,000 valued events and 50,000
+    touches, where a hash join was 0.6 s and a LATERAL `ORDER BY sent_at DESC LIMIT 1` per event
+    1.1 s (one index probe per valued event). SQLite adds the window to the stored UTC text
+    exactly (whole hours only shift the `YYYY-MM-DD HH:MM:SS` part) and its text values are
+    summed with Decimal in Python.
+    """
+    hours = _attribution_hours(attribution_hours)
+    span = timedelta(hours=hours)
+    org = principal.organization_id
+    rows: list[tuple[str, str, Decimal, int, int]] = []  # currency, automation, total, events, contacts
+    if dialect() == "postgres":
+        touches = _TOUCHES.format(until="sent_at + $4::interval", org="$1", since="$5", end="$3")
+        sql = (
+            _CURRENCIES + "SELECT cur.c AS currency, a.automation_id, a.total, a.n, a.contacts FROM cur "
+            "CROSS JOIN LATERAL (SELECT t.automation_id, SUM(e.value) AS total, COUNT(*) AS n, "
+            "COUNT(DISTINCT e.contact_id) AS contacts "
+            + _ATTRIBUTED.format(touches=touches, org="$1", start="$2", end="$3")
+            + " AND e.currency = cur.c GROUP BY t.automation_id) a WHERE cur.c IS NOT NULL"
+        )
+        for row in await _rows(sql, [org, w.start, w.end, span, w.start - span]):
+            rows.append((row["currency"], row["automation_id"], Decimal(row["total"]), row["n"], row["contacts"]))
+        sent_sql, sent_params = _SENT.format("$1", "$2", "$3"), [org, w.start, w.end]
+    else:
+        until = "strftime('%Y-%m-%d %H:%M:%S', sent_at, ?) || substr(sent_at, 20)"
+        touches = _TOUCHES.format(until=until, org="?", since="?", end="?")
+        sql = (
+            "SELECT e.currency, t.automation_id, e.contact_id, e.value, COUNT(*) AS n "
+            + _ATTRIBUTED.format(touches=touches, org="?", start="?", end="?")
+            + " GROUP BY e.currency, t.automation_id, e.contact_id, e.value"
+        )
+        start, end = _sqlite_time(w.start), _sqlite_time(w.end)
+        params = [f"+{hours} hours", org, _sqlite_time(w.start - span), end, org, start, end]
+        sums: dict[tuple[str, str], list] = defaultdict(lambda: [Decimal(0), 0, set()])
+        for row in await _rows(sql, params):
+            acc = sums[(row["currency"], row["automation_id"])]
+            acc[0] += Decimal(str(row["value"])) * row["n"]
+            acc[1] += row["n"]
+            acc[2].add(row["contact_id"])
+        rows = [(c, a, total, n, len(contacts)) for (c, a), (total, n, contacts) in sums.items()]
+        sent_sql, sent_params = _SENT.format("?", "?", "?"), [org, start, end]
+    names: dict[str, str] = {}
+    sent: dict[str, int] = {}
+    ids = sorted({r[1] for r in rows})
+    if ids:
+        sent = {r["automation_id"]: r["n"] for r in await _rows(sent_sql, sent_params)}
+        ph = _placeholders(len(ids) + 1)
+        found = await _rows(
+            f"SELECT id, name FROM automations WHERE organization_id = {ph[0]} AND id IN ({', '.join(ph[1:])})",
+            [org, *ids],
+        )
+        names = {r["id"]: r["name"] for r in found}
+    out: dict[str, list[AutomationRevenue]] = defaultdict(list)
+    for currency, automation, total, n, contacts in sorted(rows, key=lambda r: (r[0], -r[2], r[1])):
+        if automation not in names:  # deleted meanwhile (or, impossibly, another organization's)
+            continue
+        out[currency].append(AutomationRevenue(
+            automation_id=automation, name=names[automation], total=_money(currency, total), events=n,
+            contacts=contacts, sent=sent.get(automation, 0),
+        ))
+    return AutomationRevenueReport(currencies=[CurrencyAutomations(currency=c, automations=v) for c, v in out.items()])
 
 
 # ----------------------------------------------------------------------------- GraphQL
@@ -542,6 +689,16 @@ class CurrencyRevenueType:
     pass
 
 
+@strawberry.experimental.pydantic.type(model=AutomationRevenue, all_fields=True)
+class AutomationRevenueType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=CurrencyAutomations, all_fields=True)
+class CurrencyAutomationsType:
+    pass
+
+
 @strawberry.type(description="Aggregates for one window; each field runs its own query.")
 class Analytics:
     _window: strawberry.Private[Window]
@@ -562,6 +719,17 @@ class Analytics:
     async def top_contacts(self, info: strawberry.Info, limit: int = 10) -> list[CurrencyRevenueType]:
         result = await top_contacts(info.context["principal"], self._window, limit)
         return [CurrencyRevenueType.from_pydantic(c) for c in result.currencies]
+
+    @strawberry.field(
+        description="Per currency, the automations the window's valued events are attributed to: each event to "
+        "the automation whose message to its contact was sent last, at or before it and at most "
+        "`attributionHours` (1-2160, default 168) before it."
+    )
+    async def revenue_by_automation(
+        self, info: strawberry.Info, attribution_hours: int = DEFAULT_ATTRIBUTION_HOURS
+    ) -> list[CurrencyAutomationsType]:
+        result = await revenue_by_automation(info.context["principal"], self._window, attribution_hours)
+        return [CurrencyAutomationsType.from_pydantic(c) for c in result.currencies]
 
 
 @strawberry.type

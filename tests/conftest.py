@@ -164,7 +164,7 @@ from tests.webhook_receiver import webhook_receiver  # noqa: E402,F401  (fixture
 
 
 @pytest.fixture
-def worker_settings(settings, smtp_sink: SmtpSink) -> Settings:
+def worker_settings(settings, smtp_sink: SmtpSink) -> Settings:  # noqa: F811 (the fixture)
     """Delivery to the test SMTP server with retries fast enough for a test."""
     import dataclasses
 

@@ -82,6 +82,7 @@ CASES = {
     ("POST", "/api/v1/automations/{automation_id}/disable"): {},
     ("GET", "/api/v1/automations/{automation_id}/runs"): {},
     ("GET", "/api/v1/analytics/revenue/top-contacts"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
+    ("GET", "/api/v1/analytics/revenue/automations"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
 }
 
 

@@ -61,7 +61,11 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.delivery; delivery=$$?; \
 	$(BIN)/python -m bench.imports; imports=$$?; \
 	$(BIN)/python -m bench.export; contacts_export=$$?; \
-	[ $$http -eq 0 ] && [ $$delivery -eq 0 ] && [ $$imports -eq 0 ] && [ $$contacts_export -eq 0 ]
+	$(BIN)/python -m bench.events; events=$$?; \
+	$(BIN)/python -m bench.automations; automations=$$?; \
+	$(BIN)/python -m bench.analytics; analytics=$$?; \
+	[ $$http -eq 0 ] && [ $$delivery -eq 0 ] && [ $$imports -eq 0 ] && [ $$contacts_export -eq 0 ] && \
+	[ $$events -eq 0 ] && [ $$automations -eq 0 ] && [ $$analytics -eq 0 ]
 
 bench-delivery: $(DEV_STAMP)
 	$(BIN)/python -m bench.delivery $(BENCH_ARGS)
@@ -78,6 +82,17 @@ bench-export: $(DEV_STAMP)
 .PHONY: bench-events
 bench-events: $(DEV_STAMP)
 	$(BIN)/python -m bench.events $(BENCH_ARGS)
+
+# Analytics latency: each query over 1,000,000 events and 100,000 contacts (bench/analytics.py).
+.PHONY: bench-analytics
+bench-analytics: $(DEV_STAMP)
+	$(BIN)/python -m bench.analytics $(BENCH_ARGS)
+
+# Automation throughput: runs/s of a one-step addTag automation, AutomationRunner in-process and
+# in two processes, vs a raw asyncpg loop doing the same writes (bench/automations.py).
+.PHONY: bench-automations
+bench-automations: $(DEV_STAMP)
+	$(BIN)/python -m bench.automations $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VENDOR) viperatron.db* outbox

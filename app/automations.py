@@ -520,16 +520,23 @@ notify = wakeups.notify
 
 
 class AutomationRunner:
-    """Claims due automation runs and executes them, one at a time; runs beside delivery."""
+    """Claims due automation runs and executes them, `concurrency` at a time on PostgreSQL
+    (each loop claims one run with SKIP LOCKED, so loops and processes never share a run; the
+    runner mostly waits on round trips, so a few loops scale like extra processes). SQLite
+    has one writer: one loop. Runs beside delivery in the worker."""
 
-    def __init__(self, settings, *, idle_poll_seconds: float | None = None):
-        self.webhooks = webhooks.Policy.from_settings(settings)
+    def __init__(self, settings, *, idle_poll_seconds: float | None = None, concurrency: int | None = None):
         self.lease_seconds = settings.lease_seconds
         self.idle = idle_poll_seconds if idle_poll_seconds is not None else max(settings.idle_poll_seconds, IDLE_POLL_SECONDS)
+        self.concurrency = max(1, concurrency if concurrency is not None else settings.worker_concurrency)
+        self.webhooks = webhooks.Policy.from_settings(settings)
         self._stopping = asyncio.Event()
 
     def stop(self) -> None:
         self._stopping.set()
+
+    def _loops(self) -> int:
+        return self.concurrency if Tortoise.get_connection("default").capabilities.dialect == "postgres" else 1
 
     async def run_once(self) -> str | None:
         claim = await claim_due(self.lease_seconds)
@@ -547,14 +554,17 @@ class AutomationRunner:
 
     async def drain(self) -> list[str]:
         """Run everything due now, then return (tests and one-shot runs)."""
-        outcomes = []
-        while (outcome := await self.run_once()) is not None:
-            outcomes.append(outcome)
+        outcomes: list[str] = []
+
+        async def loop() -> None:
+            while (outcome := await self.run_once()) is not None:
+                outcomes.append(outcome)
+
+        await asyncio.gather(*(loop() for _ in range(self._loops())))
         return outcomes
 
-    async def run(self) -> None:
+    async def _loop(self) -> None:
         wake = wakeups.listen()
-        log.info("automation runner started")
         try:
             while not self._stopping.is_set():
                 try:
@@ -566,3 +576,8 @@ class AutomationRunner:
                     await idle(self._stopping, wake, self.idle)
         finally:
             wakeups.unlisten(wake)
+
+    async def run(self) -> None:
+        loops = self._loops()
+        log.info("automation runner started, concurrency %d", loops)
+        await asyncio.gather(*(self._loop() for _ in range(loops)))

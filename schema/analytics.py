@@ -41,7 +41,7 @@ from tortoise.transactions import in_transaction
 from app.auth import Principal
 from app.db import dialect
 from app.errors import invalid
-from schema.common import ApiModel
+from schema.common import ViewModel
 
 GRANULARITIES = ("hour", "day", "week")
 MAX_DAYS = 366
@@ -214,26 +214,30 @@ def _sqlite_time(value: datetime) -> str:
     return value.astimezone(timezone.utc).isoformat(" ")
 
 
+@lru_cache(maxsize=None)
+def _quantum(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-get_currency_precision(currency))
+
+
 def _money(currency: str, amount: Decimal) -> str:
-    places = get_currency_precision(currency)
-    return str(amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    return str(amount.quantize(_quantum(currency), rounding=ROUND_HALF_UP))
 
 
 # ----------------------------------------------------------------------------- messages
 
 
-class StatusCount(ApiModel):
+class StatusCount(ViewModel):
     status: str
     count: int
 
 
-class MessageBucket(ApiModel):
+class MessageBucket(ViewModel):
     start: str
     total: int
     statuses: list[StatusCount]
 
 
-class MessageAnalytics(ApiModel):
+class MessageAnalytics(ViewModel):
     buckets: list[MessageBucket]
     total: int
     statuses: list[StatusCount]
@@ -295,25 +299,25 @@ async def _median_to_send(org: str, w: Window) -> Optional[float]:
 # ----------------------------------------------------------------------------- events
 
 
-class CurrencyValue(ApiModel):
+class CurrencyValue(ViewModel):
     currency: str
     count: int  # events with a value in this currency
     sum: str
     average: str
 
 
-class EventTypeFigures(ApiModel):
+class EventTypeFigures(ViewModel):
     event_type: str
     count: int
     values: list[CurrencyValue]
 
 
-class EventBucket(ApiModel):
+class EventBucket(ViewModel):
     start: str
     types: list[EventTypeFigures]
 
 
-class EventAnalytics(ApiModel):
+class EventAnalytics(ViewModel):
     buckets: list[EventBucket]
     totals: list[EventTypeFigures]
 
@@ -373,17 +377,17 @@ async def event_analytics(principal: Principal, w: Window) -> EventAnalytics:
 # ----------------------------------------------------------------------------- contacts
 
 
-class ContactBucket(ApiModel):
+class ContactBucket(ViewModel):
     start: str
     new: int
 
 
-class TagCount(ApiModel):
+class TagCount(ViewModel):
     tag: str
     count: int
 
 
-class ContactAnalytics(ApiModel):
+class ContactAnalytics(ViewModel):
     total: int
     new: int
     buckets: list[ContactBucket]
@@ -416,19 +420,19 @@ async def contact_analytics(principal: Principal, w: Window) -> ContactAnalytics
 # ----------------------------------------------------------------------------- revenue
 
 
-class ContactRevenue(ApiModel):
+class ContactRevenue(ViewModel):
     contact_id: str
     email: str
     total: str
     events: int
 
 
-class CurrencyRevenue(ApiModel):
+class CurrencyRevenue(ViewModel):
     currency: str
     contacts: list[ContactRevenue]
 
 
-class TopContacts(ApiModel):
+class TopContacts(ViewModel):
     currencies: list[CurrencyRevenue]
 
 
@@ -498,7 +502,7 @@ async def top_contacts(principal: Principal, w: Window, limit: int | None = 10) 
 # ----------------------------------------------------------------------------- attribution
 
 
-class AutomationRevenue(ApiModel):
+class AutomationRevenue(ViewModel):
     automation_id: str
     name: str
     total: str  # summed value of the events attributed to it, at the currency's digits
@@ -507,12 +511,12 @@ class AutomationRevenue(ApiModel):
     sent: int  # its messages sent in the window (all currencies: a message has none)
 
 
-class CurrencyAutomations(ApiModel):
+class CurrencyAutomations(ViewModel):
     currency: str
     automations: list[AutomationRevenue]
 
 
-class AutomationRevenueReport(ApiModel):
+class AutomationRevenueReport(ViewModel):
     currencies: list[CurrencyAutomations]
 
 

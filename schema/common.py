@@ -48,6 +48,13 @@ class ApiModel(BaseModel):
         return value
 
 
+class ViewModel(BaseModel):
+    """Base for outputs built from stored rows: camelCase on the wire like ApiModel, without
+    the input checks (an hourly month of event analytics builds ~15,000 of them)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
 class BatchItemError(ApiModel):
     """Why one item of a batch (send or events) was rejected: the REST error body's shape."""
 

@@ -66,6 +66,8 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
+from app.automations import _PG_CLAIM
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -79,17 +81,8 @@ TAG = "buyer"
 STEPS = [{"type": "addTag", "tag": TAG}]
 LEASE_SECONDS = 300.0
 
-# app/automations.py's _PG_CLAIM, also returning what the step needs (one round trip).
-RAW_CLAIM = """
-WITH picked AS (
-    SELECT id FROM automation_runs
-    WHERE status IN ('pending', 'running', 'waiting') AND due_at <= $1
-    ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
-)
-UPDATE automation_runs r SET status = 'running', due_at = $2, attempts = r.attempts + 1, updated_at = $1
-FROM picked WHERE r.id = picked.id
-RETURNING r.id, r.automation_id, r.organization_id, r.contact_id, r.current_step
-"""
+# The runner's own claim statement (it returns what the step needs: one round trip).
+RAW_CLAIM = _PG_CLAIM
 RAW_TAG = """
 INSERT INTO contact_tags (contact_id, organization_id, tag) VALUES ($1, $2, $3)
 ON CONFLICT (contact_id, tag) DO NOTHING

@@ -35,6 +35,7 @@ SIGNATURE_HEADER = "Viperatron-Signature"
 ID_HEADER = "Viperatron-Webhook-Id"
 ATTEMPT_HEADER = "Viperatron-Webhook-Attempt"
 MAX_URL_LENGTH = 2048
+EXCERPT_BYTES = 1024
 
 
 @dataclass(frozen=True)
@@ -199,13 +200,27 @@ async def deliver(
     started = time.monotonic()
     try:
         async with httpx.AsyncClient(timeout=policy.timeout_seconds, follow_redirects=False, trust_env=False) as client:
-            response = await client.post(target, content=body, headers=headers, extensions=extensions)
+            # Streamed: only the first bytes of the answer are read (a receiver cannot make
+            # the worker hold a huge body), enough for the log.
+            request = client.build_request("POST", target, content=body, headers=headers, extensions=extensions)
+            response = await client.send(request, stream=True)
+            try:
+                head = b""
+                if not 200 <= response.status_code < 300:
+                    async for chunk in response.aiter_raw():
+                        head += chunk
+                        if len(head) >= EXCERPT_BYTES:
+                            break
+            finally:
+                await response.aclose()
     except httpx.TimeoutException:
         return Outcome(False, True, f"no answer within {policy.timeout_seconds:g} s")
+    except httpx.InvalidURL as exc:
+        return Outcome(False, False, f"invalid URL: {exc}"[:300])
     except httpx.HTTPError as exc:
         return Outcome(False, True, f"connection failed: {type(exc).__name__}: {exc}"[:300])
     took = (time.monotonic() - started) * 1000
     if 200 <= response.status_code < 300:
         return Outcome(True, False, f"HTTP {response.status_code} in {took:.0f} ms")
-    excerpt = " ".join(response.text[:200].split())
+    excerpt = " ".join(head[:200].decode("utf-8", "replace").split())
     return Outcome(False, True, f"HTTP {response.status_code}" + (f": {excerpt}" if excerpt else ""))

@@ -257,3 +257,14 @@ async def test_https_calls_send_the_host_name_as_sni_and_verify_the_certificate(
         server.close()
     assert seen == ["hooks.example.com"]
     assert (outcome.delivered, outcome.retryable) == (False, True) and "CERTIFICATE_VERIFY_FAILED" in outcome.detail
+
+
+async def test_a_huge_error_answer_is_not_read_whole(client, key, settings, allow_private, webhook_receiver):
+    webhook_receiver.script = [502]
+    webhook_receiver.failure_body = b"<html>" + b"x" * 5_000_000
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest(client, key)
+    assert await runner_for(settings).drain() == ["retrying"]
+    [logged] = await runs_of(client, key, created["id"])
+    detail = logged["steps"][0]["detail"]
+    assert detail.startswith("HTTP 502: <html>xxx") and len(detail) < 400

@@ -26,6 +26,7 @@ class Received:
 class WebhookReceiver:
     port: int
     script: list[int] = field(default_factory=list)
+    failure_body: bytes = b"receiver is down"
     received: list[Received] = field(default_factory=list)
 
     @property
@@ -44,7 +45,7 @@ def webhook_receiver():
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             status = receiver.script.pop(0) if receiver.script else 200
             receiver.received.append(Received(self.path, dict(self.headers.items()), body, status))
-            answer = b'{"ok":true}' if status < 300 else b"receiver is down"
+            answer = b'{"ok":true}' if status < 300 else receiver.failure_body
             self.send_response(status)
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()

@@ -13,6 +13,7 @@ from schema.automations import (
     get_automation,
     list_automations,
     list_runs,
+    rotate_webhook_secret,
     set_automation_enabled,
     update_automation,
 )
@@ -98,6 +99,16 @@ async def enable(automation_id: str, caller: Caller, idempotency_key: Idempotenc
 )
 async def disable(automation_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> AutomationView:
     return await set_automation_enabled(caller, automation_id, False, idempotency_key)
+
+
+@router.post(
+    "/{automation_id}/rotate-webhook-secret", response_model=AutomationView,
+    summary="Replace the webhook signing secret",
+    description="Webhook calls made from now on (retries included) are signed with the new `webhookSecret`.",
+    responses={**NOT_FOUND, **IDEMPOTENT},
+)
+async def rotate_secret(automation_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> AutomationView:
+    return await rotate_webhook_secret(caller, automation_id, idempotency_key)
 
 
 @router.get(

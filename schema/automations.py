@@ -365,6 +365,25 @@ async def set_automation_enabled(principal: Principal, automation_id: str, enabl
     return (await idempotent(principal, idempotency_key, operation, {"id": automation_id}, run, AutomationView)).result
 
 
+async def rotate_webhook_secret(principal: Principal, automation_id: str,
+                                idempotency_key: str | None = None) -> AutomationView:
+    """Replace the automation's webhook signing secret; calls made from now on are signed with
+    the new one (a retry of an older call too: it is signed when it is sent)."""
+    from models.automations import new_webhook_secret
+
+    async def run() -> tuple[AutomationView, int]:
+        async with in_transaction() as conn:
+            automation = await _get(principal, automation_id, conn)
+            automation.webhook_secret = new_webhook_secret()
+            await automation.save(using_db=conn, update_fields=["webhook_secret", "updated_at"])
+        engine.invalidate(principal.organization_id)
+        return AutomationView.of(automation), 200
+
+    return (await idempotent(
+        principal, idempotency_key, "automations.rotate_webhook_secret", {"id": automation_id}, run, AutomationView
+    )).result
+
+
 async def delete_automation(principal: Principal, automation_id: str) -> str:
     """Delete the automation and its runs (their logs with them); returns its id."""
     deleted = await Automation.filter(id=automation_id, organization_id=principal.organization_id).delete()
@@ -462,6 +481,12 @@ class UpdateAutomationInput:
 class SetAutomationEnabledInput:
     id: strawberry.ID
     enabled: bool
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+
+
+@strawberry.input(name="RotateAutomationWebhookSecretInput")
+class RotateWebhookSecretInput:
+    id: strawberry.ID
     idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
@@ -605,6 +630,16 @@ class AutomationMutations:
             view = await set_automation_enabled(
                 info.context["principal"], input.id, input.enabled, input.idempotency_key
             )
+        except ApiError as error:
+            return AutomationPayload(automation=None, user_errors=user_errors(error))
+        return AutomationPayload(automation=_gql(view), user_errors=[])
+
+    @strawberry.mutation(description="Replace an automation's webhook signing secret (`webhookSecret`).")
+    async def rotate_automation_webhook_secret(
+        self, info: strawberry.Info, input: RotateWebhookSecretInput
+    ) -> AutomationPayload:
+        try:
+            view = await rotate_webhook_secret(info.context["principal"], input.id, input.idempotency_key)
         except ApiError as error:
             return AutomationPayload(automation=None, user_errors=user_errors(error))
         return AutomationPayload(automation=_gql(view), user_errors=[])

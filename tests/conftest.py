@@ -182,3 +182,14 @@ async def worker(worker_settings):
     runner = Worker(worker_settings)
     yield runner
     await runner.transport.close()
+
+
+@pytest.fixture
+async def no_leftover_runs():
+    """Runners claim every organization's due runs: settle runs earlier tests left pending or
+    waiting (a webhook retry, a wait) so they do not show up in this test's outcomes."""
+    from models import AutomationRun
+
+    await AutomationRun.filter(status__in=("pending", "running", "waiting")).update(
+        status="failed", error="left by an earlier test"
+    )

@@ -4,6 +4,8 @@ webhook, and the revenue in analytics, including a repeat order attributed to th
 
 from __future__ import annotations
 
+import pytest
+
 import dataclasses
 from datetime import datetime, timedelta, timezone
 
@@ -12,6 +14,8 @@ from app.automations import AutomationRunner
 from models import Message
 from tests.conftest import gql
 from tests.test_webhooks import verify_signature
+
+pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 
 SEED_EVENT = {  # the seed reference's curl, as written
     "email": "jane@example.com",

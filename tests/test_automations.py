@@ -13,6 +13,8 @@ from app.automations import AutomationRunner, StoredEvent, now, start_runs
 from models import AutomationRun, AutomationStepLog, Message
 from tests.conftest import gql
 
+pytestmark = pytest.mark.usefixtures("no_leftover_runs")
+
 ORDER = {
     "email": "jane@example.com",
     "eventType": "order.placed",

@@ -43,6 +43,7 @@ async def owned_by_a(client, key_a) -> dict[str, str]:
         "message_id": message.json()["messageId"],
         "email": BLOCKED_A,
         "suppression_id": suppression.json()["id"],  # no path uses it; B's responses must not show it
+        "webhook_secret": automation.json()["webhookSecret"],  # nor this
     }
 
 
@@ -80,6 +81,7 @@ CASES = {
     ("DELETE", "/api/v1/automations/{automation_id}"): {},
     ("POST", "/api/v1/automations/{automation_id}/enable"): {},
     ("POST", "/api/v1/automations/{automation_id}/disable"): {},
+    ("POST", "/api/v1/automations/{automation_id}/rotate-webhook-secret"): {},
     ("GET", "/api/v1/automations/{automation_id}/runs"): {},
     ("GET", "/api/v1/analytics/revenue/top-contacts"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
     ("GET", "/api/v1/analytics/revenue/automations"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
@@ -141,6 +143,7 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key):
     )
     automation = await Automation.get(id=ids["automation_id"])
     assert (automation.organization_id, automation.name, automation.enabled) == (key_a.organization_id, "Receipt", True)
+    assert automation.webhook_secret == ids["webhook_secret"]  # not rotated by B
     # Org B's upsert and event made B's own contact, not a change to A's.
     b_contacts = await Contact.filter(organization_id=key_b.organization_id)
     assert [c.email for c in b_contacts] == ["jane@example.com"]

@@ -21,6 +21,8 @@ from tests.conftest import free_port, gql
 from tests.smtp_server import make_self_signed_cert, openssl_available
 from tests.test_automations import automation, contact_of, create, ingest, runs_of
 
+pytestmark = pytest.mark.usefixtures("no_leftover_runs")
+
 
 @pytest.fixture
 def allow_private(monkeypatch):
@@ -268,3 +270,31 @@ async def test_a_huge_error_answer_is_not_read_whole(client, key, settings, allo
     [logged] = await runs_of(client, key, created["id"])
     detail = logged["steps"][0]["detail"]
     assert detail.startswith("HTTP 502: <html>xxx") and len(detail) < 400
+
+
+async def test_rotating_the_secret_signs_later_calls_with_the_new_one(
+    client, key, make_key, settings, allow_private, webhook_receiver
+):
+    webhook_receiver.script = [500]
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest(client, key)
+    runner = runner_for(settings)
+    assert await runner.drain() == ["retrying"]
+    rotated = await client.post(f"/api/v1/automations/{created['id']}/rotate-webhook-secret", headers=key.headers)
+    assert rotated.status_code == 200, rotated.text
+    secret = rotated.json()["webhookSecret"]
+    assert secret.startswith("whsec_") and secret != created["webhookSecret"]
+    assert (await client.get(f"/api/v1/automations/{created['id']}", headers=key.headers)).json()["webhookSecret"] == secret
+    await run_until_settled(runner, created["id"])
+    first, retry = webhook_receiver.received
+    assert verify_signature(created["webhookSecret"], first.headers["Viperatron-Signature"], first.body)
+    assert verify_signature(secret, retry.headers["Viperatron-Signature"], retry.body)  # the retry: new secret
+    assert not verify_signature(created["webhookSecret"], retry.headers["Viperatron-Signature"], retry.body)
+
+    mutation = """mutation($id: ID!) { rotateAutomationWebhookSecret(input: {id: $id}) {
+        automation { webhookSecret } userErrors { code } } }"""
+    payload = (await gql(client, key, mutation, {"id": created["id"]})).json()["data"]["rotateAutomationWebhookSecret"]
+    assert payload["userErrors"] == [] and payload["automation"]["webhookSecret"] not in (secret, created["webhookSecret"])
+    other = await make_key()
+    payload = (await gql(client, other, mutation, {"id": created["id"]})).json()["data"]["rotateAutomationWebhookSecret"]
+    assert payload == {"automation": None, "userErrors": [{"code": "not_found"}]}

@@ -29,6 +29,18 @@ async def test_variables_come_from_the_contact_and_variables_win(client, key):
     assert message["status"] == "queued" and message["sandbox"] is False
 
 
+async def test_custom_fields_of_the_contact_fill_templates(client, key):
+    await client.post(
+        "/api/v1/contacts",
+        json={"email": "jane@example.com", "firstName": "Jane", "customFields": {"plan": "pro", "seats": 3}},
+        headers=key.headers,
+    )
+    response = await send(client, key, to="jane@example.com", text="{{firstName}}: {{plan}} x{{seats}}")
+    assert response.status_code == 202
+    message = (await client.get(f"/api/v1/delivery/messages/{response.json()['messageId']}", headers=key.headers)).json()
+    assert message["text"] == "Jane: pro x3"
+
+
 async def test_values_are_escaped_in_html_only(client, key):
     evil = '<script>alert("x")</script>'
     response = await send(client, key, to="a@example.com", html="<p>{{name}}</p>", text="{{name}}", variables={"name": evil})

@@ -159,14 +159,14 @@ class Outcome:
 
 def _pinned(url: str, address: IpAddress) -> tuple[str, str]:
     """The URL with its host replaced by the checked address, and the Host header value."""
+    def bracketed(host: str) -> str:
+        return f"[{host}]" if ":" in host else host
+
     parts = urlsplit(url)
-    literal = f"[{address}]" if address.version == 6 else str(address)
+    port = f":{parts.port}" if parts.port else ""
     userinfo = parts.netloc.rpartition("@")[0]
-    netloc = (f"{userinfo}@" if userinfo else "") + literal + (f":{parts.port}" if parts.port else "")
-    host_header = parts.hostname + (f":{parts.port}" if parts.port else "")
-    if ":" in (parts.hostname or ""):
-        host_header = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc)), host_header
+    netloc = (f"{userinfo}@" if userinfo else "") + bracketed(str(address)) + port
+    return urlunsplit(parts._replace(netloc=netloc)), bracketed(parts.hostname or "") + port
 
 
 async def deliver(

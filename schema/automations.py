@@ -22,7 +22,7 @@ from app.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
 from app.validation import MAX_JSON_BYTES, HeaderText, Mailbox
 from models import Automation, AutomationRun, AutomationStepLog
 from schema.common import (
-    ApiModel, Connection, Page, UserError, check_page_size, connection, decode_cursor, encode_cursor, user_errors,
+    ApiModel, Connection, Page, UserError, check_page_size, connection, decode_cursor, user_errors,
 )
 from schema.events import _event_type
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
@@ -333,7 +333,7 @@ async def list_automations(principal: Principal, first: int = 50, after: str | N
         query = query.filter(id__gt=last)
     rows = await query.order_by("id").limit(first + 1)
     items = [AutomationView.of(a) for a in rows[:first]]
-    return Page(items, len(rows) > first, encode_cursor(items[-1].id) if items and len(rows) > first else None)
+    return Page.of(items, len(rows) > first)
 
 
 async def update_automation(principal: Principal, automation_id: str, data: AutomationPatch) -> AutomationView:
@@ -418,7 +418,7 @@ async def list_runs(principal: Principal, automation_id: str, first: int = 50, a
         )
         for r in page
     ]
-    return Page(items, len(rows) > first, encode_cursor(items[-1].id) if items and len(rows) > first else None)
+    return Page.of(items, len(rows) > first)
 
 
 # ----------------------------------------------------------------------------- GraphQL

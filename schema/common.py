@@ -136,6 +136,11 @@ class Page(Generic[T]):
     has_more: bool
     next_cursor: str | None
 
+    @classmethod
+    def of(cls, items: list[T], has_more: bool) -> "Page[T]":
+        """A page of items (each with an `id`); the cursor is the last one's when more follow."""
+        return cls(items, has_more, encode_cursor(items[-1].id) if items and has_more else None)
+
 
 @strawberry.type
 class PageInfo:

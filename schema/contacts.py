@@ -28,7 +28,6 @@ from schema.common import (
     check_page_size,
     connection,
     decode_cursor,
-    encode_cursor,
     user_errors,
     validated,
 )
@@ -260,8 +259,7 @@ async def list_contacts(
         query = query.filter(id__lt=last_id)
     rows = await query.order_by("-id").limit(first + 1).prefetch_related(_with_tags())
     items = [ContactView.of(c) for c in rows[:first]]
-    has_more = len(rows) > first
-    return Page(items, has_more, encode_cursor(items[-1].id) if items and has_more else None)
+    return Page.of(items, len(rows) > first)
 
 
 # ----------------------------------------------------------------------------- GraphQL

@@ -38,7 +38,6 @@ from schema.common import (
     check_page_size,
     connection,
     decode_cursor,
-    encode_cursor,
     user_errors,
     validated,
 )
@@ -459,8 +458,7 @@ async def list_events(
         query = query.filter(occurred_at__lt=until)
     rows = await query.order_by("-id").limit(first + 1)
     items = await _views(rows[:first])
-    has_more = len(rows) > first
-    return Page(items, has_more, encode_cursor(items[-1].id) if items and has_more else None)
+    return Page.of(items, len(rows) > first)
 
 
 # ----------------------------------------------------------------------------- GraphQL

@@ -23,7 +23,6 @@ from schema.common import (
     check_page_size,
     connection,
     decode_cursor,
-    encode_cursor,
     user_errors,
 )
 from schema.contacts import email_key
@@ -167,8 +166,7 @@ async def list_messages(
         query = query.filter(created_at__lt=until)
     rows = await query.order_by("-id").limit(first + 1)
     items = await _views(rows[:first])
-    has_more = len(rows) > first
-    return Page(items, has_more, encode_cursor(items[-1].id) if items and has_more else None)
+    return Page.of(items, len(rows) > first)
 
 
 async def cancel_message(principal: Principal, message_id: str, idempotency_key: str | None = None) -> MessageView:

@@ -26,7 +26,6 @@ from schema.common import (
     check_page_size,
     connection,
     decode_cursor,
-    encode_cursor,
     user_errors,
     validated,
 )
@@ -170,8 +169,7 @@ async def list_suppressions(
         query = query.filter(email_key__contains=email.lower())
     rows = await query.order_by("-id").limit(limit + 1)
     items = [SuppressionView.of(r) for r in rows[:limit]]
-    has_more = len(rows) > limit
-    return Page(items, has_more, encode_cursor(items[-1].id) if items and has_more else None)
+    return Page.of(items, len(rows) > limit)
 
 
 async def get_suppression(principal: Principal, email: str) -> SuppressionView:

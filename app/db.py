@@ -5,15 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 
 from app.settings import Settings
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
-def tortoise_config(database_url: str) -> dict:
+def tortoise_config(database_url: str, statement_timeout_seconds: float | None = None) -> dict:
+    """`statement_timeout_seconds` bounds every PostgreSQL statement of the process (the
+    request deadline's backstop: a statement outliving its request is cancelled by the
+    server). Migrations run without it: building an index may take longer."""
+    connection: str | dict = database_url
+    if statement_timeout_seconds and expand_db_url(database_url)["engine"] == "tortoise.backends.asyncpg":
+        connection = expand_db_url(database_url)
+        settings = connection["credentials"].setdefault("server_settings", {})
+        settings["statement_timeout"] = str(int(statement_timeout_seconds * 1000))
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {"models": {"models": ["models", "aerich.models"], "default_connection": "default"}},
         "use_tz": True,
         "timezone": "UTC",
@@ -27,7 +36,8 @@ TORTOISE_ORM = tortoise_config(Settings.from_env().database_url)
 async def init_db(settings: Settings) -> None:
     # Global fallback: uvicorn serves requests from tasks that do not inherit the lifespan's
     # context variables, so the Tortoise context must be reachable process-wide.
-    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+    config = tortoise_config(settings.database_url, settings.request_deadline_seconds)
+    await Tortoise.init(config=config, _enable_global_fallback=True)
 
 
 async def close_db() -> None:

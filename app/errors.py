@@ -17,6 +17,7 @@ class ErrorCode(str, Enum):
     INVALID_JSON = "invalid_json"
     RATE_LIMITED = "rate_limited"
     INTERNAL = "internal"
+    TIMEOUT = "timeout"
 
 
 STATUS = {
@@ -29,6 +30,7 @@ STATUS = {
     ErrorCode.INVALID_JSON: 400,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL: 500,
+    ErrorCode.TIMEOUT: 504,
 }
 
 

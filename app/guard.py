@@ -7,6 +7,7 @@ from starlette.requests import HTTPConnection, Request
 
 from app.auth import Principal, extract_key
 from app.errors import ApiError, ErrorCode
+from app.ratelimit import Decision
 from app.services import Services
 
 
@@ -20,16 +21,21 @@ async def admit(conn: HTTPConnection, cost: int = 1) -> Principal:
     The rate-limit headers are left in `conn.state` for the response middleware, so they go
     out on every authenticated response, errors included. Raises 401 or 429.
     """
-    services = services_of(conn)
-    principal = await services.keys.resolve(extract_key(conn))
+    principal = await services_of(conn).keys.resolve(extract_key(conn))
     conn.state.principal = principal
-    decision = await services.limiter.hit(
-        principal.key_id, principal.per_minute, principal.per_day, max(1, cost)
-    )
+    await charge(conn, principal, max(1, cost))
+    return principal
+
+
+async def charge(conn: HTTPConnection, principal: Principal, cost: int) -> Decision:
+    """Charge `cost` more units to an admitted caller (GraphQL charges what a request costs
+    once its document is known). Raises 429, with no effect, when the budget has no room."""
+    decision = await services_of(conn).limiter.hit(principal.key_id, principal.per_minute, principal.per_day, cost)
+    conn.state.rate_limit = decision
     conn.state.rate_limit_headers = decision.headers()
     if not decision.allowed:
         raise ApiError(ErrorCode.RATE_LIMITED, "Rate limit exceeded; retry after the reset.")
-    return principal
+    return decision
 
 
 class GuardedRoute(APIRoute):

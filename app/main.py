@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
     handlers.install(app)
     app.add_middleware(
         EdgeMiddleware, max_body_bytes=settings.max_body_bytes, max_send_body_bytes=settings.max_send_body_bytes,
-        max_import_body_bytes=settings.max_import_body_bytes,
+        max_import_body_bytes=settings.max_import_body_bytes, deadline_seconds=settings.request_deadline_seconds,
     )
     app.include_router(rest_router)
     graphql: GraphQLRouter = OfflineGraphQLRouter(

@@ -1,10 +1,12 @@
-"""Pure-ASGI middleware: request IDs, the request-size cap, and rate-limit headers.
+"""Pure-ASGI middleware: request IDs, the request-size cap, the request deadline, and
+rate-limit headers.
 
 Pure ASGI (not BaseHTTPMiddleware) so streaming stays streaming and it costs little.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -47,15 +49,20 @@ LARGE_BODY_PREFIXES = ("/api/v1/delivery/", "/graphql")
 IMPORT_BODY_PREFIXES = ("/api/v1/contacts/import",)
 
 
+def _is_import_upload(scope: Scope) -> bool:
+    return scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/v1/contacts/import"
+
+
 class EdgeMiddleware:
     def __init__(
         self, app: ASGIApp, max_body_bytes: int, max_send_body_bytes: int | None = None,
-        max_import_body_bytes: int | None = None,
+        max_import_body_bytes: int | None = None, deadline_seconds: float | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_send_body_bytes = max_send_body_bytes or max_body_bytes
         self.max_import_body_bytes = max_import_body_bytes or max_body_bytes
+        self.deadline_seconds = deadline_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -65,11 +72,15 @@ class EdgeMiddleware:
         scope.setdefault("state", {})["request_id"] = request_id
         state = scope["state"]
         started = False
+        deadline: asyncio.Timeout | None = None
+        timing = False  # the deadline runs until the response starts
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
+                if timing and deadline is not None:  # a streamed body (an export) may take longer to send
+                    deadline.reschedule(None)
                 headers = list(message.get("headers", []))
                 headers.append((b"x-request-id", request_id.encode()))
                 for name, value in (state.get("rate_limit_headers") or {}).items():
@@ -98,17 +109,42 @@ class EdgeMiddleware:
             return message
 
         try:
-            await self.app(scope, capped_receive, send_with_headers)
+            async with asyncio.timeout(self._deadline_for(scope)) as deadline:
+                timing = True
+                try:
+                    await self.app(scope, capped_receive, send_with_headers)
+                finally:
+                    timing = False
+        except TimeoutError:
+            if started or deadline is None or not deadline.expired():  # not ours: unexpected
+                await self._internal_error(scope, send_with_headers, send, request_id, started)
+                return
+            timeout = ApiError(
+                ErrorCode.TIMEOUT,
+                f"The request did not finish within {self.deadline_seconds:g} s and was stopped; "
+                "work it had not committed was rolled back.",
+            )
+            await self._send_error(scope, send_with_headers, send, timeout, request_id)
         except BodyTooLarge:
             if started:
                 raise
             await self._send_error(scope, send_with_headers, send, too_large, request_id)
         except Exception:
-            log.exception("unhandled error (request %s)", request_id)
-            if started:
-                raise
-            internal = ApiError(ErrorCode.INTERNAL, f"Internal error; request id {request_id}.")
-            await self._send_error(scope, send_with_headers, send, internal, request_id)
+            await self._internal_error(scope, send_with_headers, send, request_id, started)
+
+    async def _internal_error(self, scope: Scope, send_start: Send, send: Send, request_id: str, started: bool) -> None:
+        log.exception("unhandled error (request %s)", request_id)
+        if started:
+            raise
+        internal = ApiError(ErrorCode.INTERNAL, f"Internal error; request id {request_id}.")
+        await self._send_error(scope, send_start, send, internal, request_id)
+
+    def _deadline_for(self, scope: Scope) -> float | None:
+        # An import upload is bounded by its size cap and streamed into the database as it
+        # arrives: a slow uplink is not slow work.
+        if _is_import_upload(scope):
+            return None
+        return self.deadline_seconds
 
     @staticmethod
     async def _send_error(scope: Scope, send_start: Send, send: Send, error: ApiError, request_id: str) -> None:

@@ -67,6 +67,12 @@ class Settings:
     webhook_max_attempts: int = 8
     webhook_retry_base_seconds: float = 30.0
     webhook_retry_max_interval_seconds: float = 3600.0
+    # --- request bounds ---
+    # Every request is answered within this many seconds (504 `timeout` past it; its database
+    # work is cancelled, and no PostgreSQL statement of this process runs longer).
+    request_deadline_seconds: float = 10.0
+    # A GraphQL request that may return more nodes than this is refused before it runs.
+    graphql_max_nodes: int = 1000
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -90,4 +96,7 @@ class Settings:
             webhook_retry_max_interval_seconds=_float(
                 "VIPERATRON_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS", cls.webhook_retry_max_interval_seconds
             ),
+            # --- request bounds ---
+            request_deadline_seconds=_float("VIPERATRON_REQUEST_DEADLINE_SECONDS", cls.request_deadline_seconds),
+            graphql_max_nodes=_int("VIPERATRON_GRAPHQL_MAX_NODES", cls.graphql_max_nodes),
         )

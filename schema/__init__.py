@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import GraphQLError
-from strawberry.extensions import (
-    AddValidationRules,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    SchemaExtension,
-    ValidationCache,
-)
+from graphql import GraphQLError, specified_rules
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
 from strawberry.tools import merge_types
 
 from app.errors import ApiError
 from schema.analytics import AnalyticsQueries
 from schema.automations import AutomationMutations, AutomationQueries
+from schema.cost import CostReport
+from schema.documents import MAX_TOKENS, VALIDATION_RULES, PreparedDocument
 from schema.contacts import ContactMutations, ContactQueries
 from schema.delivery import DeliveryMutations
 from schema.erasure import ErasureMutations
@@ -27,10 +20,6 @@ from schema.imports import ImportMutations, ImportQueries
 from schema.messages import MessageMutations, MessageQueries
 from schema.suppressions import SuppressionMutations, SuppressionQueries
 from schema.viewer import ViewerQueries
-
-MAX_DEPTH = 8
-MAX_TOKENS = 5000
-MAX_ALIASES = 100
 
 Query = merge_types(
     "Query",
@@ -76,15 +65,13 @@ class ErrorCodes(SchemaExtension):
                 }
 
 
-# The limiter rules are classes built once here: building them per request would give every
-# request a new rule set, and ValidationCache (keyed by the rules) would never hit.
-_LIMIT_RULES = [
-    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
-    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
-]
+_LIMIT_RULES = [rule for rule in VALIDATION_RULES if rule not in specified_rules]
 
 
 class QueryLimits(AddValidationRules):
+    """The depth and alias limits, for an execution the gate did not prepare (the gate
+    validates with the same rules)."""
+
     def __init__(self) -> None:
         super().__init__(_LIMIT_RULES)
 
@@ -100,11 +87,11 @@ schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     extensions=[
-        # Factories: each request gets fresh extension instances; the caches are module-level.
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        # Factories: each request gets fresh extension instances.
+        PreparedDocument,  # the document schema.context parsed, validated and costed
         QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        CostReport,
         ErrorCodes,
         lambda: MaskErrors(should_mask_error=_should_mask),
     ],

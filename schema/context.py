@@ -1,68 +1,96 @@
-"""The GraphQL context: the same gate as REST (app.guard.admit), charged per root mutation.
+"""The GraphQL gate: the same key check as REST, then one bounded parse, then the charge.
 
-A request costs one unit per root field of the mutation it runs (at least one), so aliasing
-50 `sendEmail` calls into one request costs 50. The document is parsed here (cached) to count
-before anything executes; a request refused here has no effect.
+In this order, so that an unknown caller costs a key lookup and nothing else:
+1. the key is checked and one unit charged (app.guard.admit) before the body is read;
+2. the body is decoded (strict JSON) and each query parsed once, with the token limit applied
+   while parsing, and validated (schema.documents caches both for admitted callers);
+3. the operation's static cost (schema.cost) is computed; above the node maximum, or above
+   what the key may spend in a minute, it is refused before anything runs; otherwise the
+   rest of its cost is charged (429 when the budget has no room, and nothing runs).
+Execution reuses the prepared document, and the response reports the cost in
+`extensions.cost`.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import json
+from dataclasses import dataclass
+from typing import Any
 
-from graphql import FieldNode, FragmentSpreadNode, GraphQLError, InlineFragmentNode, OperationDefinitionNode, parse
+from graphql import GraphQLError
 from starlette.requests import Request
 
-from app.guard import admit
+from app.errors import ApiError, ErrorCode
+from app.guard import admit, charge, services_of
+from app.jsonbody import decode_json
+from schema import schema
+from schema.cost import Cost, CostModel
+from schema.documents import DocumentCache, Prepared
+
+documents = DocumentCache(schema._schema)
+costs = CostModel(schema)
 
 
-@lru_cache(maxsize=512)
-def mutation_cost(query: str, operation_name: str | None) -> int:
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return 1  # Strawberry reports the syntax error; the request still costs one unit
-    fragments = {d.name.value: d for d in document.definitions if d.kind == "fragment_definition"}
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if operation_name:
-        operations = [o for o in operations if o.name and o.name.value == operation_name]
-    elif len(operations) > 1:
-        return 1  # ambiguous: Strawberry refuses it
-    if not operations or operations[0].operation.value != "mutation":
-        return 1
-
-    def count(selection_set, seen: frozenset) -> int:
-        total = 0
-        for node in selection_set.selections:
-            if isinstance(node, FieldNode):
-                total += 1
-            elif isinstance(node, InlineFragmentNode):
-                total += count(node.selection_set, seen)
-            elif isinstance(node, FragmentSpreadNode) and node.name.value in fragments and node.name.value not in seen:
-                total += count(fragments[node.name.value].selection_set, seen | {node.name.value})
-        return total
-
-    return max(1, count(operations[0].selection_set, frozenset()))
+@dataclass(frozen=True)
+class Operation:
+    query: str
+    operation_name: str | None
+    variables: dict | None
 
 
-async def _request_cost(request: Request) -> int:
-    try:
-        payload = await request.json()
-    except Exception:
-        return 1  # Strawberry answers the malformed body
-    if isinstance(payload, dict) and isinstance(payload.get("query"), str):
-        name = payload.get("operationName")
-        return mutation_cost(payload["query"], name if isinstance(name, str) else None)
-    if isinstance(payload, list):  # batched operations: each one is charged
-        return sum(
-            mutation_cost(p["query"], p.get("operationName") if isinstance(p.get("operationName"), str) else None)
-            for p in payload
-            if isinstance(p, dict) and isinstance(p.get("query"), str)
-        ) or 1
-    return 1
+def _operations(payload: Any) -> list[Operation]:
+    """The well-formed operations of a request body; Strawberry answers malformed ones."""
+    items = payload if isinstance(payload, list) else [payload]
+    operations = []
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("query"), str):
+            name, variables = item.get("operationName"), item.get("variables")
+            operations.append(Operation(
+                item["query"], name if isinstance(name, str) else None, variables if isinstance(variables, dict) else None,
+            ))
+    return operations
+
+
+def _refusal(message: str, cost: Cost, max_nodes: int) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "too_costly", "cost": _report(cost, max_nodes)})
+
+
+def _report(cost: Cost, max_nodes: int, remaining_minute: int | None = None, remaining_day: int | None = None) -> dict:
+    report = {"requested": cost.units, "nodes": cost.nodes, "maxNodes": max_nodes}
+    if remaining_minute is not None:
+        report.update(remainingMinute=remaining_minute, remainingDay=remaining_day)
+    return report
 
 
 async def get_context(request: Request) -> dict:
     if request.method == "GET":  # the GraphiQL page; queries over GET are disabled
         return {"principal": None}
-    principal = await admit(request, await _request_cost(request))
-    return {"principal": principal}
+    principal = await admit(request)
+    if "json" not in request.headers.get("content-type", ""):
+        return {"principal": principal}  # Strawberry refuses the content type
+    payload = decode_json(await request.body())
+
+    prepared: dict[str, Prepared] = {}
+    units, nodes = 0, 0
+    for operation in _operations(payload):
+        document = prepared[operation.query] = documents.get(operation.query)
+        if document.valid:
+            cost = costs.cost(document.document, operation.operation_name, operation.variables)
+            units, nodes = units + cost.units, nodes + cost.nodes
+    cost = Cost(max(1, units), nodes)
+    max_nodes = services_of(request).settings.graphql_max_nodes
+    context: dict = {"principal": principal, "prepared": prepared}
+    if cost.nodes > max_nodes:
+        context["refusal"] = _refusal(
+            f"This query may return {cost.nodes:,} nodes; the maximum is {max_nodes:,}. Ask for smaller pages "
+            "(first) or fewer nested connections.", cost, max_nodes)
+    elif cost.units > principal.per_minute:
+        context["refusal"] = _refusal(
+            f"This query costs {cost.units:,} units; this key may spend {principal.per_minute:,} a minute. "
+            "Ask for smaller pages or fewer nested connections.", cost, max_nodes)
+    else:
+        decision = request.state.rate_limit
+        if cost.units > 1:
+            decision = await charge(request, principal, cost.units - 1)
+        context["cost"] = _report(cost, max_nodes, decision.remaining_minute, decision.remaining_day)
+    return context

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import re
 
-from schema import MAX_ALIASES, MAX_DEPTH
+from schema.context import documents
+from schema.documents import MAX_ALIASES, MAX_DEPTH
 from tests.conftest import gql
 
 
@@ -63,12 +64,10 @@ async def test_graphiql_page_is_public_and_offline_when_assets_are_installed(cli
         assert (await client.get(src)).status_code == 200, src
 
 
-async def test_repeated_queries_hit_the_validation_cache(client, key):
-    from strawberry.extensions.validation_cache import _get_validate_cache
-
+async def test_repeated_queries_reuse_the_prepared_document(client, key):
     query = "{ viewer { organization { id } } }"
     await gql(client, key, query)
-    before = _get_validate_cache(512).cache_info().hits
+    prepared = documents.get(query)
     for _ in range(3):
         assert (await gql(client, key, query)).status_code == 200
-    assert _get_validate_cache(512).cache_info().hits == before + 3
+    assert documents.get(query) is prepared

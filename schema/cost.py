@@ -1,0 +1,175 @@
+"""The static cost of a GraphQL operation, known before it runs.
+
+A GraphQL request is charged what the same data would cost through REST, where every call
+costs one unit (GitHub's and Shopify's rule, adapted):
+
+- a root field, and any field that loads data with its own resolver, costs one unit for each
+  object it may be asked on;
+- a connection (a field with `first`) costs one unit per page of up to 100 nodes, for each
+  object it may be asked on; its nodes multiply what is nested under it;
+- a request costs at least one unit.
+
+`nodes` counts what the connections may return, nested multiplicatively: `contacts(first:
+100) { events(first: 100) }` may return 100 + 100 × 100 nodes. Requests above the maximum
+are refused before anything runs. The cost is an upper bound: `first` is taken as asked
+(capped at the page limit), `@skip`/`@include` are ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import strawberry
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+)
+from strawberry.extensions import SchemaExtension
+from strawberry.types.base import StrawberryObjectDefinition
+
+from schema.common import MAX_PAGE
+
+PAGE_ARGUMENT = "first"
+LIMIT_ARGUMENT = "limit"
+
+
+@dataclass(frozen=True)
+class Cost:
+    units: int  # charged against the key's budget, like that many REST calls
+    nodes: int  # objects the connections may return
+
+
+def _is_list(type_: Any) -> bool:
+    while isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    return isinstance(type_, GraphQLList)
+
+
+class CostModel:
+    """Costs documents against one schema; which fields load data is read once from it."""
+
+    def __init__(self, schema: strawberry.Schema) -> None:
+        self._schema: GraphQLSchema = schema._schema
+        self._roots = {t.name for t in (self._schema.query_type, self._schema.mutation_type) if t}
+        self._loaders: set[tuple[str, str]] = set()
+        converter = schema.config.name_converter
+        for type_ in self._schema.type_map.values():
+            definition = getattr(type_, "extensions", {}).get("strawberry-definition")
+            if not isinstance(definition, StrawberryObjectDefinition):
+                continue
+            for field in definition.fields:
+                if field.is_async:  # an async resolver queries the database
+                    self._loaders.add((type_.name, converter.get_graphql_name(field)))
+
+    def cost(self, document: DocumentNode, operation_name: str | None, variables: dict | None) -> Cost:
+        operation = _operation(document, operation_name)
+        if operation is None:
+            return Cost(1, 0)  # execution reports the missing or ambiguous operation
+        root = self._schema.mutation_type if operation.operation.value == "mutation" else self._schema.query_type
+        fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        values = dict(variables or {})
+        for definition in operation.variable_definitions or ():
+            name = definition.variable.name.value
+            if name not in values and isinstance(definition.default_value, IntValueNode):
+                values[name] = int(definition.default_value.value)
+        walk = _Walk(self, fragments, values)
+        walk.selections(operation.selection_set, root, 1, frozenset())
+        return Cost(max(1, walk.units), walk.nodes)
+
+    def loads(self, parent: GraphQLObjectType, field_name: str) -> bool:
+        return parent.name in self._roots or (parent.name, field_name) in self._loaders
+
+    def object_type(self, name: str) -> GraphQLObjectType | None:
+        type_ = self._schema.type_map.get(name)
+        return type_ if isinstance(type_, GraphQLObjectType) else None
+
+
+class _Walk:
+    def __init__(self, model: CostModel, fragments: dict[str, FragmentDefinitionNode], variables: dict) -> None:
+        self.model = model
+        self.fragments = fragments
+        self.variables = variables
+        self.units = 0
+        self.nodes = 0
+
+    def selections(self, selection_set: SelectionSetNode | None, parent: GraphQLObjectType | None,
+                   count: int, seen: frozenset[str]) -> None:
+        if selection_set is None or parent is None:
+            return
+        for node in selection_set.selections:
+            if isinstance(node, FieldNode):
+                self.field(node, parent, count, seen)
+            elif isinstance(node, InlineFragmentNode):
+                target = self.model.object_type(node.type_condition.name.value) if node.type_condition else parent
+                self.selections(node.selection_set, target, count, seen)
+            elif isinstance(node, FragmentSpreadNode):
+                name = node.name.value
+                fragment = self.fragments.get(name)
+                if fragment is not None and name not in seen:
+                    target = self.model.object_type(fragment.type_condition.name.value)
+                    self.selections(fragment.selection_set, target, count, seen | {name})
+
+    def field(self, node: FieldNode, parent: GraphQLObjectType, count: int, seen: frozenset[str]) -> None:
+        name = node.name.value
+        definition = parent.fields.get(name)
+        if definition is None:  # __typename, or a field validation refuses
+            return
+        if PAGE_ARGUMENT in definition.args:
+            page = self.int_argument(node, PAGE_ARGUMENT, definition)
+            self.units += count * math.ceil(page / MAX_PAGE)
+            self.nodes += count * page
+            count *= page
+        else:
+            if self.model.loads(parent, name):
+                self.units += count
+            if _is_list(definition.type) and LIMIT_ARGUMENT in definition.args:
+                count *= self.int_argument(node, LIMIT_ARGUMENT, definition)
+        child = get_named_type(definition.type)
+        if isinstance(child, GraphQLObjectType):
+            self.selections(node.selection_set, child, count, seen)
+
+    def int_argument(self, node: FieldNode, name: str, definition: Any) -> int:
+        """The argument's value, between 1 and the page limit (larger values are refused when
+        the field runs; the cost is an upper bound either way)."""
+        value: Any = definition.args[name].default_value
+        for argument in node.arguments or ():
+            if argument.name.value != name:
+                continue
+            if isinstance(argument.value, IntValueNode):
+                value = int(argument.value.value)
+            elif isinstance(argument.value, VariableNode):
+                value = self.variables.get(argument.value.name.value, MAX_PAGE)
+        if not isinstance(value, int) or isinstance(value, bool):
+            value = MAX_PAGE
+        return min(max(value, 1), MAX_PAGE)
+
+
+def _operation(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name:
+        operations = [o for o in operations if o.name and o.name.value == operation_name]
+    return operations[0] if len(operations) == 1 else None
+
+
+class CostReport(SchemaExtension):
+    """`extensions.cost` on every response: what the request was charged and what is left
+    (the gate in schema.context puts it in the context)."""
+
+    def get_results(self) -> dict:
+        context = self.execution_context.context
+        cost = context.get("cost") if isinstance(context, dict) else None
+        return {"cost": cost} if cost else {}

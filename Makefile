@@ -64,7 +64,8 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.events; events=$$?; \
 	$(BIN)/python -m bench.automations; automations=$$?; \
 	$(BIN)/python -m bench.analytics; analytics=$$?; \
-	[ $$http -eq 0 ] && [ $$delivery -eq 0 ] && [ $$imports -eq 0 ] && [ $$contacts_export -eq 0 ] && \
+	$(BIN)/python -m bench.abuse; abuse=$$?; \
+	[ $$abuse -eq 0 ] && [ $$http -eq 0 ] && [ $$delivery -eq 0 ] && [ $$imports -eq 0 ] && [ $$contacts_export -eq 0 ] && \
 	[ $$events -eq 0 ] && [ $$automations -eq 0 ] && [ $$analytics -eq 0 ]
 
 bench-delivery: $(DEV_STAMP)
@@ -93,6 +94,12 @@ bench-analytics: $(DEV_STAMP)
 .PHONY: bench-automations
 bench-automations: $(DEV_STAMP)
 	$(BIN)/python -m bench.automations $(BENCH_ARGS)
+
+# Abuse: organization B's one-row list while A (and a keyless caller) sends hostile requests:
+# victim median/p99 per kind of abuse vs idle, same run (bench/abuse.py; --sqlite for the embedded default).
+.PHONY: bench-abuse
+bench-abuse: $(DEV_STAMP)
+	$(BIN)/python -m bench.abuse $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(VENDOR) viperatron.db* outbox

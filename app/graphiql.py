@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
+
+from app.jsonbody import decode_json
+from schema.context import decoded_body
 
 log = logging.getLogger("viperatron.graphiql")
 
@@ -34,6 +38,13 @@ def offline_html(html: str) -> str | None:
 
 class OfflineGraphQLRouter(GraphQLRouter):
     _page: str | None = None
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """The body schema.context's gate already decoded, or a strict decode of it."""
+        decoded = decoded_body.get()
+        if decoded is not None and decoded[0] is data:
+            return decoded[1]
+        return decode_json(data)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         if self._page is None:

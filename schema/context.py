@@ -13,7 +13,7 @@ Execution reuses the prepared document, and the response reports the cost in
 
 from __future__ import annotations
 
-import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,8 @@ from schema.documents import DocumentCache, Prepared
 
 documents = DocumentCache(schema._schema)
 costs = CostModel(schema)
+# The body the gate decoded (the bytes and their value), so the router reuses it.
+decoded_body: ContextVar[tuple[bytes, Any] | None] = ContextVar("decoded_graphql_body", default=None)
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,9 @@ async def get_context(request: Request) -> dict:
     principal = await admit(request)
     if "json" not in request.headers.get("content-type", ""):
         return {"principal": principal}  # Strawberry refuses the content type
-    payload = decode_json(await request.body())
+    body = await request.body()
+    payload = decode_json(body)
+    decoded_body.set((body, payload))
 
     prepared: dict[str, Prepared] = {}
     units, nodes = 0, 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLError, specified_rules
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
-from strawberry.tools import merge_types
 
 from app.errors import ApiError
 from schema.analytics import AnalyticsQueries
@@ -21,32 +20,41 @@ from schema.messages import MessageMutations, MessageQueries
 from schema.suppressions import SuppressionMutations, SuppressionQueries
 from schema.viewer import ViewerQueries
 
-Query = merge_types(
-    "Query",
-    (
-        ViewerQueries,
-        ContactQueries,
-        MessageQueries,
-        SuppressionQueries,
-        ImportQueries,
-        EventQueries,
-        AnalyticsQueries,
-        AutomationQueries,
-    ),
+COST_RULE = (
+    "Each request is charged what the same data costs through REST, worked out before it runs: "
+    "one unit per root field, one per page of up to 100 nodes of a connection (for every object "
+    "it is asked on), one per other field that loads data; at least one. A request that may return "
+    "more nodes than the maximum (1,000 unless the server sets another) is refused with "
+    "extensions.code too_costly. Every response reports its cost in extensions.cost."
 )
-Mutation = merge_types(
-    "Mutation",
-    (
-        ContactMutations,
-        ErasureMutations,
-        DeliveryMutations,
-        MessageMutations,
-        EventMutations,
-        SuppressionMutations,
-        ImportMutations,
-        AutomationMutations,
-    ),
-)
+
+
+def _root(name: str, description: str, parts: tuple[type, ...]) -> type:
+    """One root type from every feature's part (what strawberry.tools.merge_types does, with a
+    description GraphiQL shows in its docs)."""
+    return strawberry.type(type(name, parts, {}), description=description)
+
+
+Query = _root("Query", "Reads. " + COST_RULE, (
+    ViewerQueries,
+    ContactQueries,
+    MessageQueries,
+    SuppressionQueries,
+    ImportQueries,
+    EventQueries,
+    AnalyticsQueries,
+    AutomationQueries,
+))
+Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_RULE, (
+    ContactMutations,
+    ErasureMutations,
+    DeliveryMutations,
+    MessageMutations,
+    EventMutations,
+    SuppressionMutations,
+    ImportMutations,
+    AutomationMutations,
+))
 
 
 class ErrorCodes(SchemaExtension):

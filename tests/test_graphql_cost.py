@@ -130,3 +130,10 @@ def test_cost_counts_fragments_and_inline_fragments():
     """
     cost = costs.cost(prepare(schema._schema, query).document, None, None)
     assert (cost.units, cost.nodes) == (1 + 20 + 1 + 1, 20 + 20 * 5 + 30)
+
+
+async def test_graphiql_docs_state_the_cost_rule(client, key):
+    response = await gql(client, key, "{ __schema { queryType { description } mutationType { description } } }")
+    types = response.json()["data"]["__schema"]
+    assert "extensions.cost" in types["queryType"]["description"]
+    assert "one unit" in types["mutationType"]["description"]

@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from app.auth import Principal
 from app.automations import StoredEvent, start_runs
-from app.ids import new_id
+from app.ids import PREFIXES, looks_like, new_id
 from app.errors import ApiError, from_pydantic, invalid
 from app.validation import CurrencyCode, JsonObject, decimal_places, normalize_email
 from models import Contact, Event
@@ -443,6 +443,8 @@ async def list_events(
     if type:
         query = query.filter(event_type=type)
     if contact_id:
+        if not looks_like(PREFIXES["contact"], contact_id):
+            return Page([], False, None)  # what an unknown contact gets, without a query
         query = query.filter(contact_id=contact_id)
     if email:
         contact = await Contact.filter(organization_id=org, email_key=email_key(email)).only("id").first()

@@ -13,6 +13,7 @@ from tortoise.expressions import Subquery
 from app import delivery_queue
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, invalid, not_found
+from app.ids import require_id
 from app.mime import message_id_header
 from models import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
 from schema.common import (
@@ -121,6 +122,7 @@ async def _views(messages: list[Message]) -> list[MessageView]:
 
 
 async def get_message(principal: Principal, message_id: str) -> MessageView:
+    require_id("message", message_id)
     message = await Message.filter(id=message_id, organization_id=principal.organization_id).first()
     if message is None:
         raise not_found("Message")
@@ -171,6 +173,7 @@ async def list_messages(
 
 async def cancel_message(principal: Principal, message_id: str, idempotency_key: str | None = None) -> MessageView:
     """Cancel a queued (scheduled) or deferred message; one already sending is past recall."""
+    require_id("message", message_id)
 
     async def run() -> tuple[MessageView, int]:
         return await _cancel(principal, message_id), 200

@@ -67,6 +67,9 @@ class Settings:
     webhook_max_attempts: int = 8
     webhook_retry_base_seconds: float = 30.0
     webhook_retry_max_interval_seconds: float = 3600.0
+    # --- API key cache (errors/auth): how many real keys one process keeps resolved; lookups
+    # of unknown keys are kept apart (a few thousand), so a flood of them never evicts these.
+    key_cache_size: int = 50_000
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -90,4 +93,6 @@ class Settings:
             webhook_retry_max_interval_seconds=_float(
                 "VIPERATRON_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS", cls.webhook_retry_max_interval_seconds
             ),
+            # API key cache
+            key_cache_size=_int("VIPERATRON_KEY_CACHE_SIZE", cls.key_cache_size),
         )

@@ -123,6 +123,20 @@ def decode_cursor(cursor: str | None, field: str = "after") -> str | None:
     return last_id
 
 
+def fits(value: str, model: type, column: str) -> bool:
+    """True if `value` is no longer than `model.column` (a longer one can match no row, and
+    PostgreSQL refuses it as a parameter: a 500 unless checked first)."""
+    return len(value) <= model._meta.fields_map[column].max_length
+
+
+def check_fits(field: str, value: str | None, model: type, column: str) -> str | None:
+    """A filter value compared with `model.column`: 422 `too_long` naming `field` if it is longer."""
+    if value is not None and not fits(value, model, column):
+        limit = model._meta.fields_map[column].max_length
+        raise invalid(field, f"At most {limit} characters.", "too_long")
+    return value
+
+
 def check_page_size(first: int, field: str = "first") -> int:
     if first < 1 or first > MAX_PAGE:
         raise invalid(field, f"Must be between 1 and {MAX_PAGE}.", "invalid")

@@ -29,6 +29,7 @@ from schema.common import (
     check_page_size,
     connection,
     decode_cursor,
+    fits,
     user_errors,
     validated,
 )
@@ -235,6 +236,8 @@ async def get_contact(principal: Principal, contact_id: str) -> ContactView:
 
 
 async def get_contact_by_email(principal: Principal, email: str) -> ContactView:
+    if not fits(email_key(email), Contact, "email_key"):
+        raise not_found("Contact")  # no stored address is that long
     contact = (
         await Contact.filter(organization_id=principal.organization_id, email_key=email_key(email))
         .prefetch_related(_with_tags())

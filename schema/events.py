@@ -35,6 +35,7 @@ from schema.common import (
     Connection,
     Page,
     UserError,
+    check_fits,
     check_page_size,
     connection,
     decode_cursor,
@@ -440,6 +441,8 @@ async def list_events(
     last_id = decode_cursor(after, cursor_field)
     if last_id:
         query = query.filter(id__lt=last_id)
+    check_fits("type", type, Event, "event_type")
+    check_fits("email", email, Contact, "email_key")
     if type:
         query = query.filter(event_type=type)
     if contact_id:

@@ -21,6 +21,7 @@ from schema.common import (
     Connection,
     Page,
     UserError,
+    check_fits,
     check_page_size,
     connection,
     decode_cursor,
@@ -153,6 +154,8 @@ async def list_messages(
         if status not in STATUSES:
             raise invalid("status", "Must be one of " + ", ".join(STATUSES) + ".", "invalid")
         query = query.filter(status=status)
+    check_fits("to", to, MessageRecipient, "email_key")
+    check_fits("tag", tag, MessageTag, "tag")
     if to:
         recipients = MessageRecipient.filter(organization_id=org, email_key=email_key(to), kind="to")
         query = query.filter(id__in=Subquery(recipients.values("message_id")))

@@ -178,3 +178,26 @@ async def test_nul_characters_are_422_everywhere(client, key):
         response = await client.post(path, json=body, headers=key.headers)
         assert response.status_code == 422, (path, response.text)
         assert response.json()["error"]["details"][0]["field"] == field
+
+
+@pytest.mark.parametrize(
+    "path, params, field",
+    [
+        ("/api/v1/contacts", {"tag": "é" * 101}, "tag"),
+        ("/api/v1/contacts/export", {"tag": "t" * 101}, "tag"),
+        ("/api/v1/delivery/messages", {"tag": "é" * 101}, "tag"),
+        ("/api/v1/delivery/messages", {"to": "é" * 321}, "to"),
+        ("/api/v1/pipelines/events", {"type": "é" * 101}, "type"),
+        ("/api/v1/pipelines/events", {"email": "é" * 321}, "email"),
+    ],
+)
+async def test_an_over_long_filter_value_is_422_not_a_database_error(client, key, path, params, field):
+    """No stored value is that long; PostgreSQL would refuse the parameter (a 500)."""
+    response = await client.get(path, params=params, headers=key.headers)
+    assert_error(response, 422, "validation_error", field, "too_long")
+
+
+async def test_an_over_long_address_in_a_path_is_not_found(client, key):
+    response = await client.get(f"/api/v1/contacts/by-email/{'é' * 321}", headers=key.headers)
+    assert_error(response, 404, "not_found")
+    assert response.json()["error"]["message"] == "Contact not found."

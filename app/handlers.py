@@ -30,17 +30,18 @@ _HTTP_CODES = {
 }
 
 
-def _body_not_parsed(exc: RequestValidationError) -> bool:
-    """FastAPI reads a body as JSON only under a JSON Content-Type (`application/json` or
-    `…+json`); under another one, or none, the route's model sees the raw bytes, and pydantic's
-    complaint about bytes would not tell the caller what to change."""
-    about_body = any(tuple(e.get("loc", ()))[:1] == ("body",) for e in exc.errors())
-    return about_body and isinstance(exc.body, (bytes, bytearray))
-
-
-def _send_json() -> ApiError:
-    # The same answer as a wrong Content-Type on the upload route: 422 naming the header.
-    return invalid("Content-Type", "Send the body as JSON with the header Content-Type: application/json.")
+def _unread_body(exc: RequestValidationError) -> ApiError | None:
+    """What to tell a caller whose body was not read as JSON at all, where pydantic's own
+    complaint ("Input should be a valid dictionary", "Field required") would not say what to
+    change. FastAPI reads a body as JSON only under a JSON Content-Type (`application/json`
+    or `…+json`); under another one, or none, the route's model sees the raw bytes."""
+    locations = [tuple(e.get("loc", ())) for e in exc.errors()]
+    if isinstance(exc.body, (bytes, bytearray)) and any(loc[:1] == ("body",) for loc in locations):
+        # The same answer as a wrong Content-Type on the upload route: 422 naming the header.
+        return invalid("Content-Type", "Send the body as JSON with the header Content-Type: application/json.")
+    if exc.body is None and ("body",) in locations:
+        return invalid(None, "Send a JSON object as the request body (Content-Type: application/json).", "required")
+    return None
 
 
 def render(request: Request, error: ApiError) -> JSONResponse:
@@ -59,8 +60,9 @@ def install(app: FastAPI) -> None:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             return render(request, ApiError(ErrorCode.INVALID_JSON, "The request body is not valid JSON."))
-        if _body_not_parsed(exc):
-            return render(request, _send_json())
+        unread = _unread_body(exc)
+        if unread is not None:
+            return render(request, unread)
         return render(request, from_pydantic(list(errors), skip_root=("body",)))
 
     @app.exception_handler(HTTPException)

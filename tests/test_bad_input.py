@@ -152,6 +152,15 @@ async def test_a_json_body_without_the_json_content_type_is_told_to_send_it(clie
         }]
     assert await Contact.filter(organization_id=key.organization_id).count() == 0
     assert await Message.filter(organization_id=key.organization_id).count() == 0
+    # No body at all: told to send one.
+    for content_type in (None, "application/json"):
+        headers = {**key.headers, **({"Content-Type": content_type} if content_type else {})}
+        response = await client.post("/api/v1/contacts", headers=headers)
+        assert_error(response, 422, "validation_error")
+        assert response.json()["error"]["details"] == [{
+            "field": None, "code": "required",
+            "message": "Send a JSON object as the request body (Content-Type: application/json).",
+        }]
     # With the header, the same body is accepted.
     headers["Content-Type"] = "application/json; charset=utf-8"
     response = await client.post("/api/v1/contacts", content=b'{"email": "ct@example.com"}', headers=headers)

@@ -8,8 +8,9 @@ import re
 from urllib.parse import quote
 
 import pytest
+from tortoise import Tortoise
 
-from app.ids import PREFIXES, new_id
+from app.ids import PREFIXES, looks_like, new_id
 from tests.conftest import gql
 
 # The kind of ID each path parameter holds; parameters that are not IDs are listed apart.
@@ -129,3 +130,19 @@ async def test_graphql_id_arguments_treat_a_malformed_id_as_unknown(client, key,
         assert "errors" not in body, (name, body)
         message = f"{what.get(name, 'Automation')} not found."
         assert body["data"][name]["userErrors"] == [{"field": None, "code": "not_found", "message": message}], name
+
+
+def test_every_model_makes_ids_of_a_kind_app_ids_knows():
+    """app/ids.py is the one place that knows the ID shapes the checks above accept: an ID a
+    model makes with a prefix it does not list would be refused as malformed."""
+    made = {}
+    for models in Tortoise.apps.values():
+        for model in models.values():
+            pk = model._meta.fields_map[model._meta.pk_attr]
+            if callable(pk.default):
+                made[model.__name__] = pk.default()
+    assert {"Contact", "Message", "Event", "ImportJob", "Automation", "AutomationRun", "ApiKey"} <= set(made)
+    known = set(PREFIXES.values())
+    for name, value in made.items():
+        prefix = value.partition("_")[0]
+        assert prefix in known and looks_like(prefix, value), (name, value)

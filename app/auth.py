@@ -4,8 +4,8 @@ Keys are looked up by SHA-256 hash (the plaintext is never stored or logged). Lo
 cached in-process for `key_cache_seconds`, so a revocation made by another process takes
 effect within that time (one process sees its own revocations at once). Real keys and
 unknown ones are cached apart: a flood of well-formed random keys costs one indexed lookup
-each but never pushes a real key out of the cache. `last_used_at` is
-collected in memory and written back in one batch periodically, not on every request.
+each but never pushes a real key out of the cache. `last_used_at` is collected in memory
+and written back in one batch periodically, not on every request.
 """
 
 from __future__ import annotations

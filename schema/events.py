@@ -442,7 +442,7 @@ async def list_events(
     if last_id:
         query = query.filter(id__lt=last_id)
     check_fits("type", type, Event, "event_type")
-    check_fits("email", email, Contact, "email_key")
+    check_fits("email", email and email_key(email), Contact, "email_key")
     if type:
         query = query.filter(event_type=type)
     if contact_id:

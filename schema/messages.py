@@ -154,7 +154,7 @@ async def list_messages(
         if status not in STATUSES:
             raise invalid("status", "Must be one of " + ", ".join(STATUSES) + ".", "invalid")
         query = query.filter(status=status)
-    check_fits("to", to, MessageRecipient, "email_key")
+    check_fits("to", to and email_key(to), MessageRecipient, "email_key")
     check_fits("tag", tag, MessageTag, "tag")
     if to:
         recipients = MessageRecipient.filter(organization_id=org, email_key=email_key(to), kind="to")

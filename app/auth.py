@@ -2,8 +2,10 @@
 
 Keys are looked up by SHA-256 hash (the plaintext is never stored or logged). Lookups are
 cached in-process for `key_cache_seconds`, so a revocation made by another process takes
-effect within that time (one process sees its own revocations at once). `last_used_at` is
-collected in memory and written back in one batch periodically, not on every request.
+effect within that time (one process sees its own revocations at once). Real keys and
+unknown ones are cached apart: a flood of well-formed random keys costs one indexed lookup
+each but never pushes a real key out of the cache. `last_used_at` is collected in memory
+and written back in one batch periodically, not on every request.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ from app.errors import ApiError, ErrorCode
 log = logging.getLogger("viperatron.auth")
 
 KEY_PATTERN = re.compile(r"^et_(live|test)_[A-Za-z0-9]{32}$")
+# Unknown keys remembered, so a client retrying with a revoked or mistyped key does not
+# query each time; small, since random keys never repeat.
+MISS_CACHE_SIZE = 10_000
 _ALPHABET = string.ascii_letters + string.digits
 DISPLAY_PREFIX_LEN = 12  # "et_live_" + 4 characters of the secret
 
@@ -80,8 +85,9 @@ def extract_key(conn: HTTPConnection) -> str:
 class KeyStore:
     """Resolves plaintext keys to principals with a short TTL cache."""
 
-    def __init__(self, cache_seconds: float, flush_seconds: float) -> None:
-        self._cache: TTLCache[str, Principal | None] = TTLCache(maxsize=50_000, ttl=cache_seconds)
+    def __init__(self, cache_seconds: float, flush_seconds: float, cache_size: int = 50_000) -> None:
+        self._cache: TTLCache[str, Principal] = TTLCache(maxsize=cache_size, ttl=cache_seconds)
+        self._misses: TTLCache[str, bool] = TTLCache(maxsize=MISS_CACHE_SIZE, ttl=cache_seconds)
         self._last_used: dict[str, datetime] = {}
         self._flush_seconds = flush_seconds
         self._flusher: asyncio.Task | None = None
@@ -90,15 +96,20 @@ class KeyStore:
         if not KEY_PATTERN.match(plaintext):
             raise _unauthorized("Malformed API key.")
         digest = hash_key(plaintext)
-        if digest in self._cache:
-            principal = self._cache[digest]
-        else:
-            principal = await self._load(digest)
-            self._cache[digest] = principal  # unknown keys are cached too (as None)
-        if principal is None:
-            raise _unauthorized("Unknown or revoked API key.")
+        principal = self._cache.get(digest) or await self._lookup(digest)
         self._last_used[principal.key_id] = datetime.now(timezone.utc)
         return principal
+
+    async def _lookup(self, digest: str) -> Principal:
+        """A key the cache does not hold: from the database, unless it was recently unknown.
+        Unknown keys are remembered apart, so they never evict a real key."""
+        if digest not in self._misses:
+            principal = await self._load(digest)
+            if principal is not None:
+                self._cache[digest] = principal
+                return principal
+            self._misses[digest] = True
+        raise _unauthorized("Unknown or revoked API key.")
 
     async def _load(self, digest: str) -> Principal | None:
         from models import ApiKey
@@ -124,6 +135,7 @@ class KeyStore:
     def forget(self) -> None:
         """Drop cached lookups (after a revocation in this process)."""
         self._cache.clear()
+        self._misses.clear()
 
     async def flush_last_used(self) -> int:
         from models import ApiKey

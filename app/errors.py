@@ -18,6 +18,7 @@ class ErrorCode(str, Enum):
     RATE_LIMITED = "rate_limited"
     INTERNAL = "internal"
     TIMEOUT = "timeout"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
 
 
 STATUS = {
@@ -31,6 +32,7 @@ STATUS = {
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL: 500,
     ErrorCode.TIMEOUT: 504,
+    ErrorCode.METHOD_NOT_ALLOWED: 405,
 }
 
 
@@ -85,11 +87,16 @@ def invalid(field_name: str | None, message: str, code: str = "invalid") -> ApiE
     )
 
 
-def from_pydantic(errors: list[dict], *, skip_root: tuple[str, ...] = ("body",)) -> ApiError:
-    """Turn pydantic/FastAPI validation errors into our shape, with camelCase dotted fields."""
+def from_pydantic(errors: list[dict], *, skip_root: tuple[str, ...] = ()) -> ApiError:
+    """Turn pydantic/FastAPI validation errors into our shape, with camelCase dotted fields.
+
+    `skip_root`: location roots to drop (FastAPI starts a body error's location with "body");
+    only the first element is one, so a field that is itself named `body` keeps its name."""
     details = []
     for err in errors:
-        loc = [str(p) for p in err.get("loc", ()) if str(p) not in skip_root]
+        loc = [str(p) for p in err.get("loc", ())]
+        if loc and loc[0] in skip_root:
+            loc = loc[1:]
         # Unions add the member type name to the location; it means nothing to a user.
         loc = [p for p in loc if p not in ("str", "list[str]")]
         message = str(err.get("msg", "Invalid value."))

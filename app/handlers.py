@@ -15,19 +15,33 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from app.errors import ApiError, ErrorCode, from_pydantic, payload_for
+from app.errors import ApiError, ErrorCode, from_pydantic, invalid, payload_for
 
 _HTTP_CODES = {
     400: ErrorCode.INVALID_JSON,
     401: ErrorCode.UNAUTHORIZED,
     403: ErrorCode.FORBIDDEN,
     404: ErrorCode.NOT_FOUND,
-    405: ErrorCode.NOT_FOUND,
+    405: ErrorCode.METHOD_NOT_ALLOWED,
     409: ErrorCode.CONFLICT,
     413: ErrorCode.PAYLOAD_TOO_LARGE,
     422: ErrorCode.VALIDATION_ERROR,
     429: ErrorCode.RATE_LIMITED,
 }
+
+
+def _unread_body(exc: RequestValidationError) -> ApiError | None:
+    """What to tell a caller whose body was not read as JSON at all, where pydantic's own
+    complaint ("Input should be a valid dictionary", "Field required") would not say what to
+    change. FastAPI reads a body as JSON only under a JSON Content-Type (`application/json`
+    or `…+json`); under another one, or none, the route's model sees the raw bytes."""
+    locations = [tuple(e.get("loc", ())) for e in exc.errors()]
+    if isinstance(exc.body, (bytes, bytearray)) and any(loc[:1] == ("body",) for loc in locations):
+        # The same answer as a wrong Content-Type on the upload route: 422 naming the header.
+        return invalid("Content-Type", "Send the body as JSON with the header Content-Type: application/json.")
+    if exc.body is None and ("body",) in locations:
+        return invalid(None, "Send a JSON object as the request body (Content-Type: application/json).", "required")
+    return None
 
 
 def render(request: Request, error: ApiError) -> JSONResponse:
@@ -46,7 +60,10 @@ def install(app: FastAPI) -> None:
         errors = exc.errors()
         if any(e.get("type") == "json_invalid" for e in errors):
             return render(request, ApiError(ErrorCode.INVALID_JSON, "The request body is not valid JSON."))
-        return render(request, from_pydantic(list(errors)))
+        unread = _unread_body(exc)
+        if unread is not None:
+            return render(request, unread)
+        return render(request, from_pydantic(list(errors), skip_root=("body",)))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
@@ -57,8 +74,5 @@ def install(app: FastAPI) -> None:
             message = f"Method {request.method} is not allowed here."
         else:
             message = str(exc.detail)
-        error = ApiError(code, message, headers=dict(exc.headers or {}))
-        response = render(request, error)
-        if exc.status_code == 405:
-            response.status_code = 405
-        return response
+        error = ApiError(code, message, headers=dict(exc.headers or {}))  # 405 keeps its Allow header
+        return render(request, error)

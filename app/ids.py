@@ -10,6 +10,10 @@ import re
 import secrets
 import time
 
+from app.errors import not_found
+
+# Every kind of ID and its prefix: the one place that knows them (models make IDs with them,
+# resolvers check path and argument IDs against them).
 PREFIXES = {
     "organization": "org",
     "api_key": "key",
@@ -18,6 +22,8 @@ PREFIXES = {
     "event": "evt",
     "import": "imp",
     "automation": "auto",
+    "automation_run": "run",
+    "suppression": "sup",
 }
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -42,4 +48,18 @@ def new_id(prefix: str) -> str:
 def looks_like(prefix: str, value: str) -> bool:
     """True if `value` has the shape of an ID with this prefix (cheap pre-check before a query)."""
     head, _, body = value.partition("_")
-    return head == prefix and bool(_BODY.match(body))
+    return head == prefix and bool(_BODY.fullmatch(body))
+
+
+def looks_like_any(value: str) -> bool:
+    """True if `value` has the shape of an ID of any kind (a cursor holds one)."""
+    return any(looks_like(prefix, value) for prefix in PREFIXES.values())
+
+
+def require_id(kind: str, value: str) -> str:
+    """`value`, if it has the shape of a `kind` ID; otherwise the 404 an unknown one gets
+    ("Contact not found."). A malformed ID can match nothing, so it never reaches a query:
+    PostgreSQL refuses a value longer than the column (a 500, not a 404)."""
+    if not looks_like(PREFIXES[kind], value):
+        raise not_found(kind.replace("_", " ").capitalize())
+    return value

@@ -19,6 +19,6 @@ class Services:
     def build(cls, settings: Settings) -> "Services":
         return cls(
             settings=settings,
-            keys=KeyStore(settings.key_cache_seconds, settings.last_used_flush_seconds),
+            keys=KeyStore(settings.key_cache_seconds, settings.last_used_flush_seconds, settings.key_cache_size),
             limiter=make_limiter(settings.redis_url),
         )

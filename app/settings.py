@@ -73,6 +73,9 @@ class Settings:
     request_deadline_seconds: float = 10.0
     # A GraphQL request that may return more nodes than this is refused before it runs.
     graphql_max_nodes: int = 1000
+    # --- API key cache (errors/auth): how many real keys one process keeps resolved; lookups
+    # of unknown keys are kept apart (a few thousand), so a flood of them never evicts these.
+    key_cache_size: int = 50_000
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -99,4 +102,6 @@ class Settings:
             # --- request bounds ---
             request_deadline_seconds=_float("VIPERATRON_REQUEST_DEADLINE_SECONDS", cls.request_deadline_seconds),
             graphql_max_nodes=_int("VIPERATRON_GRAPHQL_MAX_NODES", cls.graphql_max_nodes),
+            # API key cache
+            key_cache_size=_int("VIPERATRON_KEY_CACHE_SIZE", cls.key_cache_size),
         )

@@ -19,6 +19,7 @@ from app import automations as engine
 from app import templating, webhooks
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
+from app.ids import require_id
 from app.validation import MAX_JSON_BYTES, HeaderText, Mailbox
 from models import Automation, AutomationRun, AutomationStepLog
 from schema.common import (
@@ -294,6 +295,7 @@ def _canonical_trigger(trigger: Trigger) -> dict[str, Any]:
 
 
 async def _get(principal: Principal, automation_id: str, connection=None) -> Automation:
+    require_id("automation", automation_id)
     query = Automation.filter(id=automation_id, organization_id=principal.organization_id)
     if connection is not None:
         query = query.using_db(connection).select_for_update()
@@ -386,6 +388,7 @@ async def rotate_webhook_secret(principal: Principal, automation_id: str,
 
 async def delete_automation(principal: Principal, automation_id: str) -> str:
     """Delete the automation and its runs (their logs with them); returns its id."""
+    require_id("automation", automation_id)
     deleted = await Automation.filter(id=automation_id, organization_id=principal.organization_id).delete()
     if not deleted:
         raise not_found("Automation")

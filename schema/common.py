@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, TypeVar
 
@@ -16,12 +15,12 @@ from pydantic.alias_generators import to_camel
 from strawberry.experimental.pydantic.conversion import convert_strawberry_class_to_pydantic_model
 
 from app.errors import ApiError, from_pydantic, invalid
+from app.ids import looks_like_any
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 MAX_PAGE = 100
-_ID = re.compile(r"^[a-z]+_[0-9a-z]{25}$")
 
 
 def _has_nul(value: Any) -> bool:
@@ -119,9 +118,23 @@ def decode_cursor(cursor: str | None, field: str = "after") -> str | None:
         last_id = base64.b64decode(padded, altchars=b"-_", validate=True).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         last_id = ""
-    if not _ID.match(last_id):
+    if not looks_like_any(last_id):
         raise invalid(field, "Not a cursor returned by this API.", "invalid_format")
     return last_id
+
+
+def fits(value: str, model: type, column: str) -> bool:
+    """True if `value` is no longer than `model.column` (a longer one can match no row, and
+    PostgreSQL refuses it as a parameter: a 500 unless checked first)."""
+    return len(value) <= model._meta.fields_map[column].max_length
+
+
+def check_fits(field: str, value: str | None, model: type, column: str) -> str | None:
+    """A filter value compared with `model.column`: 422 `too_long` naming `field` if it is longer."""
+    if value is not None and not fits(value, model, column):
+        limit = model._meta.fields_map[column].max_length
+        raise invalid(field, f"At most {limit} characters.", "too_long")
+    return value
 
 
 def check_page_size(first: int, field: str = "first") -> int:

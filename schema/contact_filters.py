@@ -13,6 +13,7 @@ from tortoise.queryset import QuerySet
 
 from app.errors import invalid
 from models import Contact, ContactTag
+from schema.common import check_fits
 
 MAX_TAG_FILTERS = 10
 MAX_FIELD_FILTERS = 10
@@ -28,6 +29,8 @@ class ContactFilters:
     def check(self) -> "ContactFilters":
         if len(self.tags) > MAX_TAG_FILTERS:
             raise invalid("tag", f"At most {MAX_TAG_FILTERS} tags.", "too_many")
+        for tag in self.tags:
+            check_fits("tag", tag, ContactTag, "tag")
         if len(self.custom_fields) > MAX_FIELD_FILTERS:
             raise invalid("customField", f"At most {MAX_FIELD_FILTERS} custom-field filters.", "too_many")
         for name in self.custom_fields:

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, FieldError, invalid, not_found
+from app.ids import require_id
 from app.validation import EmailAddress, JsonObject
 from models import Contact, ContactTag
 from schema.contact_filters import ContactFilters, filtered_contacts
@@ -28,6 +29,7 @@ from schema.common import (
     check_page_size,
     connection,
     decode_cursor,
+    fits,
     user_errors,
     validated,
 )
@@ -187,6 +189,7 @@ async def _upsert(principal: Principal, data: ContactUpsert) -> tuple[ContactVie
 
 async def update_contact(principal: Principal, contact_id: str, data: ContactPatch) -> ContactView:
     """Partial update. Changing the email to one another contact has is 409 `conflict`."""
+    require_id("contact", contact_id)
     given = data.model_fields_set
     org = principal.organization_id
     async with in_transaction() as conn:
@@ -221,6 +224,7 @@ async def update_contact(principal: Principal, contact_id: str, data: ContactPat
 
 
 async def get_contact(principal: Principal, contact_id: str) -> ContactView:
+    require_id("contact", contact_id)
     contact = (
         await Contact.filter(id=contact_id, organization_id=principal.organization_id)
         .prefetch_related(_with_tags())
@@ -232,6 +236,8 @@ async def get_contact(principal: Principal, contact_id: str) -> ContactView:
 
 
 async def get_contact_by_email(principal: Principal, email: str) -> ContactView:
+    if not fits(email_key(email), Contact, "email_key"):
+        raise not_found("Contact")  # no stored address is that long
     contact = (
         await Contact.filter(organization_id=principal.organization_id, email_key=email_key(email))
         .prefetch_related(_with_tags())

@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from app.auth import Principal
 from app.errors import ApiError, not_found
+from app.ids import require_id
 from models import (
     Contact,
     Event,
@@ -39,6 +40,7 @@ class ErasureResult(ApiModel):
 
 
 async def erase_contact(principal: Principal, contact_id: str, suppress: bool = False) -> ErasureResult:
+    require_id("contact", contact_id)
     org = principal.organization_id
     async with in_transaction() as conn:
         contact = await Contact.filter(id=contact_id, organization_id=org).using_db(conn).first()

@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 
 from app.auth import Principal
 from app.automations import StoredEvent, start_runs
-from app.ids import new_id
+from app.ids import PREFIXES, looks_like, new_id
 from app.errors import ApiError, from_pydantic, invalid
 from app.validation import CurrencyCode, JsonObject, decimal_places, normalize_email
 from models import Contact, Event
@@ -35,6 +35,7 @@ from schema.common import (
     Connection,
     Page,
     UserError,
+    check_fits,
     check_page_size,
     connection,
     decode_cursor,
@@ -440,9 +441,13 @@ async def list_events(
     last_id = decode_cursor(after, cursor_field)
     if last_id:
         query = query.filter(id__lt=last_id)
+    check_fits("type", type, Event, "event_type")
+    check_fits("email", email and email_key(email), Contact, "email_key")
     if type:
         query = query.filter(event_type=type)
     if contact_id:
+        if not looks_like(PREFIXES["contact"], contact_id):
+            return Page([], False, None)  # what an unknown contact gets, without a query
         query = query.filter(contact_id=contact_id)
     if email:
         contact = await Contact.filter(organization_id=org, email_key=email_key(email)).only("id").first()

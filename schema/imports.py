@@ -14,6 +14,7 @@ from pydantic import Field, StringConstraints, ValidationError
 from app import imports
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, from_pydantic, invalid, not_found
+from app.ids import require_id
 from models import ImportJob
 from schema.common import ApiModel, UserError, user_errors
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
@@ -125,6 +126,7 @@ async def create_import(
 
 
 async def get_import(principal: Principal, import_id: str) -> ImportJobView:
+    require_id("import", import_id)
     job = await ImportJob.filter(
         id=import_id, organization_id=principal.organization_id, status__in=imports.VISIBLE
     ).first()
@@ -135,6 +137,7 @@ async def get_import(principal: Principal, import_id: str) -> ImportJobView:
 
 async def cancel_import(principal: Principal, import_id: str, idempotency_key: str | None = None) -> ImportJobView:
     """pending or running → canceled (a running job stops at its next batch of 5,000 rows)."""
+    require_id("import", import_id)
 
     async def run() -> tuple[ImportJobView, int]:
         job, changed = await imports.cancel(principal.organization_id, import_id)

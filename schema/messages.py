@@ -13,6 +13,7 @@ from tortoise.expressions import Subquery
 from app import delivery_queue
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, invalid, not_found
+from app.ids import require_id
 from app.mime import message_id_header
 from models import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
 from schema.common import (
@@ -20,6 +21,7 @@ from schema.common import (
     Connection,
     Page,
     UserError,
+    check_fits,
     check_page_size,
     connection,
     decode_cursor,
@@ -121,6 +123,7 @@ async def _views(messages: list[Message]) -> list[MessageView]:
 
 
 async def get_message(principal: Principal, message_id: str) -> MessageView:
+    require_id("message", message_id)
     message = await Message.filter(id=message_id, organization_id=principal.organization_id).first()
     if message is None:
         raise not_found("Message")
@@ -151,6 +154,8 @@ async def list_messages(
         if status not in STATUSES:
             raise invalid("status", "Must be one of " + ", ".join(STATUSES) + ".", "invalid")
         query = query.filter(status=status)
+    check_fits("to", to and email_key(to), MessageRecipient, "email_key")
+    check_fits("tag", tag, MessageTag, "tag")
     if to:
         recipients = MessageRecipient.filter(organization_id=org, email_key=email_key(to), kind="to")
         query = query.filter(id__in=Subquery(recipients.values("message_id")))
@@ -171,6 +176,7 @@ async def list_messages(
 
 async def cancel_message(principal: Principal, message_id: str, idempotency_key: str | None = None) -> MessageView:
     """Cancel a queued (scheduled) or deferred message; one already sending is past recall."""
+    require_id("message", message_id)
 
     async def run() -> tuple[MessageView, int]:
         return await _cancel(principal, message_id), 200

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 
+import httpx
 import pytest
 from tortoise import Tortoise
 
+from app.auth import generate_key
 from app.keys import revoke_key
+from app.main import create_app
 from models import ApiKey
 from tests.conftest import gql
 
@@ -61,6 +65,22 @@ async def test_revocation_elsewhere_takes_effect_within_cache_ttl(client, app, k
     assert (await client.get("/api/v1/contacts", headers=key.headers)).status_code == 200  # cached
     keys._cache.expire(time=keys._cache.timer() + 6)  # what 6 seconds of waiting would do
     assert_unauthorized(await client.get("/api/v1/contacts", headers=key.headers))
+
+
+async def test_unknown_keys_do_not_push_real_keys_out_of_the_cache(settings, key):
+    """A flood of well-formed random keys (five times the cache) leaves the real key cached:
+    revoked behind the cache's back, it still works until its entry expires."""
+    app = create_app(dataclasses.replace(settings, key_cache_size=10), manage_db=False)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        assert (await client.get("/api/v1/contacts", headers=key.headers)).status_code == 200
+        for i in range(50):
+            random_key = {"Authorization": f"Bearer {generate_key(test=i % 2 == 1)}"}
+            assert_unauthorized(await client.get("/api/v1/contacts", headers=random_key))
+        await ApiKey.filter(id=key.id).update(revoked_at=datetime.now(timezone.utc))
+        assert (await client.get("/api/v1/contacts", headers=key.headers)).status_code == 200  # still cached
+        keys = app.state.services.keys
+        keys._cache.expire(time=keys._cache.timer() + 6)  # and the revocation is seen once it expires
+        assert_unauthorized(await client.get("/api/v1/contacts", headers=key.headers))
 
 
 async def test_graphql_needs_a_key_and_says_so_graphql_style(client):

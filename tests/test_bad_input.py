@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from models import Contact, Event, Message
@@ -114,7 +116,55 @@ async def test_bad_pagination_parameters(client, key):
 async def test_unknown_route_and_method(client, key):
     assert_error(await client.get("/api/v1/nope", headers=key.headers), 404, "not_found")
     response = await client.delete("/api/v1/delivery/send", headers=key.headers)
-    assert response.status_code == 405 and response.json()["error"]["message"]
+    assert_error(response, 405, "method_not_allowed")
+    assert response.json()["error"]["message"] == "Method DELETE is not allowed here."
+    assert response.headers["Allow"] == "POST"
+    response = await client.put("/graphql", json={"query": "{ viewer { key { id } } }"}, headers=key.headers)
+    assert response.status_code == 405 and response.headers["Allow"]
+    assert response.json()["errors"][0]["extensions"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        ("/api/v1/contacts", {"email": "a@example.com", "body": "hi"}, "body"),
+        ("/api/v1/delivery/send", {**SEND, "body": "<p>x</p>"}, "body"),
+        ("/api/v1/automations", {"name": "A", "trigger": {"eventType": "x", "body": 1},
+                                 "steps": [{"type": "addTag", "tag": "t"}]}, "trigger.body"),
+        ("/api/v1/delivery/send", {**SEND, "attachments": [{"filename": "a.txt", "content": "eA==", "body": 1}]},
+         "attachments.0.body"),
+    ],
+)
+async def test_an_unknown_field_named_body_is_named(client, key, path, body, field):
+    response = await client.post(path, json=body, headers=key.headers)
+    assert_error(response, 422, "validation_error", field, "unknown_field")
+
+
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded"])
+async def test_a_json_body_without_the_json_content_type_is_told_to_send_it(client, key, content_type):
+    headers = {**key.headers, **({"Content-Type": content_type} if content_type else {})}
+    for path, body in (("/api/v1/contacts", {"email": "ct@example.com"}), ("/api/v1/delivery/send", SEND)):
+        response = await client.post(path, content=json.dumps(body).encode(), headers=headers)
+        assert_error(response, 422, "validation_error", "Content-Type", "invalid")
+        assert response.json()["error"]["details"] == [{
+            "field": "Content-Type", "code": "invalid",
+            "message": "Send the body as JSON with the header Content-Type: application/json.",
+        }]
+    assert await Contact.filter(organization_id=key.organization_id).count() == 0
+    assert await Message.filter(organization_id=key.organization_id).count() == 0
+    # No body at all: told to send one.
+    for content_type in (None, "application/json"):
+        headers = {**key.headers, **({"Content-Type": content_type} if content_type else {})}
+        response = await client.post("/api/v1/contacts", headers=headers)
+        assert_error(response, 422, "validation_error")
+        assert response.json()["error"]["details"] == [{
+            "field": None, "code": "required",
+            "message": "Send a JSON object as the request body (Content-Type: application/json).",
+        }]
+    # With the header, the same body is accepted.
+    headers["Content-Type"] = "application/json; charset=utf-8"
+    response = await client.post("/api/v1/contacts", content=b'{"email": "ct@example.com"}', headers=headers)
+    assert response.status_code == 201, response.text
 
 
 async def test_non_ascii_and_case_are_handled(client, key):
@@ -137,3 +187,26 @@ async def test_nul_characters_are_422_everywhere(client, key):
         response = await client.post(path, json=body, headers=key.headers)
         assert response.status_code == 422, (path, response.text)
         assert response.json()["error"]["details"][0]["field"] == field
+
+
+@pytest.mark.parametrize(
+    "path, params, field",
+    [
+        ("/api/v1/contacts", {"tag": "é" * 101}, "tag"),
+        ("/api/v1/contacts/export", {"tag": "t" * 101}, "tag"),
+        ("/api/v1/delivery/messages", {"tag": "é" * 101}, "tag"),
+        ("/api/v1/delivery/messages", {"to": "é" * 321}, "to"),
+        ("/api/v1/pipelines/events", {"type": "é" * 101}, "type"),
+        ("/api/v1/pipelines/events", {"email": "é" * 321}, "email"),
+    ],
+)
+async def test_an_over_long_filter_value_is_422_not_a_database_error(client, key, path, params, field):
+    """No stored value is that long; PostgreSQL would refuse the parameter (a 500)."""
+    response = await client.get(path, params=params, headers=key.headers)
+    assert_error(response, 422, "validation_error", field, "too_long")
+
+
+async def test_an_over_long_address_in_a_path_is_not_found(client, key):
+    response = await client.get(f"/api/v1/contacts/by-email/{'é' * 321}", headers=key.headers)
+    assert_error(response, 404, "not_found")
+    assert response.json()["error"]["message"] == "Contact not found."

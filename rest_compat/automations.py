@@ -2,7 +2,7 @@ from typing import Optional
 
 from fastapi import Query
 
-from rest_compat.common import IDEMPOTENT, LIVE_ONLY, NOT_FOUND, Caller, IdempotencyKey, feature_router
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, feature_router, live_only
 from schema.automations import (
     AutomationCreate,
     AutomationPatch,
@@ -20,6 +20,7 @@ from schema.automations import (
 from schema.common import ApiModel
 
 router = feature_router("/automations", "automations")
+LIVE_ONLY = live_only("automation")
 
 
 class AutomationList(ApiModel):

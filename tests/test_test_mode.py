@@ -209,3 +209,18 @@ async def test_a_test_key_manages_its_own_sandbox_automation(client, key, test_k
     assert (await client.patch(url, json={"name": "Mine v4"}, headers=key.headers)).status_code == 200
     assert (await client.delete(url, headers=test_key.headers)).status_code == 200
     assert not await Automation.filter(id=mine["id"]).exists()
+
+
+async def test_a_test_key_cannot_cancel_live_mail_but_cancels_its_own(client, key, test_key):
+    send = {"to": unique_email(), "from": "shop@acme.com", "subject": "Hi", "text": "x"}
+    live = (await client.post("/api/v1/delivery/send", json=send, headers=key.headers)).json()["messageId"]
+    mine = (await client.post("/api/v1/delivery/send", json=send, headers=test_key.headers)).json()["messageId"]
+    refused = await client.post(f"/api/v1/delivery/messages/{live}/cancel", headers=test_key.headers)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden", refused.text
+    mutation = "mutation($m: ID!) { cancelMessage(input: {id: $m}) { message { id } userErrors { code } } }"
+    payload = (await gql(client, test_key, mutation, {"m": live})).json()["data"]["cancelMessage"]
+    assert payload == {"message": None, "userErrors": [{"code": "forbidden"}]}
+    assert (await Message.get(id=live)).status == "queued"
+    canceled = await client.post(f"/api/v1/delivery/messages/{mine}/cancel", headers=test_key.headers)
+    assert canceled.status_code == 200 and canceled.json()["status"] == "canceled"
+    assert (await client.post(f"/api/v1/delivery/messages/{live}/cancel", headers=key.headers)).status_code == 200

@@ -66,6 +66,7 @@ def live_only(what: str) -> dict[int | str, dict[str, Any]]:
         )
     }
 
+
 # `Idempotency-Key` on every POST: a retry with the same key and body replays the first
 # response for 24 hours; the same key with another body is 409 `conflict`.
 IdempotencyKey = Annotated[

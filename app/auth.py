@@ -51,6 +51,20 @@ class Principal:
     def is_test(self) -> bool:
         return self.mode == "test"
 
+    def may_change(self, sandbox: bool) -> bool:
+        """Test mode cannot change live traffic (Stripe's rule): a test key changes only what
+        was made in test mode (`sandbox`); a live key changes both."""
+        return sandbox or not self.is_test
+
+
+def check_may_change(principal: Principal, sandbox: bool, what: str) -> None:
+    """403 `forbidden` when `principal` may not change this object (see `Principal.may_change`)."""
+    if not principal.may_change(sandbox):
+        raise ApiError(
+            ErrorCode.FORBIDDEN,
+            f"A test key cannot change a live {what}; use a live key (et_live_…).",
+        )
+
 
 def generate_key(test: bool = False) -> str:
     body = "".join(secrets.choice(_ALPHABET) for _ in range(32))

@@ -7,6 +7,14 @@ event type and conditions; one run per (automation, event) is inserted with ON C
 NOTHING on the unique index, so the same event never starts two runs of one automation, even
 from two workers or a retried call.
 
+Test mode (Stripe's rule: test and live are separate worlds, and test mode never touches live
+traffic): an event sent with a test key starts every matching automation, live ones included,
+but always as a sandboxed run (`sandbox` on the run), so a live automation can be tried end
+to end without mailing anyone; a live event starts only live automations, never one made with
+a test key. A sandboxed run's sendEmail step queues sandbox messages (never handed to a
+transport); its webhook step still calls the receiver (developers test their endpoint) with
+`"sandbox": true` in the signed payload and a `Viperatron-Sandbox: true` header.
+
 Runner (`AutomationRunner`, beside the delivery worker): claims one due run at a time like
 import jobs: `status IN ('pending', 'running', 'waiting') AND due_at <= now`, `FOR UPDATE
 SKIP LOCKED` on PostgreSQL, `due_at` = lease expiry while running. Each step is ONE
@@ -40,6 +48,7 @@ from app import webhooks
 from app.delivery_queue import retry_delay
 from app.errors import ApiError
 from app.wakeups import Wakeups, idle
+from models import AutomationRun
 
 log = logging.getLogger("viperatron.automations")
 
@@ -65,6 +74,7 @@ class StoredEvent:
     event_type: str
     value: Decimal | None
     properties: dict[str, Any] = field(default_factory=dict)
+    sandbox: bool = False  # sent with a test key
 
 
 _MISSING = object()
@@ -155,7 +165,8 @@ def invalidate(organization_id: str) -> None:
             _automations.pop(automation_id, None)
 
 
-async def _enabled(organization_id: str, connection=None) -> list[tuple[str, dict]]:
+async def _enabled(organization_id: str, connection=None) -> list[tuple[str, dict, bool]]:
+    """(id, trigger, sandbox) of the organization's enabled automations."""
     from models import Automation
 
     hit = _cache.get(organization_id)
@@ -164,16 +175,21 @@ async def _enabled(organization_id: str, connection=None) -> list[tuple[str, dic
     query = Automation.filter(organization_id=organization_id, enabled=True)
     if connection is not None:
         query = query.using_db(connection)
-    rows = [(a_id, trigger) for a_id, trigger in await query.values_list("id", "trigger")]
+    rows = [tuple(row) for row in await query.values_list("id", "trigger", "sandbox")]
     _cache[organization_id] = (time.monotonic(), rows)
     return rows
 
 
+def starts(event_sandbox: bool, automation_sandbox: bool) -> bool:
+    """Whether an event may start an automation: a test event starts any, a live event only
+    live ones (a test key never makes something that reacts to live traffic)."""
+    return event_sandbox or not automation_sandbox
+
+
 async def start_runs(organization_id: str, stored_events: list[StoredEvent], connection=None) -> int:
     """Start one run per (enabled automation, matching event); returns how many were asked for
-    (duplicates of existing runs are ignored by the unique index)."""
-    from models import AutomationRun
-
+    (duplicates of existing runs are ignored by the unique index). A run is sandboxed when its
+    event or its automation is."""
     if not stored_events:
         return 0
     automations = await _enabled(organization_id, connection)
@@ -183,11 +199,11 @@ async def start_runs(organization_id: str, stored_events: list[StoredEvent], con
     rows = [
         AutomationRun(
             automation_id=a_id, organization_id=organization_id, event_id=event.id,
-            contact_id=event.contact_id, status="pending", due_at=at,
+            contact_id=event.contact_id, status="pending", due_at=at, sandbox=event.sandbox or a_sandbox,
         )
         for event in stored_events
-        for a_id, trigger in automations
-        if matches(trigger, event)
+        for a_id, trigger, a_sandbox in automations
+        if starts(event.sandbox, a_sandbox) and matches(trigger, event)
     ]
     if rows:
         await AutomationRun.bulk_create(rows, ignore_conflicts=True, using_db=connection)
@@ -342,7 +358,8 @@ async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEv
 
         principal = Principal(
             key_id=automation.api_key_id, organization_id=run.organization_id, organization_name="",
-            key_name=f"automation {automation.id}", key_prefix="", mode="test" if automation.sandbox else "live",
+            key_name=f"automation {automation.id}", key_prefix="",
+            mode="test" if await _sandboxed(run, automation, conn) else "live",
             per_minute=0, per_day=0,
         )
         body = {"to": [contact.email], "from": step["from"], "subject": step["subject"],
@@ -358,6 +375,17 @@ async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEv
             raise StepFailed(f"the email could not be queued: {error.message}") from None
         return "completed", f"message {result.message_id} queued to {contact.email}"
     raise StepFailed(f"unknown step type `{kind}`")
+
+
+async def _sandboxed(run: RunClaim, automation, conn=None) -> bool:
+    """Whether the run is in test mode (stored on the run when it started; a sandbox
+    automation's runs always are, without a read)."""
+    if automation.sandbox:
+        return True
+    query = AutomationRun.filter(id=run.id)
+    if conn is not None:
+        query = query.using_db(conn)
+    return bool(await query.first().values_list("sandbox", flat=True))
 
 
 def _contact_payload(contact) -> dict[str, Any] | None:
@@ -379,6 +407,7 @@ async def _call_webhook(
 
     contact = await Contact.filter(id=run.contact_id).first() if run.contact_id else None
     delivery_id = f"{run.id}.{index}"
+    sandbox = await _sandboxed(run, automation)
     payload = {
         "id": delivery_id,
         "type": "automation.webhook",
@@ -388,9 +417,12 @@ async def _call_webhook(
         "stepIndex": index,
         "event": _event_variables(await event.get()) or None,
         "contact": _contact_payload(contact),
+        "sandbox": sandbox,  # test mode: in the signed body, so receivers can trust it
     }
     attempt = tries_before + 1
-    outcome = await webhooks.deliver(step["url"], automation.webhook_secret, payload, delivery_id, attempt, policy)
+    outcome = await webhooks.deliver(
+        step["url"], automation.webhook_secret, payload, delivery_id, attempt, policy, sandbox=sandbox
+    )
     if outcome.delivered:
         return "delivered", f"delivered to {step['url']}: {outcome.detail} (try {attempt})"
     if not outcome.retryable or attempt >= policy.max_attempts:

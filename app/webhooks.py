@@ -13,6 +13,8 @@ deployment whose receivers are on its own network).
 Signature (Stripe-style): header `Viperatron-Signature: t=<unix seconds>,v1=<hex>` where
 hex = HMAC-SHA256(automation's webhook secret, "<t>." + raw body). `Viperatron-Webhook-Id`
 stays the same across retries of one delivery, so receivers can drop duplicates.
+`Viperatron-Sandbox: true` marks a test-mode run's call (also `"sandbox": true` in the signed
+body, the one to trust).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ USER_AGENT = "Viperatron-Webhooks/1.0"
 SIGNATURE_HEADER = "Viperatron-Signature"
 ID_HEADER = "Viperatron-Webhook-Id"
 ATTEMPT_HEADER = "Viperatron-Webhook-Attempt"
+SANDBOX_HEADER = "Viperatron-Sandbox"
 MAX_URL_LENGTH = 2048
 EXCERPT_BYTES = 1024
 
@@ -170,7 +173,8 @@ def _pinned(url: str, address: IpAddress) -> tuple[str, str]:
 
 
 async def deliver(
-    url: str, secret: str, payload: dict[str, Any], delivery_id: str, attempt: int, policy: Policy
+    url: str, secret: str, payload: dict[str, Any], delivery_id: str, attempt: int, policy: Policy,
+    *, sandbox: bool = False,
 ) -> Outcome:
     """POST the payload once; never raises for network trouble (it becomes the outcome)."""
     try:
@@ -194,6 +198,7 @@ async def deliver(
         "Host": host_header,
         ID_HEADER: delivery_id,
         ATTEMPT_HEADER: str(attempt),
+        SANDBOX_HEADER: "true" if sandbox else "false",
         SIGNATURE_HEADER: sign(secret, int(time.time()), body),
     }
     extensions = {"sni_hostname": host} if parts.scheme == "https" and _literal(host) is None else {}

@@ -60,6 +60,9 @@ class AutomationRun(Model):
     # Failed tries of the current step (webhooks retry with back-off); 0 when a step starts.
     step_attempts = fields.IntField(default=0)
     error = fields.TextField(null=True)
+    # Test mode: started by an et_test_ key's event or a sandbox automation. Its emails are
+    # sandboxed (never handed to a transport) and its webhook calls say `"sandbox": true`.
+    sandbox = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

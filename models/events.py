@@ -19,6 +19,7 @@ class Event(Model):
     value = fields.DecimalField(max_digits=20, decimal_places=4, null=True)
     currency = fields.CharField(max_length=3, null=True)
     properties = fields.JSONField(default=dict)
+    sandbox = fields.BooleanField(default=False)  # sent with an et_test_ key: starts only sandboxed runs
     occurred_at = fields.DatetimeField()
     received_at = fields.DatetimeField(auto_now_add=True)
 

@@ -2,7 +2,7 @@ from typing import Optional
 
 from fastapi import Query
 
-from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, feature_router
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, feature_router, live_only
 from schema.automations import (
     AutomationCreate,
     AutomationPatch,
@@ -20,6 +20,7 @@ from schema.automations import (
 from schema.common import ApiModel
 
 router = feature_router("/automations", "automations")
+LIVE_ONLY = live_only("automation")
 
 
 class AutomationList(ApiModel):
@@ -71,14 +72,15 @@ async def get(automation_id: str, caller: Caller) -> AutomationView:
 @router.patch(
     "/{automation_id}", response_model=AutomationView, summary="Update an automation",
     description="Only the fields given change; runs already started continue with the new steps.",
-    responses=NOT_FOUND,
+    responses={**NOT_FOUND, **LIVE_ONLY},
 )
 async def patch(automation_id: str, body: AutomationPatch, caller: Caller) -> AutomationView:
     return await update_automation(caller, automation_id, body)
 
 
 @router.delete(
-    "/{automation_id}", response_model=Deleted, summary="Delete an automation and its runs", responses=NOT_FOUND
+    "/{automation_id}", response_model=Deleted, summary="Delete an automation and its runs",
+    responses={**NOT_FOUND, **LIVE_ONLY},
 )
 async def delete(automation_id: str, caller: Caller) -> Deleted:
     return Deleted(id=await delete_automation(caller, automation_id), deleted=True)
@@ -86,7 +88,7 @@ async def delete(automation_id: str, caller: Caller) -> Deleted:
 
 @router.post(
     "/{automation_id}/enable", response_model=AutomationView, summary="Enable an automation",
-    responses={**NOT_FOUND, **IDEMPOTENT},
+    responses={**NOT_FOUND, **LIVE_ONLY, **IDEMPOTENT},
 )
 async def enable(automation_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> AutomationView:
     return await set_automation_enabled(caller, automation_id, True, idempotency_key)
@@ -95,7 +97,7 @@ async def enable(automation_id: str, caller: Caller, idempotency_key: Idempotenc
 @router.post(
     "/{automation_id}/disable", response_model=AutomationView,
     summary="Disable an automation", description="A disabled automation starts no new runs.",
-    responses={**NOT_FOUND, **IDEMPOTENT},
+    responses={**NOT_FOUND, **LIVE_ONLY, **IDEMPOTENT},
 )
 async def disable(automation_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> AutomationView:
     return await set_automation_enabled(caller, automation_id, False, idempotency_key)
@@ -105,7 +107,7 @@ async def disable(automation_id: str, caller: Caller, idempotency_key: Idempoten
     "/{automation_id}/rotate-webhook-secret", response_model=AutomationView,
     summary="Replace the webhook signing secret",
     description="Webhook calls made from now on (retries included) are signed with the new `webhookSecret`.",
-    responses={**NOT_FOUND, **IDEMPOTENT},
+    responses={**NOT_FOUND, **LIVE_ONLY, **IDEMPOTENT},
 )
 async def rotate_secret(automation_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> AutomationView:
     return await rotate_webhook_secret(caller, automation_id, idempotency_key)

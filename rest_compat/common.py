@@ -56,6 +56,17 @@ IDEMPOTENT = {
 }
 NOT_FOUND = {404: error_response("No such object in your organization", "not_found", "Contact not found.")}
 
+
+def live_only(what: str) -> dict[int | str, dict[str, Any]]:
+    """The 403 of a test key changing a live object: test mode cannot change live traffic."""
+    return {
+        403: error_response(
+            f"A test key (et_test_…) changing a live {what}", "forbidden",
+            f"A test key cannot change a live {what}; use a live key (et_live_…).",
+        )
+    }
+
+
 # `Idempotency-Key` on every POST: a retry with the same key and body replays the first
 # response for 24 hours; the same key with another body is 409 `conflict`.
 IdempotencyKey = Annotated[

@@ -3,7 +3,7 @@ from typing import Optional
 
 from fastapi import Query
 
-from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router, live_only
 from schema.common import ApiModel
 from schema.delivery import BatchResult, BatchSend, SendEmail, SendResult, parse_batch_item, send_batch, send_email
 from schema.messages import MessageView, cancel_message, get_message, list_messages
@@ -81,7 +81,8 @@ async def get(message_id: str, caller: Caller) -> MessageView:
     "/messages/{message_id}/cancel",
     response_model=MessageView,
     summary="Cancel a queued or deferred message",
-    responses={**NOT_FOUND, **CONFLICT},
+    description="A test key (et_test_…) cancels only sandbox messages.",
+    responses={**NOT_FOUND, **live_only("message"), **CONFLICT},
 )
 async def cancel(message_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> MessageView:
     return await cancel_message(caller, message_id, idempotency_key)

@@ -17,11 +17,12 @@ from tortoise.transactions import in_transaction
 
 from app import automations as engine
 from app import templating, webhooks
-from app.auth import Principal
+from app.auth import Principal, check_may_change
 from app.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
 from app.ids import require_id
 from app.validation import MAX_JSON_BYTES, HeaderText, Mailbox
 from models import Automation, AutomationRun, AutomationStepLog
+from models.automations import new_webhook_secret
 from schema.common import (
     ApiModel, Connection, Page, UserError, check_page_size, connection, decode_cursor, user_errors,
 )
@@ -246,10 +247,17 @@ WEBHOOK_SECRET_HELP = (
 )
 
 
+SANDBOX_HELP = (
+    "Made with a test key (et_test_…): only test events start it and its emails are never delivered. "
+    "A test key can change only sandbox automations."
+)
+
+
 class AutomationView(ApiModel):
     id: str
     name: str
     enabled: bool
+    sandbox: bool = Field(description=SANDBOX_HELP)
     trigger: dict[str, Any]
     steps: list[dict[str, Any]]
     webhook_secret: str = Field(description=WEBHOOK_SECRET_HELP)
@@ -259,7 +267,7 @@ class AutomationView(ApiModel):
     @classmethod
     def of(cls, a: Automation) -> "AutomationView":
         return cls(
-            id=a.id, name=a.name, enabled=a.enabled, trigger=a.trigger, steps=a.steps,
+            id=a.id, name=a.name, enabled=a.enabled, sandbox=a.sandbox, trigger=a.trigger, steps=a.steps,
             webhook_secret=a.webhook_secret, created_at=a.created_at, updated_at=a.updated_at,
         )
 
@@ -272,6 +280,12 @@ class StepLogView(ApiModel):
     at: datetime
 
 
+RUN_SANDBOX_HELP = (
+    "A test-mode run (started by a test key's event, or of a sandbox automation): its emails are "
+    "sandboxed, its webhook calls carry `\"sandbox\": true` and `Viperatron-Sandbox: true`."
+)
+
+
 class RunView(ApiModel):
     id: str
     automation_id: str
@@ -282,6 +296,7 @@ class RunView(ApiModel):
     due_at: datetime = Field(description="When a waiting run resumes (or a running run's lease ends).")
     attempts: int
     error: Optional[str]
+    sandbox: bool = Field(description=RUN_SANDBOX_HELP)
     created_at: datetime
     updated_at: datetime
     steps: list[StepLogView] = Field(description="The log: one entry per step run, in order.")
@@ -351,6 +366,7 @@ async def update_automation(principal: Principal, automation_id: str, data: Auto
         changes["enabled"] = data.enabled
     async with in_transaction() as conn:
         automation = await _get(principal, automation_id, conn)
+        check_may_change(principal, automation.sandbox, "automation")
         if changes:
             automation.update_from_dict(changes)
             await automation.save(using_db=conn)
@@ -371,11 +387,11 @@ async def rotate_webhook_secret(principal: Principal, automation_id: str,
                                 idempotency_key: str | None = None) -> AutomationView:
     """Replace the automation's webhook signing secret; calls made from now on are signed with
     the new one (a retry of an older call too: it is signed when it is sent)."""
-    from models.automations import new_webhook_secret
 
     async def run() -> tuple[AutomationView, int]:
         async with in_transaction() as conn:
             automation = await _get(principal, automation_id, conn)
+            check_may_change(principal, automation.sandbox, "automation")
             automation.webhook_secret = new_webhook_secret()
             await automation.save(using_db=conn, update_fields=["webhook_secret", "updated_at"])
         engine.invalidate(principal.organization_id)
@@ -388,10 +404,10 @@ async def rotate_webhook_secret(principal: Principal, automation_id: str,
 
 async def delete_automation(principal: Principal, automation_id: str) -> str:
     """Delete the automation and its runs (their logs with them); returns its id."""
-    require_id("automation", automation_id)
-    deleted = await Automation.filter(id=automation_id, organization_id=principal.organization_id).delete()
-    if not deleted:
-        raise not_found("Automation")
+    automation = await _get(principal, automation_id)
+    check_may_change(principal, automation.sandbox, "automation")
+    if not await Automation.filter(id=automation.id).delete():
+        raise not_found("Automation")  # deleted meanwhile
     engine.invalidate(principal.organization_id)
     return automation_id
 
@@ -416,7 +432,7 @@ async def list_runs(principal: Principal, automation_id: str, first: int = 50, a
     items = [
         RunView(
             id=r.id, automation_id=r.automation_id, event_id=r.event_id, contact_id=r.contact_id, status=r.status,
-            current_step=r.current_step, due_at=r.due_at, attempts=r.attempts, error=r.error,
+            current_step=r.current_step, due_at=r.due_at, attempts=r.attempts, error=r.error, sandbox=r.sandbox,
             created_at=r.created_at, updated_at=r.updated_at, steps=logs[r.id],
         )
         for r in page
@@ -539,6 +555,7 @@ class RunType:
     due_at: datetime
     attempts: int
     error: Optional[str]
+    sandbox: bool = strawberry.field(description=RUN_SANDBOX_HELP)
     created_at: datetime
     updated_at: datetime
     steps: list[StepLogType]
@@ -548,7 +565,7 @@ def _run(view: RunView) -> RunType:
     return RunType(
         id=view.id, automation_id=view.automation_id, event_id=view.event_id, contact_id=view.contact_id,
         status=view.status, current_step=view.current_step, due_at=view.due_at, attempts=view.attempts,
-        error=view.error, created_at=view.created_at, updated_at=view.updated_at,
+        error=view.error, sandbox=view.sandbox, created_at=view.created_at, updated_at=view.updated_at,
         steps=[StepLogType(**s.model_dump()) for s in view.steps],
     )
 
@@ -558,6 +575,7 @@ class AutomationType:
     id: strawberry.ID
     name: str
     enabled: bool
+    sandbox: bool = strawberry.field(description=SANDBOX_HELP)
     trigger: JSON
     steps: list[JSON]
     webhook_secret: str = strawberry.field(description=WEBHOOK_SECRET_HELP)
@@ -574,7 +592,7 @@ class AutomationType:
 
 def _gql(view: AutomationView) -> AutomationType:
     return AutomationType(
-        id=view.id, name=view.name, enabled=view.enabled, trigger=view.trigger, steps=view.steps,
+        id=view.id, name=view.name, enabled=view.enabled, sandbox=view.sandbox, trigger=view.trigger, steps=view.steps,
         webhook_secret=view.webhook_secret, created_at=view.created_at, updated_at=view.updated_at,
     )
 

@@ -155,6 +155,10 @@ class EventView(ApiModel):
     properties: dict[str, Any]
     occurred_at: datetime
     received_at: datetime
+    sandbox: bool = Field(
+        description="Sent with a test key (et_test_…): it starts automations only as sandboxed runs, "
+        "whose emails are never delivered."
+    )
 
 
 # ----------------------------------------------------------------------------- writes
@@ -258,8 +262,10 @@ ON CONFLICT (organization_id, email_key) DO NOTHING
 """
 _PG_INSERT_EVENTS = """
 INSERT INTO events
-    (id, organization_id, contact_id, event_id, event_type, value, currency, properties, occurred_at, received_at)
-SELECT r.id, $1, r.contact_id, r.event_id, r.event_type, r.value, r.currency, r.properties::jsonb, r.occurred_at, $2
+    (id, organization_id, contact_id, event_id, event_type, value, currency, properties, occurred_at, received_at,
+     sandbox)
+SELECT r.id, $1, r.contact_id, r.event_id, r.event_type, r.value, r.currency, r.properties::jsonb, r.occurred_at, $2,
+       $11
 FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::text[], $10::timestamptz[])
     AS r(id, contact_id, event_id, event_type, value, currency, properties, occurred_at)
 ON CONFLICT (organization_id, event_id) DO NOTHING
@@ -271,7 +277,7 @@ JOIN events e ON e.organization_id = $1 AND e.event_id = k.event_id
 """
 
 
-async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetime) -> list[str]:
+async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetime, sandbox: bool) -> list[str]:
     """The same as `_write` in three or four set-based statements (unnest arrays)."""
     first_spelling: dict[str, str] = {}
     for item in items:
@@ -313,11 +319,14 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
     rows_in = [rows_in[i] for i in order]
     properties = [properties[i] for i in order]
     columns = list(zip(*rows_in))
-    inserted = await conn.execute_query_dict(_PG_INSERT_EVENTS, [org, now, *(list(c) for c in columns)])
+    inserted = await conn.execute_query_dict(_PG_INSERT_EVENTS, [org, now, *(list(c) for c in columns), sandbox])
     new_ids = {r["id"] for r in inserted}
     await start_runs(
         org,
-        [StoredEvent(r[0], r[1], r[3], r[4], props) for r, props in zip(rows_in, properties) if r[0] in new_ids],
+        [
+            StoredEvent(r[0], r[1], r[3], r[4], props, sandbox)
+            for r, props in zip(rows_in, properties) if r[0] in new_ids
+        ],
         conn,
     )
     if seen:
@@ -334,12 +343,14 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
 
     An `eventId` already stored in the organization (or given earlier in the same batch) is not
     stored again: its result names the first event's `evt_` ID, status `accepted`. Race-safe:
-    the unique index on (organization, event_id) decides, the insert ignores the conflict."""
+    the unique index on (organization, event_id) decides, the insert ignores the conflict.
+    A test key's events are `sandbox`: they start only sandboxed automation runs."""
     org = principal.organization_id
+    sandbox = principal.is_test
     now = datetime.now(timezone.utc)
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
-            ids = await _write_postgres(conn, org, items, now)
+            ids = await _write_postgres(conn, org, items, now, sandbox)
             return [IngestResult(event_id=i, status="accepted") for i in ids]
         contacts = await _contact_ids(conn, org, items)
         rows: list[Event] = []
@@ -364,6 +375,7 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
                 properties=item.properties or {},
                 occurred_at=occurred,
                 received_at=now,
+                sandbox=sandbox,
             )
             if item.event_id is None:
                 ids.append(event.id)
@@ -382,7 +394,7 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
         await start_runs(
             org,
             [
-                StoredEvent(e.id, e.contact_id, e.event_type, e.value, e.properties)
+                StoredEvent(e.id, e.contact_id, e.event_type, e.value, e.properties, e.sandbox)
                 for e in rows
                 if e.event_id is None or stored.get(e.event_id) == e.id
             ],
@@ -416,6 +428,7 @@ async def _views(events: list[Event]) -> list[EventView]:
             properties=e.properties or {},
             occurred_at=e.occurred_at,
             received_at=e.received_at,
+            sandbox=e.sandbox,
         )
         for e in events
     ]
@@ -524,6 +537,7 @@ class EventType:
     properties: JSON
     occurred_at: strawberry.auto
     received_at: strawberry.auto
+    sandbox: strawberry.auto
 
 
 @strawberry.input

@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from tortoise.expressions import Subquery
 
 from app import delivery_queue
-from app.auth import Principal
+from app.auth import Principal, check_may_change
 from app.errors import ApiError, ErrorCode, invalid, not_found
 from app.ids import require_id
 from app.mime import message_id_header
@@ -187,6 +187,10 @@ async def cancel_message(principal: Principal, message_id: str, idempotency_key:
 
 async def _cancel(principal: Principal, message_id: str) -> MessageView:
     org = principal.organization_id
+    sandbox = await Message.filter(id=message_id, organization_id=org).first().values_list("sandbox", flat=True)
+    if sandbox is None:
+        raise not_found("Message")
+    check_may_change(principal, sandbox, "message")  # a test key cannot stop live mail
     at = delivery_queue.now()
     changed = await Message.filter(id=message_id, organization_id=org, status__in=delivery_queue.CANCELABLE).update(
         status="canceled", updated_at=at

@@ -198,7 +198,7 @@ async def test_list_filters_pagination_and_values(client, key):
     assert usd == {
         "id": ids[0], "eventId": "o-1", "eventType": "order.placed", "contactId": contact_a.id,
         "email": "a@example.com", "value": "10.00", "currency": "USD", "properties": {"n": 1},
-        "occurredAt": usd["occurredAt"], "receivedAt": usd["receivedAt"],
+        "occurredAt": usd["occurredAt"], "receivedAt": usd["receivedAt"], "sandbox": False,
     }
     assert datetime.fromisoformat(usd["occurredAt"].replace("Z", "+00:00")) == now - timedelta(days=3)
     assert datetime.fromisoformat(usd["receivedAt"].replace("Z", "+00:00")) >= now - timedelta(minutes=1)
@@ -233,7 +233,7 @@ async def test_graphql_events_query_matches_rest(client, key):
     rest = (await client.get("/api/v1/pipelines/events", params={"type": "order.placed", "limit": 2},
                              headers=key.headers)).json()
     query = """query($f: EventFilter, $after: String) { events(first: 2, after: $after, filter: $f) {
-        edges { cursor node { id eventId eventType contactId email value currency properties occurredAt receivedAt } }
+        edges { cursor node { id eventId eventType contactId email value currency properties occurredAt receivedAt sandbox } }
         pageInfo { hasNextPage endCursor } } }"""
     data = (await gql(client, key, query, {"f": {"type": "order.placed"}})).json()["data"]["events"]
     assert [_same_times(e["node"]) for e in data["edges"]] == [_same_times(e) for e in rest["data"]]

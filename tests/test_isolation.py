@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.routing import APIRoute
 
 from app.guard import GuardedRoute
@@ -117,8 +118,11 @@ async def test_every_api_route_is_guarded_and_covered(app, client):
         assert response.status_code == 401, (method, path)
 
 
-async def test_org_b_cannot_see_or_change_org_a(app, client, make_key):
-    key_a, key_b = await make_key(), await make_key()
+# B's test key too: another organization's objects are 404 for it, never test mode's 403
+# (which would tell that the object exists).
+@pytest.mark.parametrize("b_test_key", [False, True], ids=["live key", "test key"])
+async def test_org_b_cannot_see_or_change_org_a(app, client, make_key, b_test_key):
+    key_a, key_b = await make_key(), await make_key(test=b_test_key)
     ids = await owned_by_a(client, key_a)
     before = await Contact.get(id=ids["contact_id"]).prefetch_related("tags")
     for method, path in api_routes(app):
@@ -254,8 +258,9 @@ async def test_org_b_cannot_remove_or_take_over_org_a_suppressions(client, make_
     assert await Suppression.filter(id=ids["suppression_id"]).exists()
 
 
-async def test_org_b_cannot_change_org_as_automation_through_graphql(client, make_key):
-    key_a, key_b = await make_key(), await make_key()
+@pytest.mark.parametrize("b_test_key", [False, True], ids=["live key", "test key"])
+async def test_org_b_cannot_change_org_as_automation_through_graphql(client, make_key, b_test_key):
+    key_a, key_b = await make_key(), await make_key(test=b_test_key)
     ids = await owned_by_a(client, key_a)
     mutations = [
         'mutation($a: ID!) { updateAutomation(input: {id: $a, name: "Mallory"}) { automation { id } userErrors { code } } }',

@@ -137,3 +137,13 @@ async def test_nul_characters_are_422_everywhere(client, key):
         response = await client.post(path, json=body, headers=key.headers)
         assert response.status_code == 422, (path, response.text)
         assert response.json()["error"]["details"][0]["field"] == field
+
+
+async def test_the_import_cap_is_for_the_import_upload_only(client, key):
+    headers = {**key.headers, "Content-Type": "application/json"}
+    big = b'{"firstName": "' + b"x" * (27 * 1024 * 1024) + b'"}'
+    response = await client.patch("/api/v1/contacts/importX", content=big, headers=headers)
+    assert_error(response, 413, "payload_too_large")
+    assert response.json()["error"]["message"] == "Request body exceeds 1048576 bytes."
+    response = await client.post("/api/v1/contacts/import/imp_x/cancel", content=big[: 2 * 1024 * 1024], headers=headers)
+    assert_error(response, 413, "payload_too_large")

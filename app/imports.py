@@ -40,7 +40,7 @@ from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
 from app.contact_writes import ContactRow, UpsertCounts, upsert_contacts
-from app.validation import MAX_JSON_BYTES, normalize_email
+from app.validation import MAX_JSON_BYTES, loads_strict, normalize_email
 from models import ImportChunk, ImportJob
 from app.wakeups import Wakeups, idle
 
@@ -124,6 +124,23 @@ _ROLES = {
 }
 
 
+# Python's csv module refuses a cell longer than this (its field_size_limit, a process-wide
+# setting left at its default); such a row is a row error. Every field's own limit is smaller.
+MAX_CSV_CELL_CHARS = csv.field_size_limit()
+
+
+def _csv_records(reader) -> Iterator[list[str] | csv.Error]:
+    """The reader's records; a record it cannot read (a cell over MAX_CSV_CELL_CHARS) comes out
+    as its csv.Error, and reading goes on at the next line."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield exc
+
+
 def open_text(path: str):
     # surrogateescape: an undecodable byte becomes a lone surrogate that the row check finds,
     # so one bad row does not stop the file. utf-8-sig drops a leading BOM.
@@ -137,8 +154,10 @@ class CsvFile:
         self.path = path
 
     def _reader(self, f):
-        reader = csv.reader(f)
+        reader = _csv_records(csv.reader(f))
         for record in reader:
+            if isinstance(record, csv.Error):
+                raise JobFailed(f"The header row cannot be read: {record}.")
             if record and any(cell.strip() for cell in record):
                 header = [h.strip() for h in record]
                 break
@@ -160,6 +179,9 @@ class CsvFile:
             reader, roles = self._reader(f)
             index = roles.index("email")
             for record in reader:
+                if isinstance(record, csv.Error):
+                    yield None
+                    continue
                 if not record or not "".join(record).strip():
                     continue
                 cell = record[index].strip() if index < len(record) else ""
@@ -171,13 +193,17 @@ class CsvFile:
             reader, roles = self._reader(f)
             number = 0
             for record in reader:
-                if not record or not "".join(record).strip():
+                if not isinstance(record, csv.Error) and (not record or not "".join(record).strip()):
                     continue
                 number += 1
                 yield number, record, roles
 
     @staticmethod
-    def parse(number: int, record: list[str], roles: list) -> RowResult:
+    def parse(number: int, record: list[str] | csv.Error, roles: list) -> RowResult:
+        if isinstance(record, csv.Error):
+            if "field larger than field limit" in str(record):
+                return _error(number, None, "too_long", f"A cell has more than {MAX_CSV_CELL_CHARS:,} characters.")
+            return _error(number, None, "invalid_csv", f"The row cannot be read: {record}.")
         if _bad_encoding("".join(record)):
             return _error(number, None, "invalid_encoding", "The row is not valid UTF-8.")
         email = first = last = None
@@ -222,7 +248,7 @@ class NdjsonFile:
     def keys(self) -> Iterator[str | None]:
         for _, line in self._lines():
             try:
-                item = json.loads(line)
+                item = loads_strict(line)
             except ValueError:
                 yield None
                 continue
@@ -238,8 +264,8 @@ class NdjsonFile:
         if _bad_encoding(line):
             return _error(number, None, "invalid_encoding", "The line is not valid UTF-8.")
         try:
-            item = json.loads(line)
-        except ValueError as exc:
+            item = loads_strict(line)
+        except json.JSONDecodeError as exc:
             return _error(number, None, "invalid_json", f"Not valid JSON: {exc}.")
         if not isinstance(item, dict):
             return _error(number, None, "invalid_type", "Each line must be a JSON object.")

@@ -139,6 +139,28 @@ async def test_nul_characters_are_422_everywhere(client, key):
         assert response.json()["error"]["details"][0]["field"] == field
 
 
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/contacts", b'{"email": "nan@example.com", "customFields": {"score": NaN}}'),
+        ("/api/v1/contacts", b'{"email": "inf@example.com", "customFields": {"score": Infinity}}'),
+        ("/api/v1/contacts", b'{"email": "big@example.com", "customFields": {"score": 1e400}}'),
+        ("/api/v1/pipelines/events", b'{"email": "j@example.com", "eventType": "o", "value": NaN, "currency": "USD"}'),
+        ("/api/v1/pipelines/events", b'{"email": "j@example.com", "eventType": "o", "properties": {"x": -Infinity}}'),
+        ("/api/v1/delivery/send",
+         b'{"to": "a@example.com", "from": "hello@acme.com", "subject": "Hi", "html": "x", "metadata": {"n": NaN}}'),
+        ("/api/v1/contacts", b'{"email": "deep@example.com", "customFields": {"x": ' + b"[" * 5000 + b"]" * 5000 + b"}}"),
+    ],
+)
+async def test_nan_infinity_and_deep_nesting_are_400_invalid_json(client, key, path, body):
+    headers = {**key.headers, "Content-Type": "application/json"}
+    response = await client.post(path, content=body, headers=headers)
+    assert_error(response, 400, "invalid_json")
+    assert await Contact.filter(organization_id=key.organization_id).count() == 0
+    assert await Event.filter(organization_id=key.organization_id).count() == 0
+    assert await Message.filter(organization_id=key.organization_id).count() == 0
+
+
 async def test_the_import_cap_is_for_the_import_upload_only(client, key):
     headers = {**key.headers, "Content-Type": "application/json"}
     big = b'{"firstName": "' + b"x" * (27 * 1024 * 1024) + b'"}'

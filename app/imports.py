@@ -18,6 +18,8 @@ Running a job: the chunks are copied to a temporary file, then
          died resumes at `next_row`, and cancel takes effect at the next batch boundary.
 
 Row numbers are 1-based DATA rows: the CSV header is not counted, nor are blank lines.
+A CSV cell that begins with `'` before =, +, -, @, TAB or CR loses that one `'`: the CSV
+export adds it against spreadsheet formula injection (csv_safe_cell), so exports import back.
 A duplicate email inside one file: the last row wins, earlier ones count as `skipped`.
 """
 
@@ -124,6 +126,29 @@ _ROLES = {
 }
 
 
+# ----------------------------------------------------------------------------- CSV cells
+# Spreadsheet formula injection (OWASP "CSV injection"): a cell that begins with one of these
+# is run as a formula by spreadsheet programs, so the export writes it with a leading `'`.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_quote(value: str) -> bool:
+    # Values that already begin with `'`s before a formula character get one more, so that
+    # reading a cell back (strip exactly one `'`) is the exact inverse of writing it.
+    return value.lstrip("'").startswith(FORMULA_START)
+
+
+def csv_safe_cell(value: str) -> str:
+    """The cell the CSV export writes for `value`: `'` + value when it (after any leading
+    `'`s) begins with =, +, -, @, TAB or CR; otherwise the value itself."""
+    return "'" + value if _needs_quote(value) else value
+
+
+def csv_cell_value(cell: str) -> str:
+    """The inverse of csv_safe_cell, applied by the CSV importer to every cell."""
+    return cell[1:] if cell.startswith("'") and _needs_quote(cell[1:]) else cell
+
+
 # Python's csv module refuses a cell longer than this (its field_size_limit, a process-wide
 # setting left at its default); such a row is a row error. Every field's own limit is smaller.
 MAX_CSV_CELL_CHARS = csv.field_size_limit()
@@ -159,7 +184,7 @@ class CsvFile:
             if isinstance(record, csv.Error):
                 raise JobFailed(f"The header row cannot be read: {record}.")
             if record and any(cell.strip() for cell in record):
-                header = [h.strip() for h in record]
+                header = [csv_cell_value(h.strip()) for h in record]
                 break
         else:
             raise JobFailed("The file has no header row; the first line must name the columns, one of them `email`.")
@@ -184,7 +209,7 @@ class CsvFile:
                     continue
                 if not record or not "".join(record).strip():
                     continue
-                cell = record[index].strip() if index < len(record) else ""
+                cell = csv_cell_value(record[index].strip()) if index < len(record) else ""
                 yield cell.lower() or None
 
     def rows(self) -> Iterator[tuple[int, Any]]:
@@ -212,7 +237,7 @@ class CsvFile:
         for role, cell in zip(roles, record):
             if role is None:
                 continue
-            value = cell.strip()
+            value = csv_cell_value(cell.strip())
             if not value:
                 continue  # an empty cell is "not given"
             if role == "email":

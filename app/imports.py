@@ -152,18 +152,68 @@ def csv_cell_value(cell: str) -> str:
 # Python's csv module refuses a cell longer than this (its field_size_limit, a process-wide
 # setting left at its default); such a row is a row error. Every field's own limit is smaller.
 MAX_CSV_CELL_CHARS = csv.field_size_limit()
+_UNQUOTED_END = re.compile(r"[,\r\n]")
 
 
-def _csv_records(reader) -> Iterator[list[str] | csv.Error]:
-    """The reader's records; a record it cannot read (a cell over MAX_CSV_CELL_CHARS) comes out
-    as its csv.Error, and reading goes on at the next line."""
+class _RecordLines:
+    """The file's lines as csv.reader takes them, keeping those of the record being read."""
+
+    def __init__(self, f):
+        self.f = f
+        self.record: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.f)
+        self.record.append(line)
+        return line
+
+
+def _scan(text: str, state: str) -> str:
+    """Follow the default CSV dialect's quoting through `text`: state is "start" (of a field,
+    or just after a quote), "field" (unquoted), "quoted", or "end" (the record ended)."""
+    i, n = 0, len(text)
+    while i < n:
+        if state == "quoted":
+            j = text.find('"', i)
+            if j < 0:
+                return state
+            state, i = "start", j + 1  # a closing quote, or the first of a doubled one
+        elif state == "field":
+            match = _UNQUOTED_END.search(text, i)
+            if match is None:
+                return state
+            state, i = ("start" if match[0] == "," else "end"), match.end()
+        else:
+            c = text[i]
+            state = "quoted" if c == '"' else "start" if c == "," else "end" if c in "\r\n" else "field"
+            i += 1
+        if state == "end":
+            return state
+    return state
+
+
+def _csv_records(f) -> Iterator[list[str] | csv.Error]:
+    """The records of a CSV file. A record the csv module cannot read (a cell over
+    MAX_CSV_CELL_CHARS) comes out as its csv.Error; its remaining lines (a quoted cell may span
+    lines) are skipped, so reading goes on at the next record."""
+    lines = _RecordLines(f)
+    reader = csv.reader(lines)
     while True:
+        lines.record.clear()
         try:
-            yield next(reader)
+            record = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
+            state = _scan("".join(lines.record), "start")
+            while state != "end" and (line := next(f, None)) is not None:
+                state = _scan(line, state)
             yield exc
+            continue
+        yield record
 
 
 def open_text(path: str):
@@ -179,7 +229,7 @@ class CsvFile:
         self.path = path
 
     def _reader(self, f):
-        reader = _csv_records(csv.reader(f))
+        reader = _csv_records(f)
         for record in reader:
             if isinstance(record, csv.Error):
                 raise JobFailed(f"The header row cannot be read: {record}.")

@@ -345,11 +345,12 @@ async def test_a_csv_cell_over_the_field_limit_is_a_row_error_and_the_job_comple
         b"ok1@example.com,One,short\r\n"
         b"huge@example.com,Huge," + b"x" * 200_000 + b"\r\n"
         b'quoted@example.com,Quoted,"' + b"y" * 200_000 + b'"\r\n'
+        b'lines@example.com,Lines,"' + b"z" * 200_000 + b'\r\nnot-a-row@example.com,""Quoted"",\r\n,"\r\n'
         b"ok2@example.com,Two,\r\n"
     )
     job = await import_and_run(client, key, settings, body)
     assert job["status"] == "completed", job
-    assert (job["total"], job["created"], job["failed"]) == (4, 2, 2), job
-    assert [(e["row"], e["code"]) for e in job["errors"]] == [(2, "too_long"), (3, "too_long")]
+    assert (job["total"], job["created"], job["failed"]) == (5, 2, 3), job
+    assert [(e["row"], e["code"]) for e in job["errors"]] == [(2, "too_long"), (3, "too_long"), (4, "too_long")]
     assert "131,072 characters" in job["errors"][0]["message"]
     assert sorted(await contacts_of(key)) == ["ok1@example.com", "ok2@example.com"]

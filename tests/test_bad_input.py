@@ -169,3 +169,9 @@ async def test_the_import_cap_is_for_the_import_upload_only(client, key):
     assert response.json()["error"]["message"] == "Request body exceeds 1048576 bytes."
     response = await client.post("/api/v1/contacts/import/imp_x/cancel", content=big[: 2 * 1024 * 1024], headers=headers)
     assert_error(response, 413, "payload_too_large")
+    # The upload itself still takes files past the normal cap.
+    rows = b"".join(b"user%d@example.com,Name\n" % i for i in range(80_000))
+    assert len(rows) > 2 * 1024 * 1024
+    upload = await client.post("/api/v1/contacts/import", content=b"email,firstName\n" + rows,
+                               headers={**key.headers, "Content-Type": "text/csv"})
+    assert upload.status_code == 202, upload.text

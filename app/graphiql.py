@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
 
-from app.jsonbody import decode_json
+from app.validation import decode_json
 from schema.context import decoded_body
 
 log = logging.getLogger("viperatron.graphiql")

@@ -9,6 +9,7 @@ from app.auth import Principal, extract_key
 from app.errors import ApiError, ErrorCode
 from app.ratelimit import Decision
 from app.services import Services
+from app.validation import loads_strict
 
 
 def services_of(conn: HTTPConnection) -> Services:
@@ -38,17 +39,28 @@ async def charge(conn: HTTPConnection, principal: Principal, cost: int) -> Decis
     return decision
 
 
+class StrictJsonRequest(Request):
+    """A request whose JSON body is read by `loads_strict`: NaN, Infinity and too-deep nesting
+    are 400 `invalid_json` on every /api/v1 route, like any other malformed JSON."""
+
+    async def json(self):
+        if not hasattr(self, "_json"):
+            self._json = loads_strict(await self.body())
+        return self._json
+
+
 class GuardedRoute(APIRoute):
     """Route class of every `/api/v1` route: the key and the budget are checked before the
     body is even parsed, so an unauthenticated or over-budget request gets 401/429 whatever
-    it carries, and a malformed body from a valid key still gets rate-limit headers."""
+    it carries, and a malformed body from a valid key still gets rate-limit headers. The body
+    is parsed as StrictJsonRequest says."""
 
     def get_route_handler(self):
         handler = super().get_route_handler()
 
         async def guarded(request: Request):
             await admit(request)
-            return await handler(request)
+            return await handler(StrictJsonRequest(request.scope, request.receive))
 
         return guarded
 

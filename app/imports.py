@@ -18,6 +18,8 @@ Running a job: the chunks are copied to a temporary file, then
          died resumes at `next_row`, and cancel takes effect at the next batch boundary.
 
 Row numbers are 1-based DATA rows: the CSV header is not counted, nor are blank lines.
+A CSV cell that begins with `'` before =, +, -, @, TAB or CR loses that one `'`: the CSV
+export adds it against spreadsheet formula injection (csv_safe_cell), so exports import back.
 A duplicate email inside one file: the last row wins, earlier ones count as `skipped`.
 """
 
@@ -40,7 +42,7 @@ from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
 from app.contact_writes import ContactRow, UpsertCounts, upsert_contacts
-from app.validation import MAX_JSON_BYTES, normalize_email
+from app.validation import MAX_JSON_BYTES, loads_strict, normalize_email
 from models import ImportChunk, ImportJob
 from app.wakeups import Wakeups, idle
 
@@ -124,6 +126,96 @@ _ROLES = {
 }
 
 
+# ----------------------------------------------------------------------------- CSV cells
+# Spreadsheet formula injection (OWASP "CSV injection"): a cell that begins with one of these
+# is run as a formula by spreadsheet programs, so the export writes it with a leading `'`.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _needs_quote(value: str) -> bool:
+    # Values that already begin with `'`s before a formula character get one more, so that
+    # reading a cell back (strip exactly one `'`) is the exact inverse of writing it.
+    return value.lstrip("'").startswith(FORMULA_START)
+
+
+def csv_safe_cell(value: str) -> str:
+    """The cell the CSV export writes for `value`: `'` + value when it (after any leading
+    `'`s) begins with =, +, -, @, TAB or CR; otherwise the value itself."""
+    return "'" + value if _needs_quote(value) else value
+
+
+def csv_cell_value(cell: str) -> str:
+    """The inverse of csv_safe_cell, applied by the CSV importer to every cell."""
+    return cell[1:] if cell.startswith("'") and _needs_quote(cell[1:]) else cell
+
+
+# Python's csv module refuses a cell longer than this (its field_size_limit, a process-wide
+# setting left at its default); such a row is a row error. Every field's own limit is smaller.
+MAX_CSV_CELL_CHARS = csv.field_size_limit()
+_UNQUOTED_END = re.compile(r"[,\r\n]")
+
+
+class _RecordLines:
+    """The file's lines as csv.reader takes them, keeping those of the record being read."""
+
+    def __init__(self, f):
+        self.f = f
+        self.record: list[str] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.f)
+        self.record.append(line)
+        return line
+
+
+def _scan(text: str, state: str) -> str:
+    """Follow the default CSV dialect's quoting through `text`: state is "start" (of a field,
+    or just after a quote), "field" (unquoted), "quoted", or "end" (the record ended)."""
+    i, n = 0, len(text)
+    while i < n:
+        if state == "quoted":
+            j = text.find('"', i)
+            if j < 0:
+                return state
+            state, i = "start", j + 1  # a closing quote, or the first of a doubled one
+        elif state == "field":
+            match = _UNQUOTED_END.search(text, i)
+            if match is None:
+                return state
+            state, i = ("start" if match[0] == "," else "end"), match.end()
+        else:
+            c = text[i]
+            state = "quoted" if c == '"' else "start" if c == "," else "end" if c in "\r\n" else "field"
+            i += 1
+        if state == "end":
+            return state
+    return state
+
+
+def _csv_records(f) -> Iterator[list[str] | csv.Error]:
+    """The records of a CSV file. A record the csv module cannot read (a cell over
+    MAX_CSV_CELL_CHARS) comes out as its csv.Error; its remaining lines (a quoted cell may span
+    lines) are skipped, so reading goes on at the next record."""
+    lines = _RecordLines(f)
+    reader = csv.reader(lines)
+    while True:
+        lines.record.clear()
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            state = _scan("".join(lines.record), "start")
+            while state != "end" and (line := next(f, None)) is not None:
+                state = _scan(line, state)
+            yield exc
+            continue
+        yield record
+
+
 def open_text(path: str):
     # surrogateescape: an undecodable byte becomes a lone surrogate that the row check finds,
     # so one bad row does not stop the file. utf-8-sig drops a leading BOM.
@@ -137,10 +229,12 @@ class CsvFile:
         self.path = path
 
     def _reader(self, f):
-        reader = csv.reader(f)
+        reader = _csv_records(f)
         for record in reader:
+            if isinstance(record, csv.Error):
+                raise JobFailed(f"The header row cannot be read: {record}.")
             if record and any(cell.strip() for cell in record):
-                header = [h.strip() for h in record]
+                header = [csv_cell_value(h.strip()) for h in record]
                 break
         else:
             raise JobFailed("The file has no header row; the first line must name the columns, one of them `email`.")
@@ -160,9 +254,12 @@ class CsvFile:
             reader, roles = self._reader(f)
             index = roles.index("email")
             for record in reader:
+                if isinstance(record, csv.Error):
+                    yield None
+                    continue
                 if not record or not "".join(record).strip():
                     continue
-                cell = record[index].strip() if index < len(record) else ""
+                cell = csv_cell_value(record[index].strip()) if index < len(record) else ""
                 yield cell.lower() or None
 
     def rows(self) -> Iterator[tuple[int, Any]]:
@@ -171,13 +268,17 @@ class CsvFile:
             reader, roles = self._reader(f)
             number = 0
             for record in reader:
-                if not record or not "".join(record).strip():
+                if not isinstance(record, csv.Error) and (not record or not "".join(record).strip()):
                     continue
                 number += 1
                 yield number, record, roles
 
     @staticmethod
-    def parse(number: int, record: list[str], roles: list) -> RowResult:
+    def parse(number: int, record: list[str] | csv.Error, roles: list) -> RowResult:
+        if isinstance(record, csv.Error):
+            if "field larger than field limit" in str(record):
+                return _error(number, None, "too_long", f"A cell has more than {MAX_CSV_CELL_CHARS:,} characters.")
+            return _error(number, None, "invalid_csv", f"The row cannot be read: {record}.")
         if _bad_encoding("".join(record)):
             return _error(number, None, "invalid_encoding", "The row is not valid UTF-8.")
         email = first = last = None
@@ -186,7 +287,7 @@ class CsvFile:
         for role, cell in zip(roles, record):
             if role is None:
                 continue
-            value = cell.strip()
+            value = csv_cell_value(cell.strip())
             if not value:
                 continue  # an empty cell is "not given"
             if role == "email":
@@ -222,7 +323,7 @@ class NdjsonFile:
     def keys(self) -> Iterator[str | None]:
         for _, line in self._lines():
             try:
-                item = json.loads(line)
+                item = loads_strict(line)
             except ValueError:
                 yield None
                 continue
@@ -238,8 +339,8 @@ class NdjsonFile:
         if _bad_encoding(line):
             return _error(number, None, "invalid_encoding", "The line is not valid UTF-8.")
         try:
-            item = json.loads(line)
-        except ValueError as exc:
+            item = loads_strict(line)
+        except json.JSONDecodeError as exc:
             return _error(number, None, "invalid_json", f"Not valid JSON: {exc}.")
         if not isinstance(item, dict):
             return _error(number, None, "invalid_type", "Each line must be a JSON object.")

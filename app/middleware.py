@@ -46,7 +46,8 @@ def _error_response(scope: Scope, error: ApiError, request_id: str) -> tuple[dic
 # Sends may carry attachments (10 MiB decoded, ~13.4 MiB as base64): a larger cap there.
 LARGE_BODY_PREFIXES = ("/api/v1/delivery/", "/graphql")
 # Contact imports upload files of up to 100 MB (streamed into the database, never held whole).
-IMPORT_BODY_PREFIXES = ("/api/v1/contacts/import",)
+# Only the upload route itself, matched exactly: other contact routes parse their body whole.
+IMPORT_UPLOAD = ("POST", "/api/v1/contacts/import")
 
 
 def _is_import_upload(scope: Scope) -> bool:
@@ -89,7 +90,7 @@ class EdgeMiddleware:
             await send(message)
 
         cap = self.max_send_body_bytes if scope["path"].startswith(LARGE_BODY_PREFIXES) else self.max_body_bytes
-        if scope["path"].startswith(IMPORT_BODY_PREFIXES):
+        if (scope["method"], scope["path"]) == IMPORT_UPLOAD:
             cap = self.max_import_body_bytes
         too_large = ApiError(ErrorCode.PAYLOAD_TOO_LARGE, f"Request body exceeds {cap} bytes.")
         length = dict(scope.get("headers", [])).get(b"content-length")

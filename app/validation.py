@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from decimal import Decimal
+import json
+import math
 import re
 from typing import Annotated, Any
 
@@ -11,7 +13,12 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
+from app.errors import ApiError, ErrorCode
+
 MAX_JSON_BYTES = 32 * 1024
+# Nesting deeper than this is refused in request bodies and NDJSON import rows: no contact
+# field or event property needs more, and CPython's parser hits its recursion limit near 1,000.
+MAX_JSON_DEPTH = 32
 _NAME_ADDR = re.compile(r"^(.*?)\s*<([^<>]+)>\s*$")
 
 
@@ -49,11 +56,66 @@ def _currency(value: str) -> str:
 
 
 def _json_size(value: Any) -> Any:
-    import json
-
     if len(json.dumps(value, separators=(",", ":"), default=str).encode()) > MAX_JSON_BYTES:
         raise PydanticCustomError("too_large", "At most 32 KiB of JSON.")
     return value
+
+
+class JsonRefused(json.JSONDecodeError):
+    """Valid to Python's parser, refused by ours; it has no useful position to show."""
+
+    def __str__(self) -> str:
+        return self.msg
+
+
+def _no_constant(name: str) -> Any:
+    raise JsonRefused(f"{name} is not allowed (JSON has no NaN or Infinity)", "", 0)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise JsonRefused(f"the number {text[:40]} is out of range", "", 0)
+    return value
+
+
+def _deeper_than(value: Any, limit: int) -> bool:
+    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+def loads_strict(data: str | bytes) -> Any:
+    """`json.loads` for everything clients send (REST bodies, NDJSON import rows): refuses
+    NaN, Infinity, numbers that overflow to infinity (PostgreSQL's JSON cannot store them and
+    other clients cannot parse them) and nesting deeper than MAX_JSON_DEPTH. Every refusal
+    is a json.JSONDecodeError (JsonRefused), which FastAPI turns into 400 `invalid_json`."""
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, (bytes, bytearray)) else data
+    except UnicodeDecodeError:
+        raise JsonRefused("the text is not UTF-8", "", 0) from None
+    try:
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        value = None  # nested far deeper than the limit
+    else:
+        # Depth ≤ the number of brackets: the walk only runs for the few values that could be too deep.
+        if text.count("{") + text.count("[") <= MAX_JSON_DEPTH or not _deeper_than(value, MAX_JSON_DEPTH):
+            return value
+    raise JsonRefused(f"nested deeper than {MAX_JSON_DEPTH} levels", text, 0)
+
+
+def decode_json(body: str | bytes) -> Any:
+    """`loads_strict` for a body decoded outside FastAPI (GraphQL): 400 `invalid_json`."""
+    try:
+        return loads_strict(body)
+    except json.JSONDecodeError as exc:
+        raise ApiError(ErrorCode.INVALID_JSON, f"The request body is not valid JSON: {exc}.") from None
 
 
 EmailAddress = Annotated[str, AfterValidator(normalize_email)]

@@ -79,9 +79,35 @@ class BadUrl(ValueError):
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
+# Prefixes whose last 32 bits are an IPv4 address that `ipaddress` does not extract itself.
+_IPV4_IN_LAST_32 = (
+    ipaddress.IPv6Network("::/96"),  # IPv4-compatible, ::a.b.c.d (deprecated)
+    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # SIIT IPv4-translated, ::ffff:0:a.b.c.d
+    ipaddress.IPv6Network("64:ff9b::/96"),  # NAT64 well-known prefix
+)
+# RFC 8215 local-use NAT64: where the IPv4 address sits depends on the operator's prefix length.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, compatible, SIIT, NAT64, 6to4, Teredo),
+    which is where a packet to it really goes."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]  # the client, un-XOR-ed
+    if any(address in network for network in _IPV4_IN_LAST_32):
+        return ipaddress.IPv4Address(address.packed[-4:])
+    return None
+
+
 def blocked(address: IpAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if address in _LOCAL_NAT64:
+            return True  # a site's own translator: it may reach anything inside
+        address = embedded_ipv4(address) or address
     return not address.is_global or address.is_multicast
 
 

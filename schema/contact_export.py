@@ -2,7 +2,9 @@
 
 Rows are read in id order, 1,000 at a time (keyset pagination), and written out as they
 come, so memory does not grow with the number of contacts. The CSV has one column per
-custom field name used in the organization, so the file imports back unchanged.
+custom field name used in the organization, so the file imports back unchanged. Cells that
+a spreadsheet would run as a formula (=, +, -, @, TAB, CR first) get a leading `'`, which
+the CSV import removes again (app.imports.csv_safe_cell / csv_cell_value).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from tortoise import Tortoise
 
 from app.auth import Principal
 from app.errors import invalid
+from app.imports import csv_safe_cell
 from models import ContactTag
 from schema.contact_filters import ContactFilters, filtered_contacts
 
@@ -39,7 +42,7 @@ async def _stream(query, format: str, fields: list[str]) -> AsyncIterator[bytes]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     if format == "csv":
-        writer.writerow(BASE_COLUMNS + [_column(f) for f in fields])
+        writer.writerow(BASE_COLUMNS + [csv_safe_cell(_column(f)) for f in fields])
     last_id = ""
     while True:
         # Plain rows, not model objects and views: this loop is the export's cost.
@@ -55,7 +58,7 @@ async def _stream(query, format: str, fields: list[str]) -> AsyncIterator[bytes]
                 continue
             custom = record["customFields"]
             writer.writerow(
-                [record[c] if c != "tags" else ";".join(record["tags"]) for c in BASE_COLUMNS]
+                [_cell(record[c]) if c != "tags" else _cell(";".join(record["tags"])) for c in BASE_COLUMNS]
                 + [_cell(custom.get(f)) for f in fields]
             )
         yield buffer.getvalue().encode()
@@ -106,9 +109,11 @@ def _column(name: str) -> str:
 
 
 def _cell(value) -> str:
+    """Non-strings as JSON; formula-like text neutralized (app.imports.csv_safe_cell), which
+    the CSV import undoes, so an export still imports back to the same values."""
     if value is None:
         return ""
-    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return csv_safe_cell(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
 
 
 async def _custom_field_names(organization_id: str) -> list[str]:

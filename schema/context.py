@@ -22,7 +22,7 @@ from starlette.requests import Request
 
 from app.errors import ApiError, ErrorCode
 from app.guard import admit, charge, services_of
-from app.jsonbody import decode_json
+from app.validation import decode_json
 from schema import schema
 from schema.cost import Cost, CostModel
 from schema.documents import DocumentCache, Prepared

@@ -210,3 +210,41 @@ async def test_an_over_long_address_in_a_path_is_not_found(client, key):
     response = await client.get(f"/api/v1/contacts/by-email/{'é' * 321}", headers=key.headers)
     assert_error(response, 404, "not_found")
     assert response.json()["error"]["message"] == "Contact not found."
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/api/v1/contacts", b'{"email": "nan@example.com", "customFields": {"score": NaN}}'),
+        ("/api/v1/contacts", b'{"email": "inf@example.com", "customFields": {"score": Infinity}}'),
+        ("/api/v1/contacts", b'{"email": "big@example.com", "customFields": {"score": 1e400}}'),
+        ("/api/v1/pipelines/events", b'{"email": "j@example.com", "eventType": "o", "value": NaN, "currency": "USD"}'),
+        ("/api/v1/pipelines/events", b'{"email": "j@example.com", "eventType": "o", "properties": {"x": -Infinity}}'),
+        ("/api/v1/delivery/send",
+         b'{"to": "a@example.com", "from": "hello@acme.com", "subject": "Hi", "html": "x", "metadata": {"n": NaN}}'),
+        ("/api/v1/contacts", b'{"email": "deep@example.com", "customFields": {"x": ' + b"[" * 5000 + b"]" * 5000 + b"}}"),
+    ],
+)
+async def test_nan_infinity_and_deep_nesting_are_400_invalid_json(client, key, path, body):
+    headers = {**key.headers, "Content-Type": "application/json"}
+    response = await client.post(path, content=body, headers=headers)
+    assert_error(response, 400, "invalid_json")
+    assert await Contact.filter(organization_id=key.organization_id).count() == 0
+    assert await Event.filter(organization_id=key.organization_id).count() == 0
+    assert await Message.filter(organization_id=key.organization_id).count() == 0
+
+
+async def test_the_import_cap_is_for_the_import_upload_only(client, key):
+    headers = {**key.headers, "Content-Type": "application/json"}
+    big = b'{"firstName": "' + b"x" * (27 * 1024 * 1024) + b'"}'
+    response = await client.patch("/api/v1/contacts/importX", content=big, headers=headers)
+    assert_error(response, 413, "payload_too_large")
+    assert response.json()["error"]["message"] == "Request body exceeds 1048576 bytes."
+    response = await client.post("/api/v1/contacts/import/imp_x/cancel", content=big[: 2 * 1024 * 1024], headers=headers)
+    assert_error(response, 413, "payload_too_large")
+    # The upload itself still takes files past the normal cap.
+    rows = b"".join(b"user%d@example.com,Name\n" % i for i in range(80_000))
+    assert len(rows) > 2 * 1024 * 1024
+    upload = await client.post("/api/v1/contacts/import", content=b"email,firstName\n" + rows,
+                               headers={**key.headers, "Content-Type": "text/csv"})
+    assert upload.status_code == 202, upload.text

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from models import Contact, ContactTag, Event, Message, MessageRecipient, Suppression
 from tests.conftest import gql
+from tests.test_imports import CSV, import_and_run
 
 
 async def upsert(client, key, **body):
@@ -206,3 +207,39 @@ async def test_export_records_match_the_api_view(client, key):
     [viewed] = (await client.get("/api/v1/contacts", headers=key.headers)).json()["data"]
     exported = await client.get("/api/v1/contacts/export", params={"format": "ndjson"}, headers=key.headers)
     assert [json.loads(line) for line in exported.text.splitlines()] == [viewed]
+
+
+TRICKY = ["=1+1", "-5", "+1", "@x", "\t=x", "'=x", "''@x", "plain'", "'plain", "a=b"]
+
+
+async def stored_values(key) -> dict[str, tuple]:
+    contacts = await Contact.filter(organization_id=key.organization_id).prefetch_related("tags")
+    return {c.email: (c.first_name, c.last_name, c.custom_fields["note"], [t.tag for t in c.tags]) for c in contacts}
+
+
+async def test_csv_export_neutralizes_formulas_and_imports_back_to_the_same_values(client, key, settings):
+    for i, value in enumerate(TRICKY):
+        await upsert(client, key, email=f"t{i}@example.com", firstName=value, lastName="L" + value, tags=[value.strip()],
+                     customFields={"note": value})
+    await upsert(client, key, email="formula-name@example.com", firstName="F", lastName="L", tags=["f"],
+                 customFields={"note": "n", "=HYPERLINK(1)": "x"})
+    before = await stored_values(key)
+    assert before["t4@example.com"][2] == "\t=x"  # custom fields are stored as sent
+    exported = await client.get("/api/v1/contacts/export", headers=key.headers)
+    assert exported.status_code == 200
+    rows = {r["email"]: r for r in csv.DictReader(io.StringIO(exported.text))}
+    assert list(rows["formula-name@example.com"])[-2:] == ["'=HYPERLINK(1)", "note"]
+    for email, (first, last, note, [tag]) in before.items():
+        row = rows[email]
+        for value, cell in ((first, row["firstName"]), (last, row["lastName"]), (note, row["note"]), (tag, row["tags"])):
+            formula = value.lstrip("'")[:1] in ("=", "+", "-", "@", "\t", "\r")
+            assert cell == ("'" + value if formula else value), (value, cell)
+    assert rows["t0@example.com"]["note"] == "'=1+1" and rows["t5@example.com"]["note"] == "''=x"
+    assert rows["t7@example.com"]["note"] == "plain'" and rows["t8@example.com"]["note"] == "'plain"
+
+    await Contact.filter(organization_id=key.organization_id).delete()
+    job = await import_and_run(client, key, settings, exported.content, CSV)
+    assert (job["status"], job["created"], job["failed"]) == ("completed", len(TRICKY) + 1, 0), job
+    assert await stored_values(key) == before
+    formula_name = await Contact.get(organization_id=key.organization_id, email_key="formula-name@example.com")
+    assert (formula_name.custom_fields["note"], formula_name.custom_fields["=HYPERLINK(1)"]) == ("n", "x")

@@ -313,3 +313,44 @@ def test_cli_import_prints_progress_and_summary(tmp_path):
         [*cli, "import", "contacts", str(bad), "--org", "acme"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert failed.returncode == 1 and "email" in failed.stdout + failed.stderr
+
+
+async def test_unparseable_ndjson_rows_are_row_errors_and_the_job_completes(client, key, settings):
+    deep = b'{"email": "deep@example.com", "x": ' + b"[" * 5000 + b"]" * 5000 + b"}"
+    body = b"\n".join([
+        json.dumps({"email": "ok1@example.com"}).encode(),
+        b'{"email": "nan@example.com", "score": NaN}',
+        deep,
+        b'{"email": "inf@example.com", "customFields": {"score": -Infinity}}',
+        b'{"email": "big@example.com", "score": 1e400}',
+        b'{"email": "depth33@example.com", "x": ' + b"[" * 32 + b"]" * 32 + b"}",
+        b'{"email": "depth32@example.com", "x": ' + b"[" * 31 + b"]" * 31 + b"}",
+        json.dumps({"email": "ok2@example.com", "score": 1.5}).encode(),
+    ]) + b"\n"
+    job = await import_and_run(client, key, settings, body, NDJSON)
+    assert job["status"] == "completed", job
+    assert (job["total"], job["created"], job["failed"]) == (8, 3, 5), job
+    assert [(e["row"], e["code"]) for e in job["errors"]] == [
+        (2, "invalid_json"), (3, "invalid_json"), (4, "invalid_json"), (5, "invalid_json"), (6, "invalid_json")
+    ]
+    assert "NaN" in job["errors"][0]["message"] and "32 levels" in job["errors"][1]["message"]
+    stored = await contacts_of(key)
+    assert sorted(stored) == ["depth32@example.com", "ok1@example.com", "ok2@example.com"]
+    assert stored["ok2@example.com"].custom_fields == {"score": 1.5}
+
+
+async def test_a_csv_cell_over_the_field_limit_is_a_row_error_and_the_job_completes(client, key, settings):
+    body = (
+        b"email,firstName,notes\r\n"
+        b"ok1@example.com,One,short\r\n"
+        b"huge@example.com,Huge," + b"x" * 200_000 + b"\r\n"
+        b'quoted@example.com,Quoted,"' + b"y" * 200_000 + b'"\r\n'
+        b'lines@example.com,Lines,"' + b"z" * 200_000 + b'\r\nnot-a-row@example.com,""Quoted"",\r\n,"\r\n'
+        b"ok2@example.com,Two,\r\n"
+    )
+    job = await import_and_run(client, key, settings, body)
+    assert job["status"] == "completed", job
+    assert (job["total"], job["created"], job["failed"]) == (5, 2, 3), job
+    assert [(e["row"], e["code"]) for e in job["errors"]] == [(2, "too_long"), (3, "too_long"), (4, "too_long")]
+    assert "131,072 characters" in job["errors"][0]["message"]
+    assert sorted(await contacts_of(key)) == ["ok1@example.com", "ok2@example.com"]

@@ -298,3 +298,43 @@ async def test_rotating_the_secret_signs_later_calls_with_the_new_one(
     other = await make_key()
     payload = (await gql(client, other, mutation, {"id": created["id"]})).json()["data"]["rotateAutomationWebhookSecret"]
     assert payload == {"automation": None, "userErrors": [{"code": "not_found"}]}
+
+
+# IPv6 addresses that carry an IPv4 address are judged by that IPv4 address.
+EMBEDDED_PRIVATE = [
+    "::127.0.0.1",  # IPv4-compatible
+    "::ffff:127.0.0.1",  # IPv4-mapped
+    "::ffff:0:7f00:1",  # SIIT (IPv4-translated) 127.0.0.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+    "64:ff9b:1::a00:1",  # local-use NAT64 (RFC 8215) of 10.0.0.1
+    "2002:7f00:1::",  # 6to4 of 127.0.0.1
+    "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+    "2001:0:4136:e378:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1 (XOR-ed)
+]
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE)
+async def test_ipv6_forms_of_private_ipv4_addresses_are_refused_when_saved(client, key, address):
+    body = automation(steps=[{"type": "webhook", "url": f"http://[{address}]/hook"}])
+    response = await client.post("/api/v1/automations", json=body, headers=key.headers)
+    assert response.status_code == 422, (address, response.text)
+    [detail] = response.json()["error"]["details"]
+    assert (detail["field"], detail["code"]) == ("steps.0.url", "blocked_address"), detail
+
+
+@pytest.mark.parametrize("address", EMBEDDED_PRIVATE)
+async def test_ipv6_forms_of_private_ipv4_addresses_are_refused_at_call_time(monkeypatch, address):
+    async def resolves_to(host, port):
+        return [webhooks.ipaddress.ip_address(address)]
+
+    monkeypatch.setattr(webhooks, "_resolve", resolves_to)
+    outcome = await webhooks.deliver("https://hooks.example.com/x", "whsec_x", {}, "d", 1, webhooks.Policy())
+    assert (outcome.delivered, outcome.retryable) == (False, False)
+    assert "resolves to a blocked address" in outcome.detail
+
+
+@pytest.mark.parametrize(
+    "address", ["64:ff9b::808:808", "2002:808:808::1", "2001:0:4136:e378:8000:63bf:f7f7:f7f7", "2606:4700::1111"]
+)
+def test_ipv6_forms_of_public_ipv4_addresses_are_allowed(address):
+    assert not webhooks.blocked(webhooks.ipaddress.ip_address(address))

@@ -94,7 +94,9 @@ async def test_invalid_fields_are_422_naming_the_field(client, key, path, body, 
 
 
 async def test_graphql_send_refuses_control_characters_and_reserved_headers(client, key):
-    mutation = "mutation($input: SendEmailInput!) { sendEmail(input: $input) { messageId userErrors { field message } } }"
+    mutation = (
+        "mutation($input: SendEmailInput!) { sendEmail(input: $input) { messageId userErrors { field message } } }"
+    )
     for extra, field, message in [
         ({"subject": "Hi\x0bBcc: x@example.com"}, "subject", "Control characters"),
         ({"headers": {"X-Note": "a\u2028b"}}, "headers.X-Note", "Control characters"),

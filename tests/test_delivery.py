@@ -232,10 +232,13 @@ async def test_a_utf8_address_fails_at_once_when_the_server_lacks_smtputf8(clien
         client, key, to="a@example.com", replyTo="zoë@example.com", **{"from": "a@acme.com"}, subject="S", text="T"
     )
     await worker.drain()
-    for sent_id, reason in ((message_id, "UTF-8 address zoë@example.com"), (reply_to_only, "UTF-8 address in the headers")):
+    for sent_id, reason in (
+        (message_id, "UTF-8 address zoë@example.com"), (reply_to_only, "UTF-8 address in the headers")
+    ):
         message, statuses = await timeline(client, key, sent_id)
         assert statuses == ["queued", "sending", "failed"] and message["attempts"] == 1
-        assert "does not offer SMTPUTF8" in message["events"][-1]["detail"] and reason in message["events"][-1]["detail"]
+        detail = message["events"][-1]["detail"]
+        assert "does not offer SMTPUTF8" in detail and reason in detail
         assert smtp_sink.received_by_id(sent_id) == []
     assert not await Suppression.exists(organization_id=key.organization_id, email_key="zoë@example.com")
 
@@ -255,7 +258,8 @@ async def test_a_stored_message_that_cannot_be_built_fails_at_once(client, key, 
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses == ["queued", "sending", "failed"] and message["attempts"] == 1
-    assert message["events"][-1]["detail"].startswith("cannot be sent as stored: ") and reason in message["events"][-1]["detail"]
+    detail = message["events"][-1]["detail"]
+    assert detail.startswith("cannot be sent as stored: ") and reason in detail
     assert smtp_sink.received_by_id(message_id) == []
 
 

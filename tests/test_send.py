@@ -58,7 +58,9 @@ async def test_several_recipients_use_only_variables(client, key):
     assert stored.to == ["jane@example.com", "bob@example.com"] and stored.text == "Hi !"
 
 
-@pytest.mark.parametrize("value", ["a\r\nBcc: x@example.com", "a\x0bBcc: x@example.com", "a\u2028Bcc: x@example.com", "a\x08\x1b b"])
+@pytest.mark.parametrize(
+    "value", ["a\r\nBcc: x@example.com", "a\x0bBcc: x@example.com", "a\u2028Bcc: x@example.com", "a\x08\x1b b"]
+)
 async def test_variable_cannot_inject_a_header_line(client, key, value):
     response = await send(client, key, to="a@example.com", text="x", subject="Hi {{v}}", variables={"v": value})
     stored = await Message.get(id=response.json()["messageId"])

@@ -11,6 +11,7 @@ import typer
 
 from app import db
 from app.settings import Settings
+from app.transports import parse_smtp_url
 
 cli = typer.Typer(help="Viperatron: self-hostable email and customer-engagement API.", no_args_is_help=True)
 keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
@@ -21,6 +22,17 @@ cli.add_typer(import_cli, name="import")
 
 def _run(coro):
     return asyncio.run(coro)
+
+
+def _check_smtp_url(settings: Settings) -> None:
+    """Refuse to start on an SMTP_URL the worker could not use (rather than at the first send)."""
+    if not settings.smtp_url:
+        return
+    try:
+        parse_smtp_url(settings.smtp_url)
+    except ValueError as exc:  # the message never echoes the URL (it may hold a password)
+        typer.echo(f"SMTP_URL: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 async def _with_db(settings: Settings, work):
@@ -65,6 +77,8 @@ def serve(
     from app.main import create_app
 
     settings = Settings.from_env()
+    if not no_worker:
+        _check_smtp_url(settings)
     if not no_migrate:
         _run(db.migrate(settings))
     plaintext = _run(_bootstrap_key(settings))
@@ -91,6 +105,7 @@ def worker(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
+    _check_smtp_url(settings)
 
     async def work():
         runner = Worker(settings, concurrency=concurrency)

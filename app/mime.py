@@ -1,7 +1,7 @@
 """Build the RFC 5322 bytes of one outgoing message.
 
 Uses the `compat32` classes of the standard `email` package (MIMENonMultipart, MIMEMultipart,
-MIMEBase, Header) rather than `EmailMessage` with the default policy: the modern API re-parses
+MIMEBase) rather than `EmailMessage` with the default policy: the modern API re-parses
 every header through the header registry and costs several times more per message, and the
 worker builds one message per delivery attempt.
 
@@ -12,12 +12,15 @@ display name, html + text, 1 custom header; `python -m app.mime` re-measures):
   same compat32 message, policy.SMTP generator      ~1040 µs/message (and it cannot fold
                                                      compat32 Header objects: not an option)
   EmailMessage + policy.SMTP                        ~1750 µs/message
-Two tweaks halve the plain compat32 cost (~450 µs): short ASCII headers skip Header folding
-(`_CrlfCompat32`), and boundaries are random rather than found by scanning the body.
+Two tweaks halve the plain compat32 cost (~450 µs): short ASCII headers skip compat32's folding
+(`_CrlfCompat32`), and boundaries are random rather than found by scanning the body. Non-ASCII
+header text is encoded and folded here (`_encoded_words`): `email.header.Header` makes
+76-character encoded words, one more than RFC 2047 allows.
 """
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 import secrets
@@ -26,7 +29,6 @@ from datetime import datetime, timezone
 from email import charset as _charset
 from email.encoders import encode_base64
 from email.generator import BytesGenerator
-from email.header import Header
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
@@ -35,6 +37,8 @@ from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
+
+from app.validation import CONTROL_CHARS, ascii_domain_address, one_line
 
 FALLBACK_DOMAIN = "viperatron.local"
 
@@ -76,6 +80,10 @@ RESERVED_HEADERS: frozenset[str] = frozenset(
 )
 
 
+class Unsendable(ValueError):
+    """The message cannot be built or addressed as stored; waiting will not change that."""
+
+
 @dataclass(frozen=True)
 class Attachment:
     filename: str
@@ -104,10 +112,11 @@ class OutgoingEmail:
 _UTF8_QP = _charset.Charset("utf-8")
 _UTF8_QP.body_encoding = _charset.QP
 _US_ASCII = _charset.Charset("us-ascii")  # 7bit: no encoding cost at all
-# Encoded words always as base64: the default "shortest" choice measures both encodings of
-# every header, which was the largest single cost of a build.
-_UTF8_WORDS = _charset.Charset("utf-8")
-_UTF8_WORDS.header_encoding = _charset.BASE64
+# RFC 2047 encoded words, always base64 (measuring both encodings of every header was the
+# largest single cost of a build): at most 75 characters each, "=?utf-8?b?" + text + "?=".
+_WORD_PREFIX, _WORD_SUFFIX = "=?utf-8?b?", "?="
+_MAX_WORD = 75
+_MIN_WORD = len(_WORD_PREFIX) + 4 + len(_WORD_SUFFIX)  # room for one base64 quantum
 
 # RFC 5322 caps lines at 998 octets; longer lines (minified html) need quoted-printable.
 _MAX_7BIT_LINE = 998
@@ -124,7 +133,8 @@ _BOUNDARY_PREFIX = "=_vpt_"
 
 
 class _Folded(str):
-    """A header value this module already folded (ASCII, CRLF + space between lines)."""
+    """A header value this module already folded (CRLF + space between lines); ASCII unless
+    the message carries UTF-8 addresses (then it is sent with SMTPUTF8, RFC 6532)."""
 
 
 class _CrlfCompat32(Compat32):
@@ -132,7 +142,7 @@ class _CrlfCompat32(Compat32):
 
     def fold_binary(self, name: str, value) -> bytes:
         if type(value) is _Folded:
-            return f"{name}: {value}{self.linesep}".encode("ascii")
+            return f"{name}: {value}{self.linesep}".encode("utf-8")
         if (
             type(value) is str
             and len(name) + len(value) < 76
@@ -166,12 +176,12 @@ def bare_address(address: str) -> str:
 
 def message_id_header(email_id: str, from_address: str) -> str:
     """`<msg_…@sender-domain>`: derived, not random, so every retry carries the same one."""
-    _, at, domain = bare_address(from_address).rpartition("@")
-    domain = domain.strip().lower().rstrip(".") if at else ""
     try:
-        domain = domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        domain = ""
+        address = ascii_domain_address(bare_address(from_address))
+    except ValueError:
+        address = ""
+    _, at, domain = address.rpartition("@")
+    domain = domain.strip().lower().rstrip(".") if at else ""
     if not _DOMAIN.match(domain):
         domain = FALLBACK_DOMAIN
     return f"<{email_id}@{domain}>"
@@ -182,7 +192,8 @@ def envelope_sender(email: OutgoingEmail) -> str:
 
 
 def envelope_recipients(email: OutgoingEmail) -> list[str]:
-    """To, Cc and Bcc as bare addresses, each once (compared case-insensitively), in order."""
+    """To, Cc and Bcc as bare addresses, each once (compared case-insensitively), in order.
+    As stored (suppressions match them); the transport writes domains as A-labels."""
     seen: set[str] = set()
     recipients: list[str] = []
     for address in (*email.to, *email.cc, *email.bcc):
@@ -194,8 +205,34 @@ def envelope_recipients(email: OutgoingEmail) -> list[str]:
     return recipients
 
 
+def _ascii_domain(address: str) -> str:
+    try:
+        return ascii_domain_address(address)
+    except ValueError as exc:
+        raise Unsendable(f"{address}: {exc}") from None
+
+
+def needs_smtputf8(email: OutgoingEmail) -> bool:
+    """A UTF-8 local part (zoë@…) has no ASCII form: it goes out raw, with SMTPUTF8."""
+    return not all(
+        bare_address(address).rpartition("@")[0].isascii()
+        for address in (email.from_address, *email.to, *email.cc, *email.bcc, *email.reply_to)
+    )
+
+
 def build(email: OutgoingEmail) -> bytes:
-    """The message as sent over SMTP: CRLF line endings, 7-bit clean, no Bcc header."""
+    """The message as sent over SMTP: CRLF line endings, no Bcc header, 7-bit clean unless
+    an address has a UTF-8 local part (then its headers are UTF-8, for SMTPUTF8).
+    Unsendable when the stored message cannot become a valid one."""
+    try:
+        return _build(email)
+    except Unsendable:
+        raise
+    except ValueError as exc:  # UnicodeError included
+        raise Unsendable(str(exc)) from None
+
+
+def _build(email: OutgoingEmail) -> bytes:
     body = _body(email)
     if email.attachments:
         root = MIMEMultipart("mixed", boundary=_new_boundary())
@@ -249,7 +286,7 @@ def _attachment_part(attachment: Attachment) -> MIMEBase:
         maintype, subtype = "application", "octet-stream"
     # A non-ASCII filename becomes an RFC 2231 parameter (filename*=utf-8''…); `name` on the
     # Content-Type is for old clients that ignore Content-Disposition.
-    filename = _one_line(attachment.filename)
+    filename = one_line(attachment.filename)
     parameter = filename if filename.isascii() else ("utf-8", "", filename)
     part = MIMEBase(maintype, subtype, name=parameter)
     del part["MIME-Version"]
@@ -265,13 +302,14 @@ def _write_headers(root: MIMEBase, email: OutgoingEmail) -> None:
     moved = [(name, root[name]) for name in _MOVED_HEADERS if name in root]
     for name in ("MIME-Version", *_MOVED_HEADERS):
         del root[name]
-    root["From"] = _address_list("From", [email.from_address])
-    root["To"] = _address_list("To", email.to)
+    utf8 = needs_smtputf8(email)
+    root["From"] = _address_list("From", [email.from_address], utf8)
+    root["To"] = _address_list("To", email.to, utf8)
     if email.cc:
-        root["Cc"] = _address_list("Cc", email.cc)
+        root["Cc"] = _address_list("Cc", email.cc, utf8)
     if email.reply_to:
-        root["Reply-To"] = _address_list("Reply-To", email.reply_to)
-    root["Subject"] = _text_header(_one_line(email.subject))
+        root["Reply-To"] = _address_list("Reply-To", email.reply_to, utf8)
+    root["Subject"] = _text_header("Subject", one_line(email.subject))
     root["Date"] = _date_header(email.date)
     root["Message-ID"] = message_id_header(email.id, email.from_address)
     root["MIME-Version"] = "1.0"
@@ -279,41 +317,39 @@ def _write_headers(root: MIMEBase, email: OutgoingEmail) -> None:
         root[name] = value
     for name, value in email.headers.items():
         _check_custom_header(name, value)
-        root[name] = _text_header(value)
+        root[name] = _text_header(name, value)
 
 
 def _check_custom_header(name: str, value: str) -> None:
     """Last line of defence (callers validate first): no header injection, no overrides."""
     if not _HEADER_NAME.match(name) or name.lower() in RESERVED_HEADERS:
-        raise ValueError(f"custom header name not allowed: {name!r}")
-    if "\r" in value or "\n" in value:
-        raise ValueError(f"custom header {name} has a line break in its value")
+        raise Unsendable(f"custom header name not allowed: {name!r}")
+    if CONTROL_CHARS.search(value):
+        raise Unsendable(f"custom header {name} has a control character in its value")
 
 
-def _one_line(value: str) -> str:
-    """Line breaks in user-given header text would start a new header: read them as spaces."""
-    if "\r" in value or "\n" in value:
-        return " ".join(_LINE_BREAK.sub(" ", value).split())
-    return value
-
-
-def _address_list(name: str, addresses: list[str]) -> str:
+def _address_list(name: str, addresses: list[str], utf8: bool) -> str:
     """Addresses as one header value, folded between addresses (compat32 would fold inside
-    quoted display names); non-ASCII display names become RFC 2047 encoded words."""
+    quoted display names); non-ASCII display names become RFC 2047 encoded words. Domains
+    are A-labels unless the message goes out as UTF-8 anyway."""
     if all(_SIMPLE_ADDRESS.match(address) for address in addresses):
-        rendered = addresses
+        rendered = [_header_address(address, utf8) for address in addresses]
     else:
-        pairs = getaddresses([_one_line(address) for address in addresses])
-        rendered = [_address(display_name, address) for display_name, address in pairs if address]
+        pairs = getaddresses([one_line(address) for address in addresses])
+        rendered = [
+            _address(display_name, _header_address(address, utf8)) for display_name, address in pairs if address
+        ]
     return _fold_list(len(name) + 2, rendered)
+
+
+def _header_address(address: str, utf8: bool) -> str:
+    return address if utf8 or address.isascii() else _ascii_domain(address)
 
 
 def _address(display_name: str, address: str) -> str:
     if not display_name or display_name.isascii():
         return formataddr((display_name, address))
-    # Header splits long names into several words (RFC 2047 caps a word at 75 chars).
-    words = Header(display_name, _UTF8_WORDS, maxlinelen=_FOLD_AT).encode(linesep="\r\n")
-    return f"{words} <{address}>"
+    return f"{_encoded_words(display_name, _MAX_WORD)} <{address}>"
 
 
 def _fold_list(used: int, items: list[str]) -> str:
@@ -333,8 +369,36 @@ def _fold_list(used: int, items: list[str]) -> str:
     return _Folded("".join(out))
 
 
-def _text_header(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, _UTF8_WORDS)
+def _text_header(name: str, value: str) -> str:
+    if value.isascii():
+        return value
+    # The first word shares its line with "Name: " (78 columns recommended).
+    return _Folded(_encoded_words(value, max(_MIN_WORD, min(_MAX_WORD, _FOLD_AT - len(name) - 2))))
+
+
+def _encoded_words(text: str, first_word_max: int) -> str:
+    """`text` as RFC 2047 base64 words of at most 75 characters (the first at most
+    `first_word_max`), one per line; a UTF-8 character is never split between two words."""
+    words: list[str] = []
+    limit = first_word_max
+    chunk = bytearray()
+    for char in text:
+        encoded = char.encode("utf-8")
+        if chunk and _word_length(len(chunk) + len(encoded)) > limit:
+            words.append(_word(bytes(chunk)))
+            chunk.clear()
+            limit = _MAX_WORD
+        chunk += encoded
+    words.append(_word(bytes(chunk)))
+    return "\r\n ".join(words)
+
+
+def _word_length(octets: int) -> int:
+    return len(_WORD_PREFIX) + 4 * -(-octets // 3) + len(_WORD_SUFFIX)
+
+
+def _word(octets: bytes) -> str:
+    return f"{_WORD_PREFIX}{base64.b64encode(octets).decode('ascii')}{_WORD_SUFFIX}"
 
 
 def _date_header(date: datetime) -> str:
@@ -382,8 +446,6 @@ def _benchmark(count: int = 2000) -> None:
     def compat_smtp_policy() -> bytes:
         root = _body(sample)
         _write_headers(root, sample)
-        # policy.SMTP cannot fold compat32 Header objects: pre-encode them to str.
-        root.replace_header("Subject", root["Subject"].encode())
         return root.as_bytes(policy=SMTP)
 
     def derived_text() -> str:

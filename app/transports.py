@@ -9,10 +9,12 @@ opens a new one. Every send ends in an `Outcome`; nothing is raised for delivery
   deferred  try again later: 4xx replies, timeouts, refused or dropped connections
   failed    do not retry: 5xx replies (for every recipient, or for MAIL FROM / DATA)
 
-Accepted URLs: smtp://[user:pass@]host[:25]            plain
-               smtp://…?starttls=true                  STARTTLS required
+Accepted URLs: smtp://host[:25]                        plain
+               smtp://[user:pass@]host?starttls=true   STARTTLS required
                smtps://[user:pass@]host[:465]          implicit TLS
                optional query: verify=false (self-signed certificates), timeout=SECONDS, pool=N
+A user name on plain smtp:// is refused (the password would cross the network readable)
+unless the URL says allow_insecure_auth=true, e.g. for a relay on localhost.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import aiosmtplib
 
+from app.validation import ascii_domain_address
+
 SCHEMES = ("smtp", "smtps")
 DEFAULT_POOL_SIZE = 4
 DEFAULT_TIMEOUT = 30.0
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-_QUERY_KEYS = ("starttls", "verify", "timeout", "pool")
+_QUERY_KEYS = ("starttls", "verify", "timeout", "pool", "allow_insecure_auth")
 
 # What a broken connection looks like: refused, reset, timed out, TLS failure (OSError);
 # an error reply while connecting (greeting, EHLO, STARTTLS, AUTH) also means "not now".
@@ -94,6 +98,12 @@ def parse_smtp_url(url: str) -> SmtpSettings:
         raise ValueError("SMTP URL has a bad port, timeout or pool value") from None
     if timeout <= 0 or pool_size < 1:
         raise ValueError("SMTP URL timeout and pool must be positive")
+    allow_insecure_auth = _flag(query, "allow_insecure_auth", False)
+    if parts.username and not (implicit_tls or starttls or allow_insecure_auth):
+        raise ValueError(
+            "SMTP URL has a user name but no TLS, so the password would be sent in the clear: use "
+            "smtps:// or ?starttls=true, or add ?allow_insecure_auth=true if the path is trusted"
+        )
     return SmtpSettings(
         host=parts.hostname,
         port=port,
@@ -200,6 +210,10 @@ class SmtpTransport:
         )
         try:
             await client.connect()
+            # Plain smtp:// without AUTH says nothing at connect: greet now, so the extensions
+            # (SIZE, SMTPUTF8) are known before the first MAIL FROM is written.
+            if client.is_ehlo_or_helo_needed:
+                await _greet(client)
         except BaseException:
             client.close()
             raise
@@ -232,11 +246,13 @@ class _StaleConnection(Exception):
 
 
 async def _transaction(client: aiosmtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> Outcome:
+    """MAIL FROM, RCPT TO and DATA; domains go on the wire as A-labels (xn--…), and
+    `recipients` keep their given form in the outcome (suppressions match on it)."""
     mail_options, encoding = _envelope_options(client, sender, recipients, data)
     if encoding is None:
-        return Outcome("failed", "555 5.6.7 non-ASCII address, and the server does not offer SMTPUTF8")
+        return Outcome("failed", _no_smtputf8_reason(sender, recipients))
     try:
-        await client.mail(sender, options=mail_options, encoding=encoding)
+        await client.mail(ascii_domain_address(sender), options=mail_options, encoding=encoding)
     except aiosmtplib.SMTPResponseException as exc:
         return Outcome(_kind_of(exc.code), format_reply(exc.code, exc.message))
     except ValueError as exc:  # an address that cannot go on a command line
@@ -248,7 +264,7 @@ async def _transaction(client: aiosmtplib.SMTP, sender: str, recipients: list[st
     deferred: dict[str, str] = {}
     for recipient in recipients:
         try:
-            await client.rcpt(recipient, encoding=encoding)
+            await client.rcpt(ascii_domain_address(recipient), encoding=encoding)
         except aiosmtplib.SMTPRecipientRefused as exc:
             refused = deferred if _kind_of(exc.code) == "deferred" else rejected
             refused[recipient] = format_reply(exc.code, exc.message)
@@ -269,19 +285,39 @@ async def _transaction(client: aiosmtplib.SMTP, sender: str, recipients: list[st
 def _envelope_options(
     client: aiosmtplib.SMTP, sender: str, recipients: list[str], data: bytes
 ) -> tuple[list[str], str | None]:
-    """MAIL FROM options, and the address encoding (None: the envelope cannot be sent)."""
+    """MAIL FROM options, and the address encoding (None: the message cannot be sent).
+
+    A UTF-8 local part (zoë@…) has no ASCII form, in the envelope or in the headers (app.mime
+    then writes them as UTF-8, the only 8-bit bytes a built message has): SMTPUTF8 or nothing."""
     # SIZE lets the server refuse an oversized message before it is transferred.
     options = [f"SIZE={len(data)}"] if client.supports_extension("size") else []
-    if sender.isascii() and all(recipient.isascii() for recipient in recipients):
+    if _ascii_local_part(sender) and all(_ascii_local_part(r) for r in recipients) and data.isascii():
         return options, "ascii"
     if not client.supports_extension("smtputf8"):
         return options, None
     return [*options, "SMTPUTF8"], "utf-8"
 
 
+def _ascii_local_part(address: str) -> bool:
+    return address.rpartition("@")[0].isascii()
+
+
+def _no_smtputf8_reason(sender: str, recipients: list[str]) -> str:
+    utf8 = [address for address in (sender, *recipients) if not _ascii_local_part(address)]
+    which = f"UTF-8 address {utf8[0]}" if utf8 else "UTF-8 address in the headers"
+    return f"the SMTP server does not offer SMTPUTF8, which the {which} needs; not retried"
+
+
 def _kind_of(code: int) -> Literal["deferred", "failed"]:
     # Only 5xx is permanent; 4xx and anything unexpected are worth another try.
     return "failed" if 500 <= code < 600 else "deferred"
+
+
+async def _greet(client: aiosmtplib.SMTP) -> None:
+    try:
+        await client.ehlo()
+    except aiosmtplib.SMTPHeloError:  # an old server without ESMTP: HELO, no extensions
+        await client.helo()
 
 
 async def _reset(client: aiosmtplib.SMTP, timeout: float) -> bool:
@@ -330,7 +366,8 @@ class FileOutbox:
 
     async def send(self, sender: str, recipients: list[str], data: bytes, message_id: str) -> Outcome:
         path = await asyncio.to_thread(self._write, message_id, data)
-        return Outcome("sent", f"250 written to {path}")
+        # The file name only: a server path is nobody's business outside the server.
+        return Outcome("sent", f"250 written to the outbox as {path.name}")
 
     async def close(self) -> None:
         return None

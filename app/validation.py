@@ -20,16 +20,43 @@ MAX_JSON_BYTES = 32 * 1024
 # field or event property needs more, and CPython's parser hits its recursion limit near 1,000.
 MAX_JSON_DEPTH = 32
 _NAME_ADDR = re.compile(r"^(.*?)\s*<([^<>]+)>\s*$")
+# Characters some mail software reads as the end of a header line (or mangles): every C0
+# control (tab included), DEL, NEL and the Unicode line and paragraph separators.
+CONTROL_CHARS = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
 
 
-def _no_crlf(value: str) -> str:
-    if "\r" in value or "\n" in value:
-        raise PydanticCustomError("header_injection", "Line breaks (CR or LF) are not allowed here.")
+def _no_control(value: str) -> str:
+    """The one rule for text that ends up in a mail header."""
+    if CONTROL_CHARS.search(value):
+        raise PydanticCustomError(
+            "header_injection", "Control characters (line breaks, tabs and the like) are not allowed here."
+        )
     return value
 
 
+def one_line(value: str) -> str:
+    """Header text that was not validated (rendered from variables, stored earlier): control
+    characters read as spaces, so they can never start a new header line."""
+    if CONTROL_CHARS.search(value):
+        return " ".join(CONTROL_CHARS.sub(" ", value).split())
+    return value
+
+
+def ascii_domain_address(address: str) -> str:
+    """`address` with an internationalized domain as A-labels (xn--…, email-validator's
+    IDNA 2008 encoding), as SMTP envelopes and 7-bit headers need; the local part is kept.
+    ValueError when the address does not validate."""
+    local, _, domain = address.rpartition("@")
+    if domain.isascii():
+        return address
+    try:
+        return f"{local}@{validate_email(address, check_deliverability=False).ascii_domain}"
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid email address ({exc})") from None
+
+
 def normalize_email(value: str) -> str:
-    _no_crlf(value)
+    _no_control(value)
     try:
         return validate_email(value, check_deliverability=False).normalized
     except EmailNotValidError as exc:
@@ -38,7 +65,7 @@ def normalize_email(value: str) -> str:
 
 def _mailbox(value: str) -> str:
     """`addr` or `Name <addr>`; returns it re-serialized with a validated address."""
-    _no_crlf(value)
+    _no_control(value)
     match = _NAME_ADDR.match(value)
     name, addr = (match[1].strip().strip('"').strip(), match[2]) if match else ("", value.strip())
     addr = normalize_email(addr)
@@ -120,7 +147,7 @@ def decode_json(body: str | bytes) -> Any:
 
 EmailAddress = Annotated[str, AfterValidator(normalize_email)]
 Mailbox = Annotated[str, AfterValidator(_mailbox)]
-HeaderText = Annotated[str, AfterValidator(_no_crlf)]
+HeaderText = Annotated[str, AfterValidator(_no_control)]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(_json_size)]
 

@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from app import delivery_queue as queue
 from app.delivery_queue import Claim
-from app.mime import Attachment, OutgoingEmail, build, envelope_recipients, envelope_sender
+from app.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
 from app.settings import Settings
 from app.wakeups import idle as wakeup_idle
 from app.transports import Outcome, Transport, make_transport, smtp_url_summary
@@ -119,6 +119,8 @@ class Worker:
     async def _deliver(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:
         try:
             await self._attempt(claim, message, blocked)
+        except Unsendable as exc:  # a bad address or header, an encoding error: waiting won't help
+            await _finish(claim, "failed", f"cannot be sent as stored: {exc}")
         except Exception as exc:  # never lose a message to a bug: retry it later
             log.exception("delivering %s failed unexpectedly", claim.id)
             await self._defer(claim, message, f"internal error: {type(exc).__name__}")

@@ -21,7 +21,7 @@ from app import delivery_queue, templating
 from app.auth import Principal
 from app.errors import ApiError, from_pydantic, invalid
 from app.mime import RESERVED_HEADERS
-from app.validation import EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany
+from app.validation import EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, one_line
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
 from schema.common import ApiModel, BatchItemError, UserError, user_errors, validated
 from schema.contacts import email_key
@@ -204,8 +204,9 @@ async def _store(principal: Principal, data: SendEmail, *, automation_id: str | 
             except templating.TemplateError as exc:
                 raise invalid(field, str(exc), "template_error") from None
     variables = await _template_variables(principal.organization_id, data)
-    # A variable's value must not smuggle a line break into the Subject header.
-    subject = " ".join((_render("subject", data.subject, variables) or "").splitlines())
+    # A variable's value must not smuggle a line break (or any control character) into the
+    # Subject header.
+    subject = one_line(_render("subject", data.subject, variables) or "")
     org = principal.organization_id
     now = delivery_queue.now()
     attachments = data.attachments or []

@@ -6,7 +6,9 @@ The sink records every message it accepts and can be scripted to refuse: `reject
 (address -> reply at RCPT TO), `script_mail()` / `script_data()` (replies for the next
 MAIL FROM / DATA commands). `stop()` drops open connections like a crashed server would;
 `start()` listens again on the same port. Optional AUTH (`credentials=`) and TLS
-(`tls=TlsFiles`: implicit when `implicit_tls=True`, else offered as STARTTLS).
+(`tls=TlsFiles`: implicit when `implicit_tls=True`, else offered as STARTTLS); SMTPUTF8 is
+offered only with `smtputf8=True` (a test asks for it with
+`@pytest.mark.parametrize("smtp_sink", [{"smtputf8": True}], indirect=True)`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def free_port() -> int:
 class Received:
     mail_from: str
     rcpt_tos: list[str]
+    mail_options: list[str]  # e.g. ["SIZE=123", "SMTPUTF8"]
     data: bytes
     message: email.message.Message  # parsed with email.policy.default
     peer: tuple[str, int]  # client address: one per connection
@@ -150,12 +153,14 @@ class SmtpSink:
         credentials: tuple[str, str] | None = None,
         tls: TlsFiles | None = None,
         implicit_tls: bool = False,
+        smtputf8: bool = False,
     ):
         self.host = HOST
         self.port = port or free_port()
         self.credentials = credentials
         self.tls = tls
         self.implicit_tls = implicit_tls
+        self.smtputf8 = smtputf8
         self.messages: list[Received] = []
         self.reject_rcpt: dict[str, str] = {}
         self._mail_replies: deque[str] = deque()
@@ -177,7 +182,7 @@ class SmtpSink:
             return len(self._peers)
 
     def start(self) -> None:
-        kwargs: dict = {"hostname": self.host, "port": self.port, "ready_timeout": 5}
+        kwargs: dict = {"hostname": self.host, "port": self.port, "ready_timeout": 5, "enable_SMTPUTF8": self.smtputf8}
         if self.credentials:
             kwargs.update(authenticator=self._authenticate, auth_require_tls=False)
         if self.tls and self.implicit_tls:
@@ -266,6 +271,7 @@ class SmtpSink:
         received = Received(
             mail_from=envelope.mail_from,
             rcpt_tos=list(envelope.rcpt_tos),
+            mail_options=list(envelope.mail_options),
             data=data,
             message=email.message_from_bytes(data, policy=email.policy.default),
             peer=session.peer,
@@ -287,8 +293,8 @@ class SmtpSink:
 
 
 @pytest.fixture
-def smtp_sink():
-    sink = SmtpSink()
+def smtp_sink(request):
+    sink = SmtpSink(**getattr(request, "param", {}))
     sink.start()
     yield sink
     sink.stop()

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from models import Contact, Event, Message
+from tests.conftest import gql
 
 SEND = {"to": "a@example.com", "from": "hello@acme.com", "subject": "Hi", "html": "<p>x</p>"}
 EVENT = {"email": "jane@example.com", "eventType": "order.placed", "value": 129.00, "currency": "USD"}
@@ -44,6 +45,24 @@ async def test_malformed_json_is_400_invalid_json(client, key):
         ("/api/v1/delivery/send", {**SEND, "from": "a@acme.com\nBcc: x@example.com"}, "from", "header_injection"),
         ("/api/v1/delivery/send", {**SEND, "to": "a@example.com\r\nBcc: x@example.com"}, "to.0", "header_injection"),
         ("/api/v1/delivery/send", {**SEND, "from": "Acme <nope>"}, "from", "invalid_email"),
+        # Every control character is refused in header text, not only CR and LF.
+        ("/api/v1/delivery/send", {**SEND, "subject": "Hi\x0bBcc: victim@example.com"}, "subject", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "subject": "Hi\tthere"}, "subject", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "subject": "Hi\u2028Bcc: x@example.com"}, "subject", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "subject": "Hi\x85there"}, "subject", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "from": "Acme\x0cBcc <a@acme.com>"}, "from", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "from": "Acme\u2029 <a@acme.com>"}, "from", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "headers": {"X-Note": "a\x08b"}}, "headers.X-Note", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "headers": {"X-Note": "a\x7fb"}}, "headers.X-Note", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "headers": {"X-Note": "a\x1bb"}}, "headers.X-Note", "header_injection"),
+        ("/api/v1/delivery/send", {**SEND, "headers": {"bcc": "x@example.com"}}, "headers", "reserved_header"),
+        ("/api/v1/delivery/send", {**SEND, "headers": {"To": "x@example.com"}}, "headers", "reserved_header"),
+        (
+            "/api/v1/delivery/send",
+            {**SEND, "attachments": [{"filename": "a\u2028.txt", "content": "YQ=="}]},
+            "attachments.0.filename",
+            "header_injection",
+        ),
         ("/api/v1/delivery/send", {**SEND, "html": None, "text": None}, "html", "required"),
         ("/api/v1/delivery/send", {**SEND, "html": "<h1>{{ firstName </h1>"}, "html", "template_error"),
         ("/api/v1/delivery/send", {**SEND, "subject": "{% if %}"}, "subject", "template_error"),
@@ -74,6 +93,21 @@ async def test_invalid_fields_are_422_naming_the_field(client, key, path, body, 
     assert await Message.filter(organization_id=key.organization_id).count() == 0
     assert await Contact.filter(organization_id=key.organization_id).count() == 0
     assert await Event.filter(organization_id=key.organization_id).count() == 0
+
+
+async def test_graphql_send_refuses_control_characters_and_reserved_headers(client, key):
+    mutation = (
+        "mutation($input: SendEmailInput!) { sendEmail(input: $input) { messageId userErrors { field message } } }"
+    )
+    for extra, field, message in [
+        ({"subject": "Hi\x0bBcc: x@example.com"}, "subject", "Control characters"),
+        ({"headers": {"X-Note": "a\u2028b"}}, "headers.X-Note", "Control characters"),
+        ({"headers": {"Bcc": "x@example.com"}}, "headers", "`Bcc` is set by Viperatron"),
+    ]:
+        payload = (await gql(client, key, mutation, {"input": {**SEND, **extra}})).json()["data"]["sendEmail"]
+        [error] = payload["userErrors"]
+        assert payload["messageId"] is None and error["field"] == field and error["message"].startswith(message), extra
+    assert await Message.filter(organization_id=key.organization_id).count() == 0
 
 
 async def test_body_that_is_not_an_object(client, key):

@@ -104,3 +104,15 @@ def test_migrate_and_first_start_on_an_empty_database(tmp_path):
         again.terminate()
         out, _ = again.communicate(timeout=10)
     assert out == ""
+
+
+def test_serve_and_worker_refuse_smtp_auth_without_tls(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'x.db'}", "SMTP_URL": "smtp://apikey:s3cr3t@127.0.0.1:1"}
+    for command in (["worker"], ["serve", "--port", str(free_port())]):
+        started = subprocess.run(
+            [sys.executable, "-m", "app.cli", *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert started.returncode == 2, started.stderr
+        assert "SMTP_URL: SMTP URL has a user name but no TLS" in started.stderr
+        assert "allow_insecure_auth=true" in started.stderr and "s3cr3t" not in started.stderr
+        assert not (tmp_path / "x.db").exists()  # refused before touching the database

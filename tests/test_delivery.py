@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
+import email
+import re
 from email.header import decode_header, make_header
 
+import pytest
+
+from app.worker import Worker
 from models import Message, Suppression
 
 SEED = {
@@ -183,3 +189,109 @@ async def test_a_killed_workers_claim_is_taken_over_after_the_lease(client, key,
     stale = next(c for c in claims if c.id == message_id)
     assert await delivery_queue.finish(stale, "failed", "late") is False
     assert (await Message.get(id=message_id)).status == "sent"
+
+
+async def test_idn_domains_go_out_as_a_labels(client, key, worker, smtp_sink):
+    message_id = await send(
+        client, key, to="user@bücher.de", cc="Ann@Straße.example", replyTo="help@bücher.de",
+        **{"from": "Zoë <hello@bücher.de>"}, subject="S", text="T",
+    )
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "sent"]
+    [received] = smtp_sink.received_by_id(message_id)
+    assert received.mail_from == "hello@xn--bcher-kva.de" and "SMTPUTF8" not in received.mail_options
+    assert received.rcpt_tos == ["user@xn--bcher-kva.de", "Ann@xn--strae-oqa.example"]
+    assert received.data.isascii()  # 7-bit: the server needs no SMTPUTF8
+    headers = received.message
+    assert headers["To"] == "user@xn--bcher-kva.de" and headers["Cc"] == "Ann@xn--strae-oqa.example"
+    assert headers["Reply-To"] == "help@xn--bcher-kva.de"
+    assert headers["From"].addresses[0].display_name == "Zoë"
+    assert headers["From"].addresses[0].addr_spec == "hello@xn--bcher-kva.de"
+    assert message["messageIdHeader"] == f"<{message_id}@xn--bcher-kva.de>" == str(headers["Message-ID"])
+    assert message["to"] == ["user@bücher.de"]  # stored and shown as given
+
+
+@pytest.mark.parametrize("smtp_sink", [{"smtputf8": True}], indirect=True)
+async def test_a_utf8_local_part_goes_out_with_smtputf8(client, key, worker, smtp_sink):
+    message_id = await send(client, key, to="zoë@bücher.de", **{"from": "José <josé@acme.com>"}, subject="S", text="T")
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "sent"], message["events"]
+    [received] = smtp_sink.received_by_id(message_id)
+    assert "SMTPUTF8" in received.mail_options
+    assert received.mail_from == "josé@acme.com" and received.rcpt_tos == ["zoë@xn--bcher-kva.de"]
+    assert "To: zoë@bücher.de\r\n".encode() in received.data  # RFC 6532: UTF-8 headers
+    assert "From: José <josé@acme.com>\r\n".encode() not in received.data  # the name stays encoded
+    assert "<josé@acme.com>\r\n".encode() in received.data
+
+
+async def test_a_utf8_address_fails_at_once_when_the_server_lacks_smtputf8(client, key, worker, smtp_sink):
+    message_id = await send(client, key, to="zoë@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    reply_to_only = await send(
+        client, key, to="a@example.com", replyTo="zoë@example.com", **{"from": "a@acme.com"}, subject="S", text="T"
+    )
+    await worker.drain()
+    for sent_id, reason in (
+        (message_id, "UTF-8 address zoë@example.com"), (reply_to_only, "UTF-8 address in the headers")
+    ):
+        message, statuses = await timeline(client, key, sent_id)
+        assert statuses == ["queued", "sending", "failed"] and message["attempts"] == 1
+        detail = message["events"][-1]["detail"]
+        assert "does not offer SMTPUTF8" in detail and reason in detail
+        assert smtp_sink.received_by_id(sent_id) == []
+    assert not await Suppression.exists(organization_id=key.organization_id, email_key="zoë@example.com")
+
+
+@pytest.mark.parametrize(
+    "stored, reason",
+    [
+        ({"headers": {"Bcc": "spy@example.com"}}, "custom header name not allowed: 'Bcc'"),
+        ({"headers": {"X-Note": "a\x0bBcc: spy@example.com"}}, "custom header X-Note has a control character"),
+        ({"to": ["user@bü_cher.de"]}, "not a valid email address"),
+    ],
+)
+async def test_a_stored_message_that_cannot_be_built_fails_at_once(client, key, worker, smtp_sink, stored, reason):
+    """Rows written before today's API checks (or by hand) fail with a reason, never retried."""
+    message_id = await send(client, key, to="a@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    await Message.filter(id=message_id).update(**stored)
+    await worker.drain()
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "failed"] and message["attempts"] == 1
+    detail = message["events"][-1]["detail"]
+    assert detail.startswith("cannot be sent as stored: ") and reason in detail
+    assert smtp_sink.received_by_id(message_id) == []
+
+
+async def test_encoded_words_are_at_most_75_characters(client, key, worker, smtp_sink):
+    subject = "Grüße aus Köln — déjà vu ✓ " * 6
+    name = "Zoë Müller-Lüdenscheidt von und zu Überlänge und Ärger " * 2
+    message_id = await send(
+        client, key, to="a@example.com", **{"from": f"{name.strip()} <hello@acme.com>"}, subject=subject, text="T",
+        headers={"X-Long-Custom-Header-Name-For-Tests": "Ünïcödé " * 12},
+    )
+    await worker.drain()
+    [received] = smtp_sink.received_by_id(message_id)
+    head = received.data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    words = re.findall(r"=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=", head)
+    assert len(words) > 6 and max(len(w) for w in words) <= 75
+    assert all(len(line) <= 78 for line in head.split("\r\n"))
+    assert str(make_header(decode_header(received.message["Subject"]))) == subject
+    # Decoded as RFC 2047 says (whitespace between encoded words dropped); the display name
+    # parser of email.policy.default keeps it, so it would show "Überl änge".
+    raw_from = email.message_from_bytes(received.data)["From"]  # compat32: the raw value
+    assert str(make_header(decode_header(raw_from))) == f"{name.strip()} <hello@acme.com>"
+    assert received.message["X-Long-Custom-Header-Name-For-Tests"] == "Ünïcödé " * 12
+
+
+async def test_outbox_mode_shows_no_server_path(client, key, worker_settings, tmp_path):
+    outbox = tmp_path / "outbox"
+    runner = Worker(dataclasses.replace(worker_settings, smtp_url=None, outbox_dir=str(outbox)))
+    message_id = await send(client, key, to="a@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    await runner.drain()
+    await runner.transport.close()
+    response = await client.get(f"/api/v1/delivery/messages/{message_id}", headers=key.headers)
+    message = response.json()
+    assert message["status"] == "sent" and (outbox / f"{message_id}.eml").exists()
+    assert message["events"][-1]["detail"] == message["lastReply"] == f"250 written to the outbox as {message_id}.eml"
+    assert str(tmp_path) not in response.text

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from dataclasses import replace
+from email.header import decode_header, make_header
 from datetime import datetime, timezone
 
 import pytest
@@ -226,6 +228,28 @@ def test_header_injection_refused():
     data = mime.build(make_email(subject="Hi\r\nBcc: victim@example.com"))
     parsed = email.message_from_bytes(data, policy=email.policy.default)
     assert "Bcc" not in parsed and parsed["Subject"] == "Hi Bcc: victim@example.com"
+
+
+@pytest.mark.parametrize("text", ["✓" * 40, "😀" * 30, "a" + "ü" * 60, "Zoë " * 30])
+def test_encoded_words_stay_within_75_characters_and_decode_back(text):
+    data = mime.build(make_email(subject=text, from_address=f"{text.strip()} <hello@acme.com>", headers={"X-Note": text}))
+    head = data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    words = re.findall(r"=\?utf-8\?b\?[^?]*\?=", head)
+    assert len(words) >= 6 and max(map(len, words)) <= 75
+    raw = email.message_from_bytes(data)  # compat32: the raw values, decoded as RFC 2047 says
+    assert str(make_header(decode_header(raw["Subject"]))) == text
+    assert str(make_header(decode_header(raw["X-Note"]))) == text
+    assert str(make_header(decode_header(raw["From"]))) == f"{text.strip()} <hello@acme.com>"
+
+
+def test_control_characters_in_stored_header_text_never_start_a_line():
+    data = mime.build(make_email(subject="Hi\x0bBcc: a@example.com\u2028x\x85y", to=["Jane\x0c <jane@example.com>"]))
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert not re.search(rb"[\x00-\x08\x0a-\x1f\x7f]", head.replace(b"\r\n", b""))
+    parsed = email.message_from_bytes(data, policy=email.policy.default)
+    assert "Bcc" not in parsed and str(parsed["To"]) == "Jane <jane@example.com>"
+    with pytest.raises(mime.Unsendable, match="control character"):
+        mime.build(make_email(headers={"X-Evil": "a\x0bBcc: victim@example.com"}))
 
 
 def test_reserved_headers_cover_the_documented_names():

@@ -154,12 +154,15 @@ async def test_auth_with_url_decoded_credentials():
     sink = SmtpSink(credentials=("user@acme.com", "p@ss:w/rd"))
     sink.start()
     try:
-        good = SmtpTransport(f"smtp://user%40acme.com:p%40ss%3Aw%2Frd@127.0.0.1:{sink.port}", timeout=5)
+        # The test server has no TLS: plain AUTH must be allowed explicitly.
+        good = SmtpTransport(
+            f"smtp://user%40acme.com:p%40ss%3Aw%2Frd@127.0.0.1:{sink.port}?allow_insecure_auth=true", timeout=5
+        )
         assert (await good.send(SENDER, ["a@example.com"], message(), "msg_1")).kind == "sent"
         await good.close()
         assert sink.wait_for(1)[0].auth_user == "user@acme.com"
 
-        bad = SmtpTransport(f"smtp://user%40acme.com:wrong@127.0.0.1:{sink.port}", timeout=5)
+        bad = SmtpTransport(f"smtp://user%40acme.com:wrong@127.0.0.1:{sink.port}?allow_insecure_auth=true", timeout=5)
         outcome = await bad.send(SENDER, ["a@example.com"], message(), "msg_2")
         await bad.close()
         assert outcome.kind == "deferred"  # a configuration problem: keep the message
@@ -199,7 +202,8 @@ async def test_file_outbox_writes_a_parseable_eml(tmp_path: Path):
     outbox = FileOutbox(str(tmp_path / "outbox"))
     outcome = await outbox.send(SENDER, ["a@example.com"], message(7), "msg_7")
     path = tmp_path / "outbox" / "msg_7.eml"
-    assert outcome.kind == "sent" and outcome.reply == f"250 written to {path}"
+    assert outcome.kind == "sent" and outcome.reply == "250 written to the outbox as msg_7.eml"
+    assert str(tmp_path) not in outcome.reply  # no server path
     parsed = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
     assert parsed["Subject"] == "test 7"
     assert [p.name for p in (tmp_path / "outbox").iterdir()] == ["msg_7.eml"]  # no temp file left
@@ -237,13 +241,26 @@ def test_bad_urls_are_refused(url):
 
 
 def test_url_forms():
-    plain = parse_smtp_url("smtp://u%20ser:p%2Fw@mail.example.com")
+    plain = parse_smtp_url("smtp://u%20ser:p%2Fw@mail.example.com?allow_insecure_auth=true")
     assert (plain.host, plain.port, plain.tls_mode) == ("mail.example.com", 25, "plain")
     assert (plain.username, plain.password) == ("u ser", "p/w")
     starttls = parse_smtp_url("smtp://mail.example.com:587?starttls=true&timeout=5&pool=8")
     assert (starttls.port, starttls.tls_mode, starttls.timeout, starttls.pool_size) == (587, "starttls", 5.0, 8)
     implicit = parse_smtp_url("SMTPS://mail.example.com?verify=false")
     assert (implicit.port, implicit.tls_mode, implicit.verify, implicit.username) == (465, "implicit-tls", False, None)
+
+
+@pytest.mark.parametrize("url", ["smtp://user:s3cr3t@mail.example.com", "smtp://user@mail.example.com:587"])
+def test_auth_without_tls_is_refused_unless_allowed(url, tmp_path):
+    with pytest.raises(ValueError, match="in the clear.*allow_insecure_auth=true") as refused:
+        make_transport(url, str(tmp_path))
+    assert "s3cr3t" not in str(refused.value)
+    with pytest.raises(ValueError, match="allow_insecure_auth must be true or false"):
+        parse_smtp_url(url + "?allow_insecure_auth=maybe")
+    assert parse_smtp_url(url + "?allow_insecure_auth=true").tls_mode == "plain"
+    assert parse_smtp_url(url + "?starttls=true").username == "user"
+    assert parse_smtp_url(url.replace("smtp://", "smtps://")).username == "user"
+    assert parse_smtp_url("smtp://mail.example.com").username is None  # no auth: plain is fine
 
 
 def test_summary_never_shows_secrets():

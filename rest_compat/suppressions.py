@@ -2,7 +2,7 @@ from typing import Optional
 
 from fastapi import Path, Query, Response
 
-from rest_compat.common import IDEMPOTENT, Caller, ErrorEnvelope, IdempotencyKey, feature_router
+from rest_compat.common import IDEMPOTENT, Caller, ErrorEnvelope, IdempotencyKey, feature_router, live_only
 from schema.common import ApiModel
 from schema.suppressions import (
     SuppressionAdd,
@@ -96,8 +96,8 @@ async def get(caller: Caller, email: str = EMAIL) -> SuppressionView:
     response_model=SuppressionView,
     summary="Stop suppressing an address",
     description="Removes the address from your organization's suppression list and returns the removed "
-    "entry; 404 when it was not suppressed.",
-    responses=NOT_FOUND,
+    "entry; 404 when it was not suppressed. A test key cannot remove a suppression (403).",
+    responses={**NOT_FOUND, **live_only("suppression")},
 )
 async def remove(caller: Caller, email: str = EMAIL) -> SuppressionView:
     return await remove_suppression(caller, email)

@@ -14,7 +14,7 @@ import strawberry
 from pydantic import StringConstraints
 from pydantic_core import PydanticCustomError
 
-from app.auth import Principal
+from app.auth import Principal, check_may_change
 from app.errors import ApiError, invalid, not_found
 from app.validation import EmailAddress, normalize_email
 from models import Suppression
@@ -180,7 +180,9 @@ async def get_suppression(principal: Principal, email: str) -> SuppressionView:
 
 
 async def remove_suppression(principal: Principal, email: str) -> SuppressionView:
-    """Delete the organization's suppression of this address; returns the removed row."""
+    """Delete the organization's suppression of this address; returns the removed row. A test
+    key cannot: the list guards live mail too, and removing from it would let live mail out."""
+    check_may_change(principal, False, "suppression")
     row = await Suppression.filter(organization_id=principal.organization_id, email_key=_lookup_key(email)).first()
     # Deleting by id and counting makes two concurrent removes give one 200 and one 404.
     if row is None or not await Suppression.filter(id=row.id).delete():

@@ -224,3 +224,16 @@ async def test_a_test_key_cannot_cancel_live_mail_but_cancels_its_own(client, ke
     canceled = await client.post(f"/api/v1/delivery/messages/{mine}/cancel", headers=test_key.headers)
     assert canceled.status_code == 200 and canceled.json()["status"] == "canceled"
     assert (await client.post(f"/api/v1/delivery/messages/{live}/cancel", headers=key.headers)).status_code == 200
+
+
+async def test_a_test_key_cannot_remove_a_suppression_but_may_add_one(client, key, test_key):
+    email = unique_email()
+    added = await client.post("/api/v1/suppressions", json={"email": email}, headers=test_key.headers)
+    assert added.status_code == 201, added.text
+    refused = await client.delete(f"/api/v1/suppressions/{email}", headers=test_key.headers)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
+    mutation = "mutation($e: String!) { removeSuppression(input: {email: $e}) { suppression { email } userErrors { code } } }"
+    payload = (await gql(client, test_key, mutation, {"e": email})).json()["data"]["removeSuppression"]
+    assert payload == {"suppression": None, "userErrors": [{"code": "forbidden"}]}
+    assert (await client.get(f"/api/v1/suppressions/{email}", headers=key.headers)).status_code == 200
+    assert (await client.delete(f"/api/v1/suppressions/{email}", headers=key.headers)).status_code == 200

@@ -12,6 +12,8 @@ from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
 
 MAX_JSON_BYTES = 32 * 1024
+MAX_BODY_CHARS = 512 * 1024  # html/text of a message: the template source, and its rendered output
+MAX_SUBJECT_CHARS = 998  # RFC 5322's line length; also the stored column's
 _NAME_ADDR = re.compile(r"^(.*?)\s*<([^<>]+)>\s*$")
 
 

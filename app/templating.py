@@ -15,6 +15,7 @@ render in progress (a context variable), and an over-limit render stops with Tem
 from __future__ import annotations
 
 import functools
+import gc
 import inspect
 import itertools
 import re
@@ -53,9 +54,25 @@ class TemplateLimitError(TemplateError):
 class _Budget:
     deadline: float  # time.thread_time() value
     iterations_left: int
+    collection_started: float = 0.0
 
 
 _budget: ContextVar[_Budget | None] = ContextVar("template_budget", default=None)
+
+
+def _exclude_collections(phase: str, info: dict) -> None:
+    """A full garbage collection of the process can take longer than a render may: the time
+    it takes during a render is not the template's."""
+    budget = _budget.get()
+    if budget is None:
+        return
+    if phase == "start":
+        budget.collection_started = time.thread_time()
+    else:
+        budget.deadline += time.thread_time() - budget.collection_started
+
+
+gc.callbacks.append(_exclude_collections)
 
 
 def _tick(iterations: int = 0) -> None:

@@ -4,8 +4,9 @@ Unknown variables render as empty strings. Compiled templates are cached by sour
 
 Templates come from API callers, so one render (one field of one message) is bounded, not
 only its source: at most `max_chars` of output (the caller's cap for the field), at most
-MAX_VALUE_LENGTH characters or items in any value it builds (`'a' * 10**7`, `~`, `join`,
-`replace`, padding and format widths are checked before the value is built), at most
+MAX_VALUE_LENGTH characters or items in any value it builds or turns into text (`'a' * 10**7`,
+`~`, `join`, `replace`, padding and format widths, printing `[s] * 1000`, the output of a
+macro: checked before the value is built), numbers of at most MAX_NUMBER_BITS, at most
 MAX_LOOP_ITERATIONS loop iterations in total (nested loops, loops over variables, recursive
 loops) and MAX_RENDER_SECONDS of CPU time. Jinja renders synchronously, so the checks are
 cooperative: every loop step, call, filter, operator and output chunk checks the budget of the
@@ -20,6 +21,7 @@ import inspect
 import itertools
 import re
 import time
+from collections.abc import ItemsView, KeysView, Mapping, ValuesView
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
@@ -29,6 +31,7 @@ from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.filters import make_attrgetter
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
+from jinja2.utils import Namespace
 
 from app.validation import MAX_BODY_CHARS
 
@@ -97,9 +100,42 @@ def _check_length(length: int) -> None:
         raise _too_long()
 
 
+_SEQUENCES = (str, bytes, list, tuple)
+
+
 def _check_value(value: Any) -> None:
-    if isinstance(value, (str, bytes, list, tuple, dict, set)):
+    if isinstance(value, (*_SEQUENCES, dict, set)):
         _check_length(len(value))
+
+
+def _text_length(value: Any) -> int:
+    """About how long `value` is as text, counted only until it is over the value limit:
+    `[s] * 1000` is a short list but a long text when `s` is long."""
+    total, pending = 0, [value]
+    while pending and total <= MAX_VALUE_LENGTH:
+        item = pending.pop()
+        if isinstance(item, (str, bytes)):
+            total += len(item)
+        elif isinstance(item, bool) or item is None or isinstance(item, float):
+            total += 24
+        elif isinstance(item, int):
+            total += item.bit_length() // 3 + 2  # at least its digits
+        elif isinstance(item, Mapping):
+            total += 4 * len(item)
+            pending.extend(itertools.chain.from_iterable(item.items()))
+        elif isinstance(item, (list, tuple, set, frozenset, KeysView, ValuesView, ItemsView)):
+            total += 2 * len(item)
+            pending.extend(item)
+        elif isinstance(item, Namespace):  # prints its attributes
+            pending.append(item._Namespace__attrs)
+        else:  # Jinja's own objects (macros, loops, undefined): short texts
+            total += 100
+    return total
+
+
+def _check_text(value: Any) -> None:
+    if not isinstance(value, str):
+        _check_length(_text_length(value))
 
 
 def _bounded_list(iterable: Iterable) -> list:
@@ -152,12 +188,14 @@ def _check_percent(fmt: str, args: Any) -> None:
     numbers = [n for spec in specs for n in spec]
     flat = args.values() if isinstance(args, dict) else args if isinstance(args, tuple) else (args,)
     _check_widths(numbers, "*" in numbers, flat)
+    _check_length(len(fmt) + _text_length(args))
 
 
 def _check_braces(fmt: str, args: tuple, kwargs: dict) -> None:
     specs = _BRACE_SPEC.findall(fmt)
     numbers = [n for spec in specs for n in re.findall(r"\d+", spec)]
     _check_widths(numbers, any("{" in spec for spec in specs), [*args, *kwargs.values()])
+    _check_length(len(fmt) + _text_length([args, kwargs]))
 
 
 # ----------------------------------------------------------------------------- methods
@@ -170,20 +208,21 @@ def _replaced_length(s: str, old: str, new: str, count: int | None) -> int:
     return len(s) + times * (len(new) - len(old))
 
 
-def _joined(separator: str, items: list) -> int:
-    return sum(len(str(item)) for item in items) + len(separator) * max(len(items) - 1, 0)
+def _joined(separator: str | bytes, items: list) -> int:
+    return _text_length(items) + len(separator) * max(len(items) - 1, 0)
 
 
-def _str_method_args(s: str, name: str, args: tuple, kwargs: dict) -> tuple:
-    """Check a str method call that could build a long string; returns its arguments (an
-    iterator given to `join` is read once, here, into a bounded list)."""
+def _str_method_args(s: str | bytes, name: str, args: tuple, kwargs: dict) -> tuple:
+    """Check a str (or bytes) method call that could build a long string; returns its
+    arguments (an iterator given to `join` is read once, here, into a bounded list)."""
+    kind, tab = (bytes, b"\t") if isinstance(s, bytes) else (str, "\t")
     if name in ("ljust", "rjust", "center", "zfill") and args and isinstance(args[0], int):
         _check_length(args[0])
     elif name == "expandtabs":
         tabsize = args[0] if args else kwargs.get("tabsize", 8)
         if isinstance(tabsize, int):
-            _check_length(len(s) + s.count("\t") * tabsize)
-    elif name == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+            _check_length(len(s) + s.count(tab) * tabsize)
+    elif name == "replace" and len(args) >= 2 and isinstance(args[0], kind) and isinstance(args[1], kind):
         count = args[2] if len(args) > 2 else kwargs.get("count")
         _check_length(_replaced_length(s, args[0], args[1], count if isinstance(count, int) else None))
     elif name == "join" and args:
@@ -261,12 +300,23 @@ _FILTER_CHECKS: dict[str, Callable[[dict], None]] = {
 }
 
 
-def _bounded_filter(func: Callable, check: Callable[[dict], None] | None) -> Callable:
+# Filters that turn their value (a list, a dict...) into text.
+_TEXT_FILTERS = frozenset({
+    "capitalize", "center", "e", "escape", "forceescape", "format", "indent", "lower", "pprint", "replace",
+    "safe", "string", "striptags", "title", "tojson", "trim", "truncate", "upper", "urlencode", "urlize",
+    "wordcount", "wordwrap", "xmlattr",
+})
+
+
+def _bounded_filter(func: Callable, check: Callable[[dict], None] | None, text: bool) -> Callable:
     signature = inspect.signature(func)
 
     @functools.wraps(func)  # keeps Jinja's pass_environment/pass_eval_context marks
     def bounded(*args: Any, **kwargs: Any) -> Any:
         _tick()
+        if text:
+            for value in (*args, *kwargs.values()):
+                _check_text(value)
         if check is not None:
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
@@ -304,10 +354,12 @@ class _BoundedSandbox(SandboxedEnvironment):
     code_generator_class = _BoundedCodeGenerator
 
     def __init__(self, **options: Any) -> None:
-        super().__init__(undefined=ChainableUndefined, **options)
+        super().__init__(undefined=ChainableUndefined, finalize=_finalize, **options)
         self.globals["range"] = _range
         del self.globals["lipsum"]  # lipsum(10**6) is a megabyte of text from one call
-        self.filters = {name: _bounded_filter(f, _FILTER_CHECKS.get(name)) for name, f in self.filters.items()}
+        self.filters = {
+            name: _bounded_filter(f, _FILTER_CHECKS.get(name), name in _TEXT_FILTERS) for name, f in self.filters.items()
+        }
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         """Every `for` loop iterates `environment.counted_loop(<its iterable>)`."""
@@ -324,8 +376,16 @@ class _BoundedSandbox(SandboxedEnvironment):
     @staticmethod
     def bounded_parts(parts: tuple) -> tuple:
         _tick()
-        _check_length(sum(len(p) if isinstance(p, str) else len(str(p)) for p in parts))
+        _check_length(_text_length(parts))
         return parts
+
+    @staticmethod
+    def concat(parts: Iterable[str]) -> str:
+        """Joins the output buffered by macros, `caller()`, `{% set %}` and `{% filter %}` blocks."""
+        parts = list(parts)
+        _tick()
+        _check_length(sum(map(len, parts)))
+        return "".join(parts)
 
     def call_binop(self, context, operator: str, left: Any, right: Any) -> Any:
         _tick()
@@ -333,10 +393,10 @@ class _BoundedSandbox(SandboxedEnvironment):
             _check_product(left, right)
         elif operator == "**":
             _check_power(left, right)
-        elif operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)):
+        elif operator == "+" and isinstance(left, _SEQUENCES) and isinstance(right, _SEQUENCES):
             _check_length(len(left) + len(right))
-        elif operator == "%" and isinstance(left, str):
-            _check_percent(left, right)
+        elif operator == "%" and isinstance(left, (str, bytes)):
+            _check_percent(left.decode("latin-1") if isinstance(left, bytes) else left, right)
         return super().call_binop(context, operator, left, right)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
@@ -358,7 +418,7 @@ class _BoundedSandbox(SandboxedEnvironment):
         receiver = getattr(__obj, "__self__", None)
         if isinstance(__obj, LoopContext) and args:  # `loop(children)` in a recursive loop
             args = (_counted(args[0]), *args[1:])
-        elif isinstance(receiver, str):
+        elif isinstance(receiver, (str, bytes)):
             args = _str_method_args(receiver, getattr(__obj, "__name__", ""), args, kwargs)
         result = super().call(__context, __obj, *args, **kwargs)
         _check_value(result)
@@ -367,10 +427,16 @@ class _BoundedSandbox(SandboxedEnvironment):
         return result
 
 
+def _finalize(value: Any) -> Any:
+    """Every `{{ value }}` before it is turned into text."""
+    _check_text(value)
+    return value
+
+
 def _check_product(left: Any, right: Any) -> None:
-    if isinstance(left, int) and isinstance(right, (str, bytes, list, tuple)):
+    if isinstance(left, int) and isinstance(right, _SEQUENCES):
         left, right = right, left
-    if isinstance(left, (str, bytes, list, tuple)) and isinstance(right, int):
+    if isinstance(left, _SEQUENCES) and isinstance(right, int):
         _check_length(len(left) * right)
     elif isinstance(left, int) and isinstance(right, int):
         if left.bit_length() + right.bit_length() > MAX_NUMBER_BITS:

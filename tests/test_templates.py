@@ -25,6 +25,11 @@ ABUSES = [
         "text", "{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}",
         {}, VALUE_LIMIT, id="doubling-concat",
     ),
+    pytest.param("html", "{% set s = 'a' * 500000 %}{{ [s, s] }}", {}, VALUE_LIMIT, id="list-as-text"),
+    pytest.param(
+        "html", "{% set s = 'a' * 500000 %}{% macro m() %}{% for i in range(5) %}{{ s }}{% endfor %}{% endmacro %}"
+        "{{ m()|length }}", {}, VALUE_LIMIT, id="macro-output",
+    ),
     pytest.param(
         "html", "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
         {}, LOOP_LIMIT, id="nested-range",

@@ -4,8 +4,12 @@ names the field and the limit, and nothing is stored (REST, its batch, GraphQL).
 
 from __future__ import annotations
 
+import gc
+import time
+
 import pytest
 
+from app import templating
 from models import Message
 from tests.conftest import gql
 
@@ -108,3 +112,17 @@ async def test_an_honest_big_template_still_renders(client, key):
     message = await Message.get(id=response.json()["messageId"])
     assert message.html.count("<tr") == 500 and '<td>500</td><td>ITEM 499</td><td>499.50</td>' in message.html
     assert message.text.count("\n") == 500 and "Item 499: 499,500.00\n" in message.text
+
+
+class CollectsGarbage:
+    """Prints after 150 ms of garbage collection, as any allocation during a render may start."""
+
+    def __str__(self) -> str:
+        start = time.thread_time()
+        while time.thread_time() - start < 0.15:
+            gc.collect()
+        return "ok"
+
+
+def test_garbage_collection_during_a_render_is_not_the_templates_time():
+    assert templating.render("{{ value }}", {"value": CollectsGarbage()}) == "ok"

@@ -371,8 +371,9 @@ async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEv
             result = await _store(
                 principal, SendEmail.model_validate(body), automation_id=automation.id, contact_id=contact.id
             )
-        except ApiError as error:
-            raise StepFailed(f"the email could not be queued: {error.message}") from None
+        except ApiError as error:  # e.g. a template over a limit: the run fails, it is not retried
+            codes = ", ".join(dict.fromkeys(d.code for d in error.details)) or error.code.value
+            raise StepFailed(f"the email could not be queued ({codes}): {error.message}") from None
         return "completed", f"message {result.message_id} queued to {contact.email}"
     raise StepFailed(f"unknown step type `{kind}`")
 

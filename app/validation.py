@@ -19,6 +19,8 @@ MAX_JSON_BYTES = 32 * 1024
 # Nesting deeper than this is refused in request bodies and NDJSON import rows: no contact
 # field or event property needs more, and CPython's parser hits its recursion limit near 1,000.
 MAX_JSON_DEPTH = 32
+MAX_BODY_CHARS = 512 * 1024  # html/text of a message: the template source, and its rendered output
+MAX_SUBJECT_CHARS = 998  # RFC 5322's line length; also the stored column's
 _NAME_ADDR = re.compile(r"^(.*?)\s*<([^<>]+)>\s*$")
 # Characters some mail software reads as the end of a header line (or mangles): every C0
 # control (tab included), DEL, NEL and the Unicode line and paragraph separators.

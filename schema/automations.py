@@ -20,7 +20,7 @@ from app import templating, webhooks
 from app.auth import Principal, check_may_change
 from app.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
 from app.ids import require_id
-from app.validation import MAX_JSON_BYTES, HeaderText, Mailbox
+from app.validation import MAX_BODY_CHARS, MAX_JSON_BYTES, MAX_SUBJECT_CHARS, HeaderText, Mailbox
 from models import Automation, AutomationRun, AutomationStepLog
 from models.automations import new_webhook_secret
 from schema.common import (
@@ -33,7 +33,6 @@ MAX_STEPS = 20
 MAX_CONDITIONS = 20
 MAX_IN_VALUES = 100
 MAX_WAIT_SECONDS = 90 * 24 * 3600
-MAX_BODY_CHARS = 512 * 1024
 _FIELD = re.compile(r"^(value|properties(\.[A-Za-z0-9_-]{1,100}){1,10})$")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -96,7 +95,7 @@ class StepModel(ApiModel):
 class SendEmailStep(StepModel):
     type: Literal["sendEmail"]
     from_: Mailbox = Field(alias="from")
-    subject: Annotated[HeaderText, StringConstraints(min_length=1, max_length=998), AfterValidator(_template)]
+    subject: Annotated[HeaderText, StringConstraints(min_length=1, max_length=MAX_SUBJECT_CHARS), AfterValidator(_template)]
     html: Optional[Template] = None
     text: Optional[Template] = None
 

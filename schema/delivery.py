@@ -21,14 +21,13 @@ from app import delivery_queue, templating
 from app.auth import Principal
 from app.errors import ApiError, from_pydantic, invalid
 from app.mime import RESERVED_HEADERS
-from app.validation import EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, one_line
+from app.validation import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, one_line
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
 from schema.common import ApiModel, BatchItemError, UserError, user_errors, validated
 from schema.contacts import email_key
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 MAX_RECIPIENTS = 50
-MAX_BODY_CHARS = 512 * 1024
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 20
 MAX_HEADERS = 50
@@ -69,7 +68,7 @@ class SendEmail(ApiModel):
     bcc: Optional[Addresses] = None
     reply_to: Optional[Addresses] = None
     from_: Mailbox = Field(alias="from")
-    subject: Annotated[HeaderText, StringConstraints(min_length=1, max_length=998)]
+    subject: Annotated[HeaderText, StringConstraints(min_length=1, max_length=MAX_SUBJECT_CHARS)]
     html: Optional[Annotated[str, StringConstraints(max_length=MAX_BODY_CHARS)]] = None
     text: Optional[Annotated[str, StringConstraints(max_length=MAX_BODY_CHARS)]] = None
     variables: Optional[JsonObject] = None
@@ -183,11 +182,11 @@ async def _template_variables(organization_id: str, data: SendEmail) -> dict[str
     return values
 
 
-def _render(field: str, source: str | None, variables: dict[str, Any], html: bool = False) -> str | None:
+def _render(field: str, source: str | None, variables: dict[str, Any], max_chars: int, html: bool = False) -> str | None:
     if source is None:
         return None
     try:
-        return templating.render(source, variables, html=html)
+        return templating.render(source, variables, html=html, max_chars=max_chars)
     except templating.TemplateError as exc:
         raise invalid(field, str(exc), "template_error") from None
 
@@ -206,7 +205,10 @@ async def _store(principal: Principal, data: SendEmail, *, automation_id: str | 
     variables = await _template_variables(principal.organization_id, data)
     # A variable's value must not smuggle a line break (or any control character) into the
     # Subject header.
-    subject = one_line(_render("subject", data.subject, variables) or "")
+    subject = one_line(_render("subject", data.subject, variables, MAX_SUBJECT_CHARS) or "")
+    # Rendered before the transaction: a render may take up to its time limit.
+    html = _render("html", data.html, variables, MAX_BODY_CHARS, html=True)
+    text = _render("text", data.text, variables, MAX_BODY_CHARS)
     org = principal.organization_id
     now = delivery_queue.now()
     attachments = data.attachments or []
@@ -219,9 +221,9 @@ async def _store(principal: Principal, data: SendEmail, *, automation_id: str | 
             bcc=data.bcc or [],
             reply_to=data.reply_to or [],
             from_address=data.from_,
-            subject=subject[:998],
-            html=_render("html", data.html, variables, html=True),
-            text=_render("text", data.text, variables),
+            subject=subject,
+            html=html,
+            text=text,
             headers=data.headers or {},
             tags=list(dict.fromkeys(data.tags or [])),
             metadata=data.metadata or {},

@@ -372,6 +372,22 @@ async def test_send_email_step_of_an_automation_made_with_a_test_key_is_sandboxe
     assert message.status == "sent" and smtp_sink.received_by_id(message.id) == []
 
 
+async def test_a_send_email_step_over_a_template_limit_fails_its_run_with_the_reason(client, key, runner):
+    step = {
+        "type": "sendEmail", "from": "shop@acme.com", "subject": "Your order",
+        "html": "{% for a in event.properties.lines %}{% for b in event.properties.lines %}{{ b }}{% endfor %}{% endfor %}",
+    }
+    auto_id = (await create(client, key, automation(steps=[TAG_BUYER[0], step])))["id"]
+    await ingest(client, key, properties={"lines": list(range(200))})  # 200 x 200 iterations
+    assert await runner.drain() == ["failed"]  # failed, not retried, and the runner carries on
+    [run] = await runs_of(client, key, auto_id)
+    reason = "the email could not be queued (template_error): html: more than 10000 loop iterations"
+    assert run["status"] == "failed" and run["error"] == reason
+    assert [(s["type"], s["status"], s["detail"]) for s in run["steps"]][-1] == ("sendEmail", "failed", reason)
+    assert await Message.filter(organization_id=key.organization_id).count() == 0
+    assert await runner.drain() == []
+
+
 async def test_a_wait_survives_a_restart(client, key, settings):
     auto_id = (await create(client, key, automation(steps=[{"type": "wait", "seconds": 3600}, *TAG_BUYER])))["id"]
     await ingest(client, key)

@@ -242,7 +242,8 @@ class AutomationPatch(_NoNul):
 
 WEBHOOK_SECRET_HELP = (
     "Signs this automation's webhook calls: `Viperatron-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "
-    "'<t>.' + body>`. Shown only to your organization."
+    "'<t>.' + body>`. Shown only to your organization, and not to a test key (null) when the "
+    "automation is live."
 )
 
 
@@ -259,15 +260,17 @@ class AutomationView(ApiModel):
     sandbox: bool = Field(description=SANDBOX_HELP)
     trigger: dict[str, Any]
     steps: list[dict[str, Any]]
-    webhook_secret: str = Field(description=WEBHOOK_SECRET_HELP)
+    webhook_secret: Optional[str] = Field(description=WEBHOOK_SECRET_HELP)
     created_at: datetime
     updated_at: datetime
 
     @classmethod
-    def of(cls, a: Automation) -> "AutomationView":
+    def of(cls, a: Automation, principal: Principal) -> "AutomationView":
+        # A test key may not read a live secret: with it, it could sign calls live receivers trust.
+        secret = a.webhook_secret if principal.may_change(a.sandbox) else None
         return cls(
             id=a.id, name=a.name, enabled=a.enabled, sandbox=a.sandbox, trigger=a.trigger, steps=a.steps,
-            webhook_secret=a.webhook_secret, created_at=a.created_at, updated_at=a.updated_at,
+            webhook_secret=secret, created_at=a.created_at, updated_at=a.updated_at,
         )
 
 
@@ -331,13 +334,13 @@ async def create_automation(
             name=data.name, enabled=data.enabled, trigger=trigger, event_type=trigger["eventType"], steps=steps,
         )
         engine.invalidate(principal.organization_id)
-        return AutomationView.of(automation), 201
+        return AutomationView.of(automation, principal), 201
 
     return (await idempotent(principal, idempotency_key, "automations.create", data, run, AutomationView)).result
 
 
 async def get_automation(principal: Principal, automation_id: str) -> AutomationView:
-    return AutomationView.of(await _get(principal, automation_id))
+    return AutomationView.of(await _get(principal, automation_id), principal)
 
 
 async def list_automations(principal: Principal, first: int = 50, after: str | None = None, *,
@@ -348,7 +351,7 @@ async def list_automations(principal: Principal, first: int = 50, after: str | N
     if last:
         query = query.filter(id__gt=last)
     rows = await query.order_by("id").limit(first + 1)
-    items = [AutomationView.of(a) for a in rows[:first]]
+    items = [AutomationView.of(a, principal) for a in rows[:first]]
     return Page.of(items, len(rows) > first)
 
 
@@ -370,7 +373,7 @@ async def update_automation(principal: Principal, automation_id: str, data: Auto
             automation.update_from_dict(changes)
             await automation.save(using_db=conn)
     engine.invalidate(principal.organization_id)
-    return AutomationView.of(automation)
+    return AutomationView.of(automation, principal)
 
 
 async def set_automation_enabled(principal: Principal, automation_id: str, enabled: bool,
@@ -394,7 +397,7 @@ async def rotate_webhook_secret(principal: Principal, automation_id: str,
             automation.webhook_secret = new_webhook_secret()
             await automation.save(using_db=conn, update_fields=["webhook_secret", "updated_at"])
         engine.invalidate(principal.organization_id)
-        return AutomationView.of(automation), 200
+        return AutomationView.of(automation, principal), 200
 
     return (await idempotent(
         principal, idempotency_key, "automations.rotate_webhook_secret", {"id": automation_id}, run, AutomationView
@@ -577,7 +580,7 @@ class AutomationType:
     sandbox: bool = strawberry.field(description=SANDBOX_HELP)
     trigger: JSON
     steps: list[JSON]
-    webhook_secret: str = strawberry.field(description=WEBHOOK_SECRET_HELP)
+    webhook_secret: Optional[str] = strawberry.field(description=WEBHOOK_SECRET_HELP)
     created_at: datetime
     updated_at: datetime
 

@@ -182,10 +182,12 @@ async def get_suppression(principal: Principal, email: str) -> SuppressionView:
 async def remove_suppression(principal: Principal, email: str) -> SuppressionView:
     """Delete the organization's suppression of this address; returns the removed row. A test
     key cannot: the list guards live mail too, and removing from it would let live mail out."""
-    check_may_change(principal, False, "suppression")
     row = await Suppression.filter(organization_id=principal.organization_id, email_key=_lookup_key(email)).first()
+    if row is None:
+        raise not_found("Suppression")
+    check_may_change(principal, False, "suppression")
     # Deleting by id and counting makes two concurrent removes give one 200 and one 404.
-    if row is None or not await Suppression.filter(id=row.id).delete():
+    if not await Suppression.filter(id=row.id).delete():
         raise not_found("Suppression")
     return SuppressionView.of(row)
 

@@ -163,9 +163,11 @@ async def test_a_test_key_cannot_change_a_live_automation_over_rest(app, client,
             assert response.status_code == 403, (method, path, response.text)
             error = response.json()["error"]
             assert error["code"] == "forbidden" and "live key" in error["message"], error
-    # Nothing changed, and the test key still reads it (reads are organization-wide).
+    # Nothing changed, and the test key still reads it (reads are organization-wide, but for
+    # the live signing secret).
     shown = await client.get(f"/api/v1/automations/{live['id']}", headers=test_key.headers)
-    assert shown.status_code == 200 and shown.json() == live
+    assert shown.status_code == 200 and shown.json() == {**live, "webhookSecret": None}
+    assert (await client.get(f"/api/v1/automations/{live['id']}", headers=key.headers)).json() == live
 
 
 async def test_a_test_key_cannot_change_a_live_automation_over_graphql(client, key, test_key):
@@ -237,3 +239,16 @@ async def test_a_test_key_cannot_remove_a_suppression_but_may_add_one(client, ke
     assert payload == {"suppression": None, "userErrors": [{"code": "forbidden"}]}
     assert (await client.get(f"/api/v1/suppressions/{email}", headers=key.headers)).status_code == 200
     assert (await client.delete(f"/api/v1/suppressions/{email}", headers=key.headers)).status_code == 200
+
+
+async def test_a_test_key_does_not_see_a_live_automations_webhook_secret(client, key, test_key):
+    live = await create(client, key, automation())
+    assert live["webhookSecret"].startswith("whsec_")
+    read = await client.get(f"/api/v1/automations/{live['id']}", headers=test_key.headers)
+    assert read.status_code == 200 and read.json()["webhookSecret"] is None
+    listed = (await client.get("/api/v1/automations", headers=test_key.headers)).json()["data"]
+    assert [a["webhookSecret"] for a in listed if a["id"] == live["id"]] == [None]
+    graph = await gql(client, test_key, "query($a: ID!) { automation(id: $a) { webhookSecret } }", {"a": live["id"]})
+    assert graph.json()["data"]["automation"] == {"webhookSecret": None}
+    mine = await create(client, test_key, automation())
+    assert mine["webhookSecret"].startswith("whsec_")

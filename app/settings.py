@@ -60,13 +60,23 @@ class Settings:
     retry_max_interval_seconds: float = 7200.0
     retry_give_up_seconds: float = 86400.0
     # Webhook steps: loopback/private/link-local receivers are refused unless allowed; each
-    # try waits this long for an answer; failed tries are retried ~30 s, 1 min, 2 min, ...
-    # (at most 1 h apart, +-20 % jitter) until the step has been tried this many times.
+    # try has this long in all (connecting to the answer's last byte); failed tries are
+    # retried ~30 s, 1 min, 2 min, ... (at most 1 h apart, +-20 % jitter) until the step has
+    # been tried this many times.
     webhook_allow_private: bool = False
     webhook_timeout_seconds: float = 10.0
     webhook_max_attempts: int = 8
     webhook_retry_base_seconds: float = 30.0
     webhook_retry_max_interval_seconds: float = 3600.0
+    # Workers (leases and fairness): one SMTP send (connecting, and the transaction up to the
+    # server's last reply) has this long in all, however slowly the server answers; then it
+    # is retried later. Claims are renewed while the work runs, so the lease never runs out
+    # under a slow server.
+    smtp_timeout_seconds: float = 60.0
+    # At most this many messages (and, separately, automation runs) of one organization in
+    # flight in one worker process, so one organization's slow receivers or backlog leave
+    # slots for the others. 0: half the worker concurrency, rounded up.
+    org_max_in_flight: int = 0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -90,4 +100,7 @@ class Settings:
             webhook_retry_max_interval_seconds=_float(
                 "VIPERATRON_WEBHOOK_RETRY_MAX_INTERVAL_SECONDS", cls.webhook_retry_max_interval_seconds
             ),
+            # Workers (leases and fairness)
+            smtp_timeout_seconds=_float("VIPERATRON_SMTP_TIMEOUT_SECONDS", cls.smtp_timeout_seconds),
+            org_max_in_flight=_int("VIPERATRON_ORG_MAX_IN_FLIGHT", cls.org_max_in_flight),
         )

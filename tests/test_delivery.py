@@ -280,3 +280,17 @@ async def test_one_organizations_slow_backlog_leaves_room_for_another(client, ke
         await cancel_leftovers(key.organization_id)
     assert took < 0.8, f"the other organization's message waited {took:.1f} s"
     assert len(smtp_sink.received_by_id(quick)) == 1
+
+
+def test_the_lease_and_fairness_settings_come_from_the_environment(monkeypatch):
+    from app.leases import per_org_cap
+    from app.settings import Settings
+
+    monkeypatch.setenv("VIPERATRON_SMTP_TIMEOUT_SECONDS", "12.5")
+    monkeypatch.setenv("VIPERATRON_ORG_MAX_IN_FLIGHT", "3")
+    configured = Settings.from_env()
+    assert (configured.smtp_timeout_seconds, configured.org_max_in_flight) == (12.5, 3)
+    assert per_org_cap(3, 8) == 3 and per_org_cap(3, 2) == 2  # never more than the concurrency
+    # Unset (0): half the concurrency, rounded up, at least one.
+    assert [per_org_cap(0, c) for c in (1, 2, 3, 4, 5)] == [1, 1, 2, 2, 3]
+    assert (Settings().smtp_timeout_seconds, Settings().org_max_in_flight) == (60.0, 0)

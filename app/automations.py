@@ -15,12 +15,13 @@ a test key. A sandboxed run's sendEmail step queues sandbox messages (never hand
 transport); its webhook step still calls the receiver (developers test their endpoint) with
 `"sandbox": true` in the signed payload and a `Viperatron-Sandbox: true` header.
 
-Runner (`AutomationRunner`, beside the delivery worker): claims one due run at a time like
-import jobs: `status IN ('pending', 'running', 'waiting') AND due_at <= now`, `FOR UPDATE
-SKIP LOCKED` on PostgreSQL, `due_at` = lease expiry while running. Each step is ONE
-transaction fenced by the claim: advance `current_step` (only if still ours and still at this
-step), apply the step's effect (contact tag/field, or the queued message), write its log row.
-So a step's effect is applied at most once; a worker that dies mid-step leaves nothing, and
+Runner (`AutomationRunner`, beside the delivery worker): claims due runs like messages
+(app/leases.py): `status IN ('pending', 'running', 'waiting') AND due_at <= now`, `FOR UPDATE
+SKIP LOCKED` on PostgreSQL, `due_at` = lease expiry while running, renewed while the run
+runs; only as many as it can start, at most `per_org` of one organization, each run a task.
+Each step is ONE transaction fenced by the claim: advance `current_step` (only if still ours
+and still at this step), apply the step's effect (contact tag/field, or the queued message),
+write its log row. So a step's effect is applied at most once; a worker that dies mid-step leaves nothing, and
 the next claim redoes that step. `wait` moves the run to `waiting` with `due_at` = wake-up
 time, in the database, so it survives restarts.
 
@@ -34,6 +35,7 @@ webhooks are at least once, and `Viperatron-Webhook-Id` lets receivers drop the 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -47,7 +49,8 @@ from tortoise.transactions import in_transaction
 from app import webhooks
 from app.delivery_queue import retry_delay
 from app.errors import ApiError
-from app.wakeups import Wakeups, idle
+from app.leases import Slots, per_org_cap, pick_params, pick_sql, renew_sql
+from app.wakeups import Wakeups
 from models import AutomationRun
 
 log = logging.getLogger("viperatron.automations")
@@ -213,26 +216,20 @@ async def start_runs(organization_id: str, stored_events: list[StoredEvent], con
 
 # ----------------------------------------------------------------------------- claims
 
-_PG_CLAIM = """
-WITH picked AS (
-    SELECT id FROM automation_runs
-    WHERE status IN ('pending', 'running', 'waiting') AND due_at <= $1
-    ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
-)
-UPDATE automation_runs r SET status = 'running', due_at = $2, attempts = r.attempts + 1, updated_at = $1
+CLAIMABLE = ("pending", "running", "waiting")  # in migration 7's claim index order
+
+_PG_CLAIM = pick_sql("automation_runs", CLAIMABLE, True, """
+UPDATE automation_runs r SET status = 'running', due_at = $3, attempts = r.attempts + 1, updated_at = $1
 FROM picked WHERE r.id = picked.id
 RETURNING r.id, r.attempts, r.automation_id, r.organization_id, r.event_id, r.contact_id,
           r.current_step, r.step_attempts
-"""
+""")
 
-_SQLITE_CLAIM = """
-UPDATE automation_runs SET status = 'running', due_at = ?, attempts = attempts + 1, updated_at = ?
-WHERE id IN (
-    SELECT id FROM automation_runs WHERE status IN ('pending', 'running', 'waiting') AND due_at <= ?
-    ORDER BY due_at LIMIT 1
-)
+_SQLITE_CLAIM = pick_sql("automation_runs", CLAIMABLE, False, """
+UPDATE automation_runs SET status = 'running', due_at = $3, attempts = attempts + 1, updated_at = $1
+WHERE id IN (SELECT id FROM picked)
 RETURNING id, attempts, automation_id, organization_id, event_id, contact_id, current_step, step_attempts
-"""
+""")
 
 
 @dataclass(frozen=True)
@@ -249,21 +246,23 @@ class RunClaim:
     step_attempts: int = 0
 
 
-async def claim_due(lease_seconds: float) -> RunClaim | None:
+async def claim_due(
+    lease_seconds: float, limit: int = 1, busy: dict[str, int] | None = None, per_org: int | None = None
+) -> list[RunClaim]:
+    """Claim up to `limit` due runs, at most `per_org` of one organization counting `busy`
+    (its runs in flight here)."""
     conn = Tortoise.get_connection("default")
     at = now()
-    lease = at + timedelta(seconds=lease_seconds)
-    if conn.capabilities.dialect == "postgres":
-        _, rows = await conn.execute_query(_PG_CLAIM, [at, lease])
-    else:
-        _, rows = await conn.execute_query(_SQLITE_CLAIM, [lease, at, at])
-    if not rows:
-        return None
-    row = rows[0]
-    return RunClaim(
-        row["id"], row["attempts"], row["automation_id"], row["organization_id"], row["event_id"],
-        row["contact_id"], row["current_step"], row["step_attempts"],
-    )
+    params = pick_params(at, limit, at + timedelta(seconds=lease_seconds), busy, per_org)
+    sql = _PG_CLAIM if conn.capabilities.dialect == "postgres" else _SQLITE_CLAIM
+    _, rows = await conn.execute_query(sql, params)
+    return [
+        RunClaim(
+            row["id"], row["attempts"], row["automation_id"], row["organization_id"], row["event_id"],
+            row["contact_id"], row["current_step"], row["step_attempts"],
+        )
+        for row in rows
+    ]
 
 
 class Fenced(Exception):
@@ -279,6 +278,19 @@ def _fenced(claim: RunClaim, connection=None):
 
     query = AutomationRun.filter(id=claim.id, attempts=claim.attempt, status="running")
     return query.using_db(connection) if connection is not None else query
+
+
+_PG_RENEW = renew_sql("automation_runs", "running", True)
+_SQLITE_RENEW = renew_sql("automation_runs", "running", False)
+
+
+async def renew(claims: dict[str, int], lease_seconds: float) -> int:
+    """Extend the leases of claimed runs (id -> attempt); how many were still ours to run
+    (not waiting or ended, nor taken over by a newer attempt)."""
+    conn = Tortoise.get_connection("default")
+    sql = _PG_RENEW if conn.capabilities.dialect == "postgres" else _SQLITE_RENEW
+    changed, _ = await conn.execute_query(sql, [now() + timedelta(seconds=lease_seconds), json.dumps(claims)])
+    return changed
 
 
 # ----------------------------------------------------------------------------- steps
@@ -553,10 +565,10 @@ notify = wakeups.notify
 
 
 class AutomationRunner:
-    """Claims due automation runs and executes them, `concurrency` at a time on PostgreSQL
-    (each loop claims one run with SKIP LOCKED, so loops and processes never share a run; the
-    runner mostly waits on round trips, so a few loops scale like extra processes). SQLite
-    has one writer: one loop. Runs beside delivery in the worker."""
+    """Claims due automation runs and executes each as a task, `concurrency` at once and at
+    most `per_org` of one organization (app/leases.py): one claim loop that never waits on a
+    run, so a slow webhook receiver holds one slot, never the loop or other organizations'
+    runs. Each run's lease is renewed while it runs. Runs beside delivery in the worker."""
 
     def __init__(self, settings, *, idle_poll_seconds: float | None = None, concurrency: int | None = None):
         self.lease_seconds = settings.lease_seconds
@@ -564,17 +576,23 @@ class AutomationRunner:
         self.concurrency = max(1, concurrency if concurrency is not None else settings.worker_concurrency)
         self.webhooks = webhooks.Policy.from_settings(settings)
         self._stopping = asyncio.Event()
+        per_org = per_org_cap(settings.org_max_in_flight, self.concurrency)
+        self._slots = Slots(self.concurrency, per_org, self.lease_seconds, renew, "automation runs")
 
     def stop(self) -> None:
         self._stopping.set()
 
-    def _loops(self) -> int:
-        return self.concurrency if Tortoise.get_connection("default").capabilities.dialect == "postgres" else 1
+    async def _claim(self, outcomes: list[str] | None = None) -> int:
+        """Claim runs for the free slots and start them; how many."""
+        slots = self._slots
+        claims = await claim_due(self.lease_seconds, slots.free(), slots.busy(), slots.per_org)
+        for claim in claims:
+            task = slots.start(claim.id, claim.attempt, claim.organization_id, self._run(claim))
+            if outcomes is not None:
+                task.add_done_callback(lambda done: done.cancelled() or outcomes.append(done.result()))
+        return len(claims)
 
-    async def run_once(self) -> str | None:
-        claim = await claim_due(self.lease_seconds)
-        if claim is None:
-            return None
+    async def _run(self, claim: RunClaim) -> str:
         try:
             return await run_claimed(claim, self.webhooks)
         except Exception as exc:
@@ -586,31 +604,18 @@ class AutomationRunner:
             return "retry"
 
     async def drain(self) -> list[str]:
-        """Run everything due now, then return (tests and one-shot runs)."""
+        """Run everything due now, then return the outcomes (tests and one-shot runs)."""
         outcomes: list[str] = []
-
-        async def loop() -> None:
-            while (outcome := await self.run_once()) is not None:
-                outcomes.append(outcome)
-
-        await asyncio.gather(*(loop() for _ in range(self._loops())))
+        await self._slots.drain(lambda: self._claim(outcomes))
         return outcomes
 
-    async def _loop(self) -> None:
+    async def run(self) -> None:
+        log.info("automation runner started, concurrency %d, at most %d per organization",
+                 self.concurrency, self._slots.per_org)
         wake = wakeups.listen()
         try:
-            while not self._stopping.is_set():
-                try:
-                    outcome = await self.run_once()
-                except Exception:
-                    log.exception("claiming automation runs failed; retrying shortly")
-                    outcome = None
-                if outcome is None:
-                    await idle(self._stopping, wake, self.idle)
+            await self._slots.serve(self._claim, self._stopping, wake, self.idle)
         finally:
             wakeups.unlisten(wake)
-
-    async def run(self) -> None:
-        loops = self._loops()
-        log.info("automation runner started, concurrency %d", loops)
-        await asyncio.gather(*(self._loop() for _ in range(loops)))
+            if self._slots.tasks:  # each webhook try ends within its timeout (leases renewed meanwhile)
+                await asyncio.wait(self._slots.tasks)

@@ -1,10 +1,12 @@
 """The message queue in the `messages` table: claim with a lease, record each outcome.
 
 A message is claimable when its status is `queued`, `deferred` or `sending` and `due_at` has
-passed: for `sending`, `due_at` is the lease expiry, so a killed worker's claim comes back.
-On PostgreSQL, claims use `FOR UPDATE SKIP LOCKED` so workers never wait on each other, and
-every finish is fenced by the attempt number: a worker whose lease was taken over cannot
-overwrite the newer attempt's result. SQLite has one process, hence one claimer.
+passed: for `sending`, `due_at` is the lease expiry, so a killed worker's claim comes back (a
+live worker renews it while it sends; app/leases.py, which also builds the claim, capped per
+organization). On PostgreSQL, claims use `FOR UPDATE SKIP LOCKED` so workers never wait on
+each other, and every finish (and renewal) is fenced by the attempt number: a worker whose
+lease was taken over cannot overwrite the newer attempt's result. SQLite has one process,
+hence one claimer.
 
 Hand-written SQL because the claim and the finish are each one round trip (update plus the
 timeline event); the ORM would need three.
@@ -12,43 +14,40 @@ timeline event); the ORM would need three.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from tortoise import Tortoise
+
+from app.leases import pick_params, pick_sql, renew_sql
 from app.wakeups import Wakeups
 
 CLAIMABLE = ("queued", "deferred", "sending")
 CANCELABLE = ("queued", "deferred")
 
-_PG_CLAIM = """
-WITH picked AS (
-    SELECT id, status AS was FROM messages
-    WHERE status IN ('queued', 'deferred', 'sending') AND due_at <= $1
-    ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED
-), claimed AS (
+_PG_CLAIM = pick_sql("messages", CLAIMABLE, True, """, claimed AS (
     UPDATE messages m SET status = 'sending', due_at = $3, attempts = m.attempts + 1, updated_at = $1
     FROM picked WHERE m.id = picked.id
-    RETURNING m.id, m.attempts, picked.was
+    RETURNING m.id, m.organization_id, m.attempts, picked.was
 ), logged AS (
     INSERT INTO message_events (message_id, status, detail, at)
     SELECT id, 'sending',
            'attempt ' || attempts || CASE WHEN was = 'sending' THEN ' (previous claim expired)' ELSE '' END, $1
     FROM claimed
 )
-SELECT id, attempts FROM claimed
-"""
+SELECT id, organization_id, attempts FROM claimed
+""")
 
-_SQLITE_CLAIM = """
-UPDATE messages SET status = 'sending', due_at = ?, attempts = attempts + 1, updated_at = ?
-WHERE id IN (
-    SELECT id FROM messages
-    WHERE status IN ('queued', 'deferred', 'sending') AND due_at <= ?
-    ORDER BY due_at LIMIT ?
-)
-RETURNING id, attempts
-"""
+_SQLITE_CLAIM = pick_sql("messages", CLAIMABLE, False, """
+UPDATE messages SET status = 'sending', due_at = $3, attempts = attempts + 1, updated_at = $1
+WHERE id IN (SELECT id FROM picked)
+RETURNING id, organization_id, attempts
+""")
+
+_PG_RENEW = renew_sql("messages", "sending", True)
+_SQLITE_RENEW = renew_sql("messages", "sending", False)
 
 _PG_FINISH = """
 WITH m AS (
@@ -84,21 +83,35 @@ def now() -> datetime:
 class Claim:
     id: str
     attempt: int
+    organization_id: str = ""
 
 
-async def claim(limit: int, lease_seconds: float) -> list[Claim]:
-    """Claim up to `limit` due messages for `lease_seconds`; each gets a `sending` event."""
+async def claim(
+    limit: int, lease_seconds: float, busy: dict[str, int] | None = None, per_org: int | None = None
+) -> list[Claim]:
+    """Claim up to `limit` due messages for `lease_seconds`, at most `per_org` of one
+    organization counting `busy` (its messages in flight here); each gets a `sending` event."""
     conn = _connection()
     at = now()
-    lease_until = at + timedelta(seconds=lease_seconds)
+    params = pick_params(at, limit, at + timedelta(seconds=lease_seconds), busy, per_org)
     if _is_postgres(conn):
-        _, rows = await conn.execute_query(_PG_CLAIM, [at, limit, lease_until])
-        return [Claim(row["id"], row["attempts"]) for row in rows]
-    _, rows = await conn.execute_query(_SQLITE_CLAIM, [lease_until, at, at, limit])
-    claims = [Claim(row["id"], row["attempts"]) for row in rows]
+        _, rows = await conn.execute_query(_PG_CLAIM, params)
+        return [Claim(row["id"], row["attempts"], row["organization_id"]) for row in rows]
+    _, rows = await conn.execute_query(_SQLITE_CLAIM, params)
+    claims = [Claim(row["id"], row["attempts"], row["organization_id"]) for row in rows]
     for c in claims:
         await conn.execute_query(_SQLITE_EVENT, [c.id, "sending", f"attempt {c.attempt}", at])
     return claims
+
+
+async def renew(claims: dict[str, int], lease_seconds: float) -> int:
+    """Extend the leases of claims (message id -> attempt) to now + `lease_seconds`; how many
+    were still ours (not finished, nor taken over by a newer attempt, which this must not
+    extend)."""
+    conn = _connection()
+    sql = _PG_RENEW if _is_postgres(conn) else _SQLITE_RENEW
+    changed, _ = await conn.execute_query(sql, [now() + timedelta(seconds=lease_seconds), json.dumps(claims)])
+    return changed
 
 
 async def finish(

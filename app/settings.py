@@ -60,8 +60,9 @@ class Settings:
     retry_max_interval_seconds: float = 7200.0
     retry_give_up_seconds: float = 86400.0
     # Webhook steps: loopback/private/link-local receivers are refused unless allowed; each
-    # try waits this long for an answer; failed tries are retried ~30 s, 1 min, 2 min, ...
-    # (at most 1 h apart, +-20 % jitter) until the step has been tried this many times.
+    # try has this long in all (connecting to the answer's last byte); failed tries are
+    # retried ~30 s, 1 min, 2 min, ... (at most 1 h apart, +-20 % jitter) until the step has
+    # been tried this many times.
     webhook_allow_private: bool = False
     webhook_timeout_seconds: float = 10.0
     webhook_max_attempts: int = 8
@@ -76,6 +77,15 @@ class Settings:
     # --- API key cache (errors/auth): how many real keys one process keeps resolved; lookups
     # of unknown keys are kept apart (a few thousand), so a flood of them never evicts these.
     key_cache_size: int = 50_000
+    # Workers (leases and fairness): one SMTP send (connecting, and the transaction up to the
+    # server's last reply) has this long in all, however slowly the server answers; then it
+    # is retried later. Claims are renewed while the work runs, so the lease never runs out
+    # under a slow server.
+    smtp_timeout_seconds: float = 60.0
+    # At most this many messages (and, separately, automation runs) of one organization in
+    # flight in one worker process, so one organization's slow receivers or backlog leave
+    # slots for the others. 0: half the worker concurrency, rounded up.
+    org_max_in_flight: int = 0
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -104,4 +114,7 @@ class Settings:
             graphql_max_nodes=_int("VIPERATRON_GRAPHQL_MAX_NODES", cls.graphql_max_nodes),
             # API key cache
             key_cache_size=_int("VIPERATRON_KEY_CACHE_SIZE", cls.key_cache_size),
+            # Workers (leases and fairness)
+            smtp_timeout_seconds=_float("VIPERATRON_SMTP_TIMEOUT_SECONDS", cls.smtp_timeout_seconds),
+            org_max_in_flight=_int("VIPERATRON_ORG_MAX_IN_FLIGHT", cls.org_max_in_flight),
         )

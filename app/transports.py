@@ -9,10 +9,14 @@ opens a new one. Every send ends in an `Outcome`; nothing is raised for delivery
   deferred  try again later: 4xx replies, timeouts, refused or dropped connections
   failed    do not retry: 5xx replies (for every recipient, or for MAIL FROM / DATA)
 
-Accepted URLs: smtp://host[:25]                        plain
-               smtp://[user:pass@]host?starttls=true   STARTTLS required
+`timeout` (URL) bounds each command's reply; `deadline` bounds the whole send (connecting and
+the transaction), so a server that drips its replies cannot hold a send indefinitely.
+
+Accepted URLs: smtp://[user:pass@]host[:25]            plain
+               smtp://…?starttls=true                  STARTTLS required
                smtps://[user:pass@]host[:465]          implicit TLS
-               optional query: verify=false (self-signed certificates), timeout=SECONDS, pool=N
+               optional query: verify=false (self-signed certificates), timeout=SECONDS, pool=N,
+               allow_insecure_auth=true
 A user name on plain smtp:// is refused (the password would cross the network readable)
 unless the URL says allow_insecure_auth=true, e.g. for a relay on localhost.
 """
@@ -34,6 +38,7 @@ from app.validation import ascii_domain_address
 SCHEMES = ("smtp", "smtps")
 DEFAULT_POOL_SIZE = 4
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_DEADLINE = 60.0
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 _QUERY_KEYS = ("starttls", "verify", "timeout", "pool", "allow_insecure_auth")
@@ -142,14 +147,18 @@ def smtp_url_summary(url: str | None) -> str:
 
 
 class SmtpTransport:
-    """Sends over a pool of reused SMTP connections, at most `pool_size` at once."""
+    """Sends over a pool of reused SMTP connections, at most `pool_size` at once, each send
+    within `deadline` seconds in all."""
 
-    def __init__(self, url: str, pool_size: int | None = None, timeout: float | None = None):
+    def __init__(
+        self, url: str, pool_size: int | None = None, timeout: float | None = None, deadline: float | None = None
+    ):
         settings = parse_smtp_url(url)
         # Values in the URL are the operator's; explicit arguments are the caller's override.
         self.settings = settings
         self.pool_size = pool_size or settings.pool_size
         self.timeout = timeout or settings.timeout
+        self.deadline = deadline or DEFAULT_DEADLINE
         self._idle: list[aiosmtplib.SMTP] = []  # LIFO: the warmest connection goes first
         self._slots = asyncio.Semaphore(self.pool_size)
         self._closed = False
@@ -158,6 +167,14 @@ class SmtpTransport:
         return f"SmtpTransport({self.settings.host}:{self.settings.port}, {self.settings.tls_mode})"
 
     async def send(self, sender: str, recipients: list[str], data: bytes, message_id: str) -> Outcome:
+        try:
+            async with asyncio.timeout(self.deadline):
+                return await self._send(sender, recipients, data, message_id)
+        except TimeoutError:
+            # The server may have accepted it meanwhile: retried later, never at once.
+            return Outcome("deferred", f"timeout: no complete SMTP transaction within {self.deadline:g} s")
+
+    async def _send(self, sender: str, recipients: list[str], data: bytes, message_id: str) -> Outcome:
         if not recipients:
             return Outcome("failed", "no recipients")
         async with self._slots:
@@ -223,7 +240,7 @@ class SmtpTransport:
         """One mail transaction; the client goes back to the pool unless its connection broke."""
         try:
             outcome = await _transaction(client, sender, recipients, data)
-        except _StaleConnection:
+        except (_StaleConnection, asyncio.CancelledError):  # cancelled: the deadline cut it short
             client.close()
             raise
         except _CONNECTION_ERRORS as exc:
@@ -393,8 +410,10 @@ class FileOutbox:
         return path
 
 
-def make_transport(smtp_url: str | None, outbox_dir: str, pool_size: int | None = None) -> Transport:
+def make_transport(
+    smtp_url: str | None, outbox_dir: str, pool_size: int | None = None, deadline: float | None = None
+) -> Transport:
     """SMTP when a URL is configured, else the file outbox."""
     if smtp_url:
-        return SmtpTransport(smtp_url, pool_size=pool_size)
+        return SmtpTransport(smtp_url, pool_size=pool_size, deadline=deadline)
     return FileOutbox(outbox_dir)

@@ -230,7 +230,11 @@ async def deliver(
     extensions = {"sni_hostname": host} if parts.scheme == "https" and _literal(host) is None else {}
     started = time.monotonic()
     try:
-        async with httpx.AsyncClient(timeout=policy.timeout_seconds, follow_redirects=False, trust_env=False) as client:
+        # httpx's timeouts are per read: one deadline for the whole try, however slowly the
+        # receiver drips its answer.
+        async with asyncio.timeout(policy.timeout_seconds), httpx.AsyncClient(
+            timeout=policy.timeout_seconds, follow_redirects=False, trust_env=False
+        ) as client:
             # Streamed: only the first bytes of the answer are read (a receiver cannot make
             # the worker hold a huge body), enough for the log.
             request = client.build_request("POST", target, content=body, headers=headers, extensions=extensions)
@@ -244,7 +248,7 @@ async def deliver(
                             break
             finally:
                 await response.aclose()
-    except httpx.TimeoutException:
+    except (httpx.TimeoutException, TimeoutError):
         return Outcome(False, True, f"no answer within {policy.timeout_seconds:g} s")
     except httpx.InvalidURL as exc:
         return Outcome(False, False, f"invalid URL: {exc}"[:300])

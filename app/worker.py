@@ -3,7 +3,10 @@
 Runs inside `viperatron serve` or alone as `viperatron worker`; several may run against one
 PostgreSQL. Delivery is at-least-once: a worker killed after the SMTP server accepted a
 message but before recording it leaves the message `sending` until its lease expires, and
-then another worker sends it again (same Message-ID, so receivers can de-duplicate).
+then another worker sends it again (same Message-ID, so receivers can de-duplicate). A live
+worker renews its lease while the SMTP transaction runs (each has one overall deadline,
+VIPERATRON_SMTP_TIMEOUT_SECONDS), so a slow server never leads to a second copy; and one
+organization has at most VIPERATRON_ORG_MAX_IN_FLIGHT of the worker's slots (app/leases.py).
 """
 
 from __future__ import annotations
@@ -11,14 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from datetime import timedelta
 
 from app import delivery_queue as queue
 from app.delivery_queue import Claim
+from app.leases import Slots, per_org_cap
 from app.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
 from app.settings import Settings
-from app.wakeups import idle as wakeup_idle
 from app.transports import Outcome, Transport, make_transport, smtp_url_summary
 from models import Message, MessageAttachment
 from schema.contacts import email_key
@@ -33,20 +35,25 @@ class Worker:
     def __init__(self, settings: Settings, transport: Transport | None = None, concurrency: int | None = None):
         self.settings = settings
         self.concurrency = max(1, concurrency or settings.worker_concurrency)
-        self.transport = transport or make_transport(settings.smtp_url, settings.outbox_dir, self.concurrency)
+        self.transport = transport or make_transport(
+            settings.smtp_url, settings.outbox_dir, self.concurrency, settings.smtp_timeout_seconds
+        )
         self._stopping = asyncio.Event()
-        self._inflight: set[asyncio.Task] = set()
-        self._ready: deque[tuple[Claim, Message, set[tuple[str, str]]]] = deque()
+        per_org = per_org_cap(settings.org_max_in_flight, self.concurrency)
+        self._slots = Slots(self.concurrency, per_org, settings.lease_seconds, queue.renew, "messages")
         self._last_purge = 0.0
 
     async def run(self) -> None:
         """Deliver until `stop()`; waits for in-flight sends before returning.
 
-        Claims in batches of up to twice the concurrency into a local buffer, so the claim
-        round trips (serial by nature) are amortized over several messages."""
+        Claims only what it can start at once (free slots, at most `per_org` of one
+        organization): a claimed message is never left waiting behind slow sends."""
         wake = queue.wakeups.listen()
         target = smtp_url_summary(self.settings.smtp_url) if self.settings.smtp_url else f"file outbox {self.settings.outbox_dir}"
-        log.info("delivery worker started: %s, concurrency %d", target, self.concurrency)
+        log.info(
+            "delivery worker started: %s, concurrency %d, at most %d per organization",
+            target, self.concurrency, self._slots.per_org,
+        )
         idle = self.settings.idle_poll_seconds
         from app.imports import ImportRunner  # contact imports run beside delivery
 
@@ -57,29 +64,15 @@ class Worker:
         automations = AutomationRunner(self.settings)
         automations_task = asyncio.create_task(automations.run(), name="automation-runner")
         try:
-            while not self._stopping.is_set():
-                claimed = 0
-                if len(self._ready) < self.concurrency:
-                    try:
-                        claimed = await self._claim(2 * self.concurrency - len(self._ready))
-                    except Exception:
-                        log.exception("claiming messages failed; retrying shortly")
-                self._start_ready()
-                if not self._inflight:
-                    await self._maybe_purge()
-                    await wakeup_idle(self._stopping, wake, idle)
-                elif len(self._inflight) >= self.concurrency or not claimed:
-                    await asyncio.wait(self._inflight, timeout=idle, return_when=asyncio.FIRST_COMPLETED)
+            await self._slots.serve(self._claim, self._stopping, wake, idle, self._maybe_purge)
         finally:
             imports.stop()
             automations.stop()
             await imports_task
             await automations_task
             queue.wakeups.unlisten(wake)
-            while self._ready:  # claimed already: send them rather than leave them leased
-                self._start_ready(limit=len(self._inflight) + len(self._ready))
-            if self._inflight:
-                await asyncio.wait(self._inflight, timeout=30)
+            if self._slots.tasks:  # each send ends within its SMTP deadline (leases renewed meanwhile)
+                await asyncio.wait(self._slots.tasks, timeout=self.settings.smtp_timeout_seconds + 5)
             await self.transport.close()
 
     def stop(self) -> None:
@@ -87,23 +80,12 @@ class Worker:
 
     async def drain(self) -> None:
         """Deliver everything due now, then return (for tests and one-shot runs)."""
-        while True:
-            claimed = await self._claim(self.concurrency)
-            self._start_ready()
-            if not claimed and not self._inflight:
-                return
-            if self._inflight:
-                await asyncio.wait(self._inflight)
+        await self._slots.drain(self._claim)
 
-    def _start_ready(self, limit: int | None = None) -> None:
-        while self._ready and len(self._inflight) < (limit or self.concurrency):
-            task = asyncio.create_task(self._deliver(*self._ready.popleft()))
-            self._inflight.add(task)
-            task.add_done_callback(self._inflight.discard)
-
-    async def _claim(self, limit: int) -> int:
-        """Claim up to `limit` due messages into the ready buffer; returns how many."""
-        claims = await queue.claim(limit, self.settings.lease_seconds)
+    async def _claim(self) -> int:
+        """Claim as many due messages as there are free slots and start them; how many."""
+        busy = self._slots.busy()
+        claims = await queue.claim(self._slots.free(), self.settings.lease_seconds, busy, self._slots.per_org)
         if not claims:
             return 0
         messages = {m.id: m for m in await Message.filter(id__in=[c.id for c in claims])}
@@ -113,7 +95,8 @@ class Worker:
             for address in [*m.to, *m.cc, *m.bcc]
         }
         blocked = await suppressed_keys(pairs)
-        self._ready.extend((c, messages[c.id], blocked) for c in claims)
+        for c in claims:
+            self._slots.start(c.id, c.attempt, c.organization_id, self._deliver(c, messages[c.id], blocked))
         return len(claims)
 
     async def _deliver(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:

@@ -4,7 +4,8 @@
 
 The sink records every message it accepts and can be scripted to refuse: `reject_rcpt`
 (address -> reply at RCPT TO), `script_mail()` / `script_data()` (replies for the next
-MAIL FROM / DATA commands). `stop()` drops open connections like a crashed server would;
+MAIL FROM / DATA commands), or to be slow: `delay_data_for()` (a pause before the reply to
+DATA, as a slow server's content filter would make). `stop()` drops open connections like a crashed server would;
 `start()` listens again on the same port. Optional AUTH (`credentials=`) and TLS
 (`tls=TlsFiles`: implicit when `implicit_tls=True`, else offered as STARTTLS); SMTPUTF8 is
 offered only with `smtputf8=True` (a test asks for it with
@@ -111,6 +112,9 @@ class _Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        delay = self.sink._data_delay(envelope.rcpt_tos)
+        if delay:
+            await asyncio.sleep(delay)  # the server's loop thread: other connections go on
         reply = self.sink._next_data_reply(envelope.rcpt_tos)
         if reply.startswith("250"):
             tls = server.transport.get_extra_info("ssl_object") is not None
@@ -166,6 +170,7 @@ class SmtpSink:
         self._mail_replies: deque[str] = deque()
         self._data_replies: deque[str] = deque()
         self._data_replies_for: dict[str, deque[str]] = {}
+        self._data_delays: dict[str, float] = {}
         self._peers: list[tuple[str, int]] = []
         self._open: set[_TrackingSMTP] = set()
         self._lock = threading.Condition()
@@ -222,6 +227,12 @@ class SmtpSink:
         with self._lock:
             self._data_replies_for.setdefault(address.lower(), deque()).extend(replies)
 
+    def delay_data_for(self, address: str, seconds: float) -> None:
+        """Answer DATA of every message to `address` only after `seconds` (the message is
+        accepted then, even if the client has given up meanwhile, as a real server would)."""
+        with self._lock:
+            self._data_delays[address.lower()] = seconds
+
     def received_by_id(self, message_id: str) -> list[Received]:
         """What arrived for one of our messages (`msg_…`), by its Message-ID header."""
         with self._lock:
@@ -264,6 +275,10 @@ class SmtpSink:
                 if scripted:
                     return scripted.popleft()
             return self._data_replies.popleft() if self._data_replies else "250 OK"
+
+    def _data_delay(self, rcpt_tos: list[str]) -> float:
+        with self._lock:
+            return max((self._data_delays.get(a.lower(), 0.0) for a in rcpt_tos), default=0.0)
 
     def _store(self, session, envelope, tls: bool) -> None:
         data = envelope.original_content or envelope.content

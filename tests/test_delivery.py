@@ -7,12 +7,17 @@ import base64
 import dataclasses
 import email
 import re
+import time
 from email.header import decode_header, make_header
 
 import pytest
 
+from app import delivery_queue
 from app.worker import Worker
 from models import Message, Suppression
+
+# Worker.run() also runs automations: settle runs earlier tests left due.
+pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 
 SEED = {
     "to": "customer@example.com",
@@ -174,8 +179,6 @@ async def test_the_worker_gives_up_after_the_configured_time(client, key, worker
 
 
 async def test_a_killed_workers_claim_is_taken_over_after_the_lease(client, key, worker, smtp_sink):
-    from app import delivery_queue
-
     message_id = await send(client, key, to="lease@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     claims = await delivery_queue.claim(1000, lease_seconds=0.2)  # a worker that dies right after
     assert message_id in [c.id for c in claims]
@@ -188,6 +191,8 @@ async def test_a_killed_workers_claim_is_taken_over_after_the_lease(client, key,
     # The dead worker's late report cannot overwrite the newer attempt.
     stale = next(c for c in claims if c.id == message_id)
     assert await delivery_queue.finish(stale, "failed", "late") is False
+    # Nor can it renew a lease that is no longer its own.
+    assert await delivery_queue.renew({stale.id: stale.attempt}, 60) == 0
     assert (await Message.get(id=message_id)).status == "sent"
 
 
@@ -295,3 +300,103 @@ async def test_outbox_mode_shows_no_server_path(client, key, worker_settings, tm
     assert message["status"] == "sent" and (outbox / f"{message_id}.eml").exists()
     assert message["events"][-1]["detail"] == message["lastReply"] == f"250 written to the outbox as {message_id}.eml"
     assert str(tmp_path) not in response.text
+# ----------------------------------------------------------------------------- leases, deadlines, fairness
+
+
+async def run_workers(*workers: "Worker"):
+    """Start `Worker.run()` loops (as `viperatron worker` runs them); returns a stopper."""
+    tasks = [asyncio.create_task(w.run()) for w in workers]
+
+    async def stop() -> None:
+        for w in workers:
+            w.stop()
+        await asyncio.wait_for(asyncio.gather(*tasks), 30)
+
+    return stop
+
+
+async def wait_for_status(message_id: str, status: str, seconds: float) -> float:
+    """Seconds until the message has `status` (AssertionError after `seconds`)."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if (await Message.get(id=message_id)).status == status:
+            return time.monotonic() - started
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"{message_id} not {status} after {seconds} s")
+
+
+async def cancel_leftovers(organization_id: str) -> None:
+    """Never leave our messages for later tests' workers (they would reach their SMTP sinks)."""
+    await Message.filter(organization_id=organization_id, status__in=delivery_queue.CLAIMABLE).update(status="canceled")
+
+
+async def test_a_slow_server_gets_one_copy_while_the_lease_is_renewed(client, key, worker_settings, smtp_sink):
+    """Lease 1 s, DATA answered after 2.5 s: the worker keeps renewing its claim, so neither it
+    nor a second worker claims the message again while the first copy is on its way."""
+    smtp_sink.delay_data_for("slow-data@example.com", 2.5)
+    settings = dataclasses.replace(worker_settings, lease_seconds=1.0, idle_poll_seconds=0.05)
+    message_id = await send(client, key, to="slow-data@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    stop = await run_workers(Worker(settings), Worker(settings))
+    try:
+        took = await wait_for_status(message_id, "sent", 8)
+    finally:
+        await stop()
+        await cancel_leftovers(key.organization_id)
+    assert took >= 2.4
+    assert len(smtp_sink.received_by_id(message_id)) == 1
+    message, statuses = await timeline(client, key, message_id)
+    assert statuses == ["queued", "sending", "sent"] and message["attempts"] == 1
+
+
+async def test_a_transaction_that_outlasts_the_smtp_deadline_is_deferred(client, key, worker_settings, smtp_sink):
+    """A server that stalls (each reply within aiosmtplib's per-command timeout, or not) has one
+    overall deadline per transaction (VIPERATRON_SMTP_TIMEOUT_SECONDS); then it is retried."""
+    smtp_sink.delay_data_for("stall@example.com", 2.0)
+    worker = Worker(dataclasses.replace(worker_settings, smtp_timeout_seconds=0.5))
+    message_id = await send(client, key, to="stall@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    started = time.monotonic()
+    try:
+        await worker.drain()
+        took = time.monotonic() - started
+        message, statuses = await timeline(client, key, message_id)
+    finally:
+        await worker.transport.close()
+        await cancel_leftovers(key.organization_id)
+    assert took < 1.5
+    assert statuses == ["queued", "sending", "deferred"]
+    assert "no complete SMTP transaction within 0.5 s" in message["lastReply"]
+
+
+async def test_one_organizations_slow_backlog_leaves_room_for_another(client, key, make_key, worker_settings, smtp_sink):
+    """Six messages of one organization to a server that takes 1 s each, queued first; another
+    organization's message, queued after them, still leaves at once: one organization holds at
+    most half the worker's slots (VIPERATRON_ORG_MAX_IN_FLIGHT) and the worker claims only
+    what it can start."""
+    smtp_sink.delay_data_for("backlog@example.com", 1.0)
+    other = await make_key()
+    for i in range(6):
+        await send(client, key, to="backlog@example.com", **{"from": "a@acme.com"}, subject=f"S{i}", text="T")
+    quick = await send(client, other, to="quick@example.com", **{"from": "b@acme.com"}, subject="S", text="T")
+    settings = dataclasses.replace(worker_settings, worker_concurrency=4, idle_poll_seconds=0.05)
+    stop = await run_workers(Worker(settings))
+    try:
+        took = await wait_for_status(quick, "sent", 3)
+    finally:
+        await stop()
+        await cancel_leftovers(key.organization_id)
+    assert took < 0.8, f"the other organization's message waited {took:.1f} s"
+    assert len(smtp_sink.received_by_id(quick)) == 1
+
+
+def test_the_lease_and_fairness_settings_come_from_the_environment(monkeypatch):
+    from app.leases import per_org_cap
+    from app.settings import Settings
+
+    monkeypatch.setenv("VIPERATRON_SMTP_TIMEOUT_SECONDS", "12.5")
+    monkeypatch.setenv("VIPERATRON_ORG_MAX_IN_FLIGHT", "3")
+    configured = Settings.from_env()
+    assert (configured.smtp_timeout_seconds, configured.org_max_in_flight) == (12.5, 3)
+    assert per_org_cap(3, 8) == 3 and per_org_cap(3, 2) == 2  # never more than the concurrency
+    # Unset (0): half the concurrency, rounded up, at least one.
+    assert [per_org_cap(0, c) for c in (1, 2, 3, 4, 5)] == [1, 1, 2, 2, 3]
+    assert (Settings().smtp_timeout_seconds, Settings().org_max_in_flight) == (60.0, 0)

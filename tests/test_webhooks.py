@@ -338,3 +338,91 @@ async def test_ipv6_forms_of_private_ipv4_addresses_are_refused_at_call_time(mon
 )
 def test_ipv6_forms_of_public_ipv4_addresses_are_allowed(address):
     assert not webhooks.blocked(webhooks.ipaddress.ip_address(address))
+# ----------------------------------------------------------------------------- slow receivers
+
+
+async def run_runner(runner: AutomationRunner):
+    """Start `runner.run()` (as the worker runs it); returns a stopper."""
+    task = asyncio.create_task(runner.run())
+
+    async def stop() -> None:
+        runner.stop()
+        await asyncio.wait_for(task, 30)
+
+    return stop
+
+
+async def wait_until_settled(automation_id: str, seconds: float) -> tuple[AutomationRun, float]:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        run = await AutomationRun.filter(automation_id=automation_id).first()
+        if run is not None and run.status in ("completed", "failed"):
+            return run, time.monotonic() - started
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the run did not settle within {seconds} s")
+
+
+async def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_timeout(
+    client, key, settings, allow_private, webhook_receiver
+):
+    """A byte every 0.3 s never trips a per-read timeout; the try has one deadline (1 s here,
+    VIPERATRON_WEBHOOK_TIMEOUT_SECONDS) from connecting to the last byte of the answer."""
+    webhook_receiver.drip_seconds = 0.3
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest(client, key)
+    runner = runner_for(settings, webhook_timeout_seconds=1.0)
+    started = time.monotonic()
+    async with asyncio.timeout(4):  # the drip alone lasts ~15 s
+        assert await runner.drain() == ["retrying"]
+    assert 0.9 < time.monotonic() - started < 2.0
+    [logged] = await runs_of(client, key, created["id"])
+    assert logged["status"] == "waiting"
+    assert [(s["type"], s["status"]) for s in logged["steps"]] == [("webhook", "retrying")]
+    assert logged["steps"][0]["detail"].startswith("no answer within 1 s")
+    await AutomationRun.filter(automation_id=created["id"]).update(status="failed")  # not for later runners
+
+
+async def test_a_slow_receiver_is_called_once_while_the_lease_is_renewed(
+    client, key, settings, allow_private, webhook_receiver
+):
+    """Lease 0.6 s, the receiver answers after 2 s: the runner renews its claim, so neither its
+    other slots nor a second runner take the run over and call the receiver again."""
+    webhook_receiver.delay_seconds = 2.0
+    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest(client, key)
+    stops = [await run_runner(runner_for(settings, lease_seconds=0.6)) for _ in range(2)]
+    try:
+        run, _ = await wait_until_settled(created["id"], 6)
+    finally:
+        for stop in stops:
+            await stop()
+    assert run.status == "completed" and run.attempts == 1
+    assert len(webhook_receiver.received) == 1
+    [logged] = await runs_of(client, key, created["id"])
+    assert [(s["type"], s["status"]) for s in logged["steps"]] == [("webhook", "completed"), ("addTag", "completed")]
+
+
+async def test_one_organizations_slow_receiver_leaves_room_for_another(
+    client, key, make_key, settings, allow_private, webhook_receiver
+):
+    """Six runs of one organization wait on a receiver that takes 1 s; another organization's
+    run, started after them, completes at once: one organization holds at most half of the
+    runner's slots, and waiting on a webhook never stops the runner from claiming."""
+    webhook_receiver.delay_seconds = 1.0
+    slow = await create(client, key, automation(steps=[{"type": "webhook", "url": webhook_receiver.url}]))
+    for i in range(6):
+        await ingest(client, key, eventId=f"order-{i}")
+    other = await make_key()
+    quick = await create(client, other, automation())
+    await ingest(client, other)
+    stop = await run_runner(runner_for(settings, worker_concurrency=4))
+    try:
+        run, took = await wait_until_settled(quick["id"], 3)
+    finally:
+        await stop()
+        await AutomationRun.filter(automation_id=slow["id"], status__in=("pending", "running", "waiting")).update(
+            status="failed"
+        )
+    assert run.status == "completed"
+    assert took < 0.8, f"the other organization's run waited {took:.1f} s"
+    assert (await contact_of(client, other))["tags"] == ["buyer"]

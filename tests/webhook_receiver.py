@@ -1,10 +1,13 @@
 """A real HTTP server on 127.0.0.1 that records what webhook calls it gets and answers with
-scripted statuses (the next status in `script`, then 200)."""
+scripted statuses (the next status in `script`, then 200). It can be slow: `delay_seconds`
+before answering, or `drip_seconds` between the bytes of its answer (a receiver that keeps
+the connection busy without ever finishing)."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -28,6 +31,8 @@ class WebhookReceiver:
     script: list[int] = field(default_factory=list)
     failure_body: bytes = b"receiver is down"
     received: list[Received] = field(default_factory=list)
+    delay_seconds: float = 0.0
+    drip_seconds: float = 0.0
 
     @property
     def url(self) -> str:
@@ -46,10 +51,25 @@ def webhook_receiver():
             status = receiver.script.pop(0) if receiver.script else 200
             receiver.received.append(Received(self.path, dict(self.headers.items()), body, status))
             answer = b'{"ok":true}' if status < 300 else receiver.failure_body
+            time.sleep(receiver.delay_seconds)
+            if receiver.drip_seconds:
+                self.drip(status, answer)
+                return
             self.send_response(status)
             self.send_header("Content-Length", str(len(answer)))
             self.end_headers()
             self.wfile.write(answer)
+
+        def drip(self, status: int, answer: bytes) -> None:
+            """The whole answer, status line included, one byte at a time."""
+            raw = f"HTTP/1.1 {status} OK\r\nContent-Length: {len(answer)}\r\n\r\n".encode() + answer
+            self.close_connection = True
+            try:
+                for i in range(len(raw)):
+                    self.wfile.write(raw[i:i + 1])
+                    time.sleep(receiver.drip_seconds)
+            except OSError:
+                pass  # the caller hung up
 
         def log_message(self, *args):
             pass

@@ -1,0 +1,224 @@
+"""Claims held by a worker: leases that hold while the work runs, and fairness between
+organizations. Shared by the delivery worker (messages) and the automation runner (runs).
+
+Leases: a claimed row's `due_at` is its lease expiry, so a killed worker's claim comes back.
+A live worker must not lose its claim to slow work (an SMTP transaction, a webhook call), or
+it or another worker would claim the row again and repeat the work. While work is in flight,
+`Slots` renews the leases of all of it every lease/3 seconds in one fenced update (`renew_sql`:
+a row is extended only while it still carries this claim's attempt number and status), so a
+worker that lost a claim cannot extend the claim that replaced it, and a claim whose work
+ended is no longer renewed.
+
+Fairness: a worker claims only what it can start now (`Slots.free()`), and at most
+`per_org` rows of one organization are in flight in it at once. The claim (`pick_sql`) skips
+organizations at their cap and ranks the rest, so one organization's slow receivers or big
+backlog leave slots for the others. The cap is per worker process (counted here, not in the
+database): with several worker processes, an organization holds at most `per_org` slots in
+each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import datetime
+from typing import Any
+
+log = logging.getLogger("viperatron.leases")
+
+
+def per_org_cap(configured: int, concurrency: int) -> int:
+    """VIPERATRON_ORG_MAX_IN_FLIGHT (at most the concurrency), or by default half the
+    concurrency rounded up: the other half always stays open to other organizations."""
+    if configured > 0:
+        return min(configured, concurrency)
+    return max(1, (concurrency + 1) // 2)
+
+
+# ----------------------------------------------------------------------------- claims
+
+_PICK = """
+WITH busy AS (
+    SELECT key AS organization_id, CAST(value AS INTEGER) AS in_flight FROM {each}
+), candidates AS (
+    SELECT id, organization_id, due_at, status AS was FROM {table}
+    WHERE status IN ({statuses}) AND due_at <= $1
+      AND organization_id NOT IN (SELECT organization_id FROM busy WHERE in_flight >= $5)
+    ORDER BY due_at LIMIT $2{lock}
+), ranked AS (
+    SELECT id, organization_id, was, ROW_NUMBER() OVER (PARTITION BY organization_id ORDER BY due_at) AS nth
+    FROM candidates
+), picked AS (
+    SELECT r.id, r.was FROM ranked r LEFT JOIN busy b ON b.organization_id = r.organization_id
+    WHERE r.nth + COALESCE(b.in_flight, 0) <= $5
+)
+"""
+
+
+def pick_sql(table: str, statuses: tuple[str, ...], postgres: bool, claim: str) -> str:
+    """A claim statement: CTEs ending in `picked` (id, was: the status before the claim) —
+    up to $2 due rows of `table`, in due order, at most $5 per organization counting those
+    in flight ($4: JSON object organization id -> count) — followed by `claim`, the statement
+    that claims them. Parameters: $1 now, $2 limit, $3 lease expiry, $4, $5. PostgreSQL locks
+    the candidates with SKIP LOCKED (workers never wait on each other); on SQLite the same
+    text runs with ?N parameters."""
+    sql = _PICK.format(
+        table=table,
+        statuses=", ".join(f"'{s}'" for s in statuses),
+        each="jsonb_each_text($4::text::jsonb)" if postgres else "json_each($4)",
+        lock=" FOR UPDATE SKIP LOCKED" if postgres else "",
+    ) + claim
+    return sql if postgres else sql.replace("$", "?")
+
+
+_RENEW = """
+UPDATE {table} AS t SET due_at = $1 FROM {each} AS c
+WHERE t.id = c.key AND t.attempts = CAST(c.value AS INTEGER) AND t.status = '{status}'
+"""
+
+
+def renew_sql(table: str, status: str, postgres: bool) -> str:
+    """Extend leases: $1 the new expiry, $2 a JSON object claimed id -> attempt number."""
+    sql = _RENEW.format(
+        table=table, status=status, each="jsonb_each_text($2::text::jsonb)" if postgres else "json_each($2)"
+    ).strip()
+    return sql if postgres else sql.replace("$", "?")
+
+
+def pick_params(
+    at: datetime, limit: int, lease_until: datetime, busy: dict[str, int] | None, per_org: int | None
+) -> list:
+    """The parameters of a `pick_sql` statement (no cap when `per_org` is None)."""
+    return [at, limit, lease_until, json.dumps(busy or {}), per_org or limit]
+
+
+# ----------------------------------------------------------------------------- slots
+
+Renew = Callable[[dict[str, int], float], Awaitable[int]]
+
+
+class Slots:
+    """The work one worker has in flight: tasks, at most `concurrency` at once, at most
+    `per_org` of one organization (counted for the claim, which skips full organizations),
+    their leases renewed every lease/3 seconds while any runs (`renew(claims, lease_seconds)`:
+    claims as id -> attempt number; returns how many were still this worker's)."""
+
+    def __init__(self, concurrency: int, per_org: int, lease_seconds: float, renew: Renew, what: str):
+        self.concurrency = concurrency
+        self.per_org = per_org
+        self.lease_seconds = lease_seconds
+        self.what = what
+        self.tasks: set[asyncio.Task] = set()
+        self._renew = renew
+        self._claims: dict[asyncio.Task, tuple[str, int]] = {}
+        self._by_org: Counter[str] = Counter()
+        self._emptied = asyncio.Event()
+        self._heartbeat: asyncio.Task | None = None
+
+    def free(self) -> int:
+        return self.concurrency - len(self.tasks)
+
+    def busy(self) -> dict[str, int]:
+        return dict(self._by_org)
+
+    def start(
+        self, claim_id: str, attempt: int, organization_id: str, work: Coroutine[Any, Any, Any]
+    ) -> asyncio.Task:
+        """Run a claim's work as a task; its lease is renewed until the task ends."""
+        task = asyncio.create_task(work)
+        self.tasks.add(task)
+        self._claims[task] = (claim_id, attempt)
+        self._by_org[organization_id] += 1
+        task.add_done_callback(lambda done: self._ended(done, organization_id))
+        self._emptied.clear()
+        if self._heartbeat is None:
+            self._heartbeat = asyncio.create_task(self._renew_while_busy())
+        return task
+
+    def _ended(self, task: asyncio.Task, organization_id: str) -> None:
+        self.tasks.discard(task)
+        self._claims.pop(task, None)
+        self._by_org[organization_id] -= 1
+        if self._by_org[organization_id] <= 0:
+            del self._by_org[organization_id]
+        if not self.tasks:
+            self._emptied.set()
+
+    async def _renew_while_busy(self) -> None:
+        every = self.lease_seconds / 3
+        try:
+            while self.tasks:
+                try:
+                    await asyncio.wait_for(self._emptied.wait(), every)
+                except TimeoutError:
+                    await self._renew_all()
+        finally:
+            self._heartbeat = None  # the next start() begins a new one
+
+    async def _renew_all(self) -> None:
+        claims = dict(self._claims.values())
+        if not claims:
+            return
+        try:
+            renewed = await self._renew(claims, self.lease_seconds)
+        except Exception:
+            # Each lease still has 2/3 of its time: try again at the next beat.
+            log.warning("renewing the leases of %d %s failed; trying again shortly", len(claims), self.what,
+                        exc_info=True)
+            return
+        if renewed < len(claims):
+            # Finished a moment ago, or taken over (this worker stalled past its lease): not
+            # ours to extend either way; the work's own writes are fenced too.
+            log.info("%d of %d %s in flight are no longer claimed by this worker", len(claims) - renewed,
+                     len(claims), self.what)
+
+    async def serve(
+        self,
+        claim: Callable[[], Awaitable[int]],
+        stopping: asyncio.Event,
+        wake: asyncio.Event,
+        idle_seconds: float,
+        when_idle: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        """The claim loop of a worker: `claim()` (claims for the free slots, starts each as a
+        task, returns how many) whenever a slot is free, until `stopping` is set. It never
+        waits on the work itself, only for a slot to free up or new work to come."""
+        while not stopping.is_set():
+            claimed = 0
+            if self.free():
+                try:
+                    claimed = await claim()
+                except Exception:
+                    log.exception("claiming %s failed; retrying shortly", self.what)
+            if claimed and self.free():
+                continue  # the claim may have stopped at an organization's cap: claim again
+            if when_idle is not None and not self.tasks:
+                await when_idle()
+            await self.wait(stopping, wake, idle_seconds)
+
+    async def drain(self, claim: Callable[[], Awaitable[int]]) -> None:
+        """Claim and run until nothing is due and nothing runs (tests and one-shot runs)."""
+        while True:
+            claimed = await claim() if self.free() else 0
+            if not claimed and not self.tasks:
+                return
+            if not claimed or not self.free():
+                await asyncio.wait(self.tasks, return_when=asyncio.FIRST_COMPLETED)
+
+    async def wait(self, stopping: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
+        """Until a task ends, `stopping` is set, `seconds` pass, or (while a slot is free)
+        `wake` is set: new work that could be claimed now. Clears `wake` when it counted."""
+        listening = self.free() > 0
+        events = [asyncio.ensure_future(stopping.wait())]
+        if listening:
+            events.append(asyncio.ensure_future(wake.wait()))
+        try:
+            await asyncio.wait({*self.tasks, *events}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for event in events:
+                event.cancel()
+        if listening:
+            wake.clear()

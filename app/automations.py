@@ -222,13 +222,13 @@ _PG_CLAIM = pick_sql("automation_runs", CLAIMABLE, True, """
 UPDATE automation_runs r SET status = 'running', due_at = $3, attempts = r.attempts + 1, updated_at = $1
 FROM picked WHERE r.id = picked.id
 RETURNING r.id, r.attempts, r.automation_id, r.organization_id, r.event_id, r.contact_id,
-          r.current_step, r.step_attempts
+          r.current_step, r.step_attempts, r.sandbox
 """)
 
 _SQLITE_CLAIM = pick_sql("automation_runs", CLAIMABLE, False, """
 UPDATE automation_runs SET status = 'running', due_at = $3, attempts = attempts + 1, updated_at = $1
 WHERE id IN (SELECT id FROM picked)
-RETURNING id, attempts, automation_id, organization_id, event_id, contact_id, current_step, step_attempts
+RETURNING id, attempts, automation_id, organization_id, event_id, contact_id, current_step, step_attempts, sandbox
 """)
 
 
@@ -244,6 +244,7 @@ class RunClaim:
     contact_id: str | None = None
     current_step: int = 0
     step_attempts: int = 0
+    sandbox: bool = False  # test mode: started by a test key's event or a test-mode automation
 
 
 async def claim_due(
@@ -259,7 +260,7 @@ async def claim_due(
     return [
         RunClaim(
             row["id"], row["attempts"], row["automation_id"], row["organization_id"], row["event_id"],
-            row["contact_id"], row["current_step"], row["step_attempts"],
+            row["contact_id"], row["current_step"], row["step_attempts"], bool(row["sandbox"]),
         )
         for row in rows
     ]
@@ -274,8 +275,6 @@ class StepFailed(Exception):
 
 
 def _fenced(claim: RunClaim, connection=None):
-    from models import AutomationRun
-
     query = AutomationRun.filter(id=claim.id, attempts=claim.attempt, status="running")
     return query.using_db(connection) if connection is not None else query
 
@@ -371,7 +370,7 @@ async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEv
         principal = Principal(
             key_id=automation.api_key_id, organization_id=run.organization_id, organization_name="",
             key_name=f"automation {automation.id}", key_prefix="",
-            mode="test" if await _sandboxed(run, automation, conn) else "live",
+            mode="test" if run.sandbox else "live",
             per_minute=0, per_day=0,
         )
         body = {"to": [contact.email], "from": step["from"], "subject": step["subject"],
@@ -388,17 +387,6 @@ async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEv
             raise StepFailed(f"the email could not be queued ({codes}): {error.message}") from None
         return "completed", f"message {result.message_id} queued to {contact.email}"
     raise StepFailed(f"unknown step type `{kind}`")
-
-
-async def _sandboxed(run: RunClaim, automation, conn=None) -> bool:
-    """Whether the run is in test mode (stored on the run when it started; a sandbox
-    automation's runs always are, without a read)."""
-    if automation.sandbox:
-        return True
-    query = AutomationRun.filter(id=run.id)
-    if conn is not None:
-        query = query.using_db(conn)
-    return bool(await query.first().values_list("sandbox", flat=True))
 
 
 def _contact_payload(contact) -> dict[str, Any] | None:
@@ -420,7 +408,7 @@ async def _call_webhook(
 
     contact = await Contact.filter(id=run.contact_id).first() if run.contact_id else None
     delivery_id = f"{run.id}.{index}"
-    sandbox = await _sandboxed(run, automation)
+    sandbox = run.sandbox
     payload = {
         "id": delivery_id,
         "type": "automation.webhook",

@@ -31,11 +31,12 @@ log = logging.getLogger("viperatron.leases")
 
 
 def per_org_cap(configured: int, concurrency: int) -> int:
-    """VIPERATRON_ORG_MAX_IN_FLIGHT (at most the concurrency), or by default half the
-    concurrency rounded up: the other half always stays open to other organizations."""
+    """VIPERATRON_ORG_MAX_IN_FLIGHT (at most the concurrency), or by default all slots but
+    one: one always stays open to other organizations, and a lone organization (the usual
+    self-hosted case) still uses nearly every slot."""
     if configured > 0:
         return min(configured, concurrency)
-    return max(1, (concurrency + 1) // 2)
+    return max(1, concurrency - 1)
 
 
 # ----------------------------------------------------------------------------- claims

@@ -84,7 +84,7 @@ class Settings:
     smtp_timeout_seconds: float = 60.0
     # At most this many messages (and, separately, automation runs) of one organization in
     # flight in one worker process, so one organization's slow receivers or backlog leave
-    # slots for the others. 0: half the worker concurrency, rounded up.
+    # slots for the others. 0: the worker concurrency less one (at least one).
     org_max_in_flight: int = 0
 
     @classmethod

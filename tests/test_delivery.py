@@ -370,7 +370,7 @@ async def test_a_transaction_that_outlasts_the_smtp_deadline_is_deferred(client,
 async def test_one_organizations_slow_backlog_leaves_room_for_another(client, key, make_key, worker_settings, smtp_sink):
     """Six messages of one organization to a server that takes 1 s each, queued first; another
     organization's message, queued after them, still leaves at once: one organization holds at
-    most half the worker's slots (VIPERATRON_ORG_MAX_IN_FLIGHT) and the worker claims only
+    most all the worker's slots but one (VIPERATRON_ORG_MAX_IN_FLIGHT) and the worker claims only
     what it can start."""
     smtp_sink.delay_data_for("backlog@example.com", 1.0)
     other = await make_key()
@@ -397,6 +397,6 @@ def test_the_lease_and_fairness_settings_come_from_the_environment(monkeypatch):
     configured = Settings.from_env()
     assert (configured.smtp_timeout_seconds, configured.org_max_in_flight) == (12.5, 3)
     assert per_org_cap(3, 8) == 3 and per_org_cap(3, 2) == 2  # never more than the concurrency
-    # Unset (0): half the concurrency, rounded up, at least one.
-    assert [per_org_cap(0, c) for c in (1, 2, 3, 4, 5)] == [1, 1, 2, 2, 3]
+    # Unset (0): all slots but one, at least one.
+    assert [per_org_cap(0, c) for c in (1, 2, 3, 4, 5)] == [1, 1, 2, 3, 4]
     assert (Settings().smtp_timeout_seconds, Settings().org_max_in_flight) == (60.0, 0)

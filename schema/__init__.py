@@ -91,7 +91,14 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, (ApiError, GraphQLError))
 
 
-schema = strawberry.Schema(
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        """Log unexpected failures only: a caller's mistakes (syntax, validation, cost, our
+        ApiErrors) are answered, not logged as server errors."""
+        super().process_errors([e for e in errors if _should_mask(e)], execution_context)
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     extensions=[

@@ -79,7 +79,7 @@ async def get_context(request: Request) -> dict:
     for operation in _operations(payload):
         document = prepared[operation.query] = documents.get(operation.query)
         if document.valid:
-            cost = costs.cost(document.document, operation.operation_name, operation.variables)
+            cost = costs.cost(document.document, operation.operation_name, operation.variables, document.costs)
             units, nodes = units + cost.units, nodes + cost.nodes
     cost = Cost(max(1, units), nodes)
     max_nodes = services_of(request).settings.graphql_max_nodes

@@ -75,10 +75,26 @@ class CostModel:
                 if field.is_async:  # an async resolver queries the database
                     self._loaders.add((type_.name, converter.get_graphql_name(field)))
 
-    def cost(self, document: DocumentNode, operation_name: str | None, variables: dict | None) -> Cost:
+    def cost(
+        self, document: DocumentNode, operation_name: str | None, variables: dict | None, memo: dict | None = None
+    ) -> Cost:
+        """The operation's cost. `memo` (one per document) keeps what was worked out, keyed by
+        the operation and the page sizes its variables gave: a repeated query is not walked."""
+        known = memo.get(operation_name) if memo is not None else None
+        if known is not None:
+            names, costs = known
+            hit = costs.get(_page_values(names, variables))
+            if hit is not None:
+                return hit
+        cost, names = self._walk(document, operation_name, variables)
+        if memo is not None:
+            memo.setdefault(operation_name, (names, {}))[1][_page_values(names, variables)] = cost
+        return cost
+
+    def _walk(self, document: DocumentNode, operation_name: str | None, variables: dict | None) -> tuple[Cost, tuple]:
         operation = _operation(document, operation_name)
         if operation is None:
-            return Cost(1, 0)  # execution reports the missing or ambiguous operation
+            return Cost(1, 0), ()  # execution reports the missing or ambiguous operation
         root = self._schema.mutation_type if operation.operation.value == "mutation" else self._schema.query_type
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         values = dict(variables or {})
@@ -88,7 +104,7 @@ class CostModel:
                 values[name] = int(definition.default_value.value)
         walk = _Walk(self, fragments, values)
         walk.selections(operation.selection_set, root, 1, frozenset())
-        return Cost(max(1, walk.units), walk.nodes)
+        return Cost(max(1, walk.units), walk.nodes), tuple(sorted(walk.read))
 
     def loads(self, parent: GraphQLObjectType, field_name: str) -> bool:
         return parent.name in self._roots or (parent.name, field_name) in self._loaders
@@ -105,6 +121,7 @@ class _Walk:
         self.variables = variables
         self.units = 0
         self.nodes = 0
+        self.read: set[str] = set()  # the variables the cost depends on
 
     def selections(self, selection_set: SelectionSetNode | None, parent: GraphQLObjectType | None,
                    count: int, seen: frozenset[str]) -> None:
@@ -152,10 +169,16 @@ class _Walk:
             if isinstance(argument.value, IntValueNode):
                 value = int(argument.value.value)
             elif isinstance(argument.value, VariableNode):
+                self.read.add(argument.value.name.value)
                 value = self.variables.get(argument.value.name.value, MAX_PAGE)
         if not isinstance(value, int) or isinstance(value, bool):
             value = MAX_PAGE
         return min(max(value, 1), MAX_PAGE)
+
+
+def _page_values(names: tuple, variables: dict | None) -> tuple:
+    values = variables or {}
+    return tuple(v if isinstance(v, int) and not isinstance(v, bool) else None for v in (values.get(n) for n in names))
 
 
 def _operation(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode | None:

@@ -9,7 +9,7 @@ Execution is handed the same document (`PreparedDocument`), never a second parse
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cachetools import LRUCache
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, parse, specified_rules
@@ -37,6 +37,7 @@ class Prepared:
     document: DocumentNode | None  # None when the text does not parse
     errors: list[GraphQLError]  # syntax or validation errors
     size: int  # characters of query text held (the cache's measure)
+    costs: dict = field(default_factory=dict, compare=False)  # schema.cost's memo for this document
 
     @property
     def valid(self) -> bool:

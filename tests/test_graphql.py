@@ -71,3 +71,18 @@ async def test_repeated_queries_reuse_the_prepared_document(client, key):
     for _ in range(3):
         assert (await gql(client, key, query)).status_code == 200
     assert documents.get(query) is prepared
+
+
+async def test_only_unexpected_errors_are_logged_as_server_errors(client, key, monkeypatch, caplog):
+    import schema.messages
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("secret database detail")
+
+    await gql(client, key, "{ nosuchfield }")
+    await gql(client, key, '{ message(id: "msg_x") { id } }')  # a caller's mistake: not found
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    monkeypatch.setattr(schema.messages, "get_message", broken)
+    await gql(client, key, '{ message(id: "msg_x") { id } }')
+    assert any("secret database detail" in r.getMessage() or (r.exc_info and "secret" in str(r.exc_info[1]))
+               for r in caplog.records if r.levelname == "ERROR")

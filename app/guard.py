@@ -22,9 +22,13 @@ async def admit(conn: HTTPConnection, cost: int = 1) -> Principal:
     The rate-limit headers are left in `conn.state` for the response middleware, so they go
     out on every authenticated response, errors included. Raises 401 or 429.
     """
-    principal = await services_of(conn).keys.resolve(extract_key(conn))
+    services = services_of(conn)
+    principal = await services.keys.resolve(extract_key(conn))
     conn.state.principal = principal
     await charge(conn, principal, max(1, cost))
+    if services.gate is not None:  # its fair share of this process (app.fairness)
+        await services.gate.acquire(principal.organization_id)
+        conn.state.release = lambda: services.gate.release(principal.organization_id)
     return principal
 
 

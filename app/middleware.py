@@ -116,6 +116,9 @@ class EdgeMiddleware:
                     await self.app(scope, capped_receive, send_with_headers)
                 finally:
                     timing = False
+                    release = state.pop("release", None)  # the caller's fair share (app.guard)
+                    if release is not None:
+                        release()
         except TimeoutError:
             if started or deadline is None or not deadline.expired():  # not ours: unexpected
                 await self._internal_error(scope, send_with_headers, send, request_id, started)

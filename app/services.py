@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.auth import KeyStore
+from app.fairness import OrgGate
 from app.ratelimit import MemoryLimiter, RedisLimiter, make_limiter
 from app.settings import Settings
 
@@ -14,6 +15,7 @@ class Services:
     settings: Settings
     keys: KeyStore
     limiter: MemoryLimiter | RedisLimiter
+    gate: OrgGate | None  # fair shares between organizations; None when turned off
 
     @classmethod
     def build(cls, settings: Settings) -> "Services":
@@ -21,4 +23,5 @@ class Services:
             settings=settings,
             keys=KeyStore(settings.key_cache_seconds, settings.last_used_flush_seconds, settings.key_cache_size),
             limiter=make_limiter(settings.redis_url),
+            gate=OrgGate(settings.org_max_concurrent_requests) if settings.org_max_concurrent_requests > 0 else None,
         )

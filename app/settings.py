@@ -74,6 +74,10 @@ class Settings:
     request_deadline_seconds: float = 10.0
     # A GraphQL request that may return more nodes than this is refused before it runs.
     graphql_max_nodes: int = 1000
+    # While another organization is active, one organization runs at most this many requests
+    # at once in one API process (the rest wait their turn); alone, it is never held back.
+    # 0 turns the fair share off.
+    org_max_concurrent_requests: int = 2
     # --- API key cache (errors/auth): how many real keys one process keeps resolved; lookups
     # of unknown keys are kept apart (a few thousand), so a flood of them never evicts these.
     key_cache_size: int = 50_000
@@ -112,6 +116,9 @@ class Settings:
             # --- request bounds ---
             request_deadline_seconds=_float("VIPERATRON_REQUEST_DEADLINE_SECONDS", cls.request_deadline_seconds),
             graphql_max_nodes=_int("VIPERATRON_GRAPHQL_MAX_NODES", cls.graphql_max_nodes),
+            org_max_concurrent_requests=_int(
+                "VIPERATRON_ORG_MAX_CONCURRENT_REQUESTS", cls.org_max_concurrent_requests
+            ),
             # API key cache
             key_cache_size=_int("VIPERATRON_KEY_CACHE_SIZE", cls.key_cache_size),
             # Workers (leases and fairness)

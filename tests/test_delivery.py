@@ -13,6 +13,8 @@ from email.header import decode_header, make_header
 import pytest
 
 from app import delivery_queue
+from app.leases import per_org_cap
+from app.settings import Settings
 from app.worker import Worker
 from models import Message, Suppression
 
@@ -389,9 +391,6 @@ async def test_one_organizations_slow_backlog_leaves_room_for_another(client, ke
 
 
 def test_the_lease_and_fairness_settings_come_from_the_environment(monkeypatch):
-    from app.leases import per_org_cap
-    from app.settings import Settings
-
     monkeypatch.setenv("VIPERATRON_SMTP_TIMEOUT_SECONDS", "12.5")
     monkeypatch.setenv("VIPERATRON_ORG_MAX_IN_FLIGHT", "3")
     configured = Settings.from_env()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+import schema.messages
 from schema.context import documents
 from schema.documents import MAX_ALIASES, MAX_DEPTH
 from tests.conftest import gql
@@ -74,8 +75,6 @@ async def test_repeated_queries_reuse_the_prepared_document(client, key):
 
 
 async def test_only_unexpected_errors_are_logged_as_server_errors(client, key, monkeypatch, caplog):
-    import schema.messages
-
     async def broken(*args, **kwargs):
         raise RuntimeError("secret database detail")
 

@@ -6,7 +6,7 @@ import pytest
 from graphql.language.parser import Parser
 
 from models import Message
-from schema.context import documents
+from schema.context import costs, documents
 from schema.documents import MAX_TOKENS, DocumentCache, prepare
 from schema import schema
 from tests.conftest import gql
@@ -122,8 +122,6 @@ def test_the_document_cache_is_bounded_by_bytes_and_keeps_no_huge_texts():
 
 
 def test_cost_counts_fragments_and_inline_fragments():
-    from schema.context import costs
-
     query = """
       query { ...C contact(id: "ct_x") { ... on Contact { events(first: 30) { edges { node { id } } } } } }
       fragment C on Query { contacts(first: 20) { edges { node { events(first: 5) { edges { node { id } } } } } } }

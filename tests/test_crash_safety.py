@@ -139,6 +139,10 @@ async def test_killing_a_worker_mid_run_loses_nothing(make_key, smtp_sink: SmtpS
         "VIPERATRON_RETRY_BASE_SECONDS": "0.2",  # other tests' leftovers may defer; ours never should
     }
     env.pop("REDIS_URL", None)
+    # Each send takes a little while, as against a real server: the workers always have
+    # claims in flight, so the kill catches some (a worker claims only what it can start).
+    for i in range(N):
+        smtp_sink.delay_data_for(f"crash{i}@example.com", 0.01)
     workers: list[Worker] = []
     started = time.monotonic()
     try:

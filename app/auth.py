@@ -23,6 +23,7 @@ from cachetools import TTLCache
 from starlette.requests import HTTPConnection
 
 from app.errors import ApiError, ErrorCode
+from models import ApiKey
 
 log = logging.getLogger("viperatron.auth")
 
@@ -126,7 +127,6 @@ class KeyStore:
         raise _unauthorized("Unknown or revoked API key.")
 
     async def _load(self, digest: str) -> Principal | None:
-        from models import ApiKey
 
         key = (
             await ApiKey.filter(key_hash=digest, revoked_at__isnull=True)
@@ -152,7 +152,6 @@ class KeyStore:
         self._misses.clear()
 
     async def flush_last_used(self) -> int:
-        from models import ApiKey
 
         pending, self._last_used = self._last_used, {}
         for key_id, used_at in pending.items():

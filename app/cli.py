@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import logging
+import signal
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
+import uvicorn
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from app import db
+from app import db, imports
+from app.errors import ApiError
+from app.keys import any_key_exists, create_key, list_keys, revoke_key
+from app.main import create_app
 from app.settings import Settings
 from app.transports import parse_smtp_url
+from app.worker import Worker
+from models import Organization
+from schema.imports import import_options
 
 cli = typer.Typer(help="Viperatron: self-hostable email and customer-engagement API.", no_args_is_help=True)
 keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
@@ -53,8 +65,6 @@ def migrate() -> None:
 
 async def _bootstrap_key(settings: Settings) -> str | None:
     """On first start (no key anywhere), create organization `default` and one key."""
-    from app.keys import any_key_exists, create_key
-
     async def work():
         if await any_key_exists():
             return None
@@ -72,10 +82,6 @@ def serve(
     no_worker: bool = typer.Option(False, "--no-worker", help="Do not run the delivery worker in-process."),
 ) -> None:
     """Serve the API (REST, GraphQL, docs)."""
-    import uvicorn
-
-    from app.main import create_app
-
     settings = Settings.from_env()
     if not no_worker:
         _check_smtp_url(settings)
@@ -98,11 +104,6 @@ def worker(
     ),
 ) -> None:
     """Run a standalone delivery worker until SIGTERM or Ctrl-C (run several on PostgreSQL)."""
-    import logging
-    import signal
-
-    from app.worker import Worker
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env()
     _check_smtp_url(settings)
@@ -126,8 +127,6 @@ def keys_create(
     test: bool = typer.Option(False, "--test", help="Create an et_test_ key (no email leaves)."),
 ) -> None:
     """Create a key and print its plaintext alone on stdout (shown once)."""
-    from app.keys import create_key
-
     settings = Settings.from_env()
     _, plaintext = _run(_with_db(settings, lambda: create_key(org, settings, name, per_minute, per_day, test)))
     typer.echo(plaintext)
@@ -136,8 +135,6 @@ def keys_create(
 @keys_cli.command("list")
 def keys_list(org: str = typer.Option(..., "--org", help="Organization name.")) -> None:
     """List keys: id, prefix, name, created, last used, state (never the secret)."""
-    from app.keys import list_keys
-
     keys = _run(_with_db(Settings.from_env(), lambda: list_keys(org)))
     typer.echo("ID\tPREFIX\tNAME\tMODE\tCREATED\tLAST_USED\tSTATE")
     for k in keys:
@@ -159,8 +156,6 @@ def keys_list(org: str = typer.Option(..., "--org", help="Organization name.")) 
 @keys_cli.command("revoke")
 def keys_revoke(key: str = typer.Argument(..., help="Key ID (key_…) or display prefix (et_live_xxxx).")) -> None:
     """Revoke a key; other processes stop accepting it within 5 seconds."""
-    from app.keys import revoke_key
-
     revoked = _run(_with_db(Settings.from_env(), lambda: revoke_key(key)))
     if len(revoked) != 1:
         typer.echo(
@@ -179,15 +174,6 @@ def import_contacts(
     no_update_existing: bool = typer.Option(False, "--no-update-existing", help="Only create; leave existing contacts."),
 ) -> None:
     """Import contacts in this process (the same job code as the API), with a progress bar."""
-    from pathlib import Path
-
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from app import imports
-    from app.errors import ApiError
-    from models import Organization
-
     path = Path(file)
     if not path.is_file():
         typer.echo(f"no such file: {file}", err=True)
@@ -203,8 +189,6 @@ def import_contacts(
                 yield piece
 
     async def work():
-        from schema.imports import import_options
-
         organization = await Organization.filter(name=org).first()
         if organization is None:
             typer.echo(f"no organization named {org!r}", err=True)

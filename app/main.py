@@ -19,6 +19,7 @@ from app.middleware import EdgeMiddleware
 from app.ratelimit import RedisLimiter
 from app.services import Services
 from app.settings import Settings
+from app.worker import Worker
 from rest_compat import router as rest_router
 from schema import schema
 from schema.context import get_context
@@ -45,8 +46,6 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
         services.keys.start()
         worker, worker_task = None, None
         if run_worker:
-            from app.worker import Worker
-
             worker = Worker(settings)
             worker_task = asyncio.create_task(worker.run(), name="delivery-worker")
         try:

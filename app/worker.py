@@ -17,13 +17,16 @@ import time
 from datetime import timedelta
 
 from app import delivery_queue as queue
+from app.automations import AutomationRunner
 from app.delivery_queue import Claim
+from app.imports import ImportRunner
 from app.leases import Slots, per_org_cap
 from app.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
 from app.settings import Settings
 from app.transports import Outcome, Transport, make_transport, smtp_url_summary
 from models import Message, MessageAttachment
 from schema.contacts import email_key
+from schema.idempotency import purge_expired
 from schema.suppressions import suppress, suppressed_keys
 
 log = logging.getLogger("viperatron.worker")
@@ -55,11 +58,9 @@ class Worker:
             target, self.concurrency, self._slots.per_org,
         )
         idle = self.settings.idle_poll_seconds
-        from app.imports import ImportRunner  # contact imports run beside delivery
-
+        # Contact imports and automation runs run beside delivery.
         imports = ImportRunner(self.settings)
         imports_task = asyncio.create_task(imports.run(), name="import-runner")
-        from app.automations import AutomationRunner  # and automation runs
 
         automations = AutomationRunner(self.settings)
         automations_task = asyncio.create_task(automations.run(), name="automation-runner")
@@ -148,7 +149,6 @@ class Worker:
         if time.monotonic() - self._last_purge < PURGE_EVERY_SECONDS:
             return
         self._last_purge = time.monotonic()
-        from schema.idempotency import purge_expired
 
         try:
             await purge_expired()

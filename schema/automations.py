@@ -1,6 +1,6 @@
 """Automations: create, read, update, delete, enable/disable, and their runs' logs. The one
 implementation of each operation; `rest_compat/automations.py` and the GraphQL fields below
-both call these functions. Triggering and running are `app/automations.py`."""
+both call these functions. Triggering is `schema/triggers.py`, running `app/automations.py`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from pydantic_core import PydanticCustomError
 from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
-from app import automations as engine
 from app import templating, webhooks
 from app.auth import Principal, check_may_change
 from app.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
@@ -23,6 +22,7 @@ from app.ids import require_id
 from app.validation import MAX_BODY_CHARS, MAX_JSON_BYTES, MAX_SUBJECT_CHARS, HeaderText, Mailbox
 from models import Automation, AutomationRun, AutomationStepLog
 from models.automations import new_webhook_secret
+from schema import triggers
 from schema.common import (
     ApiModel, Connection, Page, UserError, check_page_size, connection, decode_cursor, user_errors,
 )
@@ -333,7 +333,7 @@ async def create_automation(
             organization_id=principal.organization_id, api_key_id=principal.key_id, sandbox=principal.is_test,
             name=data.name, enabled=data.enabled, trigger=trigger, event_type=trigger["eventType"], steps=steps,
         )
-        engine.invalidate(principal.organization_id)
+        triggers.invalidate(principal.organization_id)
         return AutomationView.of(automation, principal), 201
 
     return (await idempotent(principal, idempotency_key, "automations.create", data, run, AutomationView)).result
@@ -372,7 +372,7 @@ async def update_automation(principal: Principal, automation_id: str, data: Auto
         if changes:
             automation.update_from_dict(changes)
             await automation.save(using_db=conn)
-    engine.invalidate(principal.organization_id)
+    triggers.invalidate(principal.organization_id)
     return AutomationView.of(automation, principal)
 
 
@@ -396,7 +396,7 @@ async def rotate_webhook_secret(principal: Principal, automation_id: str,
             check_may_change(principal, automation.sandbox, "automation")
             automation.webhook_secret = new_webhook_secret()
             await automation.save(using_db=conn, update_fields=["webhook_secret", "updated_at"])
-        engine.invalidate(principal.organization_id)
+        triggers.invalidate(principal.organization_id)
         return AutomationView.of(automation, principal), 200
 
     return (await idempotent(
@@ -410,7 +410,7 @@ async def delete_automation(principal: Principal, automation_id: str) -> str:
     check_may_change(principal, automation.sandbox, "automation")
     if not await Automation.filter(id=automation.id).delete():
         raise not_found("Automation")  # deleted meanwhile
-    engine.invalidate(principal.organization_id)
+    triggers.invalidate(principal.organization_id)
     return automation_id
 
 

@@ -27,6 +27,7 @@ from models import (
     MessageRecipient,
 )
 from schema.common import ApiModel, UserError, user_errors
+from schema.suppressions import suppress as add_suppression
 
 ERASED = "[erased]"
 
@@ -67,7 +68,6 @@ async def erase_contact(principal: Principal, contact_id: str, suppress: bool = 
         await _forget_idempotent_responses(conn, org, contact.email)
         await contact.delete(using_db=conn)
     if suppress:
-        from schema.suppressions import suppress as add_suppression
 
         await add_suppression(org, contact.email, "manual", "erased on request")
     return ErasureResult(

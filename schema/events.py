@@ -24,7 +24,7 @@ from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
 from app.auth import Principal
-from app.automations import StoredEvent, start_runs
+from schema.triggers import StoredEvent, start_runs
 from app.ids import PREFIXES, looks_like, new_id
 from app.errors import ApiError, from_pydantic, invalid
 from app.validation import CurrencyCode, JsonObject, decimal_places, normalize_email

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.automations import AutomationRunner, StoredEvent, now, start_runs
+from app.automations import AutomationRunner, now
+from schema.triggers import StoredEvent, start_runs
 from models import AutomationRun, AutomationStepLog, Message
 from tests.conftest import gql
 

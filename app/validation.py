@@ -65,6 +65,11 @@ def normalize_email(value: str) -> str:
         raise PydanticCustomError("invalid_email", "Not a valid email address: {reason}", {"reason": str(exc)})
 
 
+def email_key(email: str) -> str:
+    """What addresses are matched by (contacts, suppressions, recipients): lower case."""
+    return email.lower()
+
+
 def _mailbox(value: str) -> str:
     """`addr` or `Name <addr>`; returns it re-serialized with a validated address."""
     _no_control(value)

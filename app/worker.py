@@ -24,8 +24,8 @@ from app.leases import Slots, per_org_cap
 from app.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
 from app.settings import Settings
 from app.transports import Outcome, Transport, make_transport, smtp_url_summary
+from app.validation import email_key
 from models import Message, MessageAttachment
-from schema.contacts import email_key
 from schema.idempotency import purge_expired
 from schema.suppressions import suppress, suppressed_keys
 

@@ -17,10 +17,8 @@ from tortoise.transactions import in_transaction
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, FieldError, invalid, not_found
 from app.ids import require_id
-from app.validation import EmailAddress, JsonObject
+from app.validation import EmailAddress, JsonObject, email_key
 from models import Contact, ContactTag
-from schema.contact_filters import ContactFilters, filtered_contacts
-from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 from schema.common import (
     ApiModel,
     Connection,
@@ -33,6 +31,9 @@ from schema.common import (
     user_errors,
     validated,
 )
+from schema.contact_filters import ContactFilters, filtered_contacts
+from schema.events import EventType, event_connection, list_events
+from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -101,10 +102,6 @@ class ContactView(ApiModel):
             created_at=contact.created_at,
             updated_at=contact.updated_at,
         )
-
-
-def email_key(email: str) -> str:
-    return email.lower()
 
 
 def _with_tags():
@@ -287,9 +284,7 @@ class ContactType:
     @strawberry.field(description="This contact's pipeline events, newest first.")
     async def events(
         self, info: strawberry.Info, first: int = 50, after: Optional[str] = None
-    ) -> Connection[Annotated["EventType", strawberry.lazy("schema.events")]]:  # noqa: F821 (lazy)
-        from schema.events import event_connection, list_events  # lazy: schema.events imports this module
-
+    ) -> Connection[EventType]:
         return event_connection(await list_events(info.context["principal"], first, after, contact_id=self.id))
 
 

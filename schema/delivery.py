@@ -21,10 +21,9 @@ from app import delivery_queue, templating
 from app.auth import Principal
 from app.errors import ApiError, from_pydantic, invalid
 from app.mime import RESERVED_HEADERS
-from app.validation import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, one_line
+from app.validation import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, email_key, one_line
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
 from schema.common import ApiModel, BatchItemError, UserError, user_errors, validated
-from schema.contacts import email_key
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 MAX_RECIPIENTS = 50

@@ -27,7 +27,7 @@ from app.auth import Principal
 from schema.triggers import StoredEvent, start_runs
 from app.ids import PREFIXES, looks_like, new_id
 from app.errors import ApiError, from_pydantic, invalid
-from app.validation import CurrencyCode, JsonObject, decimal_places, normalize_email
+from app.validation import CurrencyCode, JsonObject, decimal_places, email_key, normalize_email
 from models import Contact, Event
 from schema.common import (
     BatchItemError,
@@ -42,7 +42,6 @@ from schema.common import (
     user_errors,
     validated,
 )
-from schema.contacts import email_key
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,99}$")

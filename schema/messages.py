@@ -15,6 +15,7 @@ from app.auth import Principal, check_may_change
 from app.errors import ApiError, ErrorCode, invalid, not_found
 from app.ids import require_id
 from app.mime import message_id_header
+from app.validation import email_key
 from models import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
 from schema.common import (
     ApiModel,
@@ -27,7 +28,6 @@ from schema.common import (
     decode_cursor,
     user_errors,
 )
-from schema.contacts import email_key
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 STATUSES = ("queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled")

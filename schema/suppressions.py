@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from app.auth import Principal, check_may_change
 from app.errors import ApiError, invalid, not_found
-from app.validation import EmailAddress, normalize_email
+from app.validation import EmailAddress, email_key, normalize_email
 from models import Suppression
 from schema.common import (
     ApiModel,
@@ -29,7 +29,6 @@ from schema.common import (
     user_errors,
     validated,
 )
-from schema.contacts import email_key
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
 MAX_DETAIL = 1000

@@ -44,6 +44,7 @@ serve: $(STAMP)
 # backends must not share one process.
 test: $(DEV_STAMP)
 	-@$(MAKE) --no-print-directory assets
+	$(BIN)/lint-imports
 	$(MAKE) --no-print-directory test-sqlite
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL + Redis half skipped (.ci/run sets it)"; fi

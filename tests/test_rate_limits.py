@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import httpx
 
 from app.main import create_app
@@ -56,7 +58,10 @@ async def test_day_budget_gives_retry_after_until_midnight(client, make_key):
     await client.get("/api/v1/contacts", headers=key.headers)
     rejected = await client.get("/api/v1/contacts", headers=key.headers)
     assert rejected.status_code == 429
-    assert int(rejected.headers["Retry-After"]) == int(rejected.headers["Retry-After"])
+    # Seconds to the next UTC midnight (the day window), not to the next minute.
+    now = datetime.now(timezone.utc)
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    assert abs(int(rejected.headers["Retry-After"]) - (midnight - now).total_seconds()) <= 2
     assert rejected.headers["X-RateLimit-Remaining-Day"] == "0"
 
 

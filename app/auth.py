@@ -17,11 +17,12 @@ import re
 import secrets
 import string
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from cachetools import TTLCache
 from starlette.requests import HTTPConnection
 
+from app import clock
 from app.errors import ApiError, ErrorCode
 from models import ApiKey
 
@@ -112,7 +113,7 @@ class KeyStore:
             raise _unauthorized("Malformed API key.")
         digest = hash_key(plaintext)
         principal = self._cache.get(digest) or await self._lookup(digest)
-        self._last_used[principal.key_id] = datetime.now(timezone.utc)
+        self._last_used[principal.key_id] = clock.now()
         return principal
 
     async def _lookup(self, digest: str) -> Principal:

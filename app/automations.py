@@ -37,6 +37,7 @@ from tortoise.transactions import in_transaction
 
 from app import webhooks
 from app.auth import Principal
+from app.clock import now
 from app.delivery_queue import retry_delay
 from app.errors import ApiError
 from app.leases import Slots, per_org_cap, pick_params, pick_sql, renew_sql
@@ -45,7 +46,7 @@ from schema import triggers
 from schema.contacts import merge_custom_fields
 from schema.delivery import SendEmail, _store
 from schema.events import format_value
-from schema.triggers import now, wakeups
+from schema.triggers import wakeups
 
 log = logging.getLogger("viperatron.automations")
 

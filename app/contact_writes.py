@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Iterable
 
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.ids import new_id
 
 BATCH_SIZE = 5000
@@ -133,7 +133,7 @@ async def _write(conn, organization_id: str, rows: list[ContactRow], update_exis
 
 
 async def _write_postgres(conn, organization_id, rows, update_existing, extra) -> UpsertCounts:
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     dumps = json.dumps
     query = _PG_UPSERT.format(action=_PG_UPDATE if update_existing else "NOTHING")
     returned = await conn.execute_query_dict(
@@ -185,7 +185,7 @@ _SQLITE_IN_LIMIT = 500
 
 
 async def _write_sqlite(conn, organization_id, rows, update_existing, extra) -> UpsertCounts:
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     keys = [r.email_key for r in rows]
     existing: dict[str, dict] = {}
     for start in range(0, len(keys), _SQLITE_IN_LIMIT):

@@ -17,10 +17,11 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from tortoise import Tortoise
 
+from app.clock import now
 from app.leases import pick_params, pick_sql, renew_sql
 from app.wakeups import Wakeups
 
@@ -75,8 +76,6 @@ def _is_postgres(conn) -> bool:
     return conn.capabilities.dialect == "postgres"
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @dataclass(frozen=True)

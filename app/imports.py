@@ -34,13 +34,14 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Any, AsyncIterator, Callable, Iterator
 
 import email_validator
 from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
+from app.clock import now
 from app.contact_writes import ContactRow, UpsertCounts, upsert_contacts
 from app.validation import MAX_JSON_BYTES, loads_strict, normalize_email
 from models import ImportChunk, ImportJob
@@ -65,8 +66,6 @@ VISIBLE = ("pending", "running", "completed", "failed", "canceled")
 CANCELABLE = ("pending", "running")
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # ----------------------------------------------------------------------------- emails

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
+from app import clock
 from app.auth import display_prefix, generate_key, hash_key
 from app.settings import Settings
 from models import ApiKey, Organization
@@ -43,7 +43,7 @@ async def revoke_key(id_or_prefix: str) -> list[ApiKey]:
         keys = await ApiKey.filter(prefix=id_or_prefix, revoked_at__isnull=True)
     if len(keys) != 1:
         return keys if len(keys) > 1 else []
-    keys[0].revoked_at = datetime.now(timezone.utc)
+    keys[0].revoked_at = clock.now()
     await keys[0].save(update_fields=["revoked_at"])
     return keys
 

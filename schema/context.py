@@ -20,7 +20,6 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.requests import Request
 
-from app.errors import ApiError, ErrorCode
 from app.guard import admit, charge, services_of
 from app.validation import decode_json
 from schema import schema

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from typing import Awaitable, Callable, Generic, TypeVar
 
 from pydantic import BaseModel
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, invalid
 from models import IdempotencyRecord
@@ -70,7 +71,7 @@ async def idempotent(
     for _ in range(3):  # an expired record is deleted and the insert tried again
         try:
             async with in_transaction():
-                now = datetime.now(timezone.utc)
+                now = clock.now()
                 record = await IdempotencyRecord.create(
                     organization_id=principal.organization_id,
                     key=key,
@@ -88,7 +89,7 @@ async def idempotent(
             existing = await IdempotencyRecord.filter(organization_id=principal.organization_id, key=key).first()
             if existing is None:
                 continue  # the other request rolled back: try again
-            if existing.expires_at <= datetime.now(timezone.utc):
+            if existing.expires_at <= clock.now():
                 await IdempotencyRecord.filter(id=existing.id).delete()
                 continue
             if existing.fingerprint != digest:
@@ -102,4 +103,4 @@ async def idempotent(
 
 
 async def purge_expired() -> int:
-    return await IdempotencyRecord.filter(expires_at__lte=datetime.now(timezone.utc)).delete()
+    return await IdempotencyRecord.filter(expires_at__lte=clock.now()).delete()

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from app.clock import now
 from app.wakeups import Wakeups
 from models import Automation, AutomationRun
 
@@ -30,8 +30,6 @@ CACHE_SECONDS = 1.0
 wakeups = Wakeups()  # runners of this process listen; started runs notify them
 
 
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 # ----------------------------------------------------------------------------- conditions

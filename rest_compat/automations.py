@@ -2,7 +2,7 @@ from typing import Optional
 
 from fastapi import Query
 
-from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, feature_router, live_only
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, feature_router, live_only
 from schema.automations import (
     AutomationCreate,
     AutomationPatch,
@@ -23,16 +23,12 @@ router = feature_router("/automations", "automations")
 LIVE_ONLY = live_only("automation")
 
 
-class AutomationList(ApiModel):
-    data: list[AutomationView]
-    has_more: bool
-    next_cursor: Optional[str]
+class AutomationList(ListEnvelope[AutomationView]):
+    pass
 
 
-class RunList(ApiModel):
-    data: list[RunView]
-    has_more: bool
-    next_cursor: Optional[str]
+class RunList(ListEnvelope[RunView]):
+    pass
 
 
 class Deleted(ApiModel):
@@ -61,7 +57,7 @@ async def list_(
     cursor: Optional[str] = Query(None, description="`nextCursor` from the previous page"),
 ) -> AutomationList:
     page = await list_automations(caller, limit, cursor, size_field="limit", cursor_field="cursor")
-    return AutomationList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
+    return AutomationList.of(page)
 
 
 @router.get("/{automation_id}", response_model=AutomationView, summary="Get an automation", responses=NOT_FOUND)
@@ -125,4 +121,4 @@ async def runs(
     cursor: Optional[str] = Query(None, description="`nextCursor` from the previous page"),
 ) -> RunList:
     page = await list_runs(caller, automation_id, limit, cursor, size_field="limit", cursor_field="cursor")
-    return RunList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
+    return RunList.of(page)

@@ -1,15 +1,32 @@
-"""What every REST adapter shares: the caller dependency and the documented error bodies."""
+"""What every REST adapter shares: the caller dependency, the list envelope and the documented
+error bodies."""
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Generic, Optional, TypeVar
 
 from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel
 
 from app.auth import Principal
 from app.guard import GuardedRoute, current_principal
+from schema.common import ApiModel, Page
 
 # The authenticated caller (GuardedRoute has already checked the key and the budget).
 Caller = Annotated[Principal, Depends(current_principal)]
+
+T = TypeVar("T")
+
+
+class ListEnvelope(ApiModel, Generic[T]):
+    """Every REST list: `{"data": [...], "hasMore", "nextCursor"}` (Stripe-style). Each list
+    subclasses it with its item type, so the OpenAPI schema keeps a readable name."""
+
+    data: list[T]
+    has_more: bool
+    next_cursor: Optional[str]
+
+    @classmethod
+    def of(cls, page: Page) -> "ListEnvelope[T]":
+        return cls(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
 
 
 def feature_router(prefix: str, tag: str) -> APIRouter:

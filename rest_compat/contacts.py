@@ -4,8 +4,7 @@ from typing import Optional
 from fastapi import Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router
-from schema.common import ApiModel
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, error_response, feature_router
 from schema.contact_export import FORMATS, export_contacts
 from schema.contact_filters import ContactFilters, custom_field_params
 from schema.contacts import (
@@ -30,10 +29,8 @@ FILTER_DOC = (
 )
 
 
-class ContactList(ApiModel):
-    data: list[ContactView]
-    has_more: bool
-    next_cursor: Optional[str]
+class ContactList(ListEnvelope[ContactView]):
+    pass
 
 
 def filters_from(request: Request, tag: list[str], email: Optional[str], created_after: Optional[datetime]) -> ContactFilters:
@@ -73,7 +70,7 @@ async def list_(
 ) -> ContactList:
     filters = filters_from(request, tag, email, created_after)
     page = await list_contacts(caller, limit, cursor, filters, size_field="limit", cursor_field="cursor")
-    return ContactList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
+    return ContactList.of(page)
 
 
 @router.get(

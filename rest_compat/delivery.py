@@ -3,8 +3,7 @@ from typing import Optional
 
 from fastapi import Query
 
-from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router, live_only
-from schema.common import ApiModel
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, error_response, feature_router, live_only
 from schema.delivery import BatchResult, BatchSend, SendEmail, SendResult, parse_batch_item, send_batch, send_email
 from schema.messages import MessageView, cancel_message, get_message, list_messages
 
@@ -19,10 +18,8 @@ CONFLICT = {
 }
 
 
-class MessageList(ApiModel):
-    data: list[MessageView]
-    has_more: bool
-    next_cursor: Optional[str]
+class MessageList(ListEnvelope[MessageView]):
+    pass
 
 
 @router.post(
@@ -67,7 +64,7 @@ async def list_(
         caller, limit, cursor, status=status, to=to, tag=tag, since=since, until=until,
         size_field="limit", cursor_field="cursor",
     )
-    return MessageList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
+    return MessageList.of(page)
 
 
 @router.get(

@@ -3,8 +3,7 @@ from typing import Optional
 
 from fastapi import Query
 
-from rest_compat.common import IDEMPOTENT, Caller, IdempotencyKey, feature_router
-from schema.common import ApiModel
+from rest_compat.common import IDEMPOTENT, Caller, IdempotencyKey, ListEnvelope, feature_router
 from schema.events import (
     BatchIngest,
     BatchResult,
@@ -20,10 +19,8 @@ from schema.events import (
 router = feature_router("/pipelines", "pipelines")
 
 
-class EventList(ApiModel):
-    data: list[EventView]
-    has_more: bool
-    next_cursor: Optional[str]
+class EventList(ListEnvelope[EventView]):
+    pass
 
 
 @router.post(
@@ -74,4 +71,4 @@ async def list_(
         caller, limit, cursor, type=type, contact_id=contact_id, email=email, since=since, until=until,
         size_field="limit", cursor_field="cursor",
     )
-    return EventList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
+    return EventList.of(page)

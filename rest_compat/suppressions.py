@@ -2,8 +2,7 @@ from typing import Optional
 
 from fastapi import Path, Query, Response
 
-from rest_compat.common import IDEMPOTENT, Caller, ErrorEnvelope, IdempotencyKey, feature_router, live_only
-from schema.common import ApiModel
+from rest_compat.common import IDEMPOTENT, Caller, ErrorEnvelope, IdempotencyKey, ListEnvelope, feature_router, live_only
 from schema.suppressions import (
     SuppressionAdd,
     SuppressionReason,
@@ -35,10 +34,8 @@ EMAIL = Path(
 )
 
 
-class SuppressionList(ApiModel):
-    data: list[SuppressionView]
-    has_more: bool
-    next_cursor: Optional[str]
+class SuppressionList(ListEnvelope[SuppressionView]):
+    pass
 
 
 @router.post(
@@ -77,7 +74,7 @@ async def list_(
     email: Optional[str] = Query(None, description="Case-insensitive substring of the address"),
 ) -> SuppressionList:
     page = await list_suppressions(caller, limit, cursor, reason, email, size_field="limit", cursor_field="cursor")
-    return SuppressionList(data=page.items, has_more=page.has_more, next_cursor=page.next_cursor)
+    return SuppressionList.of(page)
 
 
 @router.get(

@@ -43,7 +43,7 @@ from tortoise.transactions import in_transaction
 
 from app.clock import now
 from app.contact_writes import ContactRow, UpsertCounts, upsert_contacts
-from app.validation import MAX_JSON_BYTES, loads_strict, normalize_email
+from app.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, json_bytes, loads_strict, normalize_email
 from models import ImportChunk, ImportJob
 from app.wakeups import Wakeups, idle
 
@@ -56,7 +56,6 @@ MAX_ERRORS = 1000
 BATCH_ROWS = 5000
 MAX_ATTEMPTS = 10
 MAX_TAGS = 100
-MAX_TAG_CHARS = 100
 MAX_NAME_CHARS = 200
 IDLE_POLL_SECONDS = 2.0
 STALE_UPLOAD = timedelta(hours=1)
@@ -409,7 +408,9 @@ def _contact(number, email, first, last, tags, fields, removed) -> RowResult:
             return _error(number, "tags", "too_many", f"At most {MAX_TAGS} tags.")
         if any(len(t) > MAX_TAG_CHARS for t in tags):
             return _error(number, "tags", "too_long", f"Each tag has at most {MAX_TAG_CHARS} characters.")
-    if fields and len(json.dumps(fields, separators=(",", ":"))) > MAX_JSON_BYTES:
+        if any("\r" in t or "\n" in t for t in tags):
+            return _error(number, "tags", "invalid", "A tag is one line: no line breaks.")
+    if fields and json_bytes(fields) > MAX_JSON_BYTES:
         return _error(number, "customFields", "too_large", "At most 32 KiB of JSON.")
     return RowResult(
         number,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
 from app.errors import ApiError, ErrorCode
@@ -89,8 +89,13 @@ def _currency(value: str) -> str:
     return value
 
 
-def _json_size(value: Any) -> Any:
-    if len(json.dumps(value, separators=(",", ":"), default=str).encode()) > MAX_JSON_BYTES:
+def json_bytes(value: Any) -> int:
+    """A value's size as compact UTF-8 JSON: the one measure of the MAX_JSON_BYTES limit."""
+    return len(json.dumps(value, separators=(",", ":"), default=str).encode())
+
+
+def check_json_size(value: Any) -> Any:
+    if json_bytes(value) > MAX_JSON_BYTES:
         raise PydanticCustomError("too_large", "At most 32 KiB of JSON.")
     return value
 
@@ -152,11 +157,16 @@ def decode_json(body: str | bytes) -> Any:
         raise ApiError(ErrorCode.INVALID_JSON, f"The request body is not valid JSON: {exc}.") from None
 
 
+MAX_TAG_CHARS = 100
+# A tag (contacts, messages, automation steps): trimmed, 1-100 characters, one line.
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_CHARS, pattern=r"^[^\r\n]+$")
+]
 EmailAddress = Annotated[str, AfterValidator(normalize_email)]
 Mailbox = Annotated[str, AfterValidator(_mailbox)]
 HeaderText = Annotated[str, AfterValidator(_no_control)]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
-JsonObject = Annotated[dict[str, Any], AfterValidator(_json_size)]
+JsonObject = Annotated[dict[str, Any], AfterValidator(check_json_size)]
 
 
 def decimal_places(value: Decimal) -> int:

@@ -6,6 +6,9 @@ from tortoise.models import Model
 from app.ids import new_id
 
 
+# Every status a message can have, in the order of its life.
+MESSAGE_STATUSES = ("queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled")
+
 class Message(Model):
     """One email. `due_at` is when the worker may next claim it: the send time while
     queued or deferred, and the lease expiry while `sending` (a killed worker's claim
@@ -31,7 +34,7 @@ class Message(Model):
     metadata = fields.JSONField(default=dict)
     variables = fields.JSONField(default=dict)
     attachment_count = fields.IntField(default=0)
-    status = fields.CharField(max_length=16, default="queued")
+    status = fields.CharField(max_length=16, default="queued")  # one of MESSAGE_STATUSES
     sandbox = fields.BooleanField(default=False)  # sent with an et_test_ key
     send_at = fields.DatetimeField(null=True)
     due_at = fields.DatetimeField()

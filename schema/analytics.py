@@ -41,6 +41,7 @@ from tortoise.transactions import in_transaction
 from app.auth import Principal
 from app.db import dialect
 from app.errors import invalid
+from models.delivery import MESSAGE_STATUSES
 from schema.common import ViewModel
 
 GRANULARITIES = ("hour", "day", "week")
@@ -53,7 +54,6 @@ WORK_MEM = "32MB"  # top contacts on PostgreSQL: room for a hash aggregate when 
 SLOT = timedelta(minutes=15)
 # Statuses that end a message's delivery; the delivery rate's denominator.
 FINAL = ("sent", "failed", "suppressed")
-MESSAGE_STATUSES = ("queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled")
 
 
 @lru_cache(maxsize=1)

@@ -19,7 +19,7 @@ from app import templating, webhooks
 from app.auth import Principal, check_may_change
 from app.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
 from app.ids import require_id
-from app.validation import MAX_BODY_CHARS, MAX_JSON_BYTES, MAX_SUBJECT_CHARS, HeaderText, Mailbox
+from app.validation import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, HeaderText, Mailbox, Tag, check_json_size
 from models import Automation, AutomationRun, AutomationStepLog
 from models.automations import new_webhook_secret
 from schema import triggers
@@ -36,7 +36,6 @@ MAX_WAIT_SECONDS = 90 * 24 * 3600
 _FIELD = re.compile(r"^(value|properties(\.[A-Za-z0-9_-]{1,100}){1,10})$")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=r"^[^\r\n]+$")]
 EventType = Annotated[str, AfterValidator(_event_type)]
 Scalar = Union[bool, int, float, str]
 
@@ -129,11 +128,7 @@ class SetCustomFieldStep(StepModel):
     @field_validator("value")
     @classmethod
     def _size(cls, value: Any) -> Any:
-        import json
-
-        if len(json.dumps(value, default=str)) > MAX_JSON_BYTES:
-            raise PydanticCustomError("too_large", "At most 32 KiB of JSON.")
-        return value
+        return check_json_size(value)
 
 
 def _webhook_url(value: str) -> str:

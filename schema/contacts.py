@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, FieldError, invalid, not_found
 from app.ids import require_id
-from app.validation import EmailAddress, JsonObject, email_key
+from app.validation import EmailAddress, JsonObject, Tag, email_key
 from models import Contact, ContactTag
 from schema.common import (
     ApiModel,
@@ -35,7 +35,6 @@ from schema.contact_filters import ContactFilters, filtered_contacts
 from schema.events import EventType, event_connection, list_events
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 

@@ -21,7 +21,9 @@ from app import delivery_queue, templating
 from app.auth import Principal
 from app.errors import ApiError, from_pydantic, invalid
 from app.mime import RESERVED_HEADERS
-from app.validation import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, email_key, one_line
+from app.validation import (
+    MAX_BODY_CHARS, MAX_SUBJECT_CHARS, EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, Tag, email_key, one_line,
+)
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
 from schema.common import ApiModel, BatchItemError, UserError, user_errors, validated
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
@@ -36,7 +38,6 @@ MAX_SCHEDULE_AHEAD = timedelta(days=30)
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,76}$")
 
 Addresses = Annotated[list[EmailAddress], OneOrMany, Field(max_length=MAX_RECIPIENTS)]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\r\n]+$")]
 
 
 class AttachmentIn(ApiModel):

@@ -6,20 +6,20 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, AsyncIterator, Optional
+from typing import AsyncIterator, Optional
 
 import strawberry
-from pydantic import Field, StringConstraints, ValidationError
+from pydantic import Field, ValidationError
 
 from app import imports
 from app.auth import Principal
 from app.errors import ApiError, ErrorCode, from_pydantic, invalid, not_found
 from app.ids import require_id
+from app.validation import Tag
 from models import ImportJob
 from schema.common import ApiModel, UserError, user_errors
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
-Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
 
 class ImportOptions(ApiModel):

@@ -17,6 +17,7 @@ from app.ids import require_id
 from app.mime import message_id_header
 from app.validation import email_key
 from models import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
+from models.delivery import MESSAGE_STATUSES
 from schema.common import (
     ApiModel,
     Connection,
@@ -30,8 +31,7 @@ from schema.common import (
 )
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent
 
-STATUSES = ("queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled")
-Status = Literal["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled"]
+Status = Literal[MESSAGE_STATUSES]
 
 
 class TimelineEvent(ApiModel):
@@ -151,8 +151,8 @@ async def list_messages(
     if last_id:
         query = query.filter(id__lt=last_id)
     if status:
-        if status not in STATUSES:
-            raise invalid("status", "Must be one of " + ", ".join(STATUSES) + ".", "invalid")
+        if status not in MESSAGE_STATUSES:
+            raise invalid("status", "Must be one of " + ", ".join(MESSAGE_STATUSES) + ".", "invalid")
         query = query.filter(status=status)
     check_fits("to", to and email_key(to), MessageRecipient, "email_key")
     check_fits("tag", tag, MessageTag, "tag")

@@ -282,3 +282,16 @@ async def test_the_import_cap_is_for_the_import_upload_only(client, key):
     upload = await client.post("/api/v1/contacts/import", content=b"email,firstName\n" + rows,
                                headers={**key.headers, "Content-Type": "text/csv"})
     assert upload.status_code == 202, upload.text
+
+
+@pytest.mark.parametrize(
+    "path, body, field",
+    [
+        ("/api/v1/contacts", {"email": "tag@example.com", "tags": ["vip\nfake"]}, "tags.0"),
+        ("/api/v1/delivery/send", {"to": "a@example.com", "from": "a@acme.com", "subject": "S", "text": "T",
+                                   "tags": ["a\rb"]}, "tags.0"),
+    ],
+)
+async def test_a_tag_is_one_line_everywhere(client, key, path, body, field):
+    response = await client.post(path, json=body, headers=key.headers)
+    assert_error(response, 422, "validation_error", field)

@@ -24,6 +24,8 @@ from tortoise.transactions import in_transaction
 
 from app import clock
 from app.ids import new_id
+from app.validation import email_key
+from models import Contact
 
 BATCH_SIZE = 5000
 
@@ -238,3 +240,52 @@ async def _write_sqlite(conn, organization_id, rows, update_existing, extra) -> 
 
 def dialect() -> str:
     return Tortoise.get_connection("default").capabilities.dialect
+
+
+# ----------------------------------------------------------------------------- find or create
+
+# Joined to unnest (not `= ANY(array)`) so that even without table statistics (a fresh database)
+# the plan is one unique-index lookup per key, not a scan of the organization's contacts.
+_PG_FIND_CONTACTS = """
+SELECT c.email_key, c.id FROM unnest($2::text[]) AS k(email_key)
+JOIN contacts c ON c.organization_id = $1 AND c.email_key = k.email_key
+"""
+_PG_CREATE_CONTACTS = """
+INSERT INTO contacts (id, organization_id, email, email_key, custom_fields, created_at, updated_at)
+SELECT r.id, $1, r.email, r.email_key, '{}'::jsonb, $2, $2
+FROM unnest($3::text[], $4::text[], $5::text[]) AS r(id, email, email_key)
+ON CONFLICT (organization_id, email_key) DO NOTHING
+"""
+
+
+async def contact_ids(conn, organization_id: str, emails: Iterable[str]) -> dict[str, str]:
+    """email_key -> contact id for every address; absent contacts are created bare, with the
+    first spelling given. One lookup, then (when some are missing) one INSERT … ON CONFLICT
+    DO NOTHING and a lookup of those: a contact a concurrent writer created is found, not
+    duplicated. Missing keys go in sorted, so concurrent batches lock in one order.
+    PostgreSQL: set-based SQL (unnest); SQLite: the ORM, in the caller's transaction."""
+    spelling: dict[str, str] = {}
+    for email in emails:
+        spelling.setdefault(email_key(email), email)
+    if conn.capabilities.dialect == "postgres":
+        rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [organization_id, list(spelling)])
+        found = {r["email_key"]: r["id"] for r in rows}
+        missing = sorted(k for k in spelling if k not in found)
+        if missing:
+            await conn.execute_query_dict(
+                _PG_CREATE_CONTACTS,
+                [organization_id, clock.now(), [new_id("ct") for _ in missing], [spelling[k] for k in missing], missing],
+            )
+            rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [organization_id, missing])
+            found.update((r["email_key"], r["id"]) for r in rows)
+        return found
+    query = Contact.filter(organization_id=organization_id).using_db(conn)
+    found = dict(await query.filter(email_key__in=list(spelling)).values_list("email_key", "id"))
+    missing = sorted(k for k in spelling if k not in found)
+    if missing:
+        await Contact.bulk_create(
+            [Contact(organization_id=organization_id, email=spelling[k], email_key=k) for k in missing],
+            ignore_conflicts=True, using_db=conn,
+        )
+        found.update(await query.filter(email_key__in=missing).values_list("email_key", "id"))
+    return found

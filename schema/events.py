@@ -23,7 +23,9 @@ from pydantic_core import PydanticCustomError
 from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
+from app import clock
 from app.auth import Principal
+from app.contact_writes import contact_ids
 from schema.triggers import StoredEvent, start_runs
 from app.ids import PREFIXES, looks_like, new_id
 from app.errors import ApiError, from_pydantic, invalid
@@ -218,47 +220,6 @@ async def ingest_batch(
     return (await idempotent(principal, idempotency_key, "events.batch", {"events": request}, run, BatchResult)).result
 
 
-async def _contact_ids(conn, organization_id: str, items: list[IngestEvent]) -> dict[str, str]:
-    """email_key -> contact id for every email in `items`; absent contacts are created bare.
-
-    One SELECT, then (when some are missing) one INSERT … ON CONFLICT DO NOTHING and a reselect
-    of those: a concurrent batch creating the same contact is found, not duplicated."""
-    first_spelling: dict[str, str] = {}
-    for item in items:
-        first_spelling.setdefault(email_key(item.email), item.email)
-    keys = list(first_spelling)
-    found = dict(
-        await Contact.filter(organization_id=organization_id, email_key__in=keys)
-        .using_db(conn)
-        .values_list("email_key", "id")
-    )
-    missing = sorted(k for k in keys if k not in found)  # sorted: concurrent batches lock in one order
-    if missing:
-        await Contact.bulk_create(
-            [Contact(organization_id=organization_id, email=first_spelling[k], email_key=k) for k in missing],
-            ignore_conflicts=True,
-            using_db=conn,
-        )
-        found.update(
-            await Contact.filter(organization_id=organization_id, email_key__in=missing)
-            .using_db(conn)
-            .values_list("email_key", "id")
-        )
-    return found
-
-
-# Joined to unnest (not `= ANY(array)`) so that even without table statistics (a fresh database)
-# the plan is one unique-index lookup per key, not a scan of the organization's contacts.
-_PG_FIND_CONTACTS = """
-SELECT c.email_key, c.id FROM unnest($2::text[]) AS k(email_key)
-JOIN contacts c ON c.organization_id = $1 AND c.email_key = k.email_key
-"""
-_PG_CREATE_CONTACTS = """
-INSERT INTO contacts (id, organization_id, email, email_key, custom_fields, created_at, updated_at)
-SELECT r.id, $1, r.email, r.email_key, '{}'::jsonb, $2, $2
-FROM unnest($3::text[], $4::text[], $5::text[]) AS r(id, email, email_key)
-ON CONFLICT (organization_id, email_key) DO NOTHING
-"""
 _PG_INSERT_EVENTS = """
 INSERT INTO events
     (id, organization_id, contact_id, event_id, event_type, value, currency, properties, occurred_at, received_at,
@@ -278,19 +239,7 @@ JOIN events e ON e.organization_id = $1 AND e.event_id = k.event_id
 
 async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetime, sandbox: bool) -> list[str]:
     """The same as `_write` in three or four set-based statements (unnest arrays)."""
-    first_spelling: dict[str, str] = {}
-    for item in items:
-        first_spelling.setdefault(email_key(item.email), item.email)
-    rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [org, list(first_spelling)])
-    contacts = {r["email_key"]: r["id"] for r in rows}
-    missing = sorted(k for k in first_spelling if k not in contacts)  # one lock order for concurrent batches
-    if missing:
-        await conn.execute_query_dict(
-            _PG_CREATE_CONTACTS,
-            [org, now, [new_id("ct") for _ in missing], [first_spelling[k] for k in missing], missing],
-        )
-        rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [org, missing])
-        contacts.update((r["email_key"], r["id"]) for r in rows)
+    contacts = await contact_ids(conn, org, (item.email for item in items))
     ids: list[str | None] = []
     rows_in: list[tuple] = []
     properties: list[dict] = []  # beside rows_in, for the automation trigger
@@ -346,12 +295,12 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
     A test key's events are `sandbox`: they start only sandboxed automation runs."""
     org = principal.organization_id
     sandbox = principal.is_test
-    now = datetime.now(timezone.utc)
+    now = clock.now()
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
             ids = await _write_postgres(conn, org, items, now, sandbox)
             return [IngestResult(event_id=i, status="accepted") for i in ids]
-        contacts = await _contact_ids(conn, org, items)
+        contacts = await contact_ids(conn, org, (item.email for item in items))
         rows: list[Event] = []
         ids: list[str | None] = []
         seen: set[str] = set()

@@ -56,24 +56,33 @@ async def test_when_the_others_go_quiet_the_waiting_organization_goes_on():
 async def test_a_busy_organizations_requests_wait_while_another_is_served(client, make_key, monkeypatch):
     busy, other = await make_key(), await make_key()
     entered: list[str] = []
-    hold = asyncio.Event()
+    holds = {busy.organization_id: asyncio.Event(), other.organization_id: asyncio.Event()}
     original = schema.messages.get_message
 
-    async def slow_for_busy(principal, message_id):
-        entered.append(principal.organization_id)
-        if principal.organization_id == busy.organization_id:
-            await hold.wait()
+    async def held(principal, message_id):
+        org = principal.organization_id
+        entered.append(org)
+        if org == busy.organization_id or entered.count(org) == 1:  # all of busy's, other's first
+            await holds[org].wait()
         return await original(principal, message_id)
 
-    monkeypatch.setattr(schema.messages, "get_message", slow_for_busy)
+    monkeypatch.setattr(schema.messages, "get_message", held)
     query = {"query": '{ message(id: "msg_00000000000000000000000000") { id } }'}
-    first = await client.post("/graphql", json=query, headers=other.headers)
-    assert first.status_code == 200  # the other organization is active
+    # The other organization has a request running: it is active, whatever the clock says.
+    first = asyncio.create_task(client.post("/graphql", json=query, headers=other.headers))
+    while other.organization_id not in entered:
+        await asyncio.sleep(0.01)
     busy_calls = [asyncio.create_task(client.post("/graphql", json=query, headers=busy.headers)) for _ in range(4)]
-    await asyncio.sleep(0.2)
+    for _ in range(500):
+        if entered.count(busy.organization_id) >= 2:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.2)  # time for a third to get in, were it let in
     assert entered.count(busy.organization_id) == 2  # its share; two wait their turn
     served = await asyncio.wait_for(client.post("/graphql", json=query, headers=other.headers), 2)
     assert served.status_code == 200 and entered.count(other.organization_id) == 2
-    hold.set()
+    for hold in holds.values():
+        hold.set()
+    assert (await first).status_code == 200
     assert [r.status_code for r in await asyncio.gather(*busy_calls)] == [200] * 4
     assert entered.count(busy.organization_id) == 4

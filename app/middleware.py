@@ -51,7 +51,7 @@ IMPORT_UPLOAD = ("POST", "/api/v1/contacts/import")
 
 
 def _is_import_upload(scope: Scope) -> bool:
-    return scope["method"] == "POST" and scope["path"].rstrip("/") == "/api/v1/contacts/import"
+    return (scope["method"], scope["path"]) == IMPORT_UPLOAD
 
 
 class EdgeMiddleware:
@@ -90,7 +90,7 @@ class EdgeMiddleware:
             await send(message)
 
         cap = self.max_send_body_bytes if scope["path"].startswith(LARGE_BODY_PREFIXES) else self.max_body_bytes
-        if (scope["method"], scope["path"]) == IMPORT_UPLOAD:
+        if _is_import_upload(scope):
             cap = self.max_import_body_bytes
         too_large = ApiError(ErrorCode.PAYLOAD_TOO_LARGE, f"Request body exceeds {cap} bytes.")
         length = dict(scope.get("headers", [])).get(b"content-length")

@@ -15,13 +15,15 @@ import uvicorn
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from app import db, imports
-from app.errors import ApiError
-from app.keys import any_key_exists, create_key, list_keys, revoke_key
+from app.core import db
+
+from app.engines import imports
+from app.core.errors import ApiError
+from app.web.keys import any_key_exists, create_key, list_keys, revoke_key
 from app.main import create_app
-from app.settings import Settings
-from app.transports import parse_smtp_url
-from app.worker import Worker
+from app.core.settings import Settings
+from app.engines.transports import parse_smtp_url
+from app.engines.worker import Worker
 from models import Organization
 from schema.imports import import_options
 

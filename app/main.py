@@ -12,14 +12,18 @@ from starlette.responses import JSONResponse
 from starlette.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
-from app import db, handlers, webhooks
-from app.docs import install_redoc
-from app.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
-from app.middleware import EdgeMiddleware
-from app.ratelimit import RedisLimiter
-from app.services import Services
-from app.settings import Settings
-from app.worker import Worker
+from app.core import db
+
+from app.web import handlers
+
+from app.engines import webhooks
+from app.web.docs import install_redoc
+from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
+from app.web.middleware import EdgeMiddleware
+from app.web.ratelimit import RedisLimiter
+from app.web.services import Services
+from app.core.settings import Settings
+from app.engines.worker import Worker
 from rest_compat import router as rest_router
 from schema import schema
 from schema.context import get_context
@@ -65,7 +69,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
         version="1",
         description=DESCRIPTION,
         lifespan=lifespan,
-        redoc_url=None,  # app.docs serves ReDoc without its CDN logo
+        redoc_url=None,  # app.web.docs serves ReDoc without its CDN logo
     )
     install_redoc(app)
     app.state.services = services

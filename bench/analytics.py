@@ -73,7 +73,7 @@ async def admin(sql: str) -> None:
 
 async def load(conn: asyncpg.Connection, org: str, contacts: int, events: int, messages: int, automated: int,
                now: datetime) -> list:
-    from app.ids import new_id
+    from app.core.ids import new_id
 
     rnd = random.Random(org)
     year = 365 * 86400
@@ -172,10 +172,10 @@ async def main() -> None:
     parser.add_argument("--reuse-db", action="store_true", help="keep the data of an earlier --keep-db run")
     args = parser.parse_args()
 
-    from app import db
-    from app.auth import Principal
-    from app.keys import create_key
-    from app.settings import Settings
+    from app.core import db
+    from app.web.auth import Principal
+    from app.web.keys import create_key
+    from app.core.settings import Settings
     from schema import analytics as an
 
     name = database_name()

@@ -12,13 +12,13 @@ One run on a fresh PostgreSQL database (migrated, dropped at the end unless --ke
               batch stores its events and starts their runs in one transaction (N `pending`
               runs). Timed, but not the headline.
   raw         the baseline: asyncpg alone, one connection, a loop doing per run, in ONE
-              transaction, what the runner writes: claim one run (app/automations.py's claim
+              transaction, what the runner writes: claim one run (app/engines/automations.py's claim
               SQL, `FOR UPDATE SKIP LOCKED`, extended to return the run's contact), INSERT the
               tag ON CONFLICT DO NOTHING, touch the contact's `updated_at`, mark the run
               `completed` at step 1 and INSERT its step log. The automation's steps are read
               once. No ORM, no fencing re-checks, no separate claim/step/finish transactions.
   raw × 4     the same loop on four connections at once (four coroutines in this process).
-  ours        `app.automations.AutomationRunner(concurrency=1).drain()` (claim_due +
+  ours        `app.engines.automations.AutomationRunner(concurrency=1).drain()` (claim_due +
               run_claimed, one run at a time) in this process.
   ours, c=4   one runner with concurrency 4 (the default: four loops claiming at once).
   ours, 2 × 2 two runner processes (`--child`) with concurrency 2 each, started on the same
@@ -66,7 +66,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from app.automations import _PG_CLAIM
+from app.engines.automations import _PG_CLAIM
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -127,7 +127,7 @@ async def admin(statement: str) -> None:
 
 
 async def add_contacts(conn: asyncpg.Connection, org: str, n: int) -> None:
-    from app.ids import new_id
+    from app.core.ids import new_id
 
     at = datetime.now(timezone.utc)
     rows = [(new_id("ct"), org, f"customer{i}@example.com", f"customer{i}@example.com", "{}", at, at)
@@ -194,13 +194,13 @@ async def verify(conn: asyncpg.Connection, org: str, n: int) -> list[str]:
 
 
 async def claim_plan(conn: asyncpg.Connection) -> str:
-    """The runner's claim query (app.automations._PG_CLAIM) with every run claimable: its plan
+    """The runner's claim query (app.engines.automations._PG_CLAIM) with every run claimable: its plan
     nodes and execution time, EXPLAIN ANALYZE inside a transaction that is rolled back."""
-    from app import automations
+    from app.engines import automations
 
     query = getattr(automations, "_PG_CLAIM", None)
     if query is None:
-        return "(app.automations._PG_CLAIM not found)"
+        return "(app.engines.automations._PG_CLAIM not found)"
     at = datetime.now(timezone.utc)
     transaction = conn.transaction()
     await transaction.start()
@@ -259,7 +259,7 @@ async def raw_case(connections: int) -> tuple[float, int]:
 
 
 async def ours_in_process(settings, concurrency: int) -> tuple[float, Counter]:
-    from app.automations import AutomationRunner
+    from app.engines.automations import AutomationRunner
 
     started = time.perf_counter()
     outcomes = await AutomationRunner(settings, concurrency=concurrency).drain()
@@ -311,9 +311,9 @@ def ours_processes(count: int, concurrency: int) -> tuple[float, Counter]:
 
 async def child(concurrency: int) -> None:
     """One runner process: init, say `ready`, wait for `go`, drain, report one JSON line."""
-    from app import db
-    from app.automations import AutomationRunner
-    from app.settings import Settings
+    from app.core import db
+    from app.engines.automations import AutomationRunner
+    from app.core.settings import Settings
 
     settings = Settings(database_url=DATABASE_URL)
     await db.init_db(settings)
@@ -351,10 +351,10 @@ def parse_args() -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from app import db
-    from app.auth import Principal
-    from app.keys import create_key
-    from app.settings import Settings
+    from app.core import db
+    from app.web.auth import Principal
+    from app.web.keys import create_key
+    from app.core.settings import Settings
     from schema.automations import AutomationCreate, create_automation
 
     n = args.runs

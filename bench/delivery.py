@@ -253,7 +253,7 @@ async def insert_queued(n: int, organization_id: str, api_key_id: str, due_at: d
     """N `queued` messages due at `due_at`, with their recipient rows, in one transaction."""
     from tortoise.transactions import in_transaction
 
-    from app.ids import new_id
+    from app.core.ids import new_id
     from models import Message, MessageRecipient
 
     messages, recipients = [], []
@@ -545,9 +545,9 @@ def parse_args() -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from app import db
-    from app.keys import create_key
-    from app.settings import Settings
+    from app.core import db
+    from app.web.keys import create_key
+    from app.core.settings import Settings
 
     n = args.messages
     concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]

@@ -38,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 
-from app.ids import new_id
+from app.core.ids import new_id
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,7 @@
 One run, on PostgreSQL (a fresh database, migrated, dropped at the end). Setup: two
 organizations, `bench` with N contacts and `bench-small` with N/10, interleaved in creation (so
 id) order as tenants are in a shared database, loaded with raw asyncpg COPY (ids from
-`app.ids.new_id("ct")`, email `user{i}@example.com`, custom fields {"plan": "pro" (25 %) |
+`app.core.ids.new_id("ct")`, email `user{i}@example.com`, custom fields {"plan": "pro" (25 %) |
 "free" | "enterprise" (0.1 %), "n": i}, tags on 10 % of the contacts), then VACUUM ANALYZE. The API runs as `python -m app.cli serve --no-worker` in its own process
 (logs in bench/results/export-api.log). Measures, with httpx streaming the response and
 counting lines as they arrive (nothing kept):
@@ -240,7 +240,7 @@ async def load_contacts(conn: asyncpg.Connection, organization_id: str, n: int, 
                         small_n: int) -> float:
     """N contacts of one organization and small_n of another, interleaved in creation (so id)
     order as in a shared database, with their tags, by COPY in chunks; returns the seconds."""
-    from app.ids import new_id
+    from app.core.ids import new_id
 
     columns = ("id", "email", "email_key", "first_name", "last_name", "custom_fields", "created_at",
                "updated_at", "organization_id")
@@ -627,10 +627,10 @@ def parse_args() -> argparse.Namespace:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from app import db
-    from app.auth import Principal
-    from app.keys import create_key
-    from app.settings import Settings
+    from app.core import db
+    from app.web.auth import Principal
+    from app.web.keys import create_key
+    from app.core.settings import Settings
 
     n = args.contacts
     small_n = max(n // 10, 1)

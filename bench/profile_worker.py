@@ -1,4 +1,4 @@
-"""Where a delivery worker's time goes: `app.worker.Worker` run in-process, instrumented.
+"""Where a delivery worker's time goes: `app.engines.worker.Worker` run in-process, instrumented.
 
     python -m bench.profile_worker [-n 3000] [--concurrency 4] [--cprofile]
 
@@ -73,8 +73,8 @@ class Timings:
 
 def instrument(timings: Timings, worker, done: asyncio.Event, n: int):
     """Wrap the worker's steps; returns an undo function."""
-    import app.delivery_queue as queue
-    import app.worker as w
+    import app.engines.delivery_queue as queue
+    import app.engines.worker as w
 
     saved = {
         (queue, "claim"): queue.claim,
@@ -109,7 +109,7 @@ def instrument(timings: Timings, worker, done: asyncio.Event, n: int):
 
 
 async def one_pass(settings, n: int, concurrency: int, org: str, key: str, sink, profiler=None) -> dict:
-    from app.worker import Worker
+    from app.engines.worker import Worker
 
     await d.empty_queue()
     sink.reset()
@@ -163,13 +163,13 @@ def print_cpu(profiler: cProfile.Profile, n: int) -> None:
     stats = pstats.Stats(profiler)
     total = stats.total_tt
     groups = {  # (file suffix, function name) -> label; inclusive (cumulative) times
-        ("app/delivery_queue.py", "claim"): "claim SQL (incl. asyncpg call)",
-        ("app/worker.py", "_claim"): "_claim (whole claim step)",
+        ("app/engines/delivery_queue.py", "claim"): "claim SQL (incl. asyncpg call)",
+        ("app/engines/worker.py", "_claim"): "_claim (whole claim step)",
         ("schema/suppressions.py", "suppressed_keys"): "suppressed_keys query",
-        ("app/worker.py", "_outgoing"): "_outgoing",
-        ("app/mime.py", "build"): "mime.build",
-        ("app/transports.py", "send"): "transport.send (SMTP client side)",
-        ("app/delivery_queue.py", "finish"): "finish SQL (incl. asyncpg call)",
+        ("app/engines/worker.py", "_outgoing"): "_outgoing",
+        ("app/engines/mime.py", "build"): "mime.build",
+        ("app/engines/transports.py", "send"): "transport.send (SMTP client side)",
+        ("app/engines/delivery_queue.py", "finish"): "finish SQL (incl. asyncpg call)",
     }
     found: dict[str, float] = {}
     for (filename, _, function), (_, _, _, cumtime, _) in stats.stats.items():
@@ -202,17 +202,17 @@ def classify(stack: str) -> str:
 
     if "select (selectors.py" in stack.rsplit(";", 1)[-1]:
         return "waiting in epoll (idle)"
-    if has("_claim", "app/worker.py"):
-        if has("claim", "app/delivery_queue.py"):
+    if has("_claim", "app/engines/worker.py"):
+        if has("claim", "app/engines/delivery_queue.py"):
             return "claim SQL"
         if has("suppressed_keys", "schema/suppressions.py"):
             return "suppressed_keys query"
         return "Message.filter (+ create tasks)"
     for name, path, label in (
-        ("build", "app/mime.py", "mime.build"),
-        ("_outgoing", "app/worker.py", "_outgoing"),
-        ("send", "app/transports.py", "transport.send (SMTP client)"),
-        ("finish", "app/delivery_queue.py", "finish SQL"),
+        ("build", "app/engines/mime.py", "mime.build"),
+        ("_outgoing", "app/engines/worker.py", "_outgoing"),
+        ("send", "app/engines/transports.py", "transport.send (SMTP client)"),
+        ("finish", "app/engines/delivery_queue.py", "finish SQL"),
         ("suppress", "schema/suppressions.py", "suppress (bounces)"),
     ):
         if has(name, path):
@@ -270,9 +270,9 @@ async def py_spy_pass(py_spy: str, n: int, concurrency: int, org: str, key: str,
 
 
 async def run(args) -> int:
-    from app import db
-    from app.keys import create_key
-    from app.settings import Settings
+    from app.core import db
+    from app.web.keys import create_key
+    from app.core.settings import Settings
 
     await d.fresh_database(args.synchronous_commit)
     initialized = False

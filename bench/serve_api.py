@@ -4,6 +4,6 @@ Migrations are applied beforehand by `viperatron migrate` (see bench/run.py).
 """
 
 from app.main import create_app
-from app.settings import Settings
+from app.core.settings import Settings
 
 app = create_app(Settings.from_env())

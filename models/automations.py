@@ -5,7 +5,7 @@ from tortoise.models import Model
 
 import secrets
 
-from app.ids import new_id
+from app.core.ids import new_id
 
 
 def new_webhook_secret() -> str:

@@ -1,7 +1,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from app.ids import new_id
+from app.core.ids import new_id
 
 
 class Organization(Model):

@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from app.guard import GuardedRoute
+from app.web.guard import GuardedRoute
 from rest_compat import analytics, automations, contacts, delivery, events, imports, suppressions
 from rest_compat.common import ERROR_RESPONSES
 

@@ -6,8 +6,8 @@ from typing import Annotated, Any, Generic, Optional, TypeVar
 from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel
 
-from app.auth import Principal
-from app.guard import GuardedRoute, current_principal
+from app.web.auth import Principal
+from app.web.guard import GuardedRoute, current_principal
 from schema.common import ApiModel, Page
 
 # The authenticated caller (GuardedRoute has already checked the key and the budget).

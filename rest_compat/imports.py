@@ -12,7 +12,7 @@ from fastapi import HTTPException, Query, Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
-from app.errors import invalid
+from app.core.errors import invalid
 from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router
 from schema.imports import ImportCreated, ImportJobView, cancel_import, create_import, get_import, import_options
 

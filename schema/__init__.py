@@ -6,7 +6,7 @@ import strawberry
 from graphql import GraphQLError, specified_rules
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
 
-from app.errors import ApiError
+from app.core.errors import ApiError
 from schema.analytics import AnalyticsQueries
 from schema.automations import AutomationMutations, AutomationQueries
 from schema.cost import CostReport

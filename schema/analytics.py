@@ -38,9 +38,9 @@ from babel.numbers import get_currency_precision
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app.auth import Principal
-from app.db import dialect
-from app.errors import invalid
+from app.web.auth import Principal
+from app.core.db import dialect
+from app.core.errors import invalid
 from models.delivery import MESSAGE_STATUSES
 from schema.common import ViewModel
 

@@ -1,6 +1,6 @@
 """Automations: create, read, update, delete, enable/disable, and their runs' logs. The one
 implementation of each operation; `rest_compat/automations.py` and the GraphQL fields below
-both call these functions. Triggering is `schema/triggers.py`, running `app/automations.py`."""
+both call these functions. Triggering is `schema/triggers.py`, running `app/engines/automations.py`."""
 
 from __future__ import annotations
 
@@ -15,11 +15,13 @@ from pydantic_core import PydanticCustomError
 from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
-from app import templating, webhooks
-from app.auth import Principal, check_may_change
-from app.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
-from app.ids import require_id
-from app.validation import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, HeaderText, Mailbox, Tag, check_json_size
+from app.core import templating
+
+from app.engines import webhooks
+from app.web.auth import Principal, check_may_change
+from app.core.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
+from app.core.ids import require_id
+from app.core.validation import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, HeaderText, Mailbox, Tag, check_json_size
 from models import Automation, AutomationRun, AutomationStepLog
 from models.automations import new_webhook_secret
 from schema import triggers

@@ -14,8 +14,8 @@ from pydantic_core import PydanticCustomError
 from pydantic.alias_generators import to_camel
 from strawberry.experimental.pydantic.conversion import convert_strawberry_class_to_pydantic_model
 
-from app.errors import ApiError, from_pydantic, invalid
-from app.ids import looks_like_any
+from app.core.errors import ApiError, from_pydantic, invalid
+from app.core.ids import looks_like_any
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)

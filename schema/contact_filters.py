@@ -11,7 +11,7 @@ from tortoise import Tortoise
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
-from app.errors import invalid
+from app.core.errors import invalid
 from models import Contact, ContactTag
 from schema.common import check_fits
 

@@ -1,7 +1,7 @@
 """The GraphQL gate: the same key check as REST, then one bounded parse, then the charge.
 
 In this order, so that an unknown caller costs a key lookup and nothing else:
-1. the key is checked and one unit charged (app.guard.admit) before the body is read;
+1. the key is checked and one unit charged (app.web.guard.admit) before the body is read;
 2. the body is decoded (strict JSON) and each query parsed once, with the token limit applied
    while parsing, and validated (schema.documents caches both for admitted callers);
 3. the operation's static cost (schema.cost) is computed; above the node maximum, or above
@@ -20,8 +20,8 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.requests import Request
 
-from app.guard import admit, charge, services_of
-from app.validation import decode_json
+from app.web.guard import admit, charge, services_of
+from app.core.validation import decode_json
 from schema import schema
 from schema.cost import Cost, CostModel
 from schema.documents import DocumentCache, Prepared

@@ -1,6 +1,6 @@
 """Sending: validate, render and store a message as `queued` (one, or a batch of up to 100).
 
-The worker (`app/worker.py`) delivers it; `schema/messages.py` reads its timeline.
+The worker (`app/engines/worker.py`) delivers it; `schema/messages.py` reads its timeline.
 """
 
 from __future__ import annotations
@@ -17,11 +17,13 @@ from pydantic_core import PydanticCustomError
 from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
-from app import delivery_queue, templating
-from app.auth import Principal
-from app.errors import ApiError, from_pydantic, invalid
-from app.mime import RESERVED_HEADERS
-from app.validation import (
+from app.engines import delivery_queue
+
+from app.core import templating
+from app.web.auth import Principal
+from app.core.errors import ApiError, from_pydantic, invalid
+from app.engines.mime import RESERVED_HEADERS
+from app.core.validation import (
     MAX_BODY_CHARS, MAX_SUBJECT_CHARS, EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, Tag, email_key, one_line,
 )
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag

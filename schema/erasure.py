@@ -15,9 +15,9 @@ import strawberry
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app.auth import Principal
-from app.errors import ApiError, not_found
-from app.ids import require_id
+from app.web.auth import Principal
+from app.core.errors import ApiError, not_found
+from app.core.ids import require_id
 from models import (
     Contact,
     Event,

@@ -23,13 +23,13 @@ from pydantic_core import PydanticCustomError
 from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
-from app import clock
-from app.auth import Principal
-from app.contact_writes import contact_ids
+from app.core import clock
+from app.web.auth import Principal
+from app.engines.contact_writes import contact_ids
 from schema.triggers import StoredEvent, start_runs
-from app.ids import PREFIXES, looks_like, new_id
-from app.errors import ApiError, from_pydantic, invalid
-from app.validation import CurrencyCode, JsonObject, decimal_places, email_key, normalize_email
+from app.core.ids import PREFIXES, looks_like, new_id
+from app.core.errors import ApiError, from_pydantic, invalid
+from app.core.validation import CurrencyCode, JsonObject, decimal_places, email_key, normalize_email
 from models import Contact, Event
 from schema.common import (
     BatchItemError,

@@ -18,9 +18,9 @@ from pydantic import BaseModel
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from app import clock
-from app.auth import Principal
-from app.errors import ApiError, ErrorCode, invalid
+from app.core import clock
+from app.web.auth import Principal
+from app.core.errors import ApiError, ErrorCode, invalid
 from models import IdempotencyRecord
 
 R = TypeVar("R", bound=BaseModel)

@@ -1,6 +1,6 @@
 """Contact import jobs: create (from an upload or inline content), read, cancel. The one
 implementation of each operation; `rest_compat/imports.py` and the GraphQL fields below both
-call these functions. The work itself is `app/imports.py`."""
+call these functions. The work itself is `app/engines/imports.py`."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from typing import AsyncIterator, Optional
 import strawberry
 from pydantic import Field, ValidationError
 
-from app import imports
-from app.auth import Principal
-from app.errors import ApiError, ErrorCode, from_pydantic, invalid, not_found
-from app.ids import require_id
-from app.validation import Tag
+from app.engines import imports
+from app.web.auth import Principal
+from app.core.errors import ApiError, ErrorCode, from_pydantic, invalid, not_found
+from app.core.ids import require_id
+from app.core.validation import Tag
 from models import ImportJob
 from schema.common import ApiModel, UserError, user_errors
 from schema.idempotency import IDEMPOTENCY_HELP, idempotent

@@ -10,12 +10,12 @@ from pydantic import Field
 from strawberry.scalars import JSON
 from tortoise.expressions import Subquery
 
-from app import delivery_queue
-from app.auth import Principal, check_may_change
-from app.errors import ApiError, ErrorCode, invalid, not_found
-from app.ids import require_id
-from app.mime import message_id_header
-from app.validation import email_key
+from app.engines import delivery_queue
+from app.web.auth import Principal, check_may_change
+from app.core.errors import ApiError, ErrorCode, invalid, not_found
+from app.core.ids import require_id
+from app.engines.mime import message_id_header
+from app.core.validation import email_key
 from models import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
 from models.delivery import MESSAGE_STATUSES
 from schema.common import (

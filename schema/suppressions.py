@@ -14,9 +14,9 @@ import strawberry
 from pydantic import StringConstraints
 from pydantic_core import PydanticCustomError
 
-from app.auth import Principal, check_may_change
-from app.errors import ApiError, invalid, not_found
-from app.validation import EmailAddress, email_key, normalize_email
+from app.web.auth import Principal, check_may_change
+from app.core.errors import ApiError, invalid, not_found
+from app.core.validation import EmailAddress, email_key, normalize_email
 from models import Suppression
 from schema.common import (
     ApiModel,

@@ -11,7 +11,7 @@ Test mode: an event sent with a test key starts every matching automation, live 
 included, but always as a sandboxed run; a live event starts only live automations.
 
 Resolver-level code: event ingestion (schema.events) and automation changes
-(schema.automations) call it; the runner (app.automations) reads its caches and wakeups.
+(schema.automations) call it; the runner (app.engines.automations) reads its caches and wakeups.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.clock import now
-from app.wakeups import Wakeups
+from app.core.clock import now
+from app.core.wakeups import Wakeups
 from models import Automation, AutomationRun
 
 CACHE_SECONDS = 1.0

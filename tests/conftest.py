@@ -20,10 +20,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app import db
-from app.keys import create_key
+from app.core import db
+from app.web.keys import create_key
 from app.main import create_app
-from app.settings import Settings
+from app.core.settings import Settings
 
 BACKEND = os.environ.get("VIPERATRON_TEST_BACKEND", "sqlite")
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,7 +177,7 @@ def worker_settings(settings, smtp_sink: SmtpSink) -> Settings:  # noqa: F811 (t
 @pytest.fixture
 async def worker(worker_settings):
     """A delivery worker on the test SMTP server; `await worker.drain()` sends what is due."""
-    from app.worker import Worker
+    from app.engines.worker import Worker
 
     runner = Worker(worker_settings)
     yield runner

@@ -7,8 +7,8 @@ import httpx
 import pytest
 from tortoise import Tortoise
 
-from app.auth import generate_key
-from app.keys import revoke_key
+from app.web.auth import generate_key
+from app.web.keys import revoke_key
 from app.main import create_app
 from models import ApiKey
 from tests.conftest import gql

@@ -9,8 +9,8 @@ import pytest
 import dataclasses
 from datetime import datetime, timedelta, timezone
 
-from app import webhooks
-from app.automations import AutomationRunner
+from app.engines import webhooks
+from app.engines.automations import AutomationRunner
 from models import Message
 from tests.conftest import gql
 from tests.test_webhooks import verify_signature

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.automations import AutomationRunner, now
+from app.engines.automations import AutomationRunner, now
 from schema.triggers import StoredEvent, start_runs
 from models import AutomationRun, AutomationStepLog, Message
 from tests.conftest import gql
@@ -446,7 +446,7 @@ async def test_runs_endpoint_is_paginated_newest_first(client, key):
 
 
 async def test_the_worker_runs_automations_beside_delivery(client, key, worker_settings):
-    from app.worker import Worker
+    from app.engines.worker import Worker
 
     auto_id = (await create(client, key, automation()))["id"]
     worker = Worker(worker_settings)

@@ -315,7 +315,7 @@ def test_redoc_renders_offline(browser, server, shots):
     )
     assert "Viperatron API" in browser.js("document.querySelector('.api-content h1').innerText")
     browser.screenshot(shots / "redoc.png")
-    # fastapi-offline's bundle would ask cdn.redoc.ly for a logo; app/docs.py removes that.
+    # fastapi-offline's bundle would ask cdn.redoc.ly for a logo; app/web/docs.py removes that.
     foreign = browser.foreign_requests(origin)
     assert not foreign, f"requests left {origin}: {foreign}"
 

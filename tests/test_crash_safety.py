@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from tortoise.transactions import in_transaction
 
-from app import delivery_queue
-from app.ids import new_id
+from app.engines import delivery_queue
+from app.core.ids import new_id
 from models import Message, MessageEvent, MessageRecipient
 from tests.conftest import BACKEND, DATABASE_URL, ROOT
 from tests.smtp_server import SmtpSink

@@ -12,10 +12,10 @@ from email.header import decode_header, make_header
 
 import pytest
 
-from app import delivery_queue
-from app.leases import per_org_cap
-from app.settings import Settings
-from app.worker import Worker
+from app.engines import delivery_queue
+from app.engines.leases import per_org_cap
+from app.core.settings import Settings
+from app.engines.worker import Worker
 from models import Message, Suppression
 
 # Worker.run() also runs automations: settle runs earlier tests left due.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import schema.messages
-from app.fairness import ACTIVE_SECONDS, OrgGate
+from app.web.fairness import ACTIVE_SECONDS, OrgGate
 
 
 class Clock:

@@ -52,7 +52,7 @@ async def test_unexpected_errors_are_masked_on_both_surfaces(client, key, monkey
 
 
 async def test_graphiql_page_is_public_and_offline_when_assets_are_installed(client):
-    from app.graphiql import VENDOR_DIR
+    from app.web.graphiql import VENDOR_DIR
 
     response = await client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200 and "graphiql" in response.text.lower()

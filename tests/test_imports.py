@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 
-from app import imports
-from app.imports import ImportRunner, claim_job, fast_normalize_email, run_job
-from app.validation import normalize_email
+from app.engines import imports
+from app.engines.imports import ImportRunner, claim_job, fast_normalize_email, run_job
+from app.core.validation import normalize_email
 from models import Contact, ContactTag, ImportJob
 from tests.conftest import ROOT, gql
 

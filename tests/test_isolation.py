@@ -8,7 +8,7 @@ import re
 import pytest
 from fastapi.routing import APIRoute
 
-from app.guard import GuardedRoute
+from app.web.guard import GuardedRoute
 from models import Automation, AutomationRun, Contact, Message, Suppression
 from tests.conftest import gql
 

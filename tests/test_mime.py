@@ -1,4 +1,4 @@
-"""app.mime: messages are built, sent to a real SMTP server and checked as they arrived."""
+"""app.engines.mime: messages are built, sent to a real SMTP server and checked as they arrived."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from app import mime
-from app.mime import Attachment, OutgoingEmail
-from app.transports import SmtpTransport
+from app.engines import mime
+from app.engines.mime import Attachment, OutgoingEmail
+from app.engines.transports import SmtpTransport
 from tests.smtp_server import SmtpSink
 
 DATE = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 from tortoise import Tortoise
 
-from app.ids import PREFIXES, looks_like, new_id
+from app.core.ids import PREFIXES, looks_like, new_id
 from tests.conftest import gql
 
 # The kind of ID each path parameter holds; parameters that are not IDs are listed apart.
@@ -133,7 +133,7 @@ async def test_graphql_id_arguments_treat_a_malformed_id_as_unknown(client, key,
 
 
 def test_every_model_makes_ids_of_a_kind_app_ids_knows():
-    """app/ids.py is the one place that knows the ID shapes the checks above accept: an ID a
+    """app/core/ids.py is the one place that knows the ID shapes the checks above accept: an ID a
     model makes with a prefix it does not list would be refused as malformed."""
     made = {}
     for models in Tortoise.apps.values():

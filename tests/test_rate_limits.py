@@ -5,8 +5,8 @@ from datetime import datetime, timedelta, timezone
 import httpx
 
 from app.main import create_app
-from app.ratelimit import MemoryLimiter
-from app.settings import Settings
+from app.web.ratelimit import MemoryLimiter
+from app.core.settings import Settings
 from models import Contact, Message
 from tests.conftest import DATABASE_URL, REDIS_URL, gql, requires_redis
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from app import templating
+from app.core import templating
 from models import Message
 from tests.conftest import gql
 

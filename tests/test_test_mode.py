@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from app.automations import AutomationRunner
+from app.engines.automations import AutomationRunner
 from models import Automation, Message
 from tests.conftest import gql
 from tests.test_automations import automation, create, ingest, runs_of

@@ -1,4 +1,4 @@
-"""app.transports against a real SMTP server (tests/smtp_server.py), never a mock."""
+"""app.engines.transports against a real SMTP server (tests/smtp_server.py), never a mock."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.transports import FileOutbox, SmtpTransport, make_transport, parse_smtp_url, smtp_url_summary
+from app.engines.transports import FileOutbox, SmtpTransport, make_transport, parse_smtp_url, smtp_url_summary
 from tests.smtp_server import SmtpSink, free_port, make_self_signed_cert, openssl_available
 
 SENDER = "hello@acme.com"

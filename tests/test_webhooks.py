@@ -14,8 +14,8 @@ from datetime import timedelta
 
 import pytest
 
-from app import webhooks
-from app.automations import AutomationRunner, now
+from app.engines import webhooks
+from app.engines.automations import AutomationRunner, now
 from models import AutomationRun
 from tests.conftest import free_port, gql
 from tests.smtp_server import make_self_signed_cert, openssl_available

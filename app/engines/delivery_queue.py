@@ -2,7 +2,7 @@
 
 A message is claimable when its status is `queued`, `deferred` or `sending` and `due_at` has
 passed: for `sending`, `due_at` is the lease expiry, so a killed worker's claim comes back (a
-live worker renews it while it sends; app/leases.py, which also builds the claim, capped per
+live worker renews it while it sends; app/engines/leases.py, which also builds the claim, capped per
 organization). On PostgreSQL, claims use `FOR UPDATE SKIP LOCKED` so workers never wait on
 each other, and every finish (and renewal) is fenced by the attempt number: a worker whose
 lease was taken over cannot overwrite the newer attempt's result. SQLite has one process,
@@ -21,9 +21,9 @@ from datetime import datetime, timedelta
 
 from tortoise import Tortoise
 
-from app.clock import now
-from app.leases import pick_params, pick_sql, renew_sql
-from app.wakeups import Wakeups
+from app.core.clock import now
+from app.engines.leases import pick_params, pick_sql, renew_sql
+from app.core.wakeups import Wakeups
 
 CLAIMABLE = ("queued", "deferred", "sending")
 CANCELABLE = ("queued", "deferred")

@@ -1,7 +1,7 @@
 """Exception handlers: every error leaves in the contract's shape.
 
 REST: `{"error": {"code", "message", "details"}}`. Unexpected exceptions are turned into
-500 `internal` by app.middleware, which sits inside Starlette's outermost error layer so the
+500 `internal` by app.web.middleware, which sits inside Starlette's outermost error layer so the
 response still carries X-Request-Id. On `/graphql`, failures that happen before
 execution (auth, rate limit, size) are rendered as a GraphQL response with
 `errors[].extensions.code`, so GraphQL clients can read them.
@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from app.errors import ApiError, ErrorCode, from_pydantic, invalid, payload_for
+from app.core.errors import ApiError, ErrorCode, from_pydantic, invalid, payload_for
 
 _HTTP_CODES = {
     400: ErrorCode.INVALID_JSON,

@@ -22,9 +22,9 @@ from typing import Iterable
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app import clock
-from app.ids import new_id
-from app.validation import email_key
+from app.core import clock
+from app.core.ids import new_id
+from app.core.validation import email_key
 from models import Contact
 
 BATCH_SIZE = 5000

@@ -14,7 +14,7 @@ import secrets
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import ApiError, ErrorCode, payload_for
+from app.core.errors import ApiError, ErrorCode, payload_for
 
 log = logging.getLogger("viperatron.errors")
 
@@ -116,7 +116,7 @@ class EdgeMiddleware:
                     await self.app(scope, capped_receive, send_with_headers)
                 finally:
                     timing = False
-                    release = state.pop("release", None)  # the caller's fair share (app.guard)
+                    release = state.pop("release", None)  # the caller's fair share (app.web.guard)
                     if release is not None:
                         release()
         except TimeoutError:

@@ -22,8 +22,8 @@ from datetime import datetime
 from cachetools import TTLCache
 from starlette.requests import HTTPConnection
 
-from app import clock
-from app.errors import ApiError, ErrorCode
+from app.core import clock
+from app.core.errors import ApiError, ErrorCode
 from models import ApiKey
 
 log = logging.getLogger("viperatron.auth")

@@ -33,7 +33,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import aiosmtplib
 
-from app.validation import ascii_domain_address
+from app.core.validation import ascii_domain_address
 
 SCHEMES = ("smtp", "smtps")
 DEFAULT_POOL_SIZE = 4
@@ -304,7 +304,7 @@ def _envelope_options(
 ) -> tuple[list[str], str | None]:
     """MAIL FROM options, and the address encoding (None: the message cannot be sent).
 
-    A UTF-8 local part (zoë@…) has no ASCII form, in the envelope or in the headers (app.mime
+    A UTF-8 local part (zoë@…) has no ASCII form, in the envelope or in the headers (app.engines.mime
     then writes them as UTF-8, the only 8-bit bytes a built message has): SMTPUTF8 or nothing."""
     # SIZE lets the server refuse an oversized message before it is transferred.
     options = [f"SIZE={len(data)}"] if client.supports_extension("size") else []

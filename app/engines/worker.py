@@ -6,7 +6,7 @@ message but before recording it leaves the message `sending` until its lease exp
 then another worker sends it again (same Message-ID, so receivers can de-duplicate). A live
 worker renews its lease while the SMTP transaction runs (each has one overall deadline,
 VIPERATRON_SMTP_TIMEOUT_SECONDS), so a slow server never leads to a second copy; and one
-organization has at most VIPERATRON_ORG_MAX_IN_FLIGHT of the worker's slots (app/leases.py).
+organization has at most VIPERATRON_ORG_MAX_IN_FLIGHT of the worker's slots (app/engines/leases.py).
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ import logging
 import time
 from datetime import timedelta
 
-from app import delivery_queue as queue
-from app.automations import AutomationRunner
-from app.delivery_queue import Claim
-from app.imports import ImportRunner
-from app.leases import Slots, per_org_cap
-from app.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
-from app.settings import Settings
-from app.transports import Outcome, Transport, make_transport, smtp_url_summary
-from app.validation import email_key
+from app.engines import delivery_queue as queue
+from app.engines.automations import AutomationRunner
+from app.engines.delivery_queue import Claim
+from app.engines.imports import ImportRunner
+from app.engines.leases import Slots, per_org_cap
+from app.engines.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
+from app.core.settings import Settings
+from app.engines.transports import Outcome, Transport, make_transport, smtp_url_summary
+from app.core.validation import email_key
 from models import Message, MessageAttachment
 from schema.idempotency import purge_expired
 from schema.suppressions import suppress, suppressed_keys

@@ -7,7 +7,7 @@ transport); its webhook step still calls the receiver (developers test their end
 `"sandbox": true` in the signed payload and a `Viperatron-Sandbox: true` header.
 
 Runner (`AutomationRunner`, beside the delivery worker): claims due runs like messages
-(app/leases.py): `status IN ('pending', 'running', 'waiting') AND due_at <= now`, `FOR UPDATE
+(app/engines/leases.py): `status IN ('pending', 'running', 'waiting') AND due_at <= now`, `FOR UPDATE
 SKIP LOCKED` on PostgreSQL, `due_at` = lease expiry while running, renewed while the run
 runs; only as many as it can start, at most `per_org` of one organization, each run a task.
 Each step is ONE transaction fenced by the claim: advance `current_step` (only if still ours
@@ -35,12 +35,12 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app import webhooks
-from app.auth import Principal
-from app.clock import now
-from app.delivery_queue import retry_delay
-from app.errors import ApiError
-from app.leases import Slots, per_org_cap, pick_params, pick_sql, renew_sql
+from app.engines import webhooks
+from app.web.auth import Principal
+from app.core.clock import now
+from app.engines.delivery_queue import retry_delay
+from app.core.errors import ApiError
+from app.engines.leases import Slots, per_org_cap, pick_params, pick_sql, renew_sql
 from models import AutomationRun, AutomationStepLog, Contact, ContactTag, Event
 from schema import triggers
 from schema.contacts import merge_custom_fields
@@ -361,7 +361,7 @@ async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy
 
 class AutomationRunner:
     """Claims due automation runs and executes each as a task, `concurrency` at once and at
-    most `per_org` of one organization (app/leases.py): one claim loop that never waits on a
+    most `per_org` of one organization (app/engines/leases.py): one claim loop that never waits on a
     run, so a slow webhook receiver holds one slot, never the loop or other organizations'
     runs. Each run's lease is renewed while it runs. Runs beside delivery in the worker."""
 

@@ -33,7 +33,7 @@ from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Namespace
 
-from app.validation import MAX_BODY_CHARS
+from app.core.validation import MAX_BODY_CHARS
 
 MAX_OUTPUT_CHARS = MAX_BODY_CHARS  # a rendered body may be as long as a body's source
 MAX_VALUE_LENGTH = MAX_BODY_CHARS  # nothing longer can ever be output whole

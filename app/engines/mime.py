@@ -6,7 +6,7 @@ every header through the header registry and costs several times more per messag
 worker builds one message per delivery attempt.
 
 Timing (this dev machine, Python 3.11; a message with 4 recipients, a non-ASCII subject and
-display name, html + text, 1 custom header; `python -m app.mime` re-measures):
+display name, html + text, 1 custom header; `python -m app.engines.mime` re-measures):
   build(), text part given                           ~215 µs/message
   build(), text part derived from the html           ~290 µs/message
   same compat32 message, policy.SMTP generator      ~1040 µs/message (and it cannot fold
@@ -38,7 +38,7 @@ from email.utils import format_datetime, formataddr, getaddresses, parseaddr
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 
-from app.validation import CONTROL_CHARS, ascii_domain_address, one_line
+from app.core.validation import CONTROL_CHARS, ascii_domain_address, one_line
 
 FALLBACK_DOMAIN = "viperatron.local"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection, Request
 
-from app.auth import Principal, extract_key
-from app.errors import ApiError, ErrorCode
-from app.ratelimit import Decision
-from app.services import Services
-from app.validation import loads_strict
+from app.web.auth import Principal, extract_key
+from app.core.errors import ApiError, ErrorCode
+from app.web.ratelimit import Decision
+from app.web.services import Services
+from app.core.validation import loads_strict
 
 
 def services_of(conn: HTTPConnection) -> Services:
@@ -26,7 +26,7 @@ async def admit(conn: HTTPConnection, cost: int = 1) -> Principal:
     principal = await services.keys.resolve(extract_key(conn))
     conn.state.principal = principal
     await charge(conn, principal, max(1, cost))
-    if services.gate is not None:  # its fair share of this process (app.fairness)
+    if services.gate is not None:  # its fair share of this process (app.web.fairness)
         await services.gate.acquire(principal.organization_id)
         conn.state.release = lambda: services.gate.release(principal.organization_id)
     return principal

@@ -7,9 +7,9 @@ from pathlib import Path
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 
-from app.settings import Settings
+from app.core.settings import Settings
 
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+MIGRATIONS_DIR = str(Path(__file__).resolve().parents[2] / "migrations")
 
 
 def tortoise_config(database_url: str, statement_timeout_seconds: float | None = None) -> dict:

@@ -16,12 +16,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
 
-from app.validation import decode_json
+from app.core.validation import decode_json
 from schema.context import decoded_body
 
 log = logging.getLogger("viperatron.graphiql")
 
-VENDOR_DIR = Path(__file__).resolve().parent / "static" / "vendor"
+VENDOR_DIR = Path(__file__).resolve().parents[1] / "static" / "vendor"
 VENDOR_URL = "/static/vendor"
 _UNPKG = re.compile(r"https://unpkg\.com/((?:@[^/]+/)?[^@/]+)@[^/]+/([^\"']+)")
 _INTEGRITY = re.compile(r'\s*integrity="[^"]*"')

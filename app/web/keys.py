@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 
-from app import clock
-from app.auth import display_prefix, generate_key, hash_key
-from app.settings import Settings
+from app.core import clock
+from app.web.auth import display_prefix, generate_key, hash_key
+from app.core.settings import Settings
 from models import ApiKey, Organization
 
 

@@ -10,7 +10,7 @@ import re
 import secrets
 import time
 
-from app.errors import not_found
+from app.core.errors import not_found
 
 # Every kind of ID and its prefix: the one place that knows them (models make IDs with them,
 # resolvers check path and argument IDs against them).

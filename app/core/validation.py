@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 from pydantic_core import PydanticCustomError
 
-from app.errors import ApiError, ErrorCode
+from app.core.errors import ApiError, ErrorCode
 
 MAX_JSON_BYTES = 32 * 1024
 # Nesting deeper than this is refused in request bodies and NDJSON import rows: no contact

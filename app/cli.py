@@ -25,7 +25,7 @@ from app.core.settings import Settings
 from app.engines.transports import parse_smtp_url
 from app.engines.worker import Worker
 from models import Organization
-from schema.imports import import_options
+from schema.imports.resolvers import import_options
 
 cli = typer.Typer(help="Viperatron: self-hostable email and customer-engagement API.", no_args_is_help=True)
 keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)

@@ -25,7 +25,7 @@ from app.web.services import Services
 from app.core.settings import Settings
 from app.engines.worker import Worker
 from rest_compat import router as rest_router
-from schema import schema
+from schema.graphql import schema
 from schema.context import get_context
 
 log = logging.getLogger("viperatron")

@@ -12,7 +12,7 @@ the contact: revenue attribution); a second organization `noise` with a tenth of
 same tables; then VACUUM ANALYZE. `--reuse-db` skips all that when the database exists (it is
 still migrated, so a new migration can be measured on the data kept by an earlier `--keep-db`).
 
-Each query is the resolver the REST route and the GraphQL field call (schema/analytics.py),
+Each query is the resolver the REST route and the GraphQL field call (schema/analytics/resolvers.py),
 run in this process through Tortoise (so it includes the Python roll-up and the response
 model): one warm-up, then the median and max of --runs runs. Target: each < 500 ms.
 
@@ -176,7 +176,7 @@ async def main() -> None:
     from app.web.auth import Principal
     from app.web.keys import create_key
     from app.core.settings import Settings
-    from schema import analytics as an
+    from schema.analytics import resolvers as an
 
     name = database_name()
     reuse = args.reuse_db and await database_exists(name)

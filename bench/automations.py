@@ -5,10 +5,10 @@
 One run on a fresh PostgreSQL database (migrated, dropped at the end unless --keep-db):
 
   set-up      organization `bench` + key, N contacts (COPY, untimed), one enabled automation
-              created by the resolver `schema.automations.create_automation`:
+              created by the resolver `schema.automations.resolvers.create_automation`:
               trigger `order.placed`, steps [{"type": "addTag", "tag": "buyer"}].
   ingestion   N `order.placed` events, one per contact, through the resolver the REST batch
-              route calls (`schema.events.parse_batch` + `ingest_batch`), batches of 500: each
+              route calls (`schema.events.resolvers.parse_batch` + `ingest_batch`), batches of 500: each
               batch stores its events and starts their runs in one transaction (N `pending`
               runs). Timed, but not the headline.
   raw         the baseline: asyncpg alone, one connection, a loop doing per run, in ONE
@@ -148,7 +148,7 @@ def make_events(n: int) -> list[dict]:
 
 async def ingest(principal, events: list[dict]) -> tuple[float, int]:
     """The events through the REST batch route's resolver, batches of BATCH; (seconds, accepted)."""
-    from schema.events import ingest_batch, parse_batch
+    from schema.events.resolvers import ingest_batch, parse_batch
 
     accepted = 0
     started = time.perf_counter()
@@ -355,7 +355,7 @@ async def run(args: argparse.Namespace) -> int:
     from app.web.auth import Principal
     from app.web.keys import create_key
     from app.core.settings import Settings
-    from schema.automations import AutomationCreate, create_automation
+    from schema.automations.resolvers import AutomationCreate, create_automation
 
     n = args.runs
     load = Path("/proc/loadavg").read_text().split()[0]

@@ -34,7 +34,7 @@ process) of: the list endpoint with `customField[plan]=pro` (and `=enterprise`, 
 value), the export's second keyset page, unfiltered and filtered, and its tag prefetch; plus
 the generic plan (what PostgreSQL may switch to after 5 executions of the same prepared
 statement: asyncpg prepares and caches every query) of the keyset page. With --profile,
-cProfile of `schema.contact_export._stream` over `bench-small`, in this process.
+cProfile of `schema.contacts.export._stream` over `bench-small`, in this process.
 
 Env: BENCH_EXPORT_DATABASE_URL (postgres://postgres@127.0.0.1:5432/viperatron_bench_export),
 BENCH_EXPORT_CONTACTS (1000000). Prints a Markdown report and writes it to bench/results/export.md.
@@ -484,9 +484,9 @@ async def drain(stream, pages: int | None = None) -> None:
 
 async def plans(principal, small_principal) -> list[tuple[str, str, list, str]]:
     """(title, sql, values, plan text) of the queries worth looking at."""
-    from schema.contact_export import export_contacts
-    from schema.contact_filters import ContactFilters
-    from schema.contacts import list_contacts
+    from schema.contacts.export import export_contacts
+    from schema.contacts.filters import ContactFilters
+    from schema.contacts.resolvers import list_contacts
 
     log = QueryLog()
     out = []
@@ -517,8 +517,8 @@ async def plans(principal, small_principal) -> list[tuple[str, str, list, str]]:
 
 
 async def profile_stream(principal, rows: int) -> str:
-    from schema.contact_export import export_contacts
-    from schema.contact_filters import ContactFilters
+    from schema.contacts.export import export_contacts
+    from schema.contacts.filters import ContactFilters
 
     print(f"cProfile of _stream over {rows} rows (CSV, in this process) ...", flush=True)
     stream = await export_contacts(principal, "csv", ContactFilters())

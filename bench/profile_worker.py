@@ -165,7 +165,7 @@ def print_cpu(profiler: cProfile.Profile, n: int) -> None:
     groups = {  # (file suffix, function name) -> label; inclusive (cumulative) times
         ("app/engines/delivery_queue.py", "claim"): "claim SQL (incl. asyncpg call)",
         ("app/engines/worker.py", "_claim"): "_claim (whole claim step)",
-        ("schema/suppressions.py", "suppressed_keys"): "suppressed_keys query",
+        ("schema/suppressions/resolvers.py", "suppressed_keys"): "suppressed_keys query",
         ("app/engines/worker.py", "_outgoing"): "_outgoing",
         ("app/engines/mime.py", "build"): "mime.build",
         ("app/engines/transports.py", "send"): "transport.send (SMTP client side)",
@@ -205,7 +205,7 @@ def classify(stack: str) -> str:
     if has("_claim", "app/engines/worker.py"):
         if has("claim", "app/engines/delivery_queue.py"):
             return "claim SQL"
-        if has("suppressed_keys", "schema/suppressions.py"):
+        if has("suppressed_keys", "schema/suppressions/resolvers.py"):
             return "suppressed_keys query"
         return "Message.filter (+ create tasks)"
     for name, path, label in (
@@ -213,7 +213,7 @@ def classify(stack: str) -> str:
         ("_outgoing", "app/engines/worker.py", "_outgoing"),
         ("send", "app/engines/transports.py", "transport.send (SMTP client)"),
         ("finish", "app/engines/delivery_queue.py", "finish SQL"),
-        ("suppress", "schema/suppressions.py", "suppress (bounces)"),
+        ("suppress", "schema/suppressions/resolvers.py", "suppress (bounces)"),
     ):
         if has(name, path):
             return label

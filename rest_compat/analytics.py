@@ -1,24 +1,11 @@
-"""`/api/v1/analytics/…`: thin adapters over schema/analytics.py (see its docstring)."""
+"""`/api/v1/analytics/…`: thin adapters over schema/analytics/resolvers.py (see its docstring)."""
 
 from typing import Optional
 
 from fastapi import Query
 
 from rest_compat.common import Caller, feature_router
-from schema.analytics import (
-    DEFAULT_ATTRIBUTION_HOURS,
-    AutomationRevenueReport,
-    ContactAnalytics,
-    EventAnalytics,
-    MessageAnalytics,
-    TopContacts,
-    contact_analytics,
-    event_analytics,
-    message_analytics,
-    revenue_by_automation,
-    top_contacts,
-    window,
-)
+from schema.analytics.resolvers import DEFAULT_ATTRIBUTION_HOURS, AutomationRevenueReport, ContactAnalytics, EventAnalytics, MessageAnalytics, TopContacts, contact_analytics, event_analytics, message_analytics, revenue_by_automation, top_contacts, window
 
 router = feature_router("/analytics", "analytics")
 

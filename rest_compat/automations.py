@@ -3,21 +3,8 @@ from typing import Optional
 from fastapi import Query
 
 from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, feature_router, live_only
-from schema.automations import (
-    AutomationCreate,
-    AutomationPatch,
-    AutomationView,
-    RunView,
-    create_automation,
-    delete_automation,
-    get_automation,
-    list_automations,
-    list_runs,
-    rotate_webhook_secret,
-    set_automation_enabled,
-    update_automation,
-)
-from schema.common import ApiModel
+from schema.automations.resolvers import AutomationCreate, AutomationPatch, AutomationView, RunView, create_automation, delete_automation, get_automation, list_automations, list_runs, rotate_webhook_secret, set_automation_enabled, update_automation
+from schema.contracts import ApiModel
 
 router = feature_router("/automations", "automations")
 LIVE_ONLY = live_only("automation")

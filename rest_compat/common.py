@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from app.web.auth import Principal
 from app.web.guard import GuardedRoute, current_principal
-from schema.common import ApiModel, Page
+from schema.contracts import ApiModel, Page
 
 # The authenticated caller (GuardedRoute has already checked the key and the budget).
 Caller = Annotated[Principal, Depends(current_principal)]

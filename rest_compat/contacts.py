@@ -5,19 +5,10 @@ from fastapi import Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, error_response, feature_router
-from schema.contact_export import FORMATS, export_contacts
-from schema.contact_filters import ContactFilters, custom_field_params
-from schema.contacts import (
-    ContactPatch,
-    ContactUpsert,
-    ContactView,
-    get_contact,
-    get_contact_by_email,
-    list_contacts,
-    update_contact,
-    upsert_contact,
-)
-from schema.erasure import ErasureResult, erase_contact
+from schema.contacts.export import FORMATS, export_contacts
+from schema.contacts.filters import ContactFilters, custom_field_params
+from schema.contacts.resolvers import ContactPatch, ContactUpsert, ContactView, get_contact, get_contact_by_email, list_contacts, update_contact, upsert_contact
+from schema.erasure.resolvers import ErasureResult, erase_contact
 
 router = feature_router("/contacts", "contacts")
 

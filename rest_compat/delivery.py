@@ -4,8 +4,8 @@ from typing import Optional
 from fastapi import Query
 
 from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, error_response, feature_router, live_only
-from schema.delivery import BatchResult, BatchSend, SendEmail, SendResult, parse_batch_item, send_batch, send_email
-from schema.messages import MessageView, cancel_message, get_message, list_messages
+from schema.delivery.resolvers import BatchResult, BatchSend, SendEmail, SendResult, parse_batch_item, send_batch, send_email
+from schema.messages.resolvers import MessageView, cancel_message, get_message, list_messages
 
 router = feature_router("/delivery", "delivery")
 

@@ -4,17 +4,7 @@ from typing import Optional
 from fastapi import Query
 
 from rest_compat.common import IDEMPOTENT, Caller, IdempotencyKey, ListEnvelope, feature_router
-from schema.events import (
-    BatchIngest,
-    BatchResult,
-    EventView,
-    IngestEvent,
-    IngestResult,
-    ingest_batch,
-    ingest_event,
-    list_events,
-    parse_batch,
-)
+from schema.events.resolvers import BatchIngest, BatchResult, EventView, IngestEvent, IngestResult, ingest_batch, ingest_event, list_events, parse_batch
 
 router = feature_router("/pipelines", "pipelines")
 

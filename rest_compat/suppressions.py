@@ -3,15 +3,7 @@ from typing import Optional
 from fastapi import Path, Query, Response
 
 from rest_compat.common import IDEMPOTENT, Caller, ErrorEnvelope, IdempotencyKey, ListEnvelope, feature_router, live_only
-from schema.suppressions import (
-    SuppressionAdd,
-    SuppressionReason,
-    SuppressionView,
-    add_suppression,
-    get_suppression,
-    list_suppressions,
-    remove_suppression,
-)
+from schema.suppressions.resolvers import SuppressionAdd, SuppressionReason, SuppressionView, add_suppression, get_suppression, list_suppressions, remove_suppression
 
 router = feature_router("/suppressions", "suppressions")
 

@@ -22,7 +22,7 @@ from starlette.requests import Request
 
 from app.web.guard import admit, charge, services_of
 from app.core.validation import decode_json
-from schema import schema
+from schema.graphql import schema
 from schema.cost import Cost, CostModel
 from schema.documents import DocumentCache, Prepared
 

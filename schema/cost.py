@@ -41,7 +41,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types.base import StrawberryObjectDefinition
 
-from schema.common import MAX_PAGE
+from schema.contracts import MAX_PAGE
 
 PAGE_ARGUMENT = "first"
 LIMIT_ARGUMENT = "limit"

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from app.engines.automations import AutomationRunner, now
-from schema.triggers import StoredEvent, start_runs
+from schema.automations.triggers import StoredEvent, start_runs
 from models import AutomationRun, AutomationStepLog, Message
 from tests.conftest import gql
 

@@ -10,7 +10,7 @@ import pytest
 from starlette.responses import StreamingResponse
 from tortoise import Tortoise
 
-import schema.messages
+import schema.messages.types
 from app.main import create_app
 from tests.conftest import BACKEND, gql
 
@@ -74,7 +74,7 @@ async def test_a_slow_graphql_request_gets_a_graphql_shaped_timeout(slow_client,
     async def slow_get_message(*args, **kwargs):
         await asyncio.sleep(5)
 
-    monkeypatch.setattr(schema.messages, "get_message", slow_get_message)
+    monkeypatch.setattr(schema.messages.types, "get_message", slow_get_message)
     response = await gql(slow_client, key, '{ message(id: "msg_x") { id } }')
     assert response.status_code == 504
     assert response.json()["errors"][0]["extensions"]["code"] == "timeout"

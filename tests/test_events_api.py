@@ -8,12 +8,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-import schema
+import schema.graphql
 from models import Contact, Event
 from tests.conftest import gql
 
 EVENT = {"email": "jane@example.com", "eventType": "order.placed", "value": 129.00, "currency": "USD"}
-HAS_EVENTS_QUERY = "events" in {f.name for f in schema.schema.get_type_by_name("Query").fields}
+HAS_EVENTS_QUERY = "events" in {f.name for f in schema.graphql.schema.get_type_by_name("Query").fields}
 needs_events_query = pytest.mark.skipif(
     not HAS_EVENTS_QUERY, reason="Query.events needs EventQueries merged in schema/__init__.py"
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-import schema.messages
+import schema.messages.types
 from app.web.fairness import ACTIVE_SECONDS, OrgGate
 
 
@@ -57,7 +57,7 @@ async def test_a_busy_organizations_requests_wait_while_another_is_served(client
     busy, other = await make_key(), await make_key()
     entered: list[str] = []
     holds = {busy.organization_id: asyncio.Event(), other.organization_id: asyncio.Event()}
-    original = schema.messages.get_message
+    original = schema.messages.types.get_message
 
     async def held(principal, message_id):
         org = principal.organization_id
@@ -66,7 +66,7 @@ async def test_a_busy_organizations_requests_wait_while_another_is_served(client
             await holds[org].wait()
         return await original(principal, message_id)
 
-    monkeypatch.setattr(schema.messages, "get_message", held)
+    monkeypatch.setattr(schema.messages.types, "get_message", held)
     query = {"query": '{ message(id: "msg_00000000000000000000000000") { id } }'}
     # The other organization has a request running: it is active, whatever the clock says.
     first = asyncio.create_task(client.post("/graphql", json=query, headers=other.headers))

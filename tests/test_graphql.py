@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-import schema.messages
+import schema.messages.types
 from schema.context import documents
 from schema.documents import MAX_ALIASES, MAX_DEPTH
 from tests.conftest import gql
@@ -34,12 +34,11 @@ async def test_queries_over_get_are_refused(client, key):
 
 async def test_unexpected_errors_are_masked_on_both_surfaces(client, key, monkeypatch):
     import rest_compat.delivery
-    import schema.messages
 
     async def broken(*args, **kwargs):
         raise RuntimeError("secret database detail")
 
-    monkeypatch.setattr(schema.messages, "get_message", broken)
+    monkeypatch.setattr(schema.messages.types, "get_message", broken)
     monkeypatch.setattr(rest_compat.delivery, "get_message", broken)
     graph = await gql(client, key, '{ message(id: "msg_x") { id } }')
     assert graph.json()["errors"][0]["message"] == "Unexpected error."
@@ -82,7 +81,7 @@ async def test_only_unexpected_errors_are_logged_as_server_errors(client, key, m
     await gql(client, key, "{ nosuchfield }")
     await gql(client, key, '{ message(id: "msg_x") { id } }')  # a caller's mistake: not found
     assert not [r for r in caplog.records if r.levelname == "ERROR"]
-    monkeypatch.setattr(schema.messages, "get_message", broken)
+    monkeypatch.setattr(schema.messages.types, "get_message", broken)
     await gql(client, key, '{ message(id: "msg_x") { id } }')
     assert any("secret database detail" in r.getMessage() or (r.exc_info and "secret" in str(r.exc_info[1]))
                for r in caplog.records if r.levelname == "ERROR")

@@ -8,7 +8,7 @@ from graphql.language.parser import Parser
 from models import Message
 from schema.context import costs, documents
 from schema.documents import MAX_TOKENS, DocumentCache, prepare
-from schema import schema
+from schema.graphql import schema
 from tests.conftest import gql
 
 NESTED = "{ %s }" % " ".join(

@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from models import Suppression
-from schema.suppressions import suppress, suppressed_keys
+from schema.suppressions.resolvers import suppress, suppressed_keys
 from tests.conftest import gql
 
 ADD = """mutation($input: AddSuppressionInput!) { addSuppression(input: $input) {

@@ -1,5 +1,5 @@
 """Automations: run them (claimed with a lease). Which runs an event starts is
-schema.triggers.
+schema.automations.triggers.
 
 Test mode (Stripe's rule: test and live are separate worlds, and test mode never touches live
 traffic): a sandboxed run's sendEmail step queues sandbox messages (never handed to a
@@ -42,11 +42,11 @@ from app.engines.delivery_queue import retry_delay
 from app.core.errors import ApiError
 from app.engines.leases import Slots, per_org_cap, pick_params, pick_sql, renew_sql
 from models import AutomationRun, AutomationStepLog, Contact, ContactTag, Event
-from schema import triggers
-from schema.contacts import merge_custom_fields
-from schema.delivery import SendEmail, _store
-from schema.events import format_value
-from schema.triggers import wakeups
+from schema.automations import triggers
+from schema.contacts.resolvers import merge_custom_fields
+from schema.delivery.resolvers import SendEmail, _store
+from schema.events.resolvers import format_value
+from schema.automations.triggers import wakeups
 
 log = logging.getLogger("viperatron.automations")
 

@@ -11,7 +11,7 @@ Running a job: the chunks are copied to a temporary file, then
   pass 1 counts the data rows (`total`) and finds duplicate emails (a set of 64-bit hashes of
          the lower-cased email, plus {hash: last row} for the duplicated ones only);
   pass 2 parses the rows from `next_row` on and upserts them in batches of 5,000 through
-         `app.engines.contact_writes.upsert_contacts`. Each batch's contacts and the job's counters,
+         `schema.contacts.writes.upsert_contacts`. Each batch's contacts and the job's counters,
          errors and `next_row` are written in ONE transaction, fenced by the claim (attempt
          number, status `running`): a batch of a worker whose lease was taken over, or of a
          job canceled meanwhile, rolls back whole. So counts are exact, a job whose worker
@@ -42,7 +42,7 @@ from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
 from app.core.clock import now
-from app.engines.contact_writes import ContactRow, UpsertCounts, upsert_contacts
+from schema.contacts.writes import ContactRow, UpsertCounts, upsert_contacts
 from app.core.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, json_bytes, loads_strict, normalize_email
 from models import ImportChunk, ImportJob
 from app.core.wakeups import Wakeups, idle

@@ -26,8 +26,8 @@ from app.core.settings import Settings
 from app.engines.transports import Outcome, Transport, make_transport, smtp_url_summary
 from app.core.validation import email_key
 from models import Message, MessageAttachment
-from schema.idempotency import purge_expired
-from schema.suppressions import suppress, suppressed_keys
+from schema.idempotency.resolvers import purge_expired
+from schema.suppressions.resolvers import suppress, suppressed_keys
 
 log = logging.getLogger("viperatron.worker")
 

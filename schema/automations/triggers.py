@@ -10,8 +10,8 @@ from two workers or a retried call. Started runs wake this process's runners (`w
 Test mode: an event sent with a test key starts every matching automation, live ones
 included, but always as a sandboxed run; a live event starts only live automations.
 
-Resolver-level code: event ingestion (schema.events) and automation changes
-(schema.automations) call it; the runner (app.engines.automations) reads its caches and wakeups.
+Resolver-level code: event ingestion (schema.events.resolvers) and automation changes
+(schema.automations.resolvers) call it; the runner (app.engines.automations) reads its caches and wakeups.
 """
 
 from __future__ import annotations

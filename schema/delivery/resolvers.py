@@ -1,6 +1,6 @@
 """Sending: validate, render and store a message as `queued` (one, or a batch of up to 100).
 
-The worker (`app/engines/worker.py`) delivers it; `schema/messages.py` reads its timeline.
+The worker (`app/engines/worker.py`) delivers it; `schema/messages/resolvers.py` reads its timeline.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ import re
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Optional
 
-import strawberry
 from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
-from strawberry.scalars import JSON
 from tortoise.transactions import in_transaction
 
 from app.engines import delivery_queue
@@ -27,8 +25,8 @@ from app.core.validation import (
     MAX_BODY_CHARS, MAX_SUBJECT_CHARS, EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, Tag, email_key, one_line,
 )
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
-from schema.common import ApiModel, BatchItemError, UserError, user_errors, validated
-from schema.idempotency import IDEMPOTENCY_HELP, idempotent
+from schema.contracts import ApiModel, BatchItemError
+from schema.idempotency.resolvers import idempotent
 
 MAX_RECIPIENTS = 50
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -301,104 +299,3 @@ async def send_batch(
         return BatchResult(accepted=accepted, rejected=len(results) - accepted, data=results), 200
 
     return (await idempotent(principal, idempotency_key, "delivery.batch", {"messages": request}, run, BatchResult)).result
-
-
-# ----------------------------------------------------------------------------- GraphQL
-
-
-@strawberry.experimental.pydantic.input(model=AttachmentIn, name="AttachmentInput")
-class AttachmentInput:
-    filename: str
-    content: str = strawberry.field(description="The file, base64-encoded.")
-    content_type: Optional[str] = "application/octet-stream"
-
-
-@strawberry.experimental.pydantic.input(model=SendEmail, name="SendEmailInput")
-class SendEmailInput:
-    to: list[str]
-    cc: Optional[list[str]] = None
-    bcc: Optional[list[str]] = None
-    reply_to: Optional[list[str]] = None
-    from_: str = strawberry.field(name="from")
-    subject: str
-    html: Optional[str] = None
-    text: Optional[str] = None
-    variables: Optional[JSON] = None
-    headers: Optional[JSON] = None
-    attachments: Optional[list[AttachmentInput]] = None
-    tags: Optional[list[str]] = None
-    metadata: Optional[JSON] = None
-    send_at: Optional[datetime] = None
-    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
-
-
-@strawberry.input(name="SendEmailBatchInput")
-class SendEmailBatchInput:
-    messages: list[SendEmailInput]
-    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
-
-
-@strawberry.type
-class SendEmailPayload:
-    message_id: Optional[strawberry.ID]
-    status: Optional[str]
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class BatchItemPayload:
-    index: int
-    message_id: Optional[strawberry.ID]
-    status: str
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class SendEmailBatchPayload:
-    accepted: int
-    rejected: int
-    results: list[BatchItemPayload]
-    user_errors: list[UserError]
-
-
-def _graphql_item(index: int, item: SendEmailInput) -> SendEmail | ApiError:
-    """One message of a GraphQL batch, validated alone; fields named like REST's."""
-    try:
-        if item.idempotency_key is not None:
-            raise invalid("idempotencyKey", "Give the key on the batch, not on its messages.")
-        return validated(item, SendEmail)
-    except ApiError as error:
-        for detail in error.details:
-            detail.field = f"messages.{index}" + (f".{detail.field}" if detail.field else "")
-        return error
-
-
-def _item_errors(item: BatchItem) -> list[UserError]:
-    if item.error is None:
-        return []
-    details = item.error.details or [{"field": None, "message": item.error.message}]
-    return [UserError(field=d.get("field"), message=d["message"], code=item.error.code) for d in details]
-
-
-@strawberry.type
-class DeliveryMutations:
-    @strawberry.mutation
-    async def send_email(self, info: strawberry.Info, input: SendEmailInput) -> SendEmailPayload:
-        try:
-            result = await send_email(info.context["principal"], validated(input, SendEmail), input.idempotency_key)
-        except ApiError as error:
-            return SendEmailPayload(message_id=None, status=None, user_errors=user_errors(error))
-        return SendEmailPayload(message_id=result.message_id, status=result.status, user_errors=[])
-
-    @strawberry.mutation(description="Queue up to 100 messages; each is validated on its own.")
-    async def send_email_batch(self, info: strawberry.Info, input: SendEmailBatchInput) -> SendEmailBatchPayload:
-        items = [_graphql_item(i, m) for i, m in enumerate(input.messages)]
-        try:
-            result = await send_batch(info.context["principal"], items, input.idempotency_key)
-        except ApiError as error:
-            return SendEmailBatchPayload(accepted=0, rejected=0, results=[], user_errors=user_errors(error))
-        results = [
-            BatchItemPayload(index=r.index, message_id=r.message_id, status=r.status, user_errors=_item_errors(r))
-            for r in result.data
-        ]
-        return SendEmailBatchPayload(accepted=result.accepted, rejected=result.rejected, results=results, user_errors=[])

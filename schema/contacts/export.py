@@ -20,7 +20,7 @@ from app.web.auth import Principal
 from app.core.errors import invalid
 from app.engines.imports import csv_safe_cell
 from models import ContactTag
-from schema.contact_filters import ContactFilters, filtered_contacts
+from schema.contacts.filters import ContactFilters, filtered_contacts
 
 BATCH = 1000
 FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}

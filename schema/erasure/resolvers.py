@@ -11,12 +11,11 @@ the address on the suppression list, so it is never mailed again.
 
 from __future__ import annotations
 
-import strawberry
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.web.auth import Principal
-from app.core.errors import ApiError, not_found
+from app.core.errors import not_found
 from app.core.ids import require_id
 from models import (
     Contact,
@@ -26,8 +25,8 @@ from models import (
     MessageEvent,
     MessageRecipient,
 )
-from schema.common import ApiModel, UserError, user_errors
-from schema.suppressions import suppress as add_suppression
+from schema.contracts import ApiModel
+from schema.suppressions.resolvers import suppress as add_suppression
 
 ERASED = "[erased]"
 
@@ -85,34 +84,3 @@ async def _forget_idempotent_responses(conn, organization_id: str, email: str) -
         f"{mark} AND LOWER(CAST(response AS TEXT)) LIKE {mark2} ESCAPE '!'",
         [organization_id, "%" + email.lower().replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"],
     )
-
-
-# ----------------------------------------------------------------------------- GraphQL
-
-
-@strawberry.experimental.pydantic.type(model=ErasureResult, name="ContactErasure", all_fields=True)
-class ErasureType:
-    pass
-
-
-@strawberry.input
-class DeleteContactInput:
-    id: strawberry.ID
-    suppress: bool = strawberry.field(default=False, description="Also add the address to the suppression list.")
-
-
-@strawberry.type
-class DeleteContactPayload:
-    erasure: ErasureType | None
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class ErasureMutations:
-    @strawberry.mutation(description="Erase a contact and the personal data in its messages and events.")
-    async def delete_contact(self, info: strawberry.Info, input: DeleteContactInput) -> DeleteContactPayload:
-        try:
-            result = await erase_contact(info.context["principal"], input.id, input.suppress)
-        except ApiError as error:
-            return DeleteContactPayload(erasure=None, user_errors=user_errors(error))
-        return DeleteContactPayload(erasure=ErasureType.from_pydantic(result), user_errors=[])

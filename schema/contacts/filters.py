@@ -13,7 +13,7 @@ from tortoise.queryset import QuerySet
 
 from app.core.errors import invalid
 from models import Contact, ContactTag
-from schema.common import check_fits
+from schema.contracts import check_fits
 
 MAX_TAG_FILTERS = 10
 MAX_FIELD_FILTERS = 10

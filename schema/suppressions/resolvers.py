@@ -15,21 +15,11 @@ from pydantic import StringConstraints
 from pydantic_core import PydanticCustomError
 
 from app.web.auth import Principal, check_may_change
-from app.core.errors import ApiError, invalid, not_found
+from app.core.errors import invalid, not_found
 from app.core.validation import EmailAddress, email_key, normalize_email
 from models import Suppression
-from schema.common import (
-    ApiModel,
-    Connection,
-    Page,
-    UserError,
-    check_page_size,
-    connection,
-    decode_cursor,
-    user_errors,
-    validated,
-)
-from schema.idempotency import IDEMPOTENCY_HELP, idempotent
+from schema.contracts import ApiModel, Page, check_page_size, decode_cursor
+from schema.idempotency.resolvers import idempotent
 
 MAX_DETAIL = 1000
 # How many distinct addresses one `suppressed_keys` query carries (bound parameters are
@@ -224,107 +214,3 @@ async def suppressed_keys(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, st
         for organization_id, key in rows:
             found.update(wanted.get((organization_id, key), ()))
     return found
-
-
-# ----------------------------------------------------------------------------- GraphQL
-
-
-@strawberry.experimental.pydantic.type(
-    model=SuppressionView,
-    name="Suppression",
-    description="An address your organization never sends to.",
-)
-class SuppressionType:
-    id: strawberry.ID
-    email: strawberry.auto
-    reason: strawberry.auto
-    detail: strawberry.auto
-    message_id: Optional[strawberry.ID] = strawberry.field(description="The message that caused it, if any.")
-    created_at: strawberry.auto
-
-
-@strawberry.experimental.pydantic.input(model=SuppressionAdd, name="AddSuppressionInput")
-class AddSuppressionInput:
-    email: strawberry.auto
-    reason: strawberry.auto
-    detail: strawberry.auto
-    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
-
-
-@strawberry.experimental.pydantic.input(model=SuppressionRemove, name="RemoveSuppressionInput")
-class RemoveSuppressionInput:
-    email: strawberry.auto
-
-
-@strawberry.input
-class SuppressionFilter:
-    reason: Optional[SuppressionReason] = None
-    email: Optional[str] = strawberry.field(default=None, description="Case-insensitive substring.")
-
-
-@strawberry.type
-class AddSuppressionPayload:
-    suppression: Optional[SuppressionType]
-    created: bool
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class RemoveSuppressionPayload:
-    suppression: Optional[SuppressionType]
-    user_errors: list[UserError]
-
-
-def _gql(view: SuppressionView) -> SuppressionType:
-    return SuppressionType.from_pydantic(view)
-
-
-@strawberry.type
-class SuppressionQueries:
-    @strawberry.field
-    async def suppression(self, info: strawberry.Info, email: str) -> Optional[SuppressionType]:
-        try:
-            return _gql(await get_suppression(info.context["principal"], email))
-        except ApiError:
-            return None
-
-    @strawberry.field
-    async def suppressions(
-        self,
-        info: strawberry.Info,
-        first: int = 50,
-        after: Optional[str] = None,
-        filter: Optional[SuppressionFilter] = None,
-    ) -> Connection[SuppressionType]:
-        page = await list_suppressions(
-            info.context["principal"],
-            first,
-            after,
-            reason=filter.reason if filter else None,
-            email=filter.email if filter else None,
-        )
-        return connection(page, _gql)
-
-
-@strawberry.type
-class SuppressionMutations:
-    @strawberry.mutation
-    async def add_suppression(self, info: strawberry.Info, input: AddSuppressionInput) -> AddSuppressionPayload:
-        try:
-            view, created = await add_suppression(
-                info.context["principal"], validated(input, SuppressionAdd), input.idempotency_key
-            )
-        except ApiError as error:
-            return AddSuppressionPayload(suppression=None, created=False, user_errors=user_errors(error))
-        return AddSuppressionPayload(suppression=_gql(view), created=created, user_errors=[])
-
-    @strawberry.mutation
-    async def remove_suppression(
-        self, info: strawberry.Info, input: RemoveSuppressionInput
-    ) -> RemoveSuppressionPayload:
-        try:
-            data = validated(input, SuppressionRemove)
-            view = await remove_suppression(info.context["principal"], data.email)
-        except ApiError as error:
-            return RemoveSuppressionPayload(suppression=None, user_errors=user_errors(error))
-        return RemoveSuppressionPayload(suppression=_gql(view), user_errors=[])

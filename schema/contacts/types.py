@@ -1,0 +1,157 @@
+"""GraphQL types and fields of contacts: each a few lines calling schema/contacts/resolvers.py."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Optional
+
+import strawberry
+from strawberry.scalars import JSON
+
+from app.core.errors import ApiError, invalid
+from schema.graphql_common import Connection, UserError, connection, user_errors, validated
+from schema.contacts.filters import ContactFilters
+from schema.events.types import EventType, event_connection
+from schema.events.resolvers import list_events
+from schema.idempotency.resolvers import IDEMPOTENCY_HELP
+from schema.contacts.resolvers import (
+    ContactPatch,
+    ContactUpsert,
+    ContactView,
+    get_contact,
+    get_contact_by_email,
+    list_contacts,
+    update_contact,
+    upsert_contact,
+)
+
+@strawberry.experimental.pydantic.type(
+    model=ContactView, name="Contact", description="A person in your organization."
+)
+class ContactType:
+    id: strawberry.ID
+    email: strawberry.auto
+    first_name: strawberry.auto
+    last_name: strawberry.auto
+    tags: strawberry.auto
+    custom_fields: JSON
+    created_at: strawberry.auto
+    updated_at: strawberry.auto
+
+    @strawberry.field(description="This contact's pipeline events, newest first.")
+    async def events(
+        self, info: strawberry.Info, first: int = 50, after: Optional[str] = None
+    ) -> Connection[EventType]:
+        return event_connection(await list_events(info.context["principal"], first, after, contact_id=self.id))
+
+
+@strawberry.experimental.pydantic.input(model=ContactUpsert, name="ContactInput")
+class ContactInput:
+    email: strawberry.auto
+    first_name: strawberry.auto
+    last_name: strawberry.auto
+    tags: Optional[list[str]] = None
+    custom_fields: Optional[JSON] = None
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+
+
+@strawberry.input(name="UpdateContactInput", description="Only the fields given change (validated by the same model as PATCH).")
+class UpdateContactInput:
+    id: strawberry.ID
+    email: Optional[str] = strawberry.UNSET
+    first_name: Optional[str] = strawberry.UNSET
+    last_name: Optional[str] = strawberry.UNSET
+    add_tags: Optional[list[str]] = strawberry.UNSET
+    remove_tags: Optional[list[str]] = strawberry.UNSET
+    custom_fields: Optional[JSON] = strawberry.field(
+        default=strawberry.UNSET, description="Merged; a key set to null is removed."
+    )
+
+
+@strawberry.type
+class UpdateContactPayload:
+    contact: Optional[ContactType]
+    user_errors: list[UserError]
+
+
+@strawberry.input
+class ContactFilter:
+    tag: Optional[str] = None
+    tags: Optional[list[str]] = strawberry.field(default=None, description="Contacts with all of these tags.")
+    email: Optional[str] = strawberry.field(default=None, description="Case-insensitive substring.")
+    custom_fields: Optional[JSON] = strawberry.field(
+        default=None, description='Equality per field, e.g. {"plan": "pro"}.'
+    )
+    created_after: Optional[datetime] = None
+
+    def to_filters(self) -> ContactFilters:
+        fields = self.custom_fields or {}
+        if not isinstance(fields, dict):
+            raise invalid("filter.customFields", "An object of field names to values.", "invalid_type")
+        return ContactFilters(
+            tags=[*([self.tag] if self.tag else []), *(self.tags or [])],
+            email=self.email,
+            custom_fields={str(k): v if isinstance(v, str) else json.dumps(v) for k, v in fields.items()},
+            created_after=self.created_after,
+        )
+
+
+@strawberry.type
+class UpsertContactPayload:
+    contact: Optional[ContactType]
+    created: bool
+    user_errors: list[UserError]
+
+
+def _gql(view: ContactView) -> ContactType:
+    return ContactType.from_pydantic(view)
+
+
+@strawberry.type
+class ContactQueries:
+    @strawberry.field
+    async def contact(self, info: strawberry.Info, id: strawberry.ID) -> Optional[ContactType]:
+        try:
+            return _gql(await get_contact(info.context["principal"], id))
+        except ApiError:
+            return None
+
+    @strawberry.field
+    async def contact_by_email(self, info: strawberry.Info, email: str) -> Optional[ContactType]:
+        try:
+            return _gql(await get_contact_by_email(info.context["principal"], email))
+        except ApiError:
+            return None
+
+    @strawberry.field
+    async def contacts(
+        self,
+        info: strawberry.Info,
+        first: int = 50,
+        after: Optional[str] = None,
+        filter: Optional[ContactFilter] = None,
+    ) -> Connection[ContactType]:
+        page = await list_contacts(info.context["principal"], first, after, filter.to_filters() if filter else None)
+        return connection(page, _gql)
+
+
+@strawberry.type
+class ContactMutations:
+    @strawberry.mutation
+    async def upsert_contact(self, info: strawberry.Info, input: ContactInput) -> UpsertContactPayload:
+        try:
+            view, created = await upsert_contact(
+                info.context["principal"], validated(input, ContactUpsert), input.idempotency_key
+            )
+        except ApiError as error:
+            return UpsertContactPayload(contact=None, created=False, user_errors=user_errors(error))
+        return UpsertContactPayload(contact=_gql(view), created=created, user_errors=[])
+
+    @strawberry.mutation(description="Partial update of a contact.")
+    async def update_contact(self, info: strawberry.Info, input: UpdateContactInput) -> UpdateContactPayload:
+        try:
+            view = await update_contact(info.context["principal"], input.id, validated(input, ContactPatch))
+        except ApiError as error:
+            return UpdateContactPayload(contact=None, user_errors=user_errors(error))
+        return UpdateContactPayload(contact=_gql(view), user_errors=[])

@@ -1,0 +1,39 @@
+"""GraphQL types and fields of erasure: each a few lines calling schema/erasure/resolvers.py."""
+
+from __future__ import annotations
+
+import strawberry
+
+from app.core.errors import ApiError
+from schema.graphql_common import UserError, user_errors
+from schema.erasure.resolvers import (
+    ErasureResult,
+    erase_contact,
+)
+
+@strawberry.experimental.pydantic.type(model=ErasureResult, name="ContactErasure", all_fields=True)
+class ErasureType:
+    pass
+
+
+@strawberry.input
+class DeleteContactInput:
+    id: strawberry.ID
+    suppress: bool = strawberry.field(default=False, description="Also add the address to the suppression list.")
+
+
+@strawberry.type
+class DeleteContactPayload:
+    erasure: ErasureType | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class ErasureMutations:
+    @strawberry.mutation(description="Erase a contact and the personal data in its messages and events.")
+    async def delete_contact(self, info: strawberry.Info, input: DeleteContactInput) -> DeleteContactPayload:
+        try:
+            result = await erase_contact(info.context["principal"], input.id, input.suppress)
+        except ApiError as error:
+            return DeleteContactPayload(erasure=None, user_errors=user_errors(error))
+        return DeleteContactPayload(erasure=ErasureType.from_pydantic(result), user_errors=[])

@@ -1,0 +1,113 @@
+"""The GraphQL schema: every feature's queries and mutations merged into one."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql import GraphQLError, specified_rules
+from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
+
+from app.core.errors import ApiError
+from schema.analytics.types import AnalyticsQueries
+from schema.automations.types import AutomationMutations, AutomationQueries
+from schema.cost import CostReport
+from schema.documents import MAX_TOKENS, VALIDATION_RULES, PreparedDocument
+from schema.contacts.types import ContactMutations, ContactQueries
+from schema.delivery.types import DeliveryMutations
+from schema.erasure.types import ErasureMutations
+from schema.events.types import EventMutations, EventQueries
+from schema.imports.types import ImportMutations, ImportQueries
+from schema.messages.types import MessageMutations, MessageQueries
+from schema.suppressions.types import SuppressionMutations, SuppressionQueries
+from schema.viewer.types import ViewerQueries
+
+COST_RULE = (
+    "Each request is charged what the same data costs through REST, worked out before it runs: "
+    "one unit per root field, one per page of up to 100 nodes of a connection (for every object "
+    "it is asked on), one per other field that loads data; at least one. A request that may return "
+    "more nodes than the maximum (1,000 unless the server sets another) is refused with "
+    "extensions.code too_costly. Every response reports its cost in extensions.cost."
+)
+
+
+def _root(name: str, description: str, parts: tuple[type, ...]) -> type:
+    """One root type from every feature's part (what strawberry.tools.merge_types does, with a
+    description GraphiQL shows in its docs)."""
+    return strawberry.type(type(name, parts, {}), description=description)
+
+
+Query = _root("Query", "Reads. " + COST_RULE, (
+    ViewerQueries,
+    ContactQueries,
+    MessageQueries,
+    SuppressionQueries,
+    ImportQueries,
+    EventQueries,
+    AnalyticsQueries,
+    AutomationQueries,
+))
+Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_RULE, (
+    ContactMutations,
+    ErasureMutations,
+    DeliveryMutations,
+    MessageMutations,
+    EventMutations,
+    SuppressionMutations,
+    ImportMutations,
+    AutomationMutations,
+))
+
+
+class ErrorCodes(SchemaExtension):
+    """Give resolver errors that are ours an `extensions.code`, like REST's error codes."""
+
+    def on_execute(self):
+        yield
+        result = self.execution_context.result
+        for error in (result.errors if result else None) or []:
+            if isinstance(error.original_error, ApiError):
+                original = error.original_error
+                error.extensions = {
+                    **(error.extensions or {}),
+                    "code": original.code.value,
+                    "details": [d.as_dict() for d in original.details],
+                }
+
+
+_LIMIT_RULES = [rule for rule in VALIDATION_RULES if rule not in specified_rules]
+
+
+class QueryLimits(AddValidationRules):
+    """The depth and alias limits, for an execution the gate did not prepare (the gate
+    validates with the same rules)."""
+
+    def __init__(self) -> None:
+        super().__init__(_LIMIT_RULES)
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    # Our own errors and GraphQL's (syntax, validation) are meant for the caller; anything
+    # else is an unexpected failure and leaves as "Unexpected error."
+    original = error.original_error
+    return original is not None and not isinstance(original, (ApiError, GraphQLError))
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context=None) -> None:
+        """Log unexpected failures only: a caller's mistakes (syntax, validation, cost, our
+        ApiErrors) are answered, not logged as server errors."""
+        super().process_errors([e for e in errors if _should_mask(e)], execution_context)
+
+
+schema = Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        # Factories: each request gets fresh extension instances.
+        PreparedDocument,  # the document schema.context parsed, validated and costed
+        QueryLimits,
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        CostReport,
+        ErrorCodes,
+        lambda: MaskErrors(should_mask_error=_should_mask),
+    ],
+)

@@ -1,0 +1,117 @@
+"""GraphQL types and fields of imports: each a few lines calling schema/imports/resolvers.py."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Optional
+
+import strawberry
+
+from app.core.errors import ApiError
+from schema.graphql_common import UserError, user_errors
+from schema.idempotency.resolvers import IDEMPOTENCY_HELP
+from schema.imports.resolvers import (
+    ImportJobView,
+    ImportRowError,
+    _one,
+    cancel_import,
+    create_import,
+    get_import,
+    import_options,
+)
+
+@strawberry.enum(name="ImportFormat")
+class ImportFormat(Enum):
+    CSV = "csv"
+    NDJSON = "ndjson"
+
+
+@strawberry.experimental.pydantic.type(model=ImportRowError, name="ImportRowError", all_fields=True)
+class ImportRowErrorType:
+    pass
+
+
+@strawberry.experimental.pydantic.type(model=ImportJobView, name="ImportJob", description="A contact import job.")
+class ImportJobType:
+    id: strawberry.ID
+    status: strawberry.auto
+    format: strawberry.auto
+    filename: strawberry.auto
+    total: strawberry.auto
+    processed: strawberry.auto
+    created: strawberry.auto
+    updated: strawberry.auto
+    skipped: strawberry.auto
+    failed: strawberry.auto
+    progress: strawberry.auto
+    errors: list[ImportRowErrorType]
+    error: strawberry.auto
+    created_at: strawberry.auto
+    started_at: strawberry.auto
+    finished_at: strawberry.auto
+
+
+@strawberry.input(name="ImportContactsInput")
+class ImportContactsInput:
+    content: str = strawberry.field(description="The whole file (GraphQL has no uploads; use REST for big files).")
+    format: ImportFormat = ImportFormat.CSV
+    tags: Optional[list[str]] = None
+    update_existing: Optional[bool] = True
+    filename: Optional[str] = None
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+
+
+@strawberry.input(name="CancelImportInput")
+class CancelImportInput:
+    id: strawberry.ID
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+
+
+@strawberry.type
+class ImportContactsPayload:
+    import_id: Optional[strawberry.ID]
+    status: Optional[str]
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class CancelImportPayload:
+    job: Optional[ImportJobType]
+    user_errors: list[UserError]
+
+
+def _gql(view: ImportJobView) -> ImportJobType:
+    return ImportJobType.from_pydantic(view)
+
+
+@strawberry.type
+class ImportQueries:
+    @strawberry.field(description="An import job of your organization.")
+    async def import_job(self, info: strawberry.Info, id: strawberry.ID) -> Optional[ImportJobType]:
+        try:
+            return _gql(await get_import(info.context["principal"], id))
+        except ApiError:
+            return None
+
+
+@strawberry.type
+class ImportMutations:
+    @strawberry.mutation(description="Import contacts from CSV or NDJSON given inline; poll `importJob(id)`.")
+    async def import_contacts(self, info: strawberry.Info, input: ImportContactsInput) -> ImportContactsPayload:
+        try:
+            options = import_options(input.tags, input.update_existing)
+            result = await create_import(
+                info.context["principal"], _one(input.content.encode("utf-8")), input.format.value, options,
+                input.filename or "", input.idempotency_key, field="content",
+            )
+        except ApiError as error:
+            return ImportContactsPayload(import_id=None, status=None, user_errors=user_errors(error))
+        return ImportContactsPayload(import_id=result.import_id, status=result.status, user_errors=[])
+
+    @strawberry.mutation(description="Cancel a pending or running import.")
+    async def cancel_import(self, info: strawberry.Info, input: CancelImportInput) -> CancelImportPayload:
+        try:
+            view = await cancel_import(info.context["principal"], input.id, input.idempotency_key)
+        except ApiError as error:
+            return CancelImportPayload(job=None, user_errors=user_errors(error))
+        return CancelImportPayload(job=_gql(view), user_errors=[])

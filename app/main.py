@@ -16,7 +16,7 @@ from app.core import db
 
 from app.web import handlers
 
-from app.engines import webhooks
+from app.core import webhook_urls
 from app.web.docs import install_redoc
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.web.middleware import EdgeMiddleware
@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
     `run_worker=True` delivers queued messages in this process (`viperatron serve`)."""
     settings = settings or Settings.from_env()
     services = Services.build(settings)
-    webhooks.configure(settings)
+    webhook_urls.configure(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):

@@ -173,7 +173,7 @@ async def main() -> None:
     args = parser.parse_args()
 
     from app.core import db
-    from app.web.auth import Principal
+    from app.core.principal import Principal
     from app.web.keys import create_key
     from app.core.settings import Settings
     from schema.analytics import resolvers as an

@@ -628,7 +628,7 @@ def parse_args() -> argparse.Namespace:
 
 async def run(args: argparse.Namespace) -> int:
     from app.core import db
-    from app.web.auth import Principal
+    from app.core.principal import Principal
     from app.web.keys import create_key
     from app.core.settings import Settings
 

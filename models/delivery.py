@@ -8,6 +8,9 @@ from app.core.ids import new_id
 
 # Every status a message can have, in the order of its life.
 MESSAGE_STATUSES = ("queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled")
+# Still waiting to be sent: a cancel (or an erasure) may stop these.
+CANCELABLE_STATUSES = ("queued", "deferred")
+
 
 class Message(Model):
     """One email. `due_at` is when the worker may next claim it: the send time while

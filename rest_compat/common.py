@@ -6,7 +6,7 @@ from typing import Annotated, Any, Generic, Optional, TypeVar
 from fastapi import APIRouter, Depends, Header
 from pydantic import BaseModel
 
-from app.web.auth import Principal
+from app.core.principal import Principal
 from app.web.guard import GuardedRoute, current_principal
 from schema.contracts import ApiModel, Page
 

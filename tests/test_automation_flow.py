@@ -9,7 +9,7 @@ import pytest
 import dataclasses
 from datetime import datetime, timedelta, timezone
 
-from app.engines import webhooks
+from app.core import webhook_urls
 from app.engines.automations import AutomationRunner
 from models import Message
 from tests.conftest import gql
@@ -33,7 +33,7 @@ CREATE = """mutation($input: AutomationInput!) {
 async def test_order_placed_sends_a_receipt_tags_calls_the_webhook_and_shows_revenue(
     client, key, settings, worker, smtp_sink, webhook_receiver, monkeypatch
 ):
-    monkeypatch.setattr(webhooks, "policy", dataclasses.replace(webhooks.policy, allow_private=True))
+    monkeypatch.setattr(webhook_urls, "policy", dataclasses.replace(webhook_urls.policy, allow_private=True))
     steps = [
         {"type": "sendEmail", "from": "Acme Shop <shop@acme.com>", "subject": "Receipt for {{event.properties.orderId}}",
          "html": "<p>Thanks{% if firstName %} {{firstName}}{% endif %}! You paid {{event.value}} {{event.currency}}.</p>"},

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 
+from app.core import webhook_urls
 from app.engines import webhooks
 from app.engines.automations import AutomationRunner, now
 from models import AutomationRun
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 @pytest.fixture
 def allow_private(monkeypatch):
     """The API accepts 127.0.0.1 receivers (VIPERATRON_WEBHOOK_ALLOW_PRIVATE=true)."""
-    monkeypatch.setattr(webhooks, "policy", dataclasses.replace(webhooks.policy, allow_private=True))
+    monkeypatch.setattr(webhook_urls, "policy", dataclasses.replace(webhook_urls.policy, allow_private=True))
 
 
 def runner_for(settings, **changes) -> AutomationRunner:

@@ -32,3 +32,9 @@ async def idle(stopping: asyncio.Event, wake: asyncio.Event, seconds: float) -> 
     stop.cancel()
     woken.cancel()
     wake.clear()
+
+
+# One per runner: what producers (resolvers) notify and the runner listens to.
+deliveries = Wakeups()  # a message was queued
+imports = Wakeups()  # an import job was created
+automation_runs = Wakeups()  # a run was started

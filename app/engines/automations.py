@@ -36,7 +36,7 @@ from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.engines import webhooks
-from app.web.auth import Principal
+from app.core.principal import Principal
 from app.core.clock import now
 from app.engines.delivery_queue import retry_delay
 from app.core.errors import ApiError

@@ -22,11 +22,12 @@ from datetime import datetime, timedelta
 from tortoise import Tortoise
 
 from app.core.clock import now
+from models.delivery import CANCELABLE_STATUSES
 from app.engines.leases import pick_params, pick_sql, renew_sql
-from app.core.wakeups import Wakeups
+from app.core import wakeups as _wakeups
 
 CLAIMABLE = ("queued", "deferred", "sending")
-CANCELABLE = ("queued", "deferred")
+CANCELABLE = CANCELABLE_STATUSES
 
 _PG_CLAIM = pick_sql("messages", CLAIMABLE, True, """, claimed AS (
     UPDATE messages m SET status = 'sending', due_at = $3, attempts = m.attempts + 1, updated_at = $1
@@ -148,5 +149,5 @@ def retry_delay(attempt: int, base: float, cap: float) -> float:
 # ----------------------------------------------------------------------------- wake-ups
 # Workers in this process sleep on their own event; a send in this process wakes them at
 # once instead of at the next idle poll.
-wakeups = Wakeups()
+wakeups = _wakeups.deliveries
 notify = wakeups.notify

@@ -45,7 +45,8 @@ from app.core.clock import now
 from schema.contacts.writes import ContactRow, UpsertCounts, upsert_contacts
 from app.core.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, json_bytes, loads_strict, normalize_email
 from models import ImportChunk, ImportJob
-from app.core.wakeups import Wakeups, idle
+from app.core import wakeups as _wakeups
+from app.core.wakeups import idle
 
 log = logging.getLogger("viperatron.imports")
 
@@ -741,7 +742,7 @@ async def cancel(organization_id: str, job_id: str) -> tuple[ImportJob | None, b
 
 # ----------------------------------------------------------------------------- the runner
 
-wakeups = Wakeups()
+wakeups = _wakeups.imports
 notify = wakeups.notify  # a job was just created
 
 

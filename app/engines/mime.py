@@ -33,51 +33,16 @@ from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
-from email.utils import format_datetime, formataddr, getaddresses, parseaddr
+from email.utils import format_datetime, formataddr, getaddresses
 
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 
+from app.core.headers import RESERVED_HEADERS, SIMPLE_ADDRESS, bare_address, message_id_header
 from app.core.validation import CONTROL_CHARS, ascii_domain_address, one_line
 
-FALLBACK_DOMAIN = "viperatron.local"
 
-# Headers that `build` writes itself or that only servers may add: a caller setting them
-# could forge the sender, leak Bcc recipients or break the MIME structure.
-RESERVED_HEADERS: frozenset[str] = frozenset(
-    {
-        "from",
-        "to",
-        "cc",
-        "bcc",
-        "reply-to",
-        "subject",
-        "date",
-        "message-id",
-        "mime-version",
-        "content-type",
-        "content-transfer-encoding",
-        "content-disposition",
-        "content-id",
-        "content-length",
-        "sender",
-        "return-path",
-        "received",
-        "dkim-signature",
-        "arc-seal",
-        "arc-message-signature",
-        "arc-authentication-results",
-        "authentication-results",
-        "delivered-to",
-        "resent-from",
-        "resent-to",
-        "resent-cc",
-        "resent-bcc",
-        "resent-date",
-        "resent-sender",
-        "resent-message-id",
-    }
-)
+
 
 
 class Unsendable(ValueError):
@@ -122,11 +87,9 @@ _MIN_WORD = len(_WORD_PREFIX) + 4 + len(_WORD_SUFFIX)  # room for one base64 qua
 _MAX_7BIT_LINE = 998
 _FOLD_AT = 78  # RFC 5322's recommended header line length
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-_DOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
 _TOKEN = re.compile(r"^[a-z0-9!#$&^_.+-]+$")
 _HEADER_NAME = re.compile(r"^[!-9;-~]+$")  # RFC 5322 field name: printable ASCII except ":"
 _MOVED_HEADERS = ("Content-Type", "Content-Transfer-Encoding")
-_SIMPLE_ADDRESS = re.compile(r"^[^\s<>\",;:()\[\]\\@]+@[^\s<>\",;:()\[\]\\@]+$")
 # Random boundaries need no scan of the body: "=_" never occurs in quoted-printable or
 # base64 output, and 7bit text cannot guess 128 random bits.
 _BOUNDARY_PREFIX = "=_vpt_"
@@ -165,26 +128,6 @@ def html_to_text(html: str) -> str:
     if not html.strip():
         return ""
     return get_text(html, _TEXT_CONFIG).strip() + "\n"
-
-
-def bare_address(address: str) -> str:
-    """The addr-spec of "Name <a@b>" or "a@b"; the input itself when it does not parse."""
-    if _SIMPLE_ADDRESS.match(address):
-        return address
-    return parseaddr(address)[1] or address.strip()
-
-
-def message_id_header(email_id: str, from_address: str) -> str:
-    """`<msg_…@sender-domain>`: derived, not random, so every retry carries the same one."""
-    try:
-        address = ascii_domain_address(bare_address(from_address))
-    except ValueError:
-        address = ""
-    _, at, domain = address.rpartition("@")
-    domain = domain.strip().lower().rstrip(".") if at else ""
-    if not _DOMAIN.match(domain):
-        domain = FALLBACK_DOMAIN
-    return f"<{email_id}@{domain}>"
 
 
 def envelope_sender(email: OutgoingEmail) -> str:
@@ -332,7 +275,7 @@ def _address_list(name: str, addresses: list[str], utf8: bool) -> str:
     """Addresses as one header value, folded between addresses (compat32 would fold inside
     quoted display names); non-ASCII display names become RFC 2047 encoded words. Domains
     are A-labels unless the message goes out as UTF-8 anyway."""
-    if all(_SIMPLE_ADDRESS.match(address) for address in addresses):
+    if all(SIMPLE_ADDRESS.match(address) for address in addresses):
         rendered = [_header_address(address, utf8) for address in addresses]
     else:
         pairs = getaddresses([one_line(address) for address in addresses])

@@ -33,132 +33,21 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from app.core.webhook_urls import BadUrl, IpAddress, Policy, blocked, check_url, literal_address
+
 USER_AGENT = "Viperatron-Webhooks/1.0"
 SIGNATURE_HEADER = "Viperatron-Signature"
 ID_HEADER = "Viperatron-Webhook-Id"
 ATTEMPT_HEADER = "Viperatron-Webhook-Attempt"
 SANDBOX_HEADER = "Viperatron-Sandbox"
-MAX_URL_LENGTH = 2048
 EXCERPT_BYTES = 1024
 # One TLS context for every call: building one loads the CA bundle (tens of ms of CPU on the
 # event loop), which a client per call would pay every time.
 TLS = ssl.create_default_context()
 
 
-@dataclass(frozen=True)
-class Policy:
-    allow_private: bool = False
-    timeout_seconds: float = 10.0
-    max_attempts: int = 8
-    retry_base_seconds: float = 30.0
-    retry_max_interval_seconds: float = 3600.0
-
-    @classmethod
-    def from_settings(cls, settings) -> "Policy":
-        return cls(
-            allow_private=settings.webhook_allow_private,
-            timeout_seconds=settings.webhook_timeout_seconds,
-            max_attempts=settings.webhook_max_attempts,
-            retry_base_seconds=settings.webhook_retry_base_seconds,
-            retry_max_interval_seconds=settings.webhook_retry_max_interval_seconds,
-        )
-
-
-# What the API checks URLs against when automations are saved (set by create_app); the
-# runner that delivers carries its own Policy.
-policy = Policy()
-
-
-def configure(settings) -> None:
-    global policy
-    policy = Policy.from_settings(settings)
-
-
-class BadUrl(ValueError):
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-
-
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-# Prefixes whose last 32 bits are an IPv4 address that `ipaddress` does not extract itself.
-_IPV4_IN_LAST_32 = (
-    ipaddress.IPv6Network("::/96"),  # IPv4-compatible, ::a.b.c.d (deprecated)
-    ipaddress.IPv6Network("::ffff:0:0:0/96"),  # SIIT IPv4-translated, ::ffff:0:a.b.c.d
-    ipaddress.IPv6Network("64:ff9b::/96"),  # NAT64 well-known prefix
-)
-# RFC 8215 local-use NAT64: where the IPv4 address sits depends on the operator's prefix length.
-_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
-
-
-def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """The IPv4 address an IPv6 address carries (mapped, compatible, SIIT, NAT64, 6to4, Teredo),
-    which is where a packet to it really goes."""
-    if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    if address.sixtofour is not None:
-        return address.sixtofour
-    if address.teredo is not None:
-        return address.teredo[1]  # the client, un-XOR-ed
-    if any(address in network for network in _IPV4_IN_LAST_32):
-        return ipaddress.IPv4Address(address.packed[-4:])
-    return None
-
-
-def blocked(address: IpAddress) -> bool:
-    if isinstance(address, ipaddress.IPv6Address):
-        if address in _LOCAL_NAT64:
-            return True  # a site's own translator: it may reach anything inside
-        address = embedded_ipv4(address) or address
-    return not address.is_global or address.is_multicast
-
-
-def _literal(host: str) -> IpAddress | None:
-    """An address written as the host, including the legacy IPv4 spellings that resolvers
-    accept (`2130706433`, `0x7f.1`, `127.1` are all 127.0.0.1)."""
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    if host and all(c in "0123456789abcdefxABCDEFX." for c in host) and host[0].isdigit():
-        try:
-            return ipaddress.IPv4Address(socket.inet_aton(host))
-        except OSError:
-            return None
-    return None
-
-
-def check_url(url: str, allow_private: bool | None = None) -> str:
-    """What can be decided without DNS: scheme, host, and literal addresses."""
-    allow = policy.allow_private if allow_private is None else allow_private
-    if len(url) > MAX_URL_LENGTH:
-        raise BadUrl("too_long", f"At most {MAX_URL_LENGTH} characters.")
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises on a bad port
-    except ValueError:
-        raise BadUrl("invalid_url", "Not a valid URL.") from None
-    if parts.scheme not in ("http", "https"):
-        raise BadUrl("invalid_url", "Only http:// and https:// URLs can be called.")
-    host = (parts.hostname or "").rstrip(".")
-    if not host or any(c.isspace() for c in url):
-        raise BadUrl("invalid_url", "The URL needs a host (and no spaces).")
-    if allow:
-        return url
-    address = _literal(host)
-    if (address is not None and blocked(address)) or host == "localhost" or host.endswith(".localhost"):
-        raise BadUrl(
-            "blocked_address",
-            "Webhooks cannot call loopback, private or link-local addresses "
-            "(set VIPERATRON_WEBHOOK_ALLOW_PRIVATE=true to allow them).",
-        )
-    return url
-
-
 async def _resolve(host: str, port: int) -> list[IpAddress]:
-    literal = _literal(host)
+    literal = literal_address(host)
     if literal is not None:
         return [literal]
     infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -231,7 +120,7 @@ async def deliver(
         SANDBOX_HEADER: "true" if sandbox else "false",
         SIGNATURE_HEADER: sign(secret, int(time.time()), body),
     }
-    extensions = {"sni_hostname": host} if parts.scheme == "https" and _literal(host) is None else {}
+    extensions = {"sni_hostname": host} if parts.scheme == "https" and literal_address(host) is None else {}
     started = time.monotonic()
     try:
         # httpx's timeouts are per read: one deadline for the whole try, however slowly the

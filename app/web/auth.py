@@ -16,7 +16,6 @@ import logging
 import re
 import secrets
 import string
-from dataclasses import dataclass
 from datetime import datetime
 
 from cachetools import TTLCache
@@ -24,6 +23,7 @@ from starlette.requests import HTTPConnection
 
 from app.core import clock
 from app.core.errors import ApiError, ErrorCode
+from app.core.principal import Principal
 from models import ApiKey
 
 log = logging.getLogger("viperatron.auth")
@@ -34,38 +34,6 @@ KEY_PATTERN = re.compile(r"^et_(live|test)_[A-Za-z0-9]{32}$")
 MISS_CACHE_SIZE = 10_000
 _ALPHABET = string.ascii_letters + string.digits
 DISPLAY_PREFIX_LEN = 12  # "et_live_" + 4 characters of the secret
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling: one API key of one organization."""
-
-    key_id: str
-    organization_id: str
-    organization_name: str
-    key_name: str
-    key_prefix: str
-    mode: str  # "live" | "test"
-    per_minute: int
-    per_day: int
-
-    @property
-    def is_test(self) -> bool:
-        return self.mode == "test"
-
-    def may_change(self, sandbox: bool) -> bool:
-        """Test mode cannot change live traffic (Stripe's rule): a test key changes only what
-        was made in test mode (`sandbox`); a live key changes both."""
-        return sandbox or not self.is_test
-
-
-def check_may_change(principal: Principal, sandbox: bool, what: str) -> None:
-    """403 `forbidden` when `principal` may not change this object (see `Principal.may_change`)."""
-    if not principal.may_change(sandbox):
-        raise ApiError(
-            ErrorCode.FORBIDDEN,
-            f"A test key cannot change a live {what}; use a live key (et_live_…).",
-        )
 
 
 def generate_key(test: bool = False) -> str:

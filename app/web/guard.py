@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection, Request
 
-from app.web.auth import Principal, extract_key
+from app.core.principal import Principal
+from app.web.auth import extract_key
 from app.core.errors import ApiError, ErrorCode
 from app.web.ratelimit import Decision
 from app.web.services import Services

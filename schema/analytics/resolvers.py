@@ -37,7 +37,7 @@ from babel.numbers import get_currency_precision
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app.web.auth import Principal
+from app.core.principal import Principal
 from app.core.db import dialect
 from app.core.errors import invalid
 from models.delivery import MESSAGE_STATUSES

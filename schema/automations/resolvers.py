@@ -14,8 +14,8 @@ from tortoise.transactions import in_transaction
 
 from app.core import templating
 
-from app.engines import webhooks
-from app.web.auth import Principal, check_may_change
+from app.core import webhook_urls
+from app.core.principal import Principal, check_may_change
 from app.core.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
 from app.core.ids import require_id
 from app.core.validation import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, HeaderText, Mailbox, Tag, check_json_size
@@ -130,8 +130,8 @@ class SetCustomFieldStep(StepModel):
 
 def _webhook_url(value: str) -> str:
     try:
-        return webhooks.check_url(value)
-    except webhooks.BadUrl as exc:
+        return webhook_urls.check_url(value)
+    except webhook_urls.BadUrl as exc:
         raise PydanticCustomError(exc.code, "{message}", {"message": str(exc)}) from None
 
 

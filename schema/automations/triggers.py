@@ -22,12 +22,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from app.core.clock import now
-from app.core.wakeups import Wakeups
+from app.core import wakeups as _wakeups
 from models import Automation, AutomationRun
 
 CACHE_SECONDS = 1.0
 
-wakeups = Wakeups()  # runners of this process listen; started runs notify them
+wakeups = _wakeups.automation_runs  # runners of this process listen; started runs notify them
 
 
 

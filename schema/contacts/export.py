@@ -16,7 +16,7 @@ from typing import AsyncIterator, Literal
 
 from tortoise import Tortoise
 
-from app.web.auth import Principal
+from app.core.principal import Principal
 from app.core.errors import invalid
 from app.engines.imports import csv_safe_cell
 from models import ContactTag

@@ -11,7 +11,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.query_utils import Prefetch
 from tortoise.transactions import in_transaction
 
-from app.web.auth import Principal
+from app.core.principal import Principal
 from app.core.errors import ApiError, ErrorCode, FieldError, invalid, not_found
 from app.core.ids import require_id
 from app.core.validation import EmailAddress, JsonObject, Tag, email_key

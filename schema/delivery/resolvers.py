@@ -15,12 +15,12 @@ from pydantic import Field, StringConstraints, ValidationError, field_validator,
 from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
-from app.engines import delivery_queue
+from app.core import clock, wakeups
 
 from app.core import templating
-from app.web.auth import Principal
+from app.core.principal import Principal
 from app.core.errors import ApiError, from_pydantic, invalid
-from app.engines.mime import RESERVED_HEADERS
+from app.core.headers import RESERVED_HEADERS
 from app.core.validation import (
     MAX_BODY_CHARS, MAX_SUBJECT_CHARS, EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, Tag, email_key, one_line,
 )
@@ -114,7 +114,7 @@ class SendEmail(ApiModel):
             return None
         if value.tzinfo is None:
             raise PydanticCustomError("invalid_format", "Give a time zone, e.g. 2026-11-27T17:00:00Z.")
-        if value - delivery_queue.now() > MAX_SCHEDULE_AHEAD:
+        if value - clock.now() > MAX_SCHEDULE_AHEAD:
             raise PydanticCustomError("too_late", "At most 30 days ahead.")
         return value
 
@@ -210,7 +210,7 @@ async def _store(principal: Principal, data: SendEmail, *, automation_id: str | 
     html = _render("html", data.html, variables, MAX_BODY_CHARS, html=True)
     text = _render("text", data.text, variables, MAX_BODY_CHARS)
     org = principal.organization_id
-    now = delivery_queue.now()
+    now = clock.now()
     attachments = data.attachments or []
     async with in_transaction():
         message = await Message.create(
@@ -257,7 +257,7 @@ async def _store(principal: Principal, data: SendEmail, *, automation_id: str | 
                     for content in [a.decoded()]
                 ]
             )
-    delivery_queue.notify()
+    wakeups.deliveries.notify()
     return SendResult(message_id=message.id, status=message.status)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app.web.auth import Principal
+from app.core.principal import Principal
 from app.core.errors import not_found
 from app.core.ids import require_id
 from models import (

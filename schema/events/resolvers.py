@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
 from app.core import clock
-from app.web.auth import Principal
+from app.core.principal import Principal
 from schema.contacts.writes import contact_ids
 from schema.automations.triggers import StoredEvent, start_runs
 from app.core.ids import PREFIXES, looks_like, new_id

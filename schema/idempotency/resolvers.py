@@ -19,7 +19,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.core import clock
-from app.web.auth import Principal
+from app.core.principal import Principal
 from app.core.errors import ApiError, ErrorCode, invalid
 from models import IdempotencyRecord
 

@@ -10,7 +10,7 @@ from typing import AsyncIterator, Optional
 from pydantic import Field, ValidationError
 
 from app.engines import imports
-from app.web.auth import Principal
+from app.core.principal import Principal
 from app.core.errors import ApiError, ErrorCode, from_pydantic, invalid, not_found
 from app.core.ids import require_id
 from app.core.validation import Tag

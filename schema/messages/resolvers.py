@@ -8,14 +8,14 @@ from typing import Any, Literal, Optional
 from pydantic import Field
 from tortoise.expressions import Subquery
 
-from app.engines import delivery_queue
-from app.web.auth import Principal, check_may_change
+from app.core import clock
+from app.core.principal import Principal, check_may_change
 from app.core.errors import ApiError, ErrorCode, invalid, not_found
 from app.core.ids import require_id
-from app.engines.mime import message_id_header
+from app.core.headers import message_id_header
 from app.core.validation import email_key
 from models import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
-from models.delivery import MESSAGE_STATUSES
+from models.delivery import CANCELABLE_STATUSES, MESSAGE_STATUSES
 from schema.contracts import ApiModel, Page, check_fits, check_page_size, decode_cursor
 from schema.idempotency.resolvers import idempotent
 
@@ -179,8 +179,8 @@ async def _cancel(principal: Principal, message_id: str) -> MessageView:
     if sandbox is None:
         raise not_found("Message")
     check_may_change(principal, sandbox, "message")  # a test key cannot stop live mail
-    at = delivery_queue.now()
-    changed = await Message.filter(id=message_id, organization_id=org, status__in=delivery_queue.CANCELABLE).update(
+    at = clock.now()
+    changed = await Message.filter(id=message_id, organization_id=org, status__in=CANCELABLE_STATUSES).update(
         status="canceled", updated_at=at
     )
     if changed:

@@ -10,11 +10,10 @@ from datetime import datetime
 from enum import Enum
 from typing import Annotated, Optional
 
-import strawberry
 from pydantic import StringConstraints
 from pydantic_core import PydanticCustomError
 
-from app.web.auth import Principal, check_may_change
+from app.core.principal import Principal, check_may_change
 from app.core.errors import invalid, not_found
 from app.core.validation import EmailAddress, email_key, normalize_email
 from models import Suppression
@@ -27,8 +26,9 @@ MAX_DETAIL = 1000
 _KEYS_PER_QUERY = 1000
 
 
-@strawberry.enum(name="SuppressionReason", description="Why an address is suppressed.")
 class SuppressionReason(str, Enum):
+    """Why an address is suppressed."""
+
     UNSUBSCRIBED = "unsubscribed"
     BOUNCED = "bounced"
     COMPLAINED = "complained"

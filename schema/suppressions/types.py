@@ -20,6 +20,8 @@ from schema.suppressions.resolvers import (
     remove_suppression,
 )
 
+strawberry.enum(SuppressionReason, name="SuppressionReason", description="Why an address is suppressed.")
+
 @strawberry.experimental.pydantic.type(
     model=SuppressionView,
     name="Suppression",

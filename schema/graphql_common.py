@@ -3,12 +3,10 @@ models, Relay connections."""
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import strawberry
 from pydantic import BaseModel, ValidationError
-from strawberry.experimental.pydantic.conversion import convert_strawberry_class_to_pydantic_model
 
 from app.core.errors import ApiError, from_pydantic
 from schema.contracts import Page, encode_cursor
@@ -35,16 +33,19 @@ def user_errors(error: ApiError) -> list[UserError]:
 REQUEST_OPTIONS = frozenset({"idempotency_key", "id"})
 
 
-def validated(strawberry_input, model: type[M]) -> M:
+class GraphQLInput(BaseModel):
+    """Base of GraphQL inputs (`@strawberry.pydantic.input`): the shape only, so GraphQL's own
+    type checks are all that runs while arguments are read. The rules live in the REST model
+    the resolver takes, applied by `validated`, so a bad value comes back in the payload's
+    `userErrors` (with the field and the REST error code) rather than as a top-level error."""
+
+
+def validated(graphql_input: BaseModel, model: type[M]) -> M:
     """Validate a GraphQL input with the same Pydantic model REST uses; raise ApiError."""
+    # Fields left out stay out (exclude_unset), so partial updates see only what was given.
+    given = graphql_input.model_dump(exclude_unset=True, exclude=REQUEST_OPTIONS)
     try:
-        fields = {
-            f.name: convert_strawberry_class_to_pydantic_model(getattr(strawberry_input, f.name))
-            for f in dataclasses.fields(strawberry_input)
-            # UNSET (left out) stays out, so partial updates see only what was given.
-            if f.name not in REQUEST_OPTIONS and getattr(strawberry_input, f.name) is not strawberry.UNSET
-        }
-        return model(**fields)
+        return model.model_validate(given)
     except ValidationError as exc:
         raise from_pydantic(_with_aliases(model, exc.errors())) from None
 
@@ -79,9 +80,10 @@ class Connection(Generic[T]):
     page_info: PageInfo
 
 
-def connection(page: Page, node: Callable[[Any], T]) -> Connection[T]:
-    """A Relay connection over a page of views (each with an `id`), nodes made by `node`."""
-    edges = [Edge(cursor=encode_cursor(item.id), node=node(item)) for item in page.items]
+def connection(page: Page[T]) -> Connection[T]:
+    """A Relay connection over a page of views (each with an `id`); the views are the nodes
+    (each GraphQL node type is a `strawberry.pydantic.type` over its view)."""
+    edges = [Edge(cursor=encode_cursor(item.id), node=item) for item in page.items]
     return Connection(
         edges=edges,
         page_info=PageInfo(has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None),

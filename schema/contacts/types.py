@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Optional
+from typing import Annotated, Optional
 
 import strawberry
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
-from schema.graphql_common import Connection, UserError, connection, user_errors, validated
+from schema.graphql_common import Connection, GraphQLInput, UserError, connection, user_errors, validated
 from schema.contacts.filters import ContactFilters
 from schema.events.types import EventType, event_connection
 from schema.events.resolvers import list_events
@@ -26,47 +26,42 @@ from schema.contacts.resolvers import (
     upsert_contact,
 )
 
-@strawberry.experimental.pydantic.type(
-    model=ContactView, name="Contact", description="A person in your organization."
-)
-class ContactType:
-    id: strawberry.ID
-    email: strawberry.auto
-    first_name: strawberry.auto
-    last_name: strawberry.auto
-    tags: strawberry.auto
-    custom_fields: JSON
-    created_at: strawberry.auto
-    updated_at: strawberry.auto
+@strawberry.pydantic.type(name="Contact", description="A person in your organization.")
+class ContactType(ContactView):
+    """The view resolvers return, as a GraphQL type: fields resolve on ContactView objects."""
 
-    @strawberry.field(description="This contact's pipeline events, newest first.")
+    id: strawberry.ID
+    custom_fields: JSON
+
+    @strawberry.pydantic.field(description="This contact's pipeline events, newest first.")
     async def events(
         self, info: strawberry.Info, first: int = 50, after: Optional[str] = None
     ) -> Connection[EventType]:
         return event_connection(await list_events(info.context["principal"], first, after, contact_id=self.id))
 
 
-@strawberry.experimental.pydantic.input(model=ContactUpsert, name="ContactInput")
-class ContactInput:
-    email: strawberry.auto
-    first_name: strawberry.auto
-    last_name: strawberry.auto
+@strawberry.pydantic.input(name="ContactInput")
+class ContactInput(GraphQLInput):
+    email: str
+    first_name: Optional[str] = None
+    last_name: Optional[str] = None
     tags: Optional[list[str]] = None
     custom_fields: Optional[JSON] = None
-    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+    idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
-@strawberry.input(name="UpdateContactInput", description="Only the fields given change (validated by the same model as PATCH).")
-class UpdateContactInput:
+@strawberry.pydantic.input(
+    name="UpdateContactInput", description="Only the fields given change (validated by the same model as PATCH)."
+)
+class UpdateContactInput(GraphQLInput):
+    # UNSET: no GraphQL default, so a field left out is not set and stays unchanged.
     id: strawberry.ID
     email: Optional[str] = strawberry.UNSET
     first_name: Optional[str] = strawberry.UNSET
     last_name: Optional[str] = strawberry.UNSET
     add_tags: Optional[list[str]] = strawberry.UNSET
     remove_tags: Optional[list[str]] = strawberry.UNSET
-    custom_fields: Optional[JSON] = strawberry.field(
-        default=strawberry.UNSET, description="Merged; a key set to null is removed."
-    )
+    custom_fields: Annotated[Optional[JSON], strawberry.field(description="Merged; a key set to null is removed.")] = strawberry.UNSET
 
 
 @strawberry.type
@@ -104,23 +99,19 @@ class UpsertContactPayload:
     user_errors: list[UserError]
 
 
-def _gql(view: ContactView) -> ContactType:
-    return ContactType.from_pydantic(view)
-
-
 @strawberry.type
 class ContactQueries:
     @strawberry.field
     async def contact(self, info: strawberry.Info, id: strawberry.ID) -> Optional[ContactType]:
         try:
-            return _gql(await get_contact(info.context["principal"], id))
+            return await get_contact(info.context["principal"], id)
         except ApiError:
             return None
 
     @strawberry.field
     async def contact_by_email(self, info: strawberry.Info, email: str) -> Optional[ContactType]:
         try:
-            return _gql(await get_contact_by_email(info.context["principal"], email))
+            return await get_contact_by_email(info.context["principal"], email)
         except ApiError:
             return None
 
@@ -133,7 +124,7 @@ class ContactQueries:
         filter: Optional[ContactFilter] = None,
     ) -> Connection[ContactType]:
         page = await list_contacts(info.context["principal"], first, after, filter.to_filters() if filter else None)
-        return connection(page, _gql)
+        return connection(page)
 
 
 @strawberry.type
@@ -146,7 +137,7 @@ class ContactMutations:
             )
         except ApiError as error:
             return UpsertContactPayload(contact=None, created=False, user_errors=user_errors(error))
-        return UpsertContactPayload(contact=_gql(view), created=created, user_errors=[])
+        return UpsertContactPayload(contact=view, created=created, user_errors=[])
 
     @strawberry.mutation(description="Partial update of a contact.")
     async def update_contact(self, info: strawberry.Info, input: UpdateContactInput) -> UpdateContactPayload:
@@ -154,4 +145,4 @@ class ContactMutations:
             view = await update_contact(info.context["principal"], input.id, validated(input, ContactPatch))
         except ApiError as error:
             return UpdateContactPayload(contact=None, user_errors=user_errors(error))
-        return UpdateContactPayload(contact=_gql(view), user_errors=[])
+        return UpdateContactPayload(contact=view, user_errors=[])

@@ -3,10 +3,11 @@ models, Relay connections."""
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import strawberry
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
+from pydantic.alias_generators import to_camel
 
 from app.core.errors import ApiError, from_pydantic
 from schema.contracts import Page, encode_cursor
@@ -39,27 +40,36 @@ class GraphQLInput(BaseModel):
     the resolver takes, applied by `validated`, so a bad value comes back in the payload's
     `userErrors` (with the field and the REST error code) rather than as a top-level error."""
 
+    # Dumped with REST's camelCase names, so errors name fields as REST does at every depth.
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
 
-def validated(graphql_input: BaseModel, model: type[M]) -> M:
+    @model_serializer(mode="wrap")
+    def _without_default_nulls(self, handler):
+        # A field whose GraphQL default is null cannot tell "left out" from null (GraphQL fills
+        # in the default), so its null means "not given" and the REST model's default applies.
+        # Fields defaulting to UNSET have no GraphQL default: there null is a value (clear it).
+        data = handler(self)
+        for name, field in type(self).model_fields.items():
+            if field.default is None and getattr(self, name) is None:
+                data.pop(field.alias or name, None)
+                data.pop(name, None)
+        return data
+
+
+def validated(graphql_input: GraphQLInput, model: type[M]) -> M:
     """Validate a GraphQL input with the same Pydantic model REST uses; raise ApiError."""
     # Fields left out stay out (exclude_unset), so partial updates see only what was given.
-    given = graphql_input.model_dump(exclude_unset=True, exclude=REQUEST_OPTIONS)
+    given = graphql_input.model_dump(by_alias=True, exclude_unset=True, exclude=REQUEST_OPTIONS)
     try:
         return model.model_validate(given)
     except ValidationError as exc:
-        raise from_pydantic(_with_aliases(model, exc.errors())) from None
+        raise from_pydantic(exc.errors()) from None
 
 
-def _with_aliases(model: type[BaseModel], errors: list) -> list[dict]:
-    """GraphQL validation reports Python field names; show the camelCase names users typed."""
-    fields = model.model_fields
-    out = []
-    for err in errors:
-        loc = list(err.get("loc", ()))
-        if loc and loc[0] in fields:
-            loc[0] = fields[loc[0]].alias or loc[0]
-        out.append({**err, "loc": tuple(loc)})
-    return out
+def as_in(model: type[BaseModel], name: str) -> Any:
+    """The Field of `model.name` again, for a GraphQL type that narrows the field's type (an
+    ID, JSON, a nested GraphQL type) without losing its description."""
+    return Field(description=model.model_fields[name].description)
 
 
 @strawberry.type

@@ -180,3 +180,18 @@ def to_list(value: Any) -> Any:
 
 
 OneOrMany = BeforeValidator(to_list)
+
+
+EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,99}$")
+
+
+def _event_type(value: str) -> str:
+    if not EVENT_TYPE.match(value):
+        raise PydanticCustomError(
+            "invalid_format", "Lower-case letters, digits and _ . : - (e.g. order.placed), at most 100."
+        )
+    return value
+
+
+# An event's type, as ingested and as an automation's trigger names it.
+EventTypeName = Annotated[str, AfterValidator(_event_type)]

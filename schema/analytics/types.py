@@ -32,74 +32,78 @@ from schema.analytics.resolvers import (
     window,
 )
 
-@strawberry.experimental.pydantic.type(model=StatusCount, all_fields=True)
-class StatusCountType:
+# The views the resolvers return, as GraphQL types (type names as first published).
+@strawberry.pydantic.type(name="StatusCountType")
+class StatusCountType(StatusCount):
     pass
 
 
-@strawberry.experimental.pydantic.type(model=MessageBucket, all_fields=True)
-class MessageBucketType:
+@strawberry.pydantic.type(name="MessageBucketType")
+class MessageBucketType(MessageBucket):
+    statuses: list[StatusCountType]
+
+
+@strawberry.pydantic.type(name="MessageAnalytics")
+class MessageAnalyticsType(MessageAnalytics):
+    buckets: list[MessageBucketType]
+    statuses: list[StatusCountType]
+
+
+@strawberry.pydantic.type(name="CurrencyValueType")
+class CurrencyValueType(CurrencyValue):
     pass
 
 
-@strawberry.experimental.pydantic.type(model=MessageAnalytics, name="MessageAnalytics", all_fields=True)
-class MessageAnalyticsType:
+@strawberry.pydantic.type(name="EventTypeFiguresType")
+class EventTypeFiguresType(EventTypeFigures):
+    values: list[CurrencyValueType]
+
+
+@strawberry.pydantic.type(name="EventBucketType")
+class EventBucketType(EventBucket):
+    types: list[EventTypeFiguresType]
+
+
+@strawberry.pydantic.type(name="EventAnalytics")
+class EventAnalyticsType(EventAnalytics):
+    buckets: list[EventBucketType]
+    totals: list[EventTypeFiguresType]
+
+
+@strawberry.pydantic.type(name="ContactBucketType")
+class ContactBucketType(ContactBucket):
     pass
 
 
-@strawberry.experimental.pydantic.type(model=CurrencyValue, all_fields=True)
-class CurrencyValueType:
+@strawberry.pydantic.type(name="TagCountType")
+class TagCountType(TagCount):
     pass
 
 
-@strawberry.experimental.pydantic.type(model=EventTypeFigures, all_fields=True)
-class EventTypeFiguresType:
+@strawberry.pydantic.type(name="ContactAnalytics")
+class ContactAnalyticsType(ContactAnalytics):
+    buckets: list[ContactBucketType]
+    tags: list[TagCountType]
+
+
+@strawberry.pydantic.type(name="ContactRevenueType")
+class ContactRevenueType(ContactRevenue):
     pass
 
 
-@strawberry.experimental.pydantic.type(model=EventBucket, all_fields=True)
-class EventBucketType:
+@strawberry.pydantic.type(name="CurrencyRevenueType")
+class CurrencyRevenueType(CurrencyRevenue):
+    contacts: list[ContactRevenueType]
+
+
+@strawberry.pydantic.type(name="AutomationRevenueType")
+class AutomationRevenueType(AutomationRevenue):
     pass
 
 
-@strawberry.experimental.pydantic.type(model=EventAnalytics, name="EventAnalytics", all_fields=True)
-class EventAnalyticsType:
-    pass
-
-
-@strawberry.experimental.pydantic.type(model=ContactBucket, all_fields=True)
-class ContactBucketType:
-    pass
-
-
-@strawberry.experimental.pydantic.type(model=TagCount, all_fields=True)
-class TagCountType:
-    pass
-
-
-@strawberry.experimental.pydantic.type(model=ContactAnalytics, name="ContactAnalytics", all_fields=True)
-class ContactAnalyticsType:
-    pass
-
-
-@strawberry.experimental.pydantic.type(model=ContactRevenue, all_fields=True)
-class ContactRevenueType:
-    pass
-
-
-@strawberry.experimental.pydantic.type(model=CurrencyRevenue, all_fields=True)
-class CurrencyRevenueType:
-    pass
-
-
-@strawberry.experimental.pydantic.type(model=AutomationRevenue, all_fields=True)
-class AutomationRevenueType:
-    pass
-
-
-@strawberry.experimental.pydantic.type(model=CurrencyAutomations, all_fields=True)
-class CurrencyAutomationsType:
-    pass
+@strawberry.pydantic.type(name="CurrencyAutomationsType")
+class CurrencyAutomationsType(CurrencyAutomations):
+    automations: list[AutomationRevenueType]
 
 
 @strawberry.type(description="Aggregates for one window; each field runs its own query.")
@@ -108,20 +112,20 @@ class Analytics:
 
     @strawberry.field
     async def messages(self, info: strawberry.Info) -> MessageAnalyticsType:
-        return MessageAnalyticsType.from_pydantic(await message_analytics(info.context["principal"], self._window))
+        return await message_analytics(info.context["principal"], self._window)
 
     @strawberry.field
     async def events(self, info: strawberry.Info) -> EventAnalyticsType:
-        return EventAnalyticsType.from_pydantic(await event_analytics(info.context["principal"], self._window))
+        return await event_analytics(info.context["principal"], self._window)
 
     @strawberry.field
     async def contacts(self, info: strawberry.Info) -> ContactAnalyticsType:
-        return ContactAnalyticsType.from_pydantic(await contact_analytics(info.context["principal"], self._window))
+        return await contact_analytics(info.context["principal"], self._window)
 
     @strawberry.field(description="Per currency, the top contacts by summed event value (limit 1-100).")
     async def top_contacts(self, info: strawberry.Info, limit: int = 10) -> list[CurrencyRevenueType]:
         result = await top_contacts(info.context["principal"], self._window, limit)
-        return [CurrencyRevenueType.from_pydantic(c) for c in result.currencies]
+        return result.currencies
 
     @strawberry.field(
         description="Per currency, the automations the window's valued events are attributed to: each event to "
@@ -132,7 +136,7 @@ class Analytics:
         self, info: strawberry.Info, attribution_hours: int = DEFAULT_ATTRIBUTION_HOURS
     ) -> list[CurrencyAutomationsType]:
         result = await revenue_by_automation(info.context["principal"], self._window, attribution_hours)
-        return [CurrencyAutomationsType.from_pydantic(c) for c in result.currencies]
+        return result.currencies
 
 
 @strawberry.type

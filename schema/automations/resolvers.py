@@ -18,12 +18,11 @@ from app.core import webhook_urls
 from app.core.principal import Principal, check_may_change
 from app.core.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
 from app.core.ids import require_id
-from app.core.validation import MAX_BODY_CHARS, MAX_SUBJECT_CHARS, HeaderText, Mailbox, Tag, check_json_size
+from app.core.validation import MAX_BODY_CHARS, EventTypeName, MAX_SUBJECT_CHARS, HeaderText, Mailbox, Tag, check_json_size
 from models import Automation, AutomationRun, AutomationStepLog
 from models.automations import new_webhook_secret
 from schema.automations import triggers
 from schema.contracts import ApiModel, Page, check_page_size, decode_cursor
-from schema.events.resolvers import _event_type
 from schema.idempotency.resolvers import idempotent
 
 MAX_STEPS = 20
@@ -33,7 +32,6 @@ MAX_WAIT_SECONDS = 90 * 24 * 3600
 _FIELD = re.compile(r"^(value|properties(\.[A-Za-z0-9_-]{1,100}){1,10})$")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-EventType = Annotated[str, AfterValidator(_event_type)]
 Scalar = Union[bool, int, float, str]
 
 
@@ -68,7 +66,7 @@ class Condition(ApiModel):
 
 
 class Trigger(ApiModel):
-    event_type: EventType = Field(description="The event type that starts a run, e.g. `order.placed`.")
+    event_type: EventTypeName = Field(description="The event type that starts a run, e.g. `order.placed`.")
     conditions: list[Condition] = Field(default_factory=list, max_length=MAX_CONDITIONS)
 
 

@@ -3,37 +3,36 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Annotated, Optional
 
 import strawberry
+from pydantic import Field
 from strawberry.scalars import JSON
 
-
 from app.core.errors import ApiError, invalid
-from schema.graphql_common import UserError, user_errors, validated
+from schema.graphql_common import GraphQLInput, UserError, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.delivery.resolvers import (
-    AttachmentIn,
     BatchItem,
     SendEmail,
     send_batch,
     send_email,
 )
 
-@strawberry.experimental.pydantic.input(model=AttachmentIn, name="AttachmentInput")
-class AttachmentInput:
+@strawberry.pydantic.input(name="AttachmentInput")
+class AttachmentInput(GraphQLInput):
     filename: str
-    content: str = strawberry.field(description="The file, base64-encoded.")
+    content: Annotated[str, strawberry.field(description="The file, base64-encoded.")]
     content_type: Optional[str] = "application/octet-stream"
 
 
-@strawberry.experimental.pydantic.input(model=SendEmail, name="SendEmailInput")
-class SendEmailInput:
+@strawberry.pydantic.input(name="SendEmailInput")
+class SendEmailInput(GraphQLInput):
     to: list[str]
     cc: Optional[list[str]] = None
     bcc: Optional[list[str]] = None
     reply_to: Optional[list[str]] = None
-    from_: str = strawberry.field(name="from")
+    from_: Annotated[str, strawberry.field(name="from")] = Field(alias="from")
     subject: str
     html: Optional[str] = None
     text: Optional[str] = None
@@ -42,8 +41,8 @@ class SendEmailInput:
     attachments: Optional[list[AttachmentInput]] = None
     tags: Optional[list[str]] = None
     metadata: Optional[JSON] = None
-    send_at: Optional[datetime] = None
-    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+    send_at: Annotated[Optional[datetime], strawberry.field(description=SendEmail.model_fields["send_at"].description)] = None
+    idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
 @strawberry.input(name="SendEmailBatchInput")

@@ -11,8 +11,8 @@ from schema.erasure.resolvers import (
     erase_contact,
 )
 
-@strawberry.experimental.pydantic.type(model=ErasureResult, name="ContactErasure", all_fields=True)
-class ErasureType:
+@strawberry.pydantic.type(name="ContactErasure")
+class ErasureType(ErasureResult):
     pass
 
 
@@ -36,4 +36,4 @@ class ErasureMutations:
             result = await erase_contact(info.context["principal"], input.id, input.suppress)
         except ApiError as error:
             return DeleteContactPayload(erasure=None, user_errors=user_errors(error))
-        return DeleteContactPayload(erasure=ErasureType.from_pydantic(result), user_errors=[])
+        return DeleteContactPayload(erasure=result, user_errors=[])

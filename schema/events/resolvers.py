@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Annotated, Any, Optional
@@ -27,12 +26,11 @@ from schema.contacts.writes import contact_ids
 from schema.automations.triggers import StoredEvent, start_runs
 from app.core.ids import PREFIXES, looks_like, new_id
 from app.core.errors import ApiError, from_pydantic, invalid
-from app.core.validation import CurrencyCode, JsonObject, decimal_places, email_key, normalize_email
+from app.core.validation import CurrencyCode, EventTypeName, JsonObject, decimal_places, email_key, normalize_email
 from models import Contact, Event
 from schema.contracts import BatchItemError, ApiModel, Page, check_fits, check_page_size, decode_cursor
 from schema.idempotency.resolvers import idempotent
 
-EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,99}$")
 MAX_VALUE = Decimal("1e15")
 MAX_BATCH = 1000
 
@@ -46,14 +44,6 @@ def _printable(value: str) -> str:
 ClientEventId = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_printable)]
 
 
-def _event_type(value: str) -> str:
-    if not EVENT_TYPE.match(value):
-        raise PydanticCustomError(
-            "invalid_format", "Lower-case letters, digits and _ . : - (e.g. order.placed), at most 100."
-        )
-    return value
-
-
 # Event streams repeat the same addresses: validate each distinct spelling once per process.
 _normalize_email = functools.lru_cache(maxsize=65536)(normalize_email)
 EventEmail = Annotated[str, AfterValidator(_normalize_email)]
@@ -63,7 +53,7 @@ class IngestEvent(ApiModel):
     """Body of `POST /api/v1/pipelines/events` and GraphQL `EventInput`."""
 
     email: EventEmail
-    event_type: Annotated[str, AfterValidator(_event_type)]
+    event_type: EventTypeName
     value: Optional[Decimal] = Field(default=None, allow_inf_nan=False)
     currency: Optional[CurrencyCode] = None
     properties: Optional[JsonObject] = None

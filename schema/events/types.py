@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Optional
+from typing import Annotated, Optional
 
 import strawberry
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
 from schema.contracts import Page
-from schema.graphql_common import Connection, UserError, connection, user_errors, validated
+from schema.graphql_common import Connection, GraphQLInput, as_in, UserError, connection, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.events.resolvers import (
     BatchItem,
@@ -22,18 +22,16 @@ from schema.events.resolvers import (
     list_events,
 )
 
-@strawberry.experimental.pydantic.input(model=IngestEvent, name="EventInput")
-class EventInput:
-    email: strawberry.auto
-    event_type: strawberry.auto
+@strawberry.pydantic.input(name="EventInput")
+class EventInput(GraphQLInput):
+    email: str
+    event_type: str
     value: Optional[Decimal] = None
     currency: Optional[str] = None
     properties: Optional[JSON] = None
     occurred_at: Optional[datetime] = None
-    event_id: Optional[str] = strawberry.field(
-        default=None, description="Your own ID; an ID already stored is accepted but not stored twice."
-    )
-    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+    event_id: Annotated[Optional[str], strawberry.field(description=IngestEvent.model_fields["event_id"].description)] = None
+    idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
 @strawberry.input(name="IngestEventsInput")
@@ -65,19 +63,11 @@ class IngestEventsPayload:
     user_errors: list[UserError]
 
 
-@strawberry.experimental.pydantic.type(model=EventView, name="Event", description="A pipeline event.")
-class EventType:
+@strawberry.pydantic.type(name="Event", description="A pipeline event.")
+class EventType(EventView):
     id: strawberry.ID
-    event_id: strawberry.auto
-    event_type: strawberry.auto
-    contact_id: Optional[strawberry.ID]
-    email: strawberry.auto
-    value: strawberry.auto
-    currency: strawberry.auto
+    contact_id: Optional[strawberry.ID] = as_in(EventView, "contact_id")
     properties: JSON
-    occurred_at: strawberry.auto
-    received_at: strawberry.auto
-    sandbox: strawberry.auto
 
 
 @strawberry.input
@@ -90,7 +80,7 @@ class EventFilter:
 
 
 def event_connection(page: Page[EventView]) -> Connection[EventType]:
-    return connection(page, EventType.from_pydantic)
+    return connection(page)
 
 
 def _graphql_item(index: int, item: EventInput) -> IngestEvent | ApiError:

@@ -8,7 +8,7 @@ from typing import Optional
 import strawberry
 
 from app.core.errors import ApiError
-from schema.graphql_common import UserError, user_errors
+from schema.graphql_common import UserError, as_in, user_errors
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.imports.resolvers import (
     ImportJobView,
@@ -26,29 +26,15 @@ class ImportFormat(Enum):
     NDJSON = "ndjson"
 
 
-@strawberry.experimental.pydantic.type(model=ImportRowError, name="ImportRowError", all_fields=True)
-class ImportRowErrorType:
+@strawberry.pydantic.type(name="ImportRowError")
+class ImportRowErrorType(ImportRowError):
     pass
 
 
-@strawberry.experimental.pydantic.type(model=ImportJobView, name="ImportJob", description="A contact import job.")
-class ImportJobType:
+@strawberry.pydantic.type(name="ImportJob", description="A contact import job.")
+class ImportJobType(ImportJobView):
     id: strawberry.ID
-    status: strawberry.auto
-    format: strawberry.auto
-    filename: strawberry.auto
-    total: strawberry.auto
-    processed: strawberry.auto
-    created: strawberry.auto
-    updated: strawberry.auto
-    skipped: strawberry.auto
-    failed: strawberry.auto
-    progress: strawberry.auto
-    errors: list[ImportRowErrorType]
-    error: strawberry.auto
-    created_at: strawberry.auto
-    started_at: strawberry.auto
-    finished_at: strawberry.auto
+    errors: list[ImportRowErrorType] = as_in(ImportJobView, "errors")
 
 
 @strawberry.input(name="ImportContactsInput")
@@ -80,16 +66,12 @@ class CancelImportPayload:
     user_errors: list[UserError]
 
 
-def _gql(view: ImportJobView) -> ImportJobType:
-    return ImportJobType.from_pydantic(view)
-
-
 @strawberry.type
 class ImportQueries:
     @strawberry.field(description="An import job of your organization.")
     async def import_job(self, info: strawberry.Info, id: strawberry.ID) -> Optional[ImportJobType]:
         try:
-            return _gql(await get_import(info.context["principal"], id))
+            return await get_import(info.context["principal"], id)
         except ApiError:
             return None
 
@@ -114,4 +96,4 @@ class ImportMutations:
             view = await cancel_import(info.context["principal"], input.id, input.idempotency_key)
         except ApiError as error:
             return CancelImportPayload(job=None, user_errors=user_errors(error))
-        return CancelImportPayload(job=_gql(view), user_errors=[])
+        return CancelImportPayload(job=view, user_errors=[])

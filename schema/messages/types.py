@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Annotated, Optional
 
 import strawberry
+from pydantic import Field
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError
-from schema.graphql_common import Connection, UserError, connection, user_errors
+from schema.graphql_common import Connection, UserError, as_in, connection, user_errors
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.messages.resolvers import (
     AttachmentInfo,
@@ -20,41 +21,24 @@ from schema.messages.resolvers import (
     list_messages,
 )
 
-@strawberry.experimental.pydantic.type(model=TimelineEvent, name="MessageEvent", all_fields=True)
-class TimelineEventType:
+@strawberry.pydantic.type(name="MessageEvent")
+class TimelineEventType(TimelineEvent):
     pass
 
 
-@strawberry.experimental.pydantic.type(model=AttachmentInfo, name="AttachmentInfo", all_fields=True)
-class AttachmentInfoType:
+@strawberry.pydantic.type(name="AttachmentInfo")
+class AttachmentInfoType(AttachmentInfo):
     pass
 
 
-@strawberry.experimental.pydantic.type(model=MessageView, name="Message", description="An email and its timeline.")
-class MessageType:
+@strawberry.pydantic.type(name="Message", description="An email and its timeline.")
+class MessageType(MessageView):
     id: strawberry.ID
-    status: strawberry.auto
-    to: strawberry.auto
-    cc: strawberry.auto
-    bcc: strawberry.auto
-    reply_to: strawberry.auto
-    from_: str = strawberry.field(name="from")
-    subject: strawberry.auto
-    html: strawberry.auto
-    text: strawberry.auto
+    from_: Annotated[str, strawberry.field(name="from")] = Field(alias="from")
     headers: JSON
-    attachments: strawberry.auto
-    tags: strawberry.auto
+    attachments: list[AttachmentInfoType]
     metadata: JSON
-    sandbox: strawberry.auto
-    message_id_header: strawberry.auto
-    send_at: strawberry.auto
-    attempts: strawberry.auto
-    last_reply: strawberry.auto
-    sent_at: strawberry.auto
-    created_at: strawberry.auto
-    updated_at: strawberry.auto
-    events: strawberry.auto
+    events: list[TimelineEventType] = as_in(MessageView, "events")
 
 
 @strawberry.input
@@ -83,7 +67,7 @@ class MessageQueries:
     @strawberry.field
     async def message(self, info: strawberry.Info, id: strawberry.ID) -> Optional[MessageType]:
         try:
-            return MessageType.from_pydantic(await get_message(info.context["principal"], id))
+            return await get_message(info.context["principal"], id)
         except ApiError:
             return None
 
@@ -100,7 +84,7 @@ class MessageQueries:
             info.context["principal"], first, after,
             status=f.status, to=f.to, tag=f.tag, since=f.since, until=f.until,
         )
-        return connection(page, MessageType.from_pydantic)
+        return connection(page)
 
 
 @strawberry.type
@@ -111,4 +95,4 @@ class MessageMutations:
             view = await cancel_message(info.context["principal"], input.id, input.idempotency_key)
         except ApiError as error:
             return CancelMessagePayload(message=None, user_errors=user_errors(error))
-        return CancelMessagePayload(message=MessageType.from_pydantic(view), user_errors=[])
+        return CancelMessagePayload(message=view, user_errors=[])

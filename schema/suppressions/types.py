@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Annotated, Optional
 
 import strawberry
 
 from app.core.errors import ApiError
-from schema.graphql_common import Connection, UserError, connection, user_errors, validated
+from schema.graphql_common import Connection, GraphQLInput, UserError, connection, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.suppressions.resolvers import (
     SuppressionAdd,
@@ -22,31 +22,24 @@ from schema.suppressions.resolvers import (
 
 strawberry.enum(SuppressionReason, name="SuppressionReason", description="Why an address is suppressed.")
 
-@strawberry.experimental.pydantic.type(
-    model=SuppressionView,
-    name="Suppression",
-    description="An address your organization never sends to.",
-)
-class SuppressionType:
+
+@strawberry.pydantic.type(name="Suppression", description="An address your organization never sends to.")
+class SuppressionType(SuppressionView):
     id: strawberry.ID
-    email: strawberry.auto
-    reason: strawberry.auto
-    detail: strawberry.auto
-    message_id: Optional[strawberry.ID] = strawberry.field(description="The message that caused it, if any.")
-    created_at: strawberry.auto
+    message_id: Annotated[Optional[strawberry.ID], strawberry.field(description="The message that caused it, if any.")]
 
 
-@strawberry.experimental.pydantic.input(model=SuppressionAdd, name="AddSuppressionInput")
-class AddSuppressionInput:
-    email: strawberry.auto
-    reason: strawberry.auto
-    detail: strawberry.auto
-    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
+@strawberry.pydantic.input(name="AddSuppressionInput")
+class AddSuppressionInput(GraphQLInput):
+    email: str
+    reason: SuppressionReason = SuppressionReason.MANUAL
+    detail: Optional[str] = None
+    idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
-@strawberry.experimental.pydantic.input(model=SuppressionRemove, name="RemoveSuppressionInput")
-class RemoveSuppressionInput:
-    email: strawberry.auto
+@strawberry.pydantic.input(name="RemoveSuppressionInput")
+class RemoveSuppressionInput(GraphQLInput):
+    email: str
 
 
 @strawberry.input
@@ -68,16 +61,12 @@ class RemoveSuppressionPayload:
     user_errors: list[UserError]
 
 
-def _gql(view: SuppressionView) -> SuppressionType:
-    return SuppressionType.from_pydantic(view)
-
-
 @strawberry.type
 class SuppressionQueries:
     @strawberry.field
     async def suppression(self, info: strawberry.Info, email: str) -> Optional[SuppressionType]:
         try:
-            return _gql(await get_suppression(info.context["principal"], email))
+            return await get_suppression(info.context["principal"], email)
         except ApiError:
             return None
 
@@ -96,7 +85,7 @@ class SuppressionQueries:
             reason=filter.reason if filter else None,
             email=filter.email if filter else None,
         )
-        return connection(page, _gql)
+        return connection(page)
 
 
 @strawberry.type
@@ -109,7 +98,7 @@ class SuppressionMutations:
             )
         except ApiError as error:
             return AddSuppressionPayload(suppression=None, created=False, user_errors=user_errors(error))
-        return AddSuppressionPayload(suppression=_gql(view), created=created, user_errors=[])
+        return AddSuppressionPayload(suppression=view, created=created, user_errors=[])
 
     @strawberry.mutation
     async def remove_suppression(
@@ -120,4 +109,4 @@ class SuppressionMutations:
             view = await remove_suppression(info.context["principal"], data.email)
         except ApiError as error:
             return RemoveSuppressionPayload(suppression=None, user_errors=user_errors(error))
-        return RemoveSuppressionPayload(suppression=_gql(view), user_errors=[])
+        return RemoveSuppressionPayload(suppression=view, user_errors=[])

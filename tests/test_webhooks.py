@@ -251,7 +251,6 @@ def test_the_call_goes_to_the_checked_address_with_the_name_as_host():
     assert (target, host) == ("http://[2606:2800::1]/x", "hooks.example.com")
 
 
-@pytest.mark.skipif(not openssl_available(), reason="needs the openssl CLI")
 async def test_https_calls_send_the_host_name_as_sni_and_verify_the_certificate(monkeypatch, tmp_path):
     """Pinned to 127.0.0.1, the TLS handshake still names hooks.example.com; the self-signed
     certificate (CN=127.0.0.1) is not trusted, so the call fails (and would be retried)."""

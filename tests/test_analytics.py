@@ -35,9 +35,11 @@ async def event(org: str, contact_id: str | None, when: str, kind: str, value: s
 
 
 async def message(org: str, created: str, status: str, seconds_to_send: int | None = None):
+    # Due well after now, whatever today's date: a `queued` row here is never claimed by
+    # another test's worker (analytics count by created_at and status, not due_at).
     row = await Message.create(
         organization_id=org, to=["x@example.com"], from_address="a@acme.com", subject="s", text="t",
-        due_at=at(created),
+        due_at=datetime.now(UTC) + timedelta(days=30),
     )
     sent_at = at(created) + timedelta(seconds=seconds_to_send) if seconds_to_send is not None else None
     await Message.filter(id=row.id).update(created_at=at(created), status=status, sent_at=sent_at)

@@ -7,7 +7,7 @@ import io
 import json
 from datetime import datetime, timedelta, timezone
 
-from models import Contact, ContactTag, Event, Message, MessageRecipient, Suppression
+from models import Contact, ContactTag, Event, IdempotencyRecord, Message, MessageRecipient, Suppression
 from tests.conftest import gql
 from tests.test_imports import CSV, import_and_run
 
@@ -147,6 +147,39 @@ async def test_erasure_leaves_nothing_personal_and_keeps_counts(client, key, wor
     assert not await ContactTag.filter(organization_id=key.organization_id, tag="vip").exists()
     assert await Suppression.exists(organization_id=key.organization_id, email_key="erase.me@example.com")
     assert (await client.delete(f"/api/v1/contacts/{contact['id']}", headers=key.headers)).status_code == 404
+
+
+async def test_erasure_forgets_stored_idempotent_responses_that_name_the_address(client, make_key):
+    """A replayed upsert or suppression would hand the erased address back: erasure drops the
+    organization's stored responses that contain it (in any case), and no others."""
+    key, other = await make_key(), await make_key()
+
+    async def post(k, path, body, idempotency_key):
+        response = await client.post(path, json=body, headers={**k.headers, "Idempotency-Key": idempotency_key})
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    async def stored_keys(k) -> list[str]:
+        return sorted(await IdempotencyRecord.filter(organization_id=k.organization_id).values_list("key", flat=True))
+
+    erased = await post(key, "/api/v1/contacts", {"email": "Erase_Me@Example.com", "firstName": "Eve"}, "up-1")
+    await post(key, "/api/v1/suppressions", {"email": "erase_me@example.com", "reason": "manual"}, "sup-1")
+    # "_" is a LIKE wildcard: an address it would match stays, as do other addresses and organizations.
+    lookalike = await post(key, "/api/v1/contacts", {"email": "eraseXme@example.com"}, "up-2")
+    await post(key, "/api/v1/contacts", {"email": "stay@example.com"}, "up-3")
+    theirs = await post(other, "/api/v1/contacts", {"email": "erase_me@example.com", "firstName": "Eve"}, "up-1")
+    assert await stored_keys(key) == ["sup-1", "up-1", "up-2", "up-3"]
+
+    response = await client.delete(f"/api/v1/contacts/{erased['id']}", headers=key.headers)
+    assert response.status_code == 200, response.text
+    assert await stored_keys(key) == ["up-2", "up-3"]
+    assert await stored_keys(other) == ["up-1"]
+    # The same request again is run anew (a new contact), not answered with the erased one.
+    again = await post(key, "/api/v1/contacts", {"email": "Erase_Me@Example.com", "firstName": "Eve"}, "up-1")
+    assert again["id"] != erased["id"]
+    # Kept responses still replay.
+    assert await post(key, "/api/v1/contacts", {"email": "eraseXme@example.com"}, "up-2") == lookalike
+    assert await post(other, "/api/v1/contacts", {"email": "erase_me@example.com", "firstName": "Eve"}, "up-1") == theirs
 
 
 async def test_graphql_delete_contact(client, key):

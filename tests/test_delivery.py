@@ -8,6 +8,7 @@ import dataclasses
 import email
 import re
 import time
+from datetime import datetime, timedelta, timezone
 from email.header import decode_header, make_header
 
 import pytest
@@ -95,7 +96,23 @@ async def test_everything_given_arrives_as_sent_and_bcc_stays_hidden(client, key
     assert message["bcc"] == ["hidden@example.com"] and message["replyTo"] == ["support@acme.com"]
 
 
+def slow_retries(worker: Worker) -> None:
+    """Retries due an hour or more later: never inside the drain() that deferred the message,
+    however slow the machine. `make_due` moves a retry's time in the database instead."""
+    worker.settings = dataclasses.replace(
+        worker.settings, retry_base_seconds=3600, retry_max_interval_seconds=7200, retry_give_up_seconds=86400
+    )
+
+
+async def make_due(message_id: str) -> None:
+    """The message waits for its retry (scheduled ahead): make it due now."""
+    stored = await Message.get(id=message_id)
+    assert stored.due_at > datetime.now(timezone.utc) + timedelta(minutes=30), stored.due_at
+    await Message.filter(id=message_id).update(due_at=datetime.now(timezone.utc) - timedelta(seconds=1))
+
+
 async def test_a_451_defers_and_the_retry_carries_the_same_message_id(client, key, worker, smtp_sink):
+    slow_retries(worker)
     smtp_sink.script_data_for("slow@example.com", "451 4.3.0 Try again later")
     message_id = await send(client, key, to="slow@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await worker.drain()
@@ -104,7 +121,7 @@ async def test_a_451_defers_and_the_retry_carries_the_same_message_id(client, ke
     assert message["status"] == "deferred" and message["lastReply"].startswith("451 4.3.0 Try again later")
     assert "next attempt at" in message["events"][-1]["detail"]
     assert smtp_sink.received_by_id(message_id) == []
-    await asyncio.sleep(0.35)  # first retry after ~0.2 s (+-20 %) in the test settings
+    await make_due(message_id)
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses == ["queued", "sending", "deferred", "sending", "sent"]
@@ -143,13 +160,14 @@ async def test_one_bounced_recipient_of_two_is_suppressed_and_the_other_gets_it(
 
 
 async def test_server_down_defers_and_it_is_delivered_once_back(client, key, worker, smtp_sink):
+    slow_retries(worker)
     smtp_sink.stop()
     message_id = await send(client, key, to="later@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses == ["queued", "sending", "deferred"] and message["lastReply"]
     smtp_sink.start()
-    await asyncio.sleep(0.35)
+    await make_due(message_id)
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses[-1] == "sent"
@@ -182,11 +200,15 @@ async def test_the_worker_gives_up_after_the_configured_time(client, key, worker
 
 async def test_a_killed_workers_claim_is_taken_over_after_the_lease(client, key, worker, smtp_sink):
     message_id = await send(client, key, to="lease@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
-    claims = await delivery_queue.claim(1000, lease_seconds=0.2)  # a worker that dies right after
+    # A worker that dies right after claiming (the claim takes every organization's due
+    # messages: it has no organization filter). Its lease is long, so no drain takes the
+    # message over however slow the machine; the lease then runs out in the database.
+    claims = await delivery_queue.claim(1000, lease_seconds=3600)
     assert message_id in [c.id for c in claims]
     await worker.drain()
     assert smtp_sink.received_by_id(message_id) == []  # still leased
-    await asyncio.sleep(0.3)
+    assert (await timeline(client, key, message_id))[1] == ["queued", "sending"]
+    await Message.filter(id=message_id).update(due_at=datetime.now(timezone.utc) - timedelta(seconds=1))
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses == ["queued", "sending", "sending", "sent"] and message["attempts"] == 2

@@ -150,6 +150,9 @@ async def test_batch_idempotency_key_replays_and_conflicts(client, key):
     assert await Event.filter(organization_id=key.organization_id).count() == 1
     other = await batch(client, key, [EVENT], **{"Idempotency-Key": "b-1"})
     assert other.status_code == 409 and other.json()["error"]["code"] == "conflict"
+    changed = await batch(client, key, [EVENT, {**EVENT, "eventId": "another"}], **{"Idempotency-Key": "b-1"})
+    assert changed.status_code == 409
+    assert await Event.filter(organization_id=key.organization_id).count() == 1  # the refusals stored nothing
 
 
 async def _seed(client, key):

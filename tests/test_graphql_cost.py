@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from graphql.language.parser import Parser
 
-from models import Message
+from models import Contact, Message
 from schema.context import costs, documents
 from schema.documents import MAX_TOKENS, DocumentCache, prepare
 from schema.graphql import schema
@@ -53,6 +53,30 @@ async def test_the_token_limit_stops_the_parser_and_execution_does_not_parse_aga
     assert len(parses) == 2  # once by the gate; execution reused it
     await gql(client, key, fresh)
     assert len(parses) == 2  # and a repeated query is not parsed at all
+
+
+async def test_a_document_over_5000_tokens_is_refused_and_runs_nothing(client, key):
+    """The documented limit (README, Limits): 5,000 tokens. One more and the parser's error is
+    the whole answer; even a mutation in it has no effect."""
+    assert MAX_TOKENS == 5000
+    # 24 tokens: mutation { upsertContact ( input : { email : "…" customFields : { n : [ ] } } ) {
+    # created } }, then one per list item.
+    mutation = 'mutation { upsertContact(input: {email: "tokens@example.com", customFields: {n: [%s]}}) { created } }'
+    over = mutation % ("0 " * (MAX_TOKENS + 1 - 24))
+    response = await gql(client, key, over)
+    assert response.status_code == 200
+    body = response.json()
+    assert body.get("data") is None
+    assert [e["message"] for e in body["errors"]] == [
+        "Syntax Error: Document contains more than 5000 tokens. Parsing aborted."
+    ]
+    assert not await Contact.exists(organization_id=key.organization_id)
+    # At the limit it runs (so the count above is right and the refusal is the limit's).
+    at_limit = mutation % ("0 " * (MAX_TOKENS - 24))
+    body = (await gql(client, key, at_limit)).json()
+    assert "errors" not in body, body.get("errors")
+    assert body["data"]["upsertContact"] == {"created": True}
+    assert await Contact.exists(organization_id=key.organization_id, email_key="tokens@example.com")
 
 
 async def test_a_hundred_nested_connections_are_refused_before_anything_runs(client, key):

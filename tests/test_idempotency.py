@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime, timedelta, timezone
 
-from models import Contact, Event, Message
+from models import Contact, Event, IdempotencyRecord, Message
 from tests.conftest import gql
 
 SEND = {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi", "text": "Hello"}
@@ -98,3 +99,79 @@ async def test_graphql_idempotency_key_replays_and_shares_rest_keys(client, key)
     conflict = (await gql(client, key, mutation, other)).json()["data"]["sendEmail"]
     assert conflict == {"messageId": None, "userErrors": [{"code": "conflict"}]}
     assert await Message.filter(organization_id=key.organization_id).count() == 1
+
+
+async def expire(key, idempotency_key: str) -> None:
+    """Move a stored key past its 24 hours (in the database, not by waiting)."""
+    changed = await IdempotencyRecord.filter(organization_id=key.organization_id, key=idempotency_key).update(
+        expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)
+    )
+    assert changed == 1
+
+
+async def test_a_key_past_its_24_hours_is_not_replayed(client, key):
+    headers = with_key(key, "old-key")
+    first = await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
+    assert first.status_code == 202
+    record = await IdempotencyRecord.get(organization_id=key.organization_id, key="old-key")
+    assert record.expires_at - record.created_at == timedelta(hours=24)
+    await expire(key, "old-key")
+    again = await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
+    assert again.status_code == 202 and again.json()["messageId"] != first.json()["messageId"]
+    assert await Message.filter(organization_id=key.organization_id).count() == 2
+    # The key now belongs to the second request: replayed, and another body is a conflict.
+    replay = await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
+    assert replay.json() == again.json()
+    changed = await client.post("/api/v1/delivery/send", json={**SEND, "subject": "Other"}, headers=headers)
+    assert changed.status_code == 409
+    # Once expired, another body with the key is no conflict either.
+    await expire(key, "old-key")
+    other = await client.post("/api/v1/delivery/send", json={**SEND, "subject": "Other"}, headers=headers)
+    assert other.status_code == 202
+    assert await Message.filter(organization_id=key.organization_id).count() == 3
+
+
+async def test_purge_expired_removes_expired_records_only(client, make_key):
+    from schema.idempotency import purge_expired
+
+    key, other = await make_key(), await make_key()
+    for k, idempotency_key in ((key, "p-old"), (key, "p-new"), (other, "p-old")):
+        response = await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(k, idempotency_key))
+        assert response.status_code == 202
+    kept = (await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(key, "p-new"))).json()
+    await expire(key, "p-old")
+    assert await purge_expired() >= 1  # (and any other expired records in the database)
+    assert await IdempotencyRecord.filter(organization_id=key.organization_id).values_list("key", flat=True) == ["p-new"]
+    assert await IdempotencyRecord.filter(organization_id=other.organization_id).count() == 1
+    again = await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(key, "p-new"))
+    assert again.json() == kept  # a live key still replays
+
+
+async def test_batch_send_replays_and_a_changed_batch_is_a_conflict(client, key):
+    headers = with_key(key, "batch-1")
+    messages = [SEND, {**SEND, "to": "nope"}, {**SEND, "to": "b@example.com"}]
+    first = await client.post("/api/v1/delivery/batch", json={"messages": messages}, headers=headers)
+    again = await client.post("/api/v1/delivery/batch", json={"messages": messages}, headers=headers)
+    assert first.status_code == again.status_code == 200
+    assert (first.json()["accepted"], first.json()["rejected"]) == (2, 1)
+    assert again.json() == first.json()
+    stored = await Message.filter(organization_id=key.organization_id).values_list("id", flat=True)
+    assert sorted(stored) == sorted(item["messageId"] for item in first.json()["data"] if item["messageId"])
+    for changed in ([SEND, {**SEND, "to": "nope"}], [*messages[:2], {**SEND, "to": "c@example.com"}]):
+        response = await client.post("/api/v1/delivery/batch", json={"messages": changed}, headers=headers)
+        assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
+    # The same key on a single send is another operation: a conflict too.
+    single = await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
+    assert single.status_code == 409
+    assert await Message.filter(organization_id=key.organization_id).count() == 2
+    # GraphQL's sendEmailBatch with the key replays as well.
+    mutation = """mutation($input: SendEmailBatchInput!) { sendEmailBatch(input: $input) {
+        accepted results { messageId } userErrors { code } } }"""
+    variables = {"input": {"messages": [SEND], "idempotencyKey": "gql-batch"}}
+    first = (await gql(client, key, mutation, variables)).json()["data"]["sendEmailBatch"]
+    again = (await gql(client, key, mutation, variables)).json()["data"]["sendEmailBatch"]
+    assert first["accepted"] == 1 and first["userErrors"] == [] and again == first
+    variables["input"]["messages"] = [{**SEND, "subject": "Other"}]
+    conflict = (await gql(client, key, mutation, variables)).json()["data"]["sendEmailBatch"]
+    assert conflict == {"accepted": 0, "results": [], "userErrors": [{"code": "conflict"}]}
+    assert await Message.filter(organization_id=key.organization_id).count() == 3

@@ -204,6 +204,46 @@ async def test_org_b_cannot_cancel_org_as_message_through_graphql(client, make_k
     assert payload == {"message": {"id": ids["message_id"]}, "userErrors": []}
 
 
+async def test_org_b_cannot_update_or_erase_org_as_contact(client, make_key):
+    """GraphQL updateContact/deleteContact and REST PATCH/DELETE with A's contact id: not
+    found for B, and A's contact, its tags and its messages stay exactly as they were."""
+    key_a, key_b = await make_key(), await make_key()
+    ids = await owned_by_a(client, key_a)
+    contact_id = ids["contact_id"]
+
+    async def snapshot():
+        c = await Contact.get(id=contact_id).prefetch_related("tags")
+        message = await Message.get(id=ids["message_id"])
+        return (c.organization_id, c.email, c.first_name, c.last_name, c.custom_fields, c.updated_at,
+                sorted(t.tag for t in c.tags), message.to, message.subject)
+
+    before = await snapshot()
+    update = """mutation($id: ID!) { updateContact(input: {id: $id, email: "mallory@example.com",
+        firstName: "Mallory", addTags: ["b"], removeTags: ["vip"], customFields: {plan: null}}) {
+        contact { id } userErrors { field code } } }"""
+    delete = """mutation($id: ID!) { deleteContact(input: {id: $id, suppress: true}) {
+        erasure { id } userErrors { field code } } }"""
+    payload = (await gql(client, key_b, update, {"id": contact_id})).json()["data"]["updateContact"]
+    assert payload == {"contact": None, "userErrors": [{"field": None, "code": "not_found"}]}
+    payload = (await gql(client, key_b, delete, {"id": contact_id})).json()["data"]["deleteContact"]
+    assert payload == {"erasure": None, "userErrors": [{"field": None, "code": "not_found"}]}
+    patch = await client.patch(f"/api/v1/contacts/{contact_id}", headers=key_b.headers,
+                               json={"email": "mallory@example.com", "firstName": "Mallory", "removeTags": ["vip"]})
+    erase = await client.delete(f"/api/v1/contacts/{contact_id}", params={"suppress": "true"}, headers=key_b.headers)
+    for response in (patch, erase):
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found", response.text
+    assert await snapshot() == before
+    orgs = [key_a.organization_id, key_b.organization_id]
+    assert not await Suppression.filter(organization_id__in=orgs, email_key="jane@example.com").exists()
+    assert not await Contact.filter(organization_id=key_b.organization_id).exists()
+    # A's key can do both (the test can fail).
+    payload = (await gql(client, key_a, update, {"id": contact_id})).json()["data"]["updateContact"]
+    assert payload == {"contact": {"id": contact_id}, "userErrors": []}
+    payload = (await gql(client, key_a, delete, {"id": contact_id})).json()["data"]["deleteContact"]
+    assert payload == {"erasure": {"id": contact_id}, "userErrors": []}
+    assert not await Contact.filter(id=contact_id).exists()
+
+
 async def test_send_never_personalizes_from_another_orgs_contact(client, make_key):
     key_a, key_b = await make_key(), await make_key()
     await owned_by_a(client, key_a)

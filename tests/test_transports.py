@@ -173,8 +173,6 @@ async def test_auth_with_url_decoded_credentials():
 
 @pytest.fixture(scope="module")
 def tls_files(tmp_path_factory):
-    if not openssl_available():
-        pytest.skip("openssl CLI not installed")
     return make_self_signed_cert(tmp_path_factory.mktemp("tls"))
 
 

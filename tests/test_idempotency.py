@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 from models import Contact, Event, IdempotencyRecord, Message
+from schema.idempotency.resolvers import purge_expired
 from tests.conftest import gql
 
 SEND = {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi", "text": "Hello"}
@@ -132,8 +133,6 @@ async def test_a_key_past_its_24_hours_is_not_replayed(client, key):
 
 
 async def test_purge_expired_removes_expired_records_only(client, make_key):
-    from schema.idempotency import purge_expired
-
     key, other = await make_key(), await make_key()
     for k, idempotency_key in ((key, "p-old"), (key, "p-new"), (other, "p-old")):
         response = await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(k, idempotency_key))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.engines.transports import FileOutbox, SmtpTransport, make_transport, parse_smtp_url, smtp_url_summary
-from tests.smtp_server import SmtpSink, free_port, make_self_signed_cert, openssl_available
+from tests.smtp_server import SmtpSink, free_port, make_self_signed_cert
 
 SENDER = "hello@acme.com"
 

@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 VENDOR := app/static/vendor
 
-.PHONY: serve test test-sqlite test-postgres assets bench bench-delivery bench-import bench-export install dev clean
+.PHONY: serve test test-sqlite test-postgres coverage coverage-sqlite coverage-postgres assets bench bench-delivery bench-import bench-export install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,28 @@ test-sqlite: $(DEV_STAMP)
 
 test-postgres: $(DEV_STAMP)
 	VIPERATRON_TEST_BACKEND=postgres $(BIN)/pytest -q $(PYTEST_ARGS)
+
+# `make test` under coverage.py ([tool.coverage] in pyproject.toml), subprocesses the tests start
+# included: each half's total, then the combined report on stdout and in htmlcov/.
+# Fails if either half failed, after reporting.
+coverage: $(DEV_STAMP)
+	-@$(MAKE) --no-print-directory assets
+	rm -rf .coverage .coverage.* .coverage-* htmlcov
+	$(MAKE) --no-print-directory coverage-sqlite; sqlite=$$?; postgres=0; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory coverage-postgres; postgres=$$?; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL + Redis half skipped (.ci/run sets it)"; fi; \
+	$(BIN)/coverage combine -q --keep $$(ls .coverage-sqlite .coverage-postgres 2>/dev/null) && \
+	$(BIN)/coverage report && $(BIN)/coverage html -q && echo "HTML report: htmlcov/index.html" && \
+	[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]
+
+# One half: the data files of pytest and of each subprocess, combined into .coverage-<backend>
+# (not .coverage.<backend>: `coverage report` folds .coverage.* into .coverage and deletes them).
+coverage-sqlite coverage-postgres: coverage-%: $(DEV_STAMP)
+	rm -f .coverage-$* .coverage-$*.*
+	VIPERATRON_TEST_BACKEND=$* COVERAGE_FILE=.coverage-$* $(BIN)/coverage run -m pytest -q $(PYTEST_ARGS); status=$$?; \
+	COVERAGE_FILE=.coverage-$* $(BIN)/coverage combine -q && \
+	echo "coverage, $* half: $$(COVERAGE_FILE=.coverage-$* $(BIN)/coverage report --format=total)%"; \
+	exit $$status
 
 # HTTP endpoints (bench/run.py), then delivery throughput (bench/delivery.py); both run even if
 # the first reports failed requests, and make fails if either did.

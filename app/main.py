@@ -26,7 +26,7 @@ from app.core.settings import Settings
 from app.engines.worker import Worker
 from rest_compat import router as rest_router
 from schema.graphql import schema
-from schema.context import get_context
+from app.web.graphql_gate import get_context
 
 log = logging.getLogger("viperatron")
 

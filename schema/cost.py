@@ -190,7 +190,7 @@ def _operation(document: DocumentNode, operation_name: str | None) -> OperationD
 
 class CostReport(SchemaExtension):
     """`extensions.cost` on every response: what the request was charged and what is left
-    (the gate in schema.context puts it in the context)."""
+    (the gate in app.web.graphql_gate puts it in the context)."""
 
     def get_results(self) -> dict:
         context = self.execution_context.context

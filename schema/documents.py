@@ -67,7 +67,7 @@ class DocumentCache:
 
 
 class PreparedDocument(SchemaExtension):
-    """Hands execution the document the gate (schema.context) prepared for this query."""
+    """Hands execution the document the gate (app.web.graphql_gate) prepared for this query."""
 
     def _prepared(self) -> Prepared | None:
         context = self.execution_context.context

@@ -103,7 +103,7 @@ schema = Schema(
     mutation=Mutation,
     extensions=[
         # Factories: each request gets fresh extension instances.
-        PreparedDocument,  # the document schema.context parsed, validated and costed
+        PreparedDocument,  # the document app.web.graphql_gate parsed, validated and costed
         QueryLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         CostReport,

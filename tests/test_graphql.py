@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 import schema.messages.types
-from schema.context import documents
+from app.web.graphql_gate import documents
 from schema.documents import MAX_ALIASES, MAX_DEPTH
 from tests.conftest import gql
 

@@ -6,7 +6,7 @@ import pytest
 from graphql.language.parser import Parser
 
 from models import Contact, Message
-from schema.context import costs, documents
+from app.web.graphql_gate import costs, documents
 from schema.documents import MAX_TOKENS, DocumentCache, prepare
 from schema.graphql import schema
 from tests.conftest import gql

@@ -1,9 +1,12 @@
 """The house rules the import-linter contracts (pyproject.toml) cannot state: project imports
-sit at the top of their module, never inside a function, and module imports form no cycle."""
+sit at the top of their module, never inside a function; module imports form no cycle; what an
+entry point or a resolver loads at run time (not only what it names)."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +69,35 @@ def test_module_imports_form_no_cycle():
 
     for name in sorted(graph):
         visit(name, [])
+
+
+def _loaded_by(module: str) -> list[str]:
+    """The top-level packages importing `module` loads, in a fresh interpreter."""
+    code = f"import sys, {module}; print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    return result.stdout.split()
+
+
+def test_the_worker_entry_never_loads_graphql_or_the_web_framework():
+    loaded = _loaded_by("app.engines.worker")
+    assert "app" in loaded  # the probe itself works
+    assert not {"strawberry", "fastapi", "starlette", "graphql"} & set(loaded)
+
+
+def test_resolvers_load_no_graphql_or_web_framework():
+    resolvers = sorted(
+        ".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "schema").glob("*/resolvers.py")
+    )
+    assert len(resolvers) >= 10
+    loaded = _loaded_by(", ".join(resolvers))
+    assert not {"strawberry", "fastapi", "starlette", "graphql"} & set(loaded)
+
+
+def test_graphql_types_use_first_class_strawberry_pydantic():
+    experimental = [
+        str(path.relative_to(ROOT))
+        for package in PACKAGES
+        for path in (ROOT / package).rglob("*.py")
+        if "strawberry.experimental" in path.read_text()
+    ]
+    assert experimental == []

@@ -20,6 +20,16 @@ class Principal:
     per_minute: int
     per_day: int
 
+    @classmethod
+    def of_automation(cls, automation_id: str, organization_id: str, key_id: str, sandbox: bool) -> "Principal":
+        """An automation acting for its organization, under the key that created it. It has no
+        request limits: those are charged to requests (the event that started the run)."""
+        return cls(
+            key_id=key_id, organization_id=organization_id, organization_name="",
+            key_name=f"automation {automation_id}", key_prefix="",
+            mode="test" if sandbox else "live", per_minute=0, per_day=0,
+        )
+
     @property
     def is_test(self) -> bool:
         return self.mode == "test"

@@ -44,7 +44,7 @@ from app.engines.leases import Slots, per_org_cap, pick_params, pick_sql, renew_
 from models import AutomationRun, AutomationStepLog, Contact, ContactTag, Event
 from schema.automations import triggers
 from schema.contacts.resolvers import merge_custom_fields
-from schema.delivery.resolvers import SendEmail, _store
+from schema.delivery.resolvers import SendEmail, queue_email
 from schema.events.resolvers import format_value
 from schema.automations.triggers import wakeups
 
@@ -201,20 +201,14 @@ async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEv
         await Contact.filter(id=contact.id).using_db(conn).update(custom_fields=merged, updated_at=now())
         return "completed", f"custom field `{step['name']}` set"
     if kind == "sendEmail":
-
-        principal = Principal(
-            key_id=automation.api_key_id, organization_id=run.organization_id, organization_name="",
-            key_name=f"automation {automation.id}", key_prefix="",
-            mode="test" if run.sandbox else "live",
-            per_minute=0, per_day=0,
-        )
+        principal = Principal.of_automation(automation.id, run.organization_id, automation.api_key_id, run.sandbox)
         body = {"to": [contact.email], "from": step["from"], "subject": step["subject"],
                 "variables": {"event": _event_variables(await event.get())}}
         for optional in ("html", "text"):
             if step.get(optional) is not None:
                 body[optional] = step[optional]
         try:
-            result = await _store(
+            result = await queue_email(
                 principal, SendEmail.model_validate(body), automation_id=automation.id, contact_id=contact.id
             )
         except ApiError as error:  # e.g. a template over a limit: the run fails, it is not retried

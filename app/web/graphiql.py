@@ -17,7 +17,7 @@ from starlette.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
 
 from app.core.validation import decode_json
-from schema.context import decoded_body
+from app.web.graphql_gate import decoded_body
 
 log = logging.getLogger("viperatron.graphiql")
 
@@ -40,7 +40,7 @@ class OfflineGraphQLRouter(GraphQLRouter):
     _page: str | None = None
 
     def parse_json(self, data: str | bytes) -> Any:
-        """The body schema.context's gate already decoded, or a strict decode of it."""
+        """The body app.web.graphql_gate's gate already decoded, or a strict decode of it."""
         decoded = decoded_body.get()
         if decoded is not None and decoded[0] is data:
             return decoded[1]

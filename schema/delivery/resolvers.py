@@ -191,8 +191,8 @@ def _render(field: str, source: str | None, variables: dict[str, Any], max_chars
         raise invalid(field, str(exc), "template_error") from None
 
 
-async def _store(principal: Principal, data: SendEmail, *, automation_id: str | None = None,
-                 contact_id: str | None = None) -> SendResult:
+async def queue_email(principal: Principal, data: SendEmail, *, automation_id: str | None = None,
+                      contact_id: str | None = None) -> SendResult:
     """Queue one message; an automation's sendEmail step names itself and the contact, so
     events can be attributed to the automation (analytics)."""
     for field in ("subject", "html", "text"):  # syntax errors first, before any lookup
@@ -263,7 +263,7 @@ async def _store(principal: Principal, data: SendEmail, *, automation_id: str | 
 
 async def send_email(principal: Principal, data: SendEmail, idempotency_key: str | None = None) -> SendResult:
     async def run() -> tuple[SendResult, int]:
-        return await _store(principal, data), 202
+        return await queue_email(principal, data), 202
 
     return (await idempotent(principal, idempotency_key, "delivery.send", data, run, SendResult)).result
 
@@ -290,7 +290,7 @@ async def send_batch(
             try:
                 if isinstance(item, ApiError):
                     raise item
-                stored = await _store(principal, item)
+                stored = await queue_email(principal, item)
                 results.append(BatchItem(index=index, message_id=stored.message_id, status=stored.status))
             except ApiError as error:
                 body = error.body()["error"]

@@ -24,7 +24,8 @@ from app.main import create_app
 from app.core.settings import Settings
 from app.engines.transports import parse_smtp_url
 from app.engines.worker import Worker
-from models import Organization
+from models import ImportJob, Organization
+from schema.imports.jobs import CHUNK_BYTES, store_upload
 from schema.imports.resolvers import import_options
 
 cli = typer.Typer(help="Viperatron: self-hostable email and customer-engagement API.", no_args_is_help=True)
@@ -187,7 +188,7 @@ def import_contacts(
 
     async def chunks():
         with path.open("rb") as f:
-            while piece := f.read(imports.CHUNK_BYTES):
+            while piece := f.read(CHUNK_BYTES):
                 yield piece
 
     async def work():
@@ -201,7 +202,7 @@ def import_contacts(
             typer.echo(error.message, err=True)
             raise typer.Exit(2)
         opts = {"tags": options.tags, "updateExisting": options.update_existing}
-        job, _, size = await imports.store_upload(organization.id, fmt, path.name, opts, chunks())
+        job, _, size = await store_upload(organization.id, fmt, path.name, opts, chunks())
         if job is None:
             typer.echo("the file is empty", err=True)
             raise typer.Exit(1)
@@ -217,7 +218,7 @@ def import_contacts(
                 bar.update(task, description=description, total=p.total, completed=p.processed)
 
             status = await imports.run_job(claim, settings.lease_seconds, on_progress=on_progress)
-        return await imports.ImportJob.get(id=job.id), status
+        return await ImportJob.get(id=job.id), status
 
     job, status = _run(_with_db(settings, work))
     typer.echo(f"import {job.id}: {job.status}")

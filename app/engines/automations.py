@@ -40,7 +40,7 @@ from app.core.principal import Principal
 from app.core.clock import now
 from app.engines.delivery_queue import retry_delay
 from app.core.errors import ApiError
-from app.engines.leases import Slots, per_org_cap, pick_params, pick_sql, renew_sql
+from app.engines.leases import Slots, fenced, per_org_cap, pick_params, pick_sql, renew_sql
 from models import AutomationRun, AutomationStepLog, Contact, ContactTag, Event
 from schema.automations import triggers
 from schema.contacts.resolvers import merge_custom_fields
@@ -58,6 +58,7 @@ RUN_STATUSES = ("pending", "running", "waiting", "completed", "failed")
 # ----------------------------------------------------------------------------- claims
 
 CLAIMABLE = ("pending", "running", "waiting")  # in migration 7's claim index order
+HELD = "running"  # a claimed run's status while its lease holds
 
 _PG_CLAIM = pick_sql("automation_runs", CLAIMABLE, True, """
 UPDATE automation_runs r SET status = 'running', due_at = $3, attempts = r.attempts + 1, updated_at = $1
@@ -116,12 +117,12 @@ class StepFailed(Exception):
 
 
 def _fenced(claim: RunClaim, connection=None):
-    query = AutomationRun.filter(id=claim.id, attempts=claim.attempt, status="running")
-    return query.using_db(connection) if connection is not None else query
+    """The run's row while this claim holds it (app/engines/leases.py: fenced)."""
+    return fenced(AutomationRun, claim, HELD, connection)
 
 
-_PG_RENEW = renew_sql("automation_runs", "running", True)
-_SQLITE_RENEW = renew_sql("automation_runs", "running", False)
+_PG_RENEW = renew_sql("automation_runs", HELD, True)
+_SQLITE_RENEW = renew_sql("automation_runs", HELD, False)
 
 
 async def renew(claims: dict[str, int], lease_seconds: float) -> int:

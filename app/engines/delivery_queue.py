@@ -23,10 +23,11 @@ from tortoise import Tortoise
 
 from app.core.clock import now
 from models.delivery import CANCELABLE_STATUSES
-from app.engines.leases import pick_params, pick_sql, renew_sql
+from app.engines.leases import fence_sql, pick_params, pick_sql, renew_sql
 from app.core import wakeups as _wakeups
 
 CLAIMABLE = ("queued", "deferred", "sending")
+HELD = "sending"  # a claimed message's status while its lease holds
 CANCELABLE = CANCELABLE_STATUSES
 
 _PG_CLAIM = pick_sql("messages", CLAIMABLE, True, """, claimed AS (
@@ -48,22 +49,23 @@ WHERE id IN (SELECT id FROM picked)
 RETURNING id, organization_id, attempts
 """)
 
-_PG_RENEW = renew_sql("messages", "sending", True)
-_SQLITE_RENEW = renew_sql("messages", "sending", False)
+_PG_RENEW = renew_sql("messages", HELD, True)
+_SQLITE_RENEW = renew_sql("messages", HELD, False)
 
-_PG_FINISH = """
+# The finish is fenced (fence_sql): only while the message is still this claim's attempt.
+_PG_FINISH = f"""
 WITH m AS (
     UPDATE messages SET status = $2, due_at = $3, last_reply = $4, sent_at = $5, updated_at = $6
-    WHERE id = $1 AND status = 'sending' AND attempts = $7
+    WHERE {fence_sql(HELD, "$1", "$7")}
     RETURNING id
 )
 INSERT INTO message_events (message_id, status, detail, at) SELECT id, $2, $8, $6 FROM m
 RETURNING message_id
 """
 
-_SQLITE_FINISH = """
+_SQLITE_FINISH = f"""
 UPDATE messages SET status = ?, due_at = ?, last_reply = ?, sent_at = ?, updated_at = ?
-WHERE id = ? AND status = 'sending' AND attempts = ?
+WHERE {fence_sql(HELD, "?", "?")}
 """
 
 _SQLITE_EVENT = "INSERT INTO message_events (message_id, status, detail, at) VALUES (?, ?, ?, ?)"

@@ -1,9 +1,9 @@
-"""Contact import jobs: store an upload, parse it, upsert it in batches, resumably.
+"""Contact import jobs: claim them, parse them, upsert them in batches, resumably.
 
-Flow: the upload is streamed into `import_chunks` (≤ 1 MiB each) of a job in the internal
-state `uploading` (not claimable, invisible to the API); when the upload is complete the job
-becomes `pending` and a runner (`ImportRunner`, in `viperatron serve` and `viperatron worker`,
-or the CLI in-process) claims it with a lease, like messages: `status IN ('pending',
+Flow: the upload is stored as the chunks of a job (`schema/imports/jobs.py`, which the
+resolvers call: store, queue, discard, cancel); once `pending`, a runner (`ImportRunner`, in
+`viperatron serve` and `viperatron worker`, or the CLI in-process) claims it with a lease,
+like messages and automation runs (app/engines/leases.py): `status IN ('pending',
 'running') AND due_at <= now`, `FOR UPDATE SKIP LOCKED` on PostgreSQL, `due_at` = lease
 expiry while running, the lease renewed after every batch.
 
@@ -19,7 +19,8 @@ Running a job: the chunks are copied to a temporary file, then
 
 Row numbers are 1-based DATA rows: the CSV header is not counted, nor are blank lines.
 A CSV cell that begins with `'` before =, +, -, @, TAB or CR loses that one `'`: the CSV
-export adds it against spreadsheet formula injection (csv_safe_cell), so exports import back.
+export adds it against spreadsheet formula injection (schema/contacts/csv_cells.py), so
+exports import back.
 A duplicate email inside one file: the last row wins, earlier ones count as `skipped`.
 """
 
@@ -27,7 +28,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import hashlib
 import json
 import logging
 import os
@@ -35,37 +35,32 @@ import re
 import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, AsyncIterator, Callable, Iterator
+from typing import Any, Callable, Iterator
 
 import email_validator
 from pydantic_core import PydanticCustomError
+from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app.core.clock import now
-from schema.contacts.writes import ContactRow, UpsertCounts, upsert_contacts
-from app.core.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, json_bytes, loads_strict, normalize_email
-from models import ImportChunk, ImportJob
 from app.core import wakeups as _wakeups
+from app.core.clock import now
+from app.core.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, json_bytes, loads_strict, normalize_email
 from app.core.wakeups import idle
+from app.engines.leases import fenced, pick_params, pick_sql
+from models import ImportChunk, ImportJob
+from schema.contacts.csv_cells import csv_cell_value
+from schema.contacts.writes import ContactRow, UpsertCounts, upsert_contacts
+from schema.imports.jobs import drop_file, purge_stale_uploads
 
 log = logging.getLogger("viperatron.imports")
 
-MAX_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 1_000_000
-CHUNK_BYTES = 1024 * 1024
 MAX_ERRORS = 1000
 BATCH_ROWS = 5000
 MAX_ATTEMPTS = 10
 MAX_TAGS = 100
 MAX_NAME_CHARS = 200
 IDLE_POLL_SECONDS = 2.0
-STALE_UPLOAD = timedelta(hours=1)
-
-FORMATS = ("csv", "ndjson")
-VISIBLE = ("pending", "running", "completed", "failed", "canceled")
-CANCELABLE = ("pending", "running")
-
-
 
 
 # ----------------------------------------------------------------------------- emails
@@ -123,29 +118,6 @@ _ROLES = {
     "last_name": "last_name",
     "tags": "tags",
 }
-
-
-# ----------------------------------------------------------------------------- CSV cells
-# Spreadsheet formula injection (OWASP "CSV injection"): a cell that begins with one of these
-# is run as a formula by spreadsheet programs, so the export writes it with a leading `'`.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _needs_quote(value: str) -> bool:
-    # Values that already begin with `'`s before a formula character get one more, so that
-    # reading a cell back (strip exactly one `'`) is the exact inverse of writing it.
-    return value.lstrip("'").startswith(FORMULA_START)
-
-
-def csv_safe_cell(value: str) -> str:
-    """The cell the CSV export writes for `value`: `'` + value when it (after any leading
-    `'`s) begins with =, +, -, @, TAB or CR; otherwise the value itself."""
-    return "'" + value if _needs_quote(value) else value
-
-
-def csv_cell_value(cell: str) -> str:
-    """The inverse of csv_safe_cell, applied by the CSV importer to every cell."""
-    return cell[1:] if cell.startswith("'") and _needs_quote(cell[1:]) else cell
 
 
 # Python's csv module refuses a cell longer than this (its field_size_limit, a process-wide
@@ -453,81 +425,30 @@ def plan(source) -> Plan:
     return Plan(total, last)
 
 
-# ----------------------------------------------------------------------------- upload
-
-
-async def store_upload(
-    organization_id: str, fmt: str, filename: str, options: dict, source: AsyncIterator[bytes]
-) -> tuple[ImportJob | None, str, int]:
-    """Stream `source` into the chunks of a new `uploading` job. Returns (job, sha256, size);
-    job is None when the upload is empty. Raises ValueError("too_large") past MAX_BYTES."""
-    sha = hashlib.sha256()
-    size = 0
-    buffer = bytearray()
-    job: ImportJob | None = None
-    seq = 0
-    try:
-        async for piece in source:
-            if not piece:
-                continue
-            size += len(piece)
-            if size > MAX_BYTES:
-                raise ValueError("too_large")
-            sha.update(piece)
-            buffer += piece
-            if job is None:
-                job = await ImportJob.create(
-                    organization_id=organization_id, status="uploading", format=fmt,
-                    filename=filename[:255], options=options, due_at=now(),
-                )
-            while len(buffer) >= CHUNK_BYTES:
-                await ImportChunk.create(job_id=job.id, seq=seq, data=bytes(buffer[:CHUNK_BYTES]))
-                del buffer[:CHUNK_BYTES]
-                seq += 1
-        if job is not None:
-            if buffer:
-                await ImportChunk.create(job_id=job.id, seq=seq, data=bytes(buffer))
-            await ImportJob.filter(id=job.id).update(size_bytes=size)
-            job.size_bytes = size
-    except BaseException:
-        if job is not None:
-            await asyncio.shield(discard(job.id))
-        raise
-    return job, sha.hexdigest(), size
-
-
-async def discard(job_id: str) -> None:
-    await ImportJob.filter(id=job_id).delete()
-
-
-async def make_pending(job_id: str) -> None:
-    await ImportJob.filter(id=job_id, status="uploading").update(status="pending", due_at=now())
-
-
 # ----------------------------------------------------------------------------- claims
+# The claim, fence and lease of app/engines/leases.py, as for messages and automation runs:
+# one job at a time (limit 1, no per-organization cap: a runner holds one job).
 
+CLAIMABLE = ("pending", "running")
+HELD = "running"  # a claimed job's status while its lease holds
+CLAIMABLE_BY_ID = ("uploading", *CLAIMABLE)  # the CLI claims the job it has just uploaded
 
-_PG_CLAIM = """
-WITH picked AS (
-    SELECT id FROM import_jobs
-    WHERE status IN ('pending', 'running') AND due_at <= $1
-    ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
-)
-UPDATE import_jobs j SET status = 'running', due_at = $2, attempts = j.attempts + 1,
+_CLAIM = {
+    True: """
+UPDATE import_jobs j SET status = 'running', due_at = $3, attempts = j.attempts + 1,
     started_at = COALESCE(j.started_at, $1), updated_at = $1
 FROM picked WHERE j.id = picked.id
 RETURNING j.id, j.attempts
-"""
-
-_SQLITE_CLAIM = """
-UPDATE import_jobs SET status = 'running', due_at = ?, attempts = attempts + 1,
-    started_at = COALESCE(started_at, ?), updated_at = ?
-WHERE id IN (
-    SELECT id FROM import_jobs WHERE status IN ('pending', 'running') AND due_at <= ?
-    ORDER BY due_at LIMIT 1
-)
+""",
+    False: """
+UPDATE import_jobs SET status = 'running', due_at = $3, attempts = attempts + 1,
+    started_at = COALESCE(started_at, $1), updated_at = $1
+WHERE id IN (SELECT id FROM picked)
 RETURNING id, attempts
-"""
+""",
+}
+_CLAIM_DUE = {pg: pick_sql("import_jobs", CLAIMABLE, pg, claim) for pg, claim in _CLAIM.items()}
+_CLAIM_ONE = {pg: pick_sql("import_jobs", CLAIMABLE_BY_ID, pg, claim, one=True) for pg, claim in _CLAIM.items()}
 
 
 @dataclass(frozen=True)
@@ -536,38 +457,28 @@ class JobClaim:
     attempt: int
 
 
-async def claim_due(lease_seconds: float) -> JobClaim | None:
-    from tortoise import Tortoise
-
+async def _claim(statements: dict[bool, str], lease_seconds: float, only: str | None = None) -> JobClaim | None:
     conn = Tortoise.get_connection("default")
     at = now()
-    lease = at + timedelta(seconds=lease_seconds)
-    if conn.capabilities.dialect == "postgres":
-        _, rows = await conn.execute_query(_PG_CLAIM, [at, lease])
-    else:
-        _, rows = await conn.execute_query(_SQLITE_CLAIM, [lease, at, at, at])
+    params = pick_params(at, 1, at + timedelta(seconds=lease_seconds), None, None, only)
+    _, rows = await conn.execute_query(statements[conn.capabilities.dialect == "postgres"], params)
     return JobClaim(rows[0]["id"], rows[0]["attempts"]) if rows else None
 
 
+async def claim_due(lease_seconds: float) -> JobClaim | None:
+    """Claim the job due first (pending, or running with an expired lease)."""
+    return await _claim(_CLAIM_DUE, lease_seconds)
+
+
 async def claim_job(job_id: str, lease_seconds: float) -> JobClaim | None:
-    """Claim one given job now (the CLI runs its own job, `uploading` or due)."""
-    at = now()
-    job = await ImportJob.filter(id=job_id).first()
-    if job is None or job.status not in ("uploading", "pending", "running"):
-        return None
-    if job.status == "running" and job.due_at > at:
-        return None  # someone else holds it
-    attempt = job.attempts + 1
-    changed = await ImportJob.filter(id=job_id, status=job.status, attempts=job.attempts).update(
-        status="running", attempts=attempt, due_at=at + timedelta(seconds=lease_seconds),
-        started_at=job.started_at or at,
-    )
-    return JobClaim(job_id, attempt) if changed else None
+    """Claim one given job now (the CLI runs its own job, `uploading` or due); None when it
+    is gone, ended, or running under another claim's lease."""
+    return await _claim(_CLAIM_ONE, lease_seconds, job_id)
 
 
 def _fenced(claim: JobClaim, connection=None):
-    query = ImportJob.filter(id=claim.id, attempts=claim.attempt, status="running")
-    return query.using_db(connection) if connection is not None else query
+    """The job's row while this claim holds it (app/engines/leases.py: fenced)."""
+    return fenced(ImportJob, claim, HELD, connection)
 
 
 class Fenced(Exception):
@@ -724,26 +635,13 @@ async def _end(claim: JobClaim, status: str, error: str | None) -> str:
     changed = await _fenced(claim).update(status=status, error=error, finished_at=at, due_at=at, updated_at=at)
     if not changed:
         return await _status_after_fence(claim)
-    await ImportChunk.filter(job_id=claim.id).delete()  # the file is no longer needed
+    await drop_file(claim.id)
     return status
-
-
-async def cancel(organization_id: str, job_id: str) -> tuple[ImportJob | None, bool]:
-    """pending/running → canceled; returns the job (None: not found) and whether it changed."""
-    at = now()
-    changed = await ImportJob.filter(id=job_id, organization_id=organization_id, status__in=CANCELABLE).update(
-        status="canceled", finished_at=at, due_at=at, updated_at=at
-    )
-    if changed:
-        await ImportChunk.filter(job_id=job_id).delete()
-    job = await ImportJob.filter(id=job_id, organization_id=organization_id, status__in=VISIBLE).first()
-    return job, bool(changed)
 
 
 # ----------------------------------------------------------------------------- the runner
 
-wakeups = _wakeups.imports
-notify = wakeups.notify  # a job was just created
+wakeups = _wakeups.imports  # the resolvers notify it when a job is queued
 
 
 class ImportRunner:
@@ -803,6 +701,6 @@ class ImportRunner:
             return
         self._last_purge = loop.time()
         try:
-            await ImportJob.filter(status="uploading", created_at__lt=now() - STALE_UPLOAD).delete()
+            await purge_stale_uploads()
         except Exception:
             log.exception("purging abandoned uploads failed")

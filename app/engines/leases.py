@@ -1,5 +1,15 @@
 """Claims held by a worker: leases that hold while the work runs, and fairness between
-organizations. Shared by the delivery worker (messages) and the automation runner (runs).
+organizations. Shared by the delivery worker (messages), the automation runner (runs) and the
+import runner (import jobs): the claim (`pick_sql`), the fence (`fence_sql`, `fenced`) and
+the lease renewal (`renew_sql`, or a fenced update of the work's own progress).
+
+Claims: a due row (status in the queue's claimable ones, `due_at <= now`) is claimed by one
+statement that sets its held status (`sending`, `running`), `due_at` = lease expiry and
+`attempts + 1`; PostgreSQL locks the candidates `FOR UPDATE SKIP LOCKED`, so workers never
+wait on each other. The attempt number is the claim's fencing token: every later write of
+the claim (renewal, progress, finish) applies only while the row still carries it and the
+held status (`fence_sql` / `fenced`), so a worker whose lease was taken over, or whose row
+was canceled meanwhile, writes nothing.
 
 Leases: a claimed row's `due_at` is its lease expiry, so a killed worker's claim comes back.
 A live worker must not lose its claim to slow work (an SMTP transaction, a webhook call), or
@@ -25,7 +35,7 @@ import logging
 from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 log = logging.getLogger("viperatron.leases")
 
@@ -46,7 +56,7 @@ WITH busy AS (
     SELECT key AS organization_id, CAST(value AS INTEGER) AS in_flight FROM {each}
 ), candidates AS (
     SELECT id, organization_id, due_at, status AS was FROM {table}
-    WHERE status IN ({statuses}) AND due_at <= $1
+    WHERE status IN ({statuses}) AND due_at <= $1{only}
       AND organization_id NOT IN (SELECT organization_id FROM busy WHERE in_flight >= $5)
     ORDER BY due_at LIMIT $2{lock}
 ), ranked AS (
@@ -59,16 +69,18 @@ WITH busy AS (
 """
 
 
-def pick_sql(table: str, statuses: tuple[str, ...], postgres: bool, claim: str) -> str:
+def pick_sql(table: str, statuses: tuple[str, ...], postgres: bool, claim: str, *, one: bool = False) -> str:
     """A claim statement: CTEs ending in `picked` (id, was: the status before the claim) —
     up to $2 due rows of `table`, in due order, at most $5 per organization counting those
     in flight ($4: JSON object organization id -> count) — followed by `claim`, the statement
-    that claims them. Parameters: $1 now, $2 limit, $3 lease expiry, $4, $5. PostgreSQL locks
+    that claims them. Parameters: $1 now, $2 limit, $3 lease expiry, $4, $5, and with `one`
+    $6: only the row with this id (claim one given row, if it is due). PostgreSQL locks
     the candidates with SKIP LOCKED (workers never wait on each other); on SQLite the same
     text runs with ?N parameters."""
     sql = _PICK.format(
         table=table,
         statuses=", ".join(f"'{s}'" for s in statuses),
+        only=" AND id = $6" if one else "",
         each="jsonb_each_text($4::text::jsonb)" if postgres else "json_each($4)",
         lock=" FOR UPDATE SKIP LOCKED" if postgres else "",
     ) + claim
@@ -77,23 +89,61 @@ def pick_sql(table: str, statuses: tuple[str, ...], postgres: bool, claim: str) 
 
 _RENEW = """
 UPDATE {table} AS t SET due_at = $1 FROM {each} AS c
-WHERE t.id = c.key AND t.attempts = CAST(c.value AS INTEGER) AND t.status = '{status}'
+WHERE {fence}
 """
 
 
 def renew_sql(table: str, status: str, postgres: bool) -> str:
     """Extend leases: $1 the new expiry, $2 a JSON object claimed id -> attempt number."""
     sql = _RENEW.format(
-        table=table, status=status, each="jsonb_each_text($2::text::jsonb)" if postgres else "json_each($2)"
+        table=table,
+        each="jsonb_each_text($2::text::jsonb)" if postgres else "json_each($2)",
+        fence=fence_sql(status, "c.key", "CAST(c.value AS INTEGER)", alias="t"),
     ).strip()
     return sql if postgres else sql.replace("$", "?")
 
 
 def pick_params(
-    at: datetime, limit: int, lease_until: datetime, busy: dict[str, int] | None, per_org: int | None
+    at: datetime,
+    limit: int,
+    lease_until: datetime,
+    busy: dict[str, int] | None,
+    per_org: int | None,
+    only: str | None = None,
 ) -> list:
-    """The parameters of a `pick_sql` statement (no cap when `per_org` is None)."""
-    return [at, limit, lease_until, json.dumps(busy or {}), per_org or limit]
+    """The parameters of a `pick_sql` statement (no cap when `per_org` is None; `only`: the
+    id of a `one=True` statement)."""
+    params = [at, limit, lease_until, json.dumps(busy or {}), per_org or limit]
+    return params if only is None else [*params, only]
+
+
+# ----------------------------------------------------------------------------- fences
+
+
+class Claimed(Protocol):
+    """A claim as its claim statement returned it: the row and its attempt number."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def attempt(self) -> int: ...
+
+
+def fence_sql(status: str, id_expr: str, attempt_expr: str, *, alias: str = "") -> str:
+    """The fence of a claim, as a SQL condition: the row `id_expr` still carries the claim's
+    attempt number `attempt_expr` and the held `status` (ids before attempts, for `?`
+    parameters)."""
+    t = f"{alias}." if alias else ""
+    return f"{t}id = {id_expr} AND {t}attempts = {attempt_expr} AND {t}status = '{status}'"
+
+
+def fenced(model: Any, claim: Claimed, status: str, connection: Any = None) -> Any:
+    """The fence of a claim for the ORM: `model`'s row of `claim` while the claim holds
+    (status `status`, the claim's attempt number). Its update is the claim's write: progress,
+    a lease extended with it, a release, the finish; 0 rows changed means the claim was lost."""
+    query = model.filter(id=claim.id, attempts=claim.attempt, status=status)
+    return query.using_db(connection) if connection is not None else query
 
 
 # ----------------------------------------------------------------------------- slots

@@ -4,7 +4,7 @@ Rows are read in id order, 1,000 at a time (keyset pagination), and written out 
 come, so memory does not grow with the number of contacts. The CSV has one column per
 custom field name used in the organization, so the file imports back unchanged. Cells that
 a spreadsheet would run as a formula (=, +, -, @, TAB, CR first) get a leading `'`, which
-the CSV import removes again (app.engines.imports.csv_safe_cell / csv_cell_value).
+the CSV import removes again (schema/contacts/csv_cells.py: csv_safe_cell / csv_cell_value).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from tortoise import Tortoise
 
 from app.core.principal import Principal
 from app.core.errors import invalid
-from app.engines.imports import csv_safe_cell
 from models import ContactTag
+from schema.contacts.csv_cells import csv_safe_cell
 from schema.contacts.filters import ContactFilters, filtered_contacts
 
 BATCH = 1000
@@ -109,7 +109,7 @@ def _column(name: str) -> str:
 
 
 def _cell(value) -> str:
-    """Non-strings as JSON; formula-like text neutralized (app.engines.imports.csv_safe_cell), which
+    """Non-strings as JSON; formula-like text neutralized (csv_safe_cell), which
     the CSV import undoes, so an export still imports back to the same values."""
     if value is None:
         return ""

@@ -18,6 +18,7 @@ from app.core.validation import EmailAddress, JsonObject, Tag, email_key
 from models import Contact, ContactTag
 from schema.contracts import ApiModel, Page, check_page_size, decode_cursor, fits
 from schema.contacts.filters import ContactFilters, filtered_contacts
+from schema.contacts.writes import find_or_create_contact
 from schema.idempotency.resolvers import idempotent
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -97,22 +98,6 @@ async def _reload(contact_id: str) -> ContactView:
     return ContactView.of(contact)
 
 
-async def find_or_create_contact(organization_id: str, email: str, connection=None) -> tuple[Contact, bool]:
-    """The organization's contact with this email, created bare if absent (race-safe)."""
-    key = email_key(email)
-    existing = await Contact.filter(organization_id=organization_id, email_key=key).using_db(connection).first()
-    if existing:
-        return existing, False
-    try:
-        async with in_transaction() as savepoint:
-            created = await Contact.create(
-                organization_id=organization_id, email=email, email_key=key, using_db=savepoint
-            )
-        return created, True
-    except IntegrityError:  # a concurrent request created it first
-        return await Contact.get(organization_id=organization_id, email_key=key).using_db(connection), False
-
-
 async def upsert_contact(
     principal: Principal, data: ContactUpsert, idempotency_key: str | None = None
 ) -> tuple[ContactView, bool]:
@@ -151,8 +136,8 @@ async def _add_tags(conn, organization_id: str, contact_id: str, tags: list[str]
 
 async def _upsert(principal: Principal, data: ContactUpsert) -> tuple[ContactView, bool]:
     async with in_transaction() as conn:
-        contact, created = await find_or_create_contact(principal.organization_id, data.email, conn)
-        contact = await Contact.filter(id=contact.id).using_db(conn).select_for_update().get()
+        contact_id, created = await find_or_create_contact(conn, principal.organization_id, data.email)
+        contact = await Contact.filter(id=contact_id).using_db(conn).select_for_update().get()
         changes: dict[str, Any] = {}
         if data.first_name is not None:
             changes["first_name"] = data.first_name

@@ -1,10 +1,14 @@
-"""The bulk write path for contacts: many rows upserted with the single upsert's semantics.
+"""The bulk write path for contacts: many rows upserted with the single upsert's semantics,
+and the one find-or-create of contacts by email (`find_or_create_contacts`: events, and the
+single upsert's `find_or_create_contact`).
 
 `upsert_contacts` is the only place import jobs write contacts. Semantics (the same as
 `POST /api/v1/contacts`): a row matches the organization's contact by `email_key` (the
 lower-cased email) and the stored email keeps its first spelling; `first_name`/`last_name`
 are set when given (None = not given); tags are added, never removed; custom fields are
-merged shallowly (`set_fields` overwrite those keys, `remove_keys` are deleted).
+merged shallowly (`set_fields` overwrite those keys, `remove_keys` are deleted): the rule of
+`schema.contacts.resolvers.merge_custom_fields`, which tests/test_contacts_merge.py checks
+both paths against.
 With `update_existing=False` an existing contact is left untouched and counted as skipped.
 
 PostgreSQL: set-based SQL, one `INSERT … SELECT FROM unnest(…) ON CONFLICT DO UPDATE` for the
@@ -258,10 +262,14 @@ ON CONFLICT (organization_id, email_key) DO NOTHING
 """
 
 
-async def contact_ids(conn, organization_id: str, emails: Iterable[str]) -> dict[str, str]:
-    """email_key -> contact id for every address; absent contacts are created bare, with the
-    first spelling given. One lookup, then (when some are missing) one INSERT … ON CONFLICT
-    DO NOTHING and a lookup of those: a contact a concurrent writer created is found, not
+async def find_or_create_contacts(
+    conn, organization_id: str, emails: Iterable[str]
+) -> tuple[dict[str, str], set[str]]:
+    """The one find-or-create of contacts (events name contacts by email; the single upsert
+    makes its contact): email_key -> contact id for every address, and the keys of the
+    contacts this call created. Absent contacts are created bare, with the first spelling
+    given. One lookup, then (when some are missing) one INSERT … ON CONFLICT DO NOTHING and a
+    lookup of those: a contact a concurrent writer created is found (not created here), not
     duplicated. Missing keys go in sorted, so concurrent batches lock in one order.
     PostgreSQL: set-based SQL (unnest); SQLite: the ORM, in the caller's transaction."""
     spelling: dict[str, str] = {}
@@ -271,21 +279,39 @@ async def contact_ids(conn, organization_id: str, emails: Iterable[str]) -> dict
         rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [organization_id, list(spelling)])
         found = {r["email_key"]: r["id"] for r in rows}
         missing = sorted(k for k in spelling if k not in found)
-        if missing:
-            await conn.execute_query_dict(
-                _PG_CREATE_CONTACTS,
-                [organization_id, clock.now(), [new_id("ct") for _ in missing], [spelling[k] for k in missing], missing],
-            )
-            rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [organization_id, missing])
-            found.update((r["email_key"], r["id"]) for r in rows)
-        return found
-    query = Contact.filter(organization_id=organization_id).using_db(conn)
-    found = dict(await query.filter(email_key__in=list(spelling)).values_list("email_key", "id"))
-    missing = sorted(k for k in spelling if k not in found)
-    if missing:
-        await Contact.bulk_create(
-            [Contact(organization_id=organization_id, email=spelling[k], email_key=k) for k in missing],
-            ignore_conflicts=True, using_db=conn,
+        if not missing:
+            return found, set()
+        new_ids = {k: new_id("ct") for k in missing}
+        await conn.execute_query_dict(
+            _PG_CREATE_CONTACTS,
+            [organization_id, clock.now(), [new_ids[k] for k in missing], [spelling[k] for k in missing], missing],
         )
+        rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [organization_id, missing])
+        found.update((r["email_key"], r["id"]) for r in rows)
+    else:
+        query = Contact.filter(organization_id=organization_id).using_db(conn)
+        found = dict(await query.filter(email_key__in=list(spelling)).values_list("email_key", "id"))
+        missing = sorted(k for k in spelling if k not in found)
+        if not missing:
+            return found, set()
+        bare = [Contact(organization_id=organization_id, email=spelling[k], email_key=k) for k in missing]
+        new_ids = {c.email_key: c.id for c in bare}
+        await Contact.bulk_create(bare, ignore_conflicts=True, using_db=conn)
         found.update(await query.filter(email_key__in=missing).values_list("email_key", "id"))
+    # Ours when it carries the id this call gave it (a conflict kept the other writer's row).
+    return found, {k for k in missing if found.get(k) == new_ids[k]}
+
+
+async def contact_ids(conn, organization_id: str, emails: Iterable[str]) -> dict[str, str]:
+    """email_key -> contact id for every address, absent contacts created bare
+    (find_or_create_contacts)."""
+    found, _ = await find_or_create_contacts(conn, organization_id, emails)
     return found
+
+
+async def find_or_create_contact(conn, organization_id: str, email: str) -> tuple[str, bool]:
+    """The organization's contact with this email, created bare if absent (race-safe): its id
+    and whether this call created it (find_or_create_contacts, for one address)."""
+    found, created = await find_or_create_contacts(conn, organization_id, [email])
+    key = email_key(email)
+    return found[key], key in created

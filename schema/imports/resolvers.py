@@ -1,6 +1,8 @@
 """Contact import jobs: create (from an upload or inline content), read, cancel. The one
-implementation of each operation; `rest_compat/imports.py` and the GraphQL fields below both
-call these functions. The work itself is `app/engines/imports.py`."""
+implementation of each operation; `rest_compat/imports.py` and the GraphQL fields
+(`schema/imports/types.py`) both call these functions. The job store is `jobs.py` beside this
+module; the work itself is the import runner's (`app/engines/imports.py`), which this module
+only wakes (`app.core.wakeups.imports`)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import AsyncIterator, Optional
 
 from pydantic import Field, ValidationError
 
-from app.engines import imports
+from app.core import wakeups
 from app.core.principal import Principal
 from app.core.errors import ApiError, ErrorCode, from_pydantic, invalid, not_found
 from app.core.ids import require_id
@@ -17,6 +19,7 @@ from app.core.validation import Tag
 from models import ImportJob
 from schema.contracts import ApiModel
 from schema.idempotency.resolvers import idempotent
+from schema.imports import jobs
 
 
 
@@ -96,37 +99,37 @@ async def create_import(
     field: str = "body",
 ) -> ImportCreated:
     """Store the upload and queue the job (202). `content` is streamed into the database."""
-    if fmt not in imports.FORMATS:
+    if fmt not in jobs.FORMATS:
         raise invalid("format", "Must be csv or ndjson.", "invalid")
     opts = {"tags": options.tags, "updateExisting": options.update_existing}
     try:
-        job, digest, size = await imports.store_upload(principal.organization_id, fmt, filename, opts, content)
+        job, digest, size = await jobs.store_upload(principal.organization_id, fmt, filename, opts, content)
     except ValueError:
-        raise ApiError(ErrorCode.PAYLOAD_TOO_LARGE, f"The file exceeds {imports.MAX_BYTES} bytes.") from None
+        raise ApiError(ErrorCode.PAYLOAD_TOO_LARGE, f"The file exceeds {jobs.MAX_BYTES} bytes.") from None
     if job is None:
         raise invalid(field, "The file is empty.", "required")
     request = {"format": fmt, "filename": filename, **opts, "sha256": digest, "size": size}
 
     async def run() -> tuple[ImportCreated, int]:
-        await imports.make_pending(job.id)
+        await jobs.make_pending(job.id)
         return ImportCreated(import_id=job.id, status="pending"), 202
 
     try:
         outcome = await idempotent(principal, idempotency_key, "contacts.import", request, run, ImportCreated)
     except BaseException:
-        await imports.discard(job.id)
+        await jobs.discard(job.id)
         raise
     if outcome.replayed:
-        await imports.discard(job.id)  # the first request's job stands
+        await jobs.discard(job.id)  # the first request's job stands
     else:
-        imports.notify()
+        wakeups.imports.notify()
     return outcome.result
 
 
 async def get_import(principal: Principal, import_id: str) -> ImportJobView:
     require_id("import", import_id)
     job = await ImportJob.filter(
-        id=import_id, organization_id=principal.organization_id, status__in=imports.VISIBLE
+        id=import_id, organization_id=principal.organization_id, status__in=jobs.VISIBLE
     ).first()
     if job is None:
         raise not_found("Import")
@@ -138,7 +141,7 @@ async def cancel_import(principal: Principal, import_id: str, idempotency_key: s
     require_id("import", import_id)
 
     async def run() -> tuple[ImportJobView, int]:
-        job, changed = await imports.cancel(principal.organization_id, import_id)
+        job, changed = await jobs.cancel(principal.organization_id, import_id)
         if job is None:
             raise not_found("Import")
         if not changed:

@@ -7,6 +7,7 @@ migrated database without seeing each other's rows.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -22,8 +23,10 @@ import pytest
 
 from app.core import db
 from app.web.keys import create_key
+from app.engines.worker import Worker
 from app.main import create_app
 from app.core.settings import Settings
+from models import AutomationRun
 
 BACKEND = os.environ.get("VIPERATRON_TEST_BACKEND", "sqlite")
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +115,14 @@ class Key:
 
 
 @pytest.fixture
-def make_key(settings):
+def test_organizations() -> set[str]:
+    """The organizations this test made (grows as it makes keys). Runners built by the
+    fixtures claim only their work, so a test never sees another test's leftovers."""
+    return set()
+
+
+@pytest.fixture
+def make_key(settings, test_organizations):
     """Factory: a key in a new organization (or in `org`, when given)."""
 
     async def make(org: str | None = None, **kwargs) -> Key:
@@ -120,6 +130,7 @@ def make_key(settings):
         kwargs.setdefault("per_minute", 1000)
         kwargs.setdefault("per_day", 100000)
         key, plaintext = await create_key(org, settings, **kwargs)
+        test_organizations.add(key.organization_id)
         return Key(plaintext, key.id, key.organization_id, org)
 
     return make
@@ -166,8 +177,6 @@ from tests.webhook_receiver import webhook_receiver  # noqa: E402,F401  (fixture
 @pytest.fixture
 def worker_settings(settings, smtp_sink: SmtpSink) -> Settings:  # noqa: F811 (the fixture)
     """Delivery to the test SMTP server with retries fast enough for a test."""
-    import dataclasses
-
     return dataclasses.replace(
         settings, smtp_url=smtp_sink.url, retry_base_seconds=0.2, retry_max_interval_seconds=1.0,
         retry_give_up_seconds=30.0, lease_seconds=30.0,
@@ -175,11 +184,10 @@ def worker_settings(settings, smtp_sink: SmtpSink) -> Settings:  # noqa: F811 (t
 
 
 @pytest.fixture
-async def worker(worker_settings):
-    """A delivery worker on the test SMTP server; `await worker.drain()` sends what is due."""
-    from app.engines.worker import Worker
-
-    runner = Worker(worker_settings)
+async def worker(worker_settings, test_organizations):
+    """A delivery worker on the test SMTP server, for this test's organizations only;
+    `await worker.drain()` sends what is due."""
+    runner = Worker(worker_settings, organizations=test_organizations)
     yield runner
     await runner.transport.close()
 
@@ -188,8 +196,6 @@ async def worker(worker_settings):
 async def no_leftover_runs():
     """Runners claim every organization's due runs: settle runs earlier tests left pending or
     waiting (a webhook retry, a wait) so they do not show up in this test's outcomes."""
-    from models import AutomationRun
-
     await AutomationRun.filter(status__in=("pending", "running", "waiting")).update(
         status="failed", error="left by an earlier test"
     )

@@ -26,6 +26,7 @@ webhooks are at least once, and `Viperatron-Webhook-Id` lets receivers drop the 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 import json
 import logging
 from dataclasses import dataclass
@@ -90,13 +91,14 @@ class RunClaim:
 
 
 async def claim_due(
-    lease_seconds: float, limit: int = 1, busy: dict[str, int] | None = None, per_org: int | None = None
+    lease_seconds: float, limit: int = 1, busy: dict[str, int] | None = None, per_org: int | None = None,
+    organizations: Collection[str] | None = None,
 ) -> list[RunClaim]:
     """Claim up to `limit` due runs, at most `per_org` of one organization counting `busy`
-    (its runs in flight here)."""
+    (its runs in flight here), only of `organizations` when given."""
     conn = Tortoise.get_connection("default")
     at = now()
-    params = pick_params(at, limit, at + timedelta(seconds=lease_seconds), busy, per_org)
+    params = pick_params(at, limit, at + timedelta(seconds=lease_seconds), busy, per_org, organizations=organizations)
     sql = _PG_CLAIM if conn.capabilities.dialect == "postgres" else _SQLITE_CLAIM
     _, rows = await conn.execute_query(sql, params)
     return [
@@ -360,7 +362,12 @@ class AutomationRunner:
     run, so a slow webhook receiver holds one slot, never the loop or other organizations'
     runs. Each run's lease is renewed while it runs. Runs beside delivery in the worker."""
 
-    def __init__(self, settings, *, idle_poll_seconds: float | None = None, concurrency: int | None = None):
+    def __init__(
+        self, settings, *, idle_poll_seconds: float | None = None, concurrency: int | None = None,
+        organizations: Collection[str] | None = None,
+    ):
+        """`organizations`: claim only their work (tests scope runners to their own organizations; None: all)."""
+        self.organizations = organizations
         self.lease_seconds = settings.lease_seconds
         self.idle = idle_poll_seconds if idle_poll_seconds is not None else max(settings.idle_poll_seconds, IDLE_POLL_SECONDS)
         self.concurrency = max(1, concurrency if concurrency is not None else settings.worker_concurrency)
@@ -375,7 +382,7 @@ class AutomationRunner:
     async def _claim(self, outcomes: list[str] | None = None) -> int:
         """Claim runs for the free slots and start them; how many."""
         slots = self._slots
-        claims = await claim_due(self.lease_seconds, slots.free(), slots.busy(), slots.per_org)
+        claims = await claim_due(self.lease_seconds, slots.free(), slots.busy(), slots.per_org, self.organizations)
         for claim in claims:
             task = slots.start(claim.id, claim.attempt, claim.organization_id, self._run(claim))
             if outcomes is not None:

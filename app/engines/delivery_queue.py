@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -89,13 +90,15 @@ class Claim:
 
 
 async def claim(
-    limit: int, lease_seconds: float, busy: dict[str, int] | None = None, per_org: int | None = None
+    limit: int, lease_seconds: float, busy: dict[str, int] | None = None, per_org: int | None = None,
+    organizations: Collection[str] | None = None,
 ) -> list[Claim]:
     """Claim up to `limit` due messages for `lease_seconds`, at most `per_org` of one
-    organization counting `busy` (its messages in flight here); each gets a `sending` event."""
+    organization counting `busy` (its messages in flight here), only of `organizations` when
+    given; each gets a `sending` event."""
     conn = _connection()
     at = now()
-    params = pick_params(at, limit, at + timedelta(seconds=lease_seconds), busy, per_org)
+    params = pick_params(at, limit, at + timedelta(seconds=lease_seconds), busy, per_org, organizations=organizations)
     if _is_postgres(conn):
         _, rows = await conn.execute_query(_PG_CLAIM, params)
         return [Claim(row["id"], row["attempts"], row["organization_id"]) for row in rows]

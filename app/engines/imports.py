@@ -27,6 +27,7 @@ A duplicate email inside one file: the last row wins, earlier ones count as `ski
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 import csv
 import json
 import logging
@@ -457,17 +458,21 @@ class JobClaim:
     attempt: int
 
 
-async def _claim(statements: dict[bool, str], lease_seconds: float, only: str | None = None) -> JobClaim | None:
+async def _claim(
+    statements: dict[bool, str], lease_seconds: float, only: str | None = None,
+    organizations: Collection[str] | None = None,
+) -> JobClaim | None:
     conn = Tortoise.get_connection("default")
     at = now()
-    params = pick_params(at, 1, at + timedelta(seconds=lease_seconds), None, None, only)
+    params = pick_params(at, 1, at + timedelta(seconds=lease_seconds), None, None, only, organizations)
     _, rows = await conn.execute_query(statements[conn.capabilities.dialect == "postgres"], params)
     return JobClaim(rows[0]["id"], rows[0]["attempts"]) if rows else None
 
 
-async def claim_due(lease_seconds: float) -> JobClaim | None:
-    """Claim the job due first (pending, or running with an expired lease)."""
-    return await _claim(_CLAIM_DUE, lease_seconds)
+async def claim_due(lease_seconds: float, organizations: Collection[str] | None = None) -> JobClaim | None:
+    """Claim the job due first (pending, or running with an expired lease), only of
+    `organizations` when given."""
+    return await _claim(_CLAIM_DUE, lease_seconds, organizations=organizations)
 
 
 async def claim_job(job_id: str, lease_seconds: float) -> JobClaim | None:
@@ -647,7 +652,12 @@ wakeups = _wakeups.imports  # the resolvers notify it when a job is queued
 class ImportRunner:
     """Claims due import jobs and runs them, one at a time; runs beside the delivery worker."""
 
-    def __init__(self, settings, *, batch_rows: int = BATCH_ROWS, idle_poll_seconds: float | None = None):
+    def __init__(
+        self, settings, *, batch_rows: int = BATCH_ROWS, idle_poll_seconds: float | None = None,
+        organizations: Collection[str] | None = None,
+    ):
+        """`organizations`: claim only their work (tests scope runners to their own organizations; None: all)."""
+        self.organizations = organizations
         self.lease_seconds = settings.lease_seconds
         self.batch_rows = batch_rows
         self.idle = idle_poll_seconds if idle_poll_seconds is not None else max(settings.idle_poll_seconds, IDLE_POLL_SECONDS)
@@ -659,7 +669,7 @@ class ImportRunner:
 
     async def run_once(self, **kwargs) -> str | None:
         """Claim one due job and run it; None when nothing was due."""
-        claim = await claim_due(self.lease_seconds)
+        claim = await claim_due(self.lease_seconds, self.organizations)
         if claim is None:
             return None
         try:

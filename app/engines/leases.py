@@ -33,7 +33,7 @@ import asyncio
 import json
 import logging
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Collection, Coroutine
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -57,6 +57,7 @@ WITH busy AS (
 ), candidates AS (
     SELECT id, organization_id, due_at, status AS was FROM {table}
     WHERE status IN ({statuses}) AND due_at <= $1{only}
+      AND (CAST($6 AS TEXT) IS NULL OR organization_id IN (SELECT value FROM {scope}))
       AND organization_id NOT IN (SELECT organization_id FROM busy WHERE in_flight >= $5)
     ORDER BY due_at LIMIT $2{lock}
 ), ranked AS (
@@ -73,15 +74,18 @@ def pick_sql(table: str, statuses: tuple[str, ...], postgres: bool, claim: str, 
     """A claim statement: CTEs ending in `picked` (id, was: the status before the claim) —
     up to $2 due rows of `table`, in due order, at most $5 per organization counting those
     in flight ($4: JSON object organization id -> count) — followed by `claim`, the statement
-    that claims them. Parameters: $1 now, $2 limit, $3 lease expiry, $4, $5, and with `one`
-    $6: only the row with this id (claim one given row, if it is due). PostgreSQL locks
+    that claims them. Parameters: $1 now, $2 limit, $3 lease expiry, $4, $5, $6 the scope
+    (a JSON array of organization ids, or NULL for all: tests scope runners to their own
+    organizations), and with `one` $7: only the row with this id (claim one given row, if it
+    is due). PostgreSQL locks
     the candidates with SKIP LOCKED (workers never wait on each other); on SQLite the same
     text runs with ?N parameters."""
     sql = _PICK.format(
         table=table,
         statuses=", ".join(f"'{s}'" for s in statuses),
-        only=" AND id = $6" if one else "",
+        only=" AND id = $7" if one else "",
         each="jsonb_each_text($4::text::jsonb)" if postgres else "json_each($4)",
+        scope="jsonb_array_elements_text($6::text::jsonb)" if postgres else "json_each($6)",
         lock=" FOR UPDATE SKIP LOCKED" if postgres else "",
     ) + claim
     return sql if postgres else sql.replace("$", "?")
@@ -110,10 +114,12 @@ def pick_params(
     busy: dict[str, int] | None,
     per_org: int | None,
     only: str | None = None,
+    organizations: Collection[str] | None = None,
 ) -> list:
     """The parameters of a `pick_sql` statement (no cap when `per_org` is None; `only`: the
-    id of a `one=True` statement)."""
-    params = [at, limit, lease_until, json.dumps(busy or {}), per_org or limit]
+    id of a `one=True` statement; `organizations`: claim only their rows)."""
+    scope = None if organizations is None else json.dumps(sorted(organizations))
+    params = [at, limit, lease_until, json.dumps(busy or {}), per_org or limit, scope]
     return params if only is None else [*params, only]
 
 

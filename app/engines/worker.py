@@ -12,6 +12,7 @@ organization has at most VIPERATRON_ORG_MAX_IN_FLIGHT of the worker's slots (app
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Collection
 import logging
 import time
 from datetime import timedelta
@@ -35,8 +36,13 @@ PURGE_EVERY_SECONDS = 600.0
 
 
 class Worker:
-    def __init__(self, settings: Settings, transport: Transport | None = None, concurrency: int | None = None):
+    def __init__(
+        self, settings: Settings, transport: Transport | None = None, concurrency: int | None = None,
+        organizations: Collection[str] | None = None,
+    ):
+        """`organizations`: claim only their work (tests scope runners to their own organizations; None: all). The import and automation runners it starts get the same."""
         self.settings = settings
+        self.organizations = organizations
         self.concurrency = max(1, concurrency or settings.worker_concurrency)
         self.transport = transport or make_transport(
             settings.smtp_url, settings.outbox_dir, self.concurrency, settings.smtp_timeout_seconds
@@ -59,10 +65,10 @@ class Worker:
         )
         idle = self.settings.idle_poll_seconds
         # Contact imports and automation runs run beside delivery.
-        imports = ImportRunner(self.settings)
+        imports = ImportRunner(self.settings, organizations=self.organizations)
         imports_task = asyncio.create_task(imports.run(), name="import-runner")
 
-        automations = AutomationRunner(self.settings)
+        automations = AutomationRunner(self.settings, organizations=self.organizations)
         automations_task = asyncio.create_task(automations.run(), name="automation-runner")
         try:
             await self._slots.serve(self._claim, self._stopping, wake, idle, self._maybe_purge)
@@ -86,7 +92,9 @@ class Worker:
     async def _claim(self) -> int:
         """Claim as many due messages as there are free slots and start them; how many."""
         busy = self._slots.busy()
-        claims = await queue.claim(self._slots.free(), self.settings.lease_seconds, busy, self._slots.per_org)
+        claims = await queue.claim(
+            self._slots.free(), self.settings.lease_seconds, busy, self._slots.per_org, self.organizations
+        )
         if not claims:
             return 0
         messages = {m.id: m for m in await Message.filter(id__in=[c.id for c in claims])}

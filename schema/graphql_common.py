@@ -86,8 +86,13 @@ def validated(graphql_input: GraphQLInput, model: type[M]) -> M:
 
 def as_in(model: type[BaseModel], name: str) -> Any:
     """The Field of `model.name` again, for a GraphQL type that narrows the field's type (an
-    ID, JSON, a nested GraphQL type) without losing its description."""
-    return Field(description=model.model_fields[name].description)
+    ID, JSON, a nested GraphQL type) without losing its description or default."""
+    info = model.model_fields[name]
+    if info.default_factory is not None:
+        return Field(default_factory=info.default_factory, description=info.description)
+    if not info.is_required():
+        return Field(default=info.default, description=info.description)
+    return Field(description=info.description)
 
 
 @strawberry.type(

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serial
 from pydantic.alias_generators import to_camel
 
 from app.core.errors import ApiError, from_pydantic
+from app.core.ids import PREFIXES
 from schema.contracts import Page, encode_cursor
 
 T = TypeVar("T")
@@ -31,13 +32,12 @@ class UserError:
 
 def user_errors(error: ApiError) -> list[UserError]:
     """The ApiError as user errors: one per REST detail, with the detail's own code."""
-    if not error.details:
-        return [UserError(field=None, message=error.message, code=error.code.value)]
-    return [UserError(field=d.field, message=d.message, code=d.code) for d in error.details]
+    return detail_errors(error.code.value, error.message, [d.as_dict() for d in error.details])
 
 
 def detail_errors(code: str, message: str, details: list[dict[str, Any]]) -> list[UserError]:
-    """User errors from a REST error body's parts (a batch item's `error`)."""
+    """User errors from a REST error body's parts (`error.code`, `.message`, `.details`; a batch
+    item's `error` comes as these)."""
     if not details:
         return [UserError(field=None, message=message, code=code)]
     return [UserError(field=d.get("field"), message=d["message"], code=d.get("code") or code) for d in details]
@@ -138,23 +138,23 @@ def connection(page: Page[T], after: str | None) -> Connection[T]:
 # ----------------------------------------------------------------------------- Node
 
 @strawberry.interface(
-    description="An object with a global ID (`ct_…`, `msg_…`, `evt_…`, `sup_…`, `imp_…`, `auto_…`, `run_…`, "
-    "`org_…`, `key_…`): `node(id)` fetches any of them again (Relay)."
+    description="An object with a global ID (" + ", ".join(f"`{prefix}_…`" for prefix in PREFIXES.values())
+    + "): `node(id)` fetches any of them again (Relay)."
 )
 class Node:
     id: strawberry.ID
 
 
-M2 = TypeVar("M2", bound=type[BaseModel])
+NodeClass = TypeVar("NodeClass", bound=type[BaseModel])
 
 
-def node_type(view: type[BaseModel], *, name: str, description: str | None = None) -> Callable[[M2], M2]:
+def node_type(view: type[BaseModel], *, name: str, description: str | None = None) -> Callable[[NodeClass], NodeClass]:
     """`strawberry.pydantic.type` for a GraphQL type over `view` that implements Node (list
     `Node` after the view among its bases). Resolvers return views, not instances of the
     GraphQL type, so the type says which objects are its own (GraphQL asks that of every
     type with an interface, and `node(id)` picks the type by it)."""
 
-    def wrap(cls: M2) -> M2:
+    def wrap(cls: NodeClass) -> NodeClass:
         cls.is_type_of = staticmethod(lambda obj, _info: isinstance(obj, view))
         return strawberry.pydantic.type(cls, name=name, description=description)
 

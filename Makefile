@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 VENDOR := app/static/vendor
 
-.PHONY: serve test test-sqlite test-postgres coverage coverage-sqlite coverage-postgres assets bench bench-delivery bench-import bench-export install dev clean
+.PHONY: serve test test-sqlite test-postgres coverage coverage-sqlite coverage-postgres assets node-tools bench bench-delivery bench-import bench-export install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,19 @@ assets:
 		echo "npm not found: GraphiQL will load its assets from unpkg.com (install Node.js for offline use)"; \
 	fi
 
+# Node tools the tests run (graphql-schema-linter), pinned in package-lock.json: `npm ci` when the
+# lock file is newer than the install (npm writes node_modules/.package-lock.json). Without npm the
+# tests that need them skip (and fail under CI, whose .ci/run installs npm).
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+node-tools:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "npm not found: the graphql-schema-linter test will skip (install Node.js to run it)"; fi
+
 serve: $(STAMP)
 	-@$(MAKE) --no-print-directory assets
 	$(BIN)/viperatron serve
@@ -49,10 +62,10 @@ test: $(DEV_STAMP)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL + Redis half skipped (.ci/run sets it)"; fi
 
-test-sqlite: $(DEV_STAMP)
+test-sqlite: $(DEV_STAMP) node-tools
 	VIPERATRON_TEST_BACKEND=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
 
-test-postgres: $(DEV_STAMP)
+test-postgres: $(DEV_STAMP) node-tools
 	VIPERATRON_TEST_BACKEND=postgres $(BIN)/pytest -q $(PYTEST_ARGS)
 
 # `make test` under coverage.py ([tool.coverage] in pyproject.toml), subprocesses the tests start
@@ -70,7 +83,7 @@ coverage: $(DEV_STAMP)
 
 # One half: the data files of pytest and of each subprocess, combined into .coverage-<backend>
 # (not .coverage.<backend>: `coverage report` folds .coverage.* into .coverage and deletes them).
-coverage-sqlite coverage-postgres: coverage-%: $(DEV_STAMP)
+coverage-sqlite coverage-postgres: coverage-%: $(DEV_STAMP) node-tools
 	rm -f .coverage-$* .coverage-$*.*
 	VIPERATRON_TEST_BACKEND=$* COVERAGE_FILE=.coverage-$* $(BIN)/coverage run -m pytest -q $(PYTEST_ARGS); status=$$?; \
 	COVERAGE_FILE=.coverage-$* $(BIN)/coverage combine -q && \
@@ -125,4 +138,4 @@ bench-abuse: $(DEV_STAMP)
 	$(BIN)/python -m bench.abuse $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(VENDOR) viperatron.db* outbox
+	rm -rf $(VENV) $(VENDOR) node_modules viperatron.db* outbox

@@ -13,6 +13,10 @@ costs one unit (GitHub's and Shopify's rule, adapted):
 100) { events(first: 100) }` may return 100 + 100 × 100 nodes. Requests above the maximum
 are refused before anything runs. The cost is an upper bound: `first` is taken as asked
 (capped at the page limit), `@skip`/`@include` are ignored.
+
+Fields of an interface or union (`node(id)`, an automation's `steps`) are walked like an
+object's: the fragments on each possible type are all counted, so `node(id) { ... on
+Automation { runs(first: 50) } }` costs what `automation(id) { runs(first: 50) }` costs.
 """
 
 from __future__ import annotations
@@ -27,10 +31,12 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     IntValueNode,
     OperationDefinitionNode,
@@ -51,6 +57,10 @@ LIMIT_ARGUMENT = "limit"
 class Cost:
     units: int  # charged against the key's budget, like that many REST calls
     nodes: int  # objects the connections may return
+
+
+# What a selection set can be asked on: an object, or an interface or union (through fragments).
+Composite = GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType
 
 
 def _is_list(type_: Any) -> bool:
@@ -106,12 +116,13 @@ class CostModel:
         walk.selections(operation.selection_set, root, 1, frozenset())
         return Cost(max(1, walk.units), walk.nodes), tuple(sorted(walk.read))
 
-    def loads(self, parent: GraphQLObjectType, field_name: str) -> bool:
+    def loads(self, parent: Composite, field_name: str) -> bool:
         return parent.name in self._roots or (parent.name, field_name) in self._loaders
 
-    def object_type(self, name: str) -> GraphQLObjectType | None:
+    def object_type(self, name: str) -> Composite | None:
+        """The type a fragment is on (an object, interface or union type)."""
         type_ = self._schema.type_map.get(name)
-        return type_ if isinstance(type_, GraphQLObjectType) else None
+        return type_ if isinstance(type_, Composite) else None
 
 
 class _Walk:
@@ -123,7 +134,7 @@ class _Walk:
         self.nodes = 0
         self.read: set[str] = set()  # the variables the cost depends on
 
-    def selections(self, selection_set: SelectionSetNode | None, parent: GraphQLObjectType | None,
+    def selections(self, selection_set: SelectionSetNode | None, parent: Composite | None,
                    count: int, seen: frozenset[str]) -> None:
         if selection_set is None or parent is None:
             return
@@ -140,9 +151,10 @@ class _Walk:
                     target = self.model.object_type(fragment.type_condition.name.value)
                     self.selections(fragment.selection_set, target, count, seen | {name})
 
-    def field(self, node: FieldNode, parent: GraphQLObjectType, count: int, seen: frozenset[str]) -> None:
+    def field(self, node: FieldNode, parent: Composite, count: int, seen: frozenset[str]) -> None:
         name = node.name.value
-        definition = parent.fields.get(name)
+        # A union has no fields of its own: only __typename, and fragments on its members.
+        definition = parent.fields.get(name) if not isinstance(parent, GraphQLUnionType) else None
         if definition is None:  # __typename, or a field validation refuses
             return
         if PAGE_ARGUMENT in definition.args:
@@ -156,7 +168,7 @@ class _Walk:
             if _is_list(definition.type) and LIMIT_ARGUMENT in definition.args:
                 count *= self.int_argument(node, LIMIT_ARGUMENT, definition)
         child = get_named_type(definition.type)
-        if isinstance(child, GraphQLObjectType):
+        if isinstance(child, Composite):
             self.selections(node.selection_set, child, count, seen)
 
     def int_argument(self, node: FieldNode, name: str, definition: Any) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError, specified_rules
+from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
 
 from app.core.errors import ApiError
@@ -16,7 +17,9 @@ from schema.delivery.types import DeliveryMutations
 from schema.erasure.types import ErasureMutations
 from schema.events.types import EventMutations, EventQueries
 from schema.imports.types import ImportMutations, ImportQueries
+from schema.graphql_common import SCALARS
 from schema.messages.types import MessageMutations, MessageQueries
+from schema.nodes.types import NodeQueries
 from schema.suppressions.types import SuppressionMutations, SuppressionQueries
 from schema.viewer.types import ViewerQueries
 
@@ -37,6 +40,7 @@ def _root(name: str, description: str, parts: tuple[type, ...]) -> type:
 
 Query = _root("Query", "Reads. " + COST_RULE, (
     ViewerQueries,
+    NodeQueries,
     ContactQueries,
     MessageQueries,
     SuppressionQueries,
@@ -101,6 +105,7 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     mutation=Mutation,
+    config=StrawberryConfig(scalar_map=SCALARS),
     extensions=[
         # Factories: each request gets fresh extension instances.
         PreparedDocument,  # the document app.web.graphql_gate parsed, validated and costed

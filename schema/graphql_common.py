@@ -1,22 +1,29 @@
 """GraphQL pieces every feature's types use: user errors, input validation with the REST
-models, Relay connections."""
+models, Relay connections and the `Node` interface, the `Decimal` scalar for money."""
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Any, Callable, Generic, NewType, TypeVar
 
 import strawberry
+from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
 from pydantic.alias_generators import to_camel
 
 from app.core.errors import ApiError, from_pydantic
+from app.core.ids import PREFIXES
 from schema.contracts import Page, encode_cursor
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 
-@strawberry.type(description="A problem with the input; `code` is one of the REST error codes.")
+@strawberry.type(
+    description="A problem with the input, as REST reports it: `field` and `code` are REST's `details[].field` "
+    "and `details[].code` (e.g. `to.0` and `invalid_email`); a mistake REST reports without details (an "
+    "unknown ID, a conflict, a forbidden change) has a null `field` and REST's `error.code` (`not_found`, "
+    "`conflict`, `forbidden`)."
+)
 class UserError:
     field: str | None
     message: str
@@ -24,9 +31,16 @@ class UserError:
 
 
 def user_errors(error: ApiError) -> list[UserError]:
-    if not error.details:
-        return [UserError(field=None, message=error.message, code=error.code.value)]
-    return [UserError(field=d.field, message=d.message, code=error.code.value) for d in error.details]
+    """The ApiError as user errors: one per REST detail, with the detail's own code."""
+    return detail_errors(error.code.value, error.message, [d.as_dict() for d in error.details])
+
+
+def detail_errors(code: str, message: str, details: list[dict[str, Any]]) -> list[UserError]:
+    """User errors from a REST error body's parts (`error.code`, `.message`, `.details`; a batch
+    item's `error` comes as these)."""
+    if not details:
+        return [UserError(field=None, message=message, code=code)]
+    return [UserError(field=d.get("field"), message=d["message"], code=d.get("code") or code) for d in details]
 
 
 # Input fields that steer the request or name its target rather than describe the object
@@ -53,6 +67,10 @@ class GraphQLInput(BaseModel):
             if field.default is None and getattr(self, name) is None:
                 data.pop(field.alias or name, None)
                 data.pop(name, None)
+        return self.rest_shape(data)
+
+    def rest_shape(self, data: dict[str, Any]) -> Any:
+        """The input as the REST body has it (an input whose GraphQL shape differs overrides this)."""
         return data
 
 
@@ -68,13 +86,24 @@ def validated(graphql_input: GraphQLInput, model: type[M]) -> M:
 
 def as_in(model: type[BaseModel], name: str) -> Any:
     """The Field of `model.name` again, for a GraphQL type that narrows the field's type (an
-    ID, JSON, a nested GraphQL type) without losing its description."""
-    return Field(description=model.model_fields[name].description)
+    ID, JSON, a nested GraphQL type) without losing its description or default."""
+    info = model.model_fields[name]
+    if info.default_factory is not None:
+        return Field(default_factory=info.default_factory, description=info.description)
+    if not info.is_required():
+        return Field(default=info.default, description=info.description)
+    return Field(description=info.description)
 
 
-@strawberry.type
+@strawberry.type(
+    description="Where a page of a connection sits (Relay). Lists page forward only, with `first` and "
+    "`after`: `hasPreviousPage` is true when `after` was given (objects come before this page), "
+    "`startCursor`/`endCursor` are the first and last edges' cursors (null on an empty page)."
+)
 class PageInfo:
     has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
     end_cursor: str | None
 
 
@@ -90,11 +119,77 @@ class Connection(Generic[T]):
     page_info: PageInfo
 
 
-def connection(page: Page[T]) -> Connection[T]:
+def connection(page: Page[T], after: str | None) -> Connection[T]:
     """A Relay connection over a page of views (each with an `id`); the views are the nodes
-    (each GraphQL node type is a `strawberry.pydantic.type` over its view)."""
+    (each GraphQL node type is a `strawberry.pydantic.type` over its view). `after`: the
+    cursor the page was asked after, if any."""
     edges = [Edge(cursor=encode_cursor(item.id), node=item) for item in page.items]
     return Connection(
         edges=edges,
-        page_info=PageInfo(has_next_page=page.has_more, end_cursor=edges[-1].cursor if edges else None),
+        page_info=PageInfo(
+            has_next_page=page.has_more,
+            has_previous_page=bool(after),
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
     )
+
+
+# ----------------------------------------------------------------------------- Node
+
+@strawberry.interface(
+    description="An object with a global ID (" + ", ".join(f"`{prefix}_…`" for prefix in PREFIXES.values())
+    + "): `node(id)` fetches any of them again (Relay)."
+)
+class Node:
+    id: strawberry.ID
+
+
+NodeClass = TypeVar("NodeClass", bound=type[BaseModel])
+
+
+def node_type(view: type[BaseModel], *, name: str, description: str | None = None) -> Callable[[NodeClass], NodeClass]:
+    """`strawberry.pydantic.type` for a GraphQL type over `view` that implements Node (list
+    `Node` after the view among its bases). Resolvers return views, not instances of the
+    GraphQL type, so the type says which objects are its own (GraphQL asks that of every
+    type with an interface, and `node(id)` picks the type by it)."""
+
+    def wrap(cls: NodeClass) -> NodeClass:
+        cls.is_type_of = staticmethod(lambda obj, _info: isinstance(obj, view))
+        return strawberry.pydantic.type(cls, name=name, description=description)
+
+    return wrap
+
+
+# ----------------------------------------------------------------------------- money
+
+DecimalString = NewType("DecimalString", str)
+DECIMAL_HELP = (
+    'A decimal number written as a string, e.g. "129.00": every amount of money, in and out. Outputs are '
+    "always strings with the currency's digits. Inputs take a string, or a number as REST does (a literal "
+    "keeps the digits written; a JSON number in variables is read in its shortest form, e.g. 129.0): send "
+    "strings to keep trailing zeros and avoid binary floating point. The same rules as REST check it."
+)
+
+
+def _decimal_value(value: Any) -> str:
+    # Strings pass as they are: the REST model checks them, so a bad one is a userError with REST's code.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return repr(value)
+    raise ValueError('Decimal takes a decimal string such as "129.00" (or a number).')
+
+
+def _decimal_literal(node: ValueNode, _variables: Any = None) -> str:
+    if isinstance(node, (StringValueNode, IntValueNode, FloatValueNode)):
+        return node.value
+    raise ValueError('Decimal takes a decimal string such as "129.00" (or a number).')
+
+
+DECIMAL = strawberry.scalar(
+    name="Decimal", description=DECIMAL_HELP, serialize=str, parse_value=_decimal_value, parse_literal=_decimal_literal
+)
+
+# The schema's scalar_map: Python annotations -> GraphQL scalars.
+SCALARS = {DecimalString: DECIMAL}

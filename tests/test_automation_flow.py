@@ -40,7 +40,9 @@ async def test_order_placed_sends_a_receipt_tags_calls_the_webhook_and_shows_rev
         {"type": "addTag", "tag": "customer"},
         {"type": "webhook", "url": webhook_receiver.url},
     ]
-    variables = {"input": {"name": "Receipt", "trigger": {"eventType": "order.placed"}, "steps": steps}}
+    # GraphQL takes each step as a typed (oneOf) input: {"<type>": {…its fields}}.
+    typed_steps = [{step["type"]: {k: v for k, v in step.items() if k != "type"}} for step in steps]
+    variables = {"input": {"name": "Receipt", "trigger": {"eventType": "order.placed"}, "steps": typed_steps}}
     payload = (await gql(client, key, CREATE, variables)).json()["data"]["createAutomation"]
     assert payload["userErrors"] == []
     automation = payload["automation"]

@@ -165,23 +165,26 @@ async def test_patch_validates_like_create(client, key):
 
 
 CREATE = """mutation($input: AutomationInput!) {
-  createAutomation(input: $input) { automation { id name enabled trigger steps } userErrors { field message code } }
+  createAutomation(input: $input) { automation { id name enabled trigger { eventType conditions { field op value } }
+    steps { ... on AddTagStep { tag } } } userErrors { field message code } }
 }"""
+GRAPHQL_TAG_BUYER = [{"addTag": {"tag": "buyer"}}]  # TAG_BUYER as GraphQL's typed (oneOf) step input
 
 
 async def test_graphql_crud(client, key):
     variables = {"input": {
         "name": "Receipt", "trigger": {"eventType": "order.placed", "conditions": [{"field": "value", "op": "GTE", "value": 100}]},
-        "steps": TAG_BUYER,
+        "steps": GRAPHQL_TAG_BUYER,
     }}
     payload = (await gql(client, key, CREATE, variables)).json()["data"]["createAutomation"]
     assert payload["userErrors"] == []
     auto = payload["automation"]
     assert auto["id"].startswith("auto_") and auto["enabled"] is True
-    assert auto["trigger"] == {"eventType": "order.placed", "conditions": [{"field": "value", "op": "gte", "value": 100}]}
-    # The REST view of the same automation is identical.
+    assert auto["trigger"] == {"eventType": "order.placed", "conditions": [{"field": "value", "op": "GTE", "value": 100}]}
+    # The REST view of the same automation is the same, in REST's JSON shape.
     rest = (await client.get(f"/api/v1/automations/{auto['id']}", headers=key.headers)).json()
-    assert (rest["trigger"], rest["steps"]) == (auto["trigger"], auto["steps"])
+    assert rest["trigger"] == {"eventType": "order.placed", "conditions": [{"field": "value", "op": "gte", "value": 100}]}
+    assert rest["steps"] == TAG_BUYER and auto["steps"] == [{"tag": "buyer"}]
 
     query = """query($id: ID!) { automation(id: $id) { id name runs { edges { node { id } } } }
                                  automations(first: 10) { edges { node { id } } } }"""
@@ -190,9 +193,9 @@ async def test_graphql_crud(client, key):
     assert [e["node"]["id"] for e in data["automations"]["edges"]] == [auto["id"]]
 
     update = """mutation($id: ID!) { updateAutomation(input: {id: $id, name: "Renamed"}) {
-        automation { name steps } userErrors { code } } }"""
+        automation { name steps { ... on AddTagStep { tag } } } userErrors { code } } }"""
     data = (await gql(client, key, update, {"id": auto["id"]})).json()["data"]["updateAutomation"]
-    assert data == {"automation": {"name": "Renamed", "steps": TAG_BUYER}, "userErrors": []}
+    assert data == {"automation": {"name": "Renamed", "steps": [{"tag": "buyer"}]}, "userErrors": []}
     toggle = """mutation($id: ID!) { setAutomationEnabled(input: {id: $id, enabled: false}) {
         automation { enabled } userErrors { code } } }"""
     data = (await gql(client, key, toggle, {"id": auto["id"]})).json()["data"]["setAutomationEnabled"]
@@ -206,7 +209,7 @@ async def test_graphql_crud(client, key):
 
 async def test_graphql_refuses_blocked_webhook_urls_with_user_errors(client, key):
     variables = {"input": {"name": "Hook", "trigger": {"eventType": "order.placed"},
-                           "steps": [{"type": "webhook", "url": "http://169.254.169.254/latest/meta-data/"}]}}
+                           "steps": [{"webhook": {"url": "http://169.254.169.254/latest/meta-data/"}}]}}
     payload = (await gql(client, key, CREATE, variables)).json()["data"]["createAutomation"]
     assert payload["automation"] is None
     [error] = payload["userErrors"]

@@ -279,12 +279,12 @@ async def test_graphql_ingest_events_twin(client, key):
     assert ok["status"] == "accepted" and ok["eventId"].startswith("evt_") and ok["userErrors"] == []
     assert dup == {"index": 4, "eventId": ok["eventId"], "status": "accepted", "userErrors": []}
     assert precise == {"index": 1, "eventId": None, "status": "rejected",
-                       "userErrors": [{"field": "events.1.value", "code": "validation_error"}]}
-    assert missing["userErrors"] == [{"field": "events.2.currency", "code": "validation_error"}]
-    assert extra["userErrors"] == [{"field": "events.3.idempotencyKey", "code": "validation_error"}]
+                       "userErrors": [{"field": "events.1.value", "code": "too_precise"}]}
+    assert missing["userErrors"] == [{"field": "events.2.currency", "code": "required"}]
+    assert extra["userErrors"] == [{"field": "events.3.idempotencyKey", "code": "invalid"}]
     assert await Event.filter(organization_id=key.organization_id).count() == 1
     empty = (await gql(client, key, mutation, {"input": {"events": []}})).json()["data"]["ingestEvents"]
-    assert empty["userErrors"] == [{"field": "events", "code": "validation_error"}]
+    assert empty["userErrors"] == [{"field": "events", "code": "too_short"}]
     # Idempotency key on the batch replays.
     variables = {"input": {"events": [{**EVENT, "email": "k@example.com"}], "idempotencyKey": "gk-1"}}
     one = (await gql(client, key, mutation, variables)).json()["data"]["ingestEvents"]

@@ -258,7 +258,7 @@ async def test_graphql_twins(client, make_key, settings):
     assert job["errors"][0]["row"] == 2 and job["errors"][0]["code"] == "invalid_email"
     assert (await gql(client, other, query, {"id": payload["importId"]})).json()["data"]["importJob"] is None
     empty = (await gql(client, key, mutation, {"input": {"content": "", "format": "NDJSON"}})).json()["data"]
-    assert empty["importContacts"]["userErrors"][0] == {"field": "content", "message": "The file is empty.", "code": "validation_error"}
+    assert empty["importContacts"]["userErrors"][0] == {"field": "content", "message": "The file is empty.", "code": "required"}
     cancel = """mutation($id: ID!) { cancelImport(input: {id: $id}) { job { status } userErrors { code } } }"""
     done = (await gql(client, key, cancel, {"id": payload["importId"]})).json()["data"]["cancelImport"]
     assert done == {"job": None, "userErrors": [{"code": "conflict"}]}

@@ -69,7 +69,7 @@ async def test_the_same_errors_on_both_surfaces(client, key):
     for mutation, path, body in cases:
         rest = (await client.post(path, json=body, headers=key.headers)).json()["error"]
         payload = next(iter((await gql(client, key, mutation, {"input": body})).json()["data"].values()))
-        rest_errors = [(d["field"], rest["code"]) for d in rest["details"]]
+        rest_errors = [(d["field"], d["code"]) for d in rest["details"]]
         graph_errors = [(e["field"], e["code"]) for e in payload["userErrors"]]
         assert rest_errors == graph_errors, (path, body)
     assert await Message.filter(organization_id=key.organization_id).count() == 0

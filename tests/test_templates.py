@@ -90,10 +90,10 @@ async def test_batch_rejects_only_the_message_over_a_limit(client, key):
 async def test_graphql_send_email_over_a_limit_is_a_user_error(client, key):
     variables = {"input": body("text", "{{ 'a' * 10**7 }}", {})}
     payload = (await gql(client, key, SEND_EMAIL, variables)).json()["data"]["sendEmail"]
-    # userErrors carry the error's code (as every mutation's do), the message names the limit
+    # userErrors carry REST's detail code (as every mutation's do), the message names the limit
     assert payload == {
         "messageId": None, "status": None,
-        "userErrors": [{"field": "text", "message": VALUE_LIMIT, "code": "validation_error"}],
+        "userErrors": [{"field": "text", "message": VALUE_LIMIT, "code": "template_error"}],
     }
     assert await stored(key) == 0
 

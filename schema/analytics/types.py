@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from schema.graphql_common import DecimalString, as_in
 from schema.analytics.resolvers import (
     AutomationRevenue,
     ContactAnalytics,
@@ -32,13 +33,13 @@ from schema.analytics.resolvers import (
     window,
 )
 
-# The views the resolvers return, as GraphQL types (type names as first published).
-@strawberry.pydantic.type(name="StatusCountType")
+# The views the resolvers return, as GraphQL types.
+@strawberry.pydantic.type(name="StatusCount")
 class StatusCountType(StatusCount):
     pass
 
 
-@strawberry.pydantic.type(name="MessageBucketType")
+@strawberry.pydantic.type(name="MessageBucket")
 class MessageBucketType(MessageBucket):
     statuses: list[StatusCountType]
 
@@ -49,17 +50,18 @@ class MessageAnalyticsType(MessageAnalytics):
     statuses: list[StatusCountType]
 
 
-@strawberry.pydantic.type(name="CurrencyValueType")
+@strawberry.pydantic.type(name="CurrencyValue")
 class CurrencyValueType(CurrencyValue):
-    pass
+    sum: DecimalString = as_in(CurrencyValue, "sum")
+    average: DecimalString = as_in(CurrencyValue, "average")
 
 
-@strawberry.pydantic.type(name="EventTypeFiguresType")
+@strawberry.pydantic.type(name="EventTypeFigures")
 class EventTypeFiguresType(EventTypeFigures):
     values: list[CurrencyValueType]
 
 
-@strawberry.pydantic.type(name="EventBucketType")
+@strawberry.pydantic.type(name="EventBucket")
 class EventBucketType(EventBucket):
     types: list[EventTypeFiguresType]
 
@@ -70,12 +72,12 @@ class EventAnalyticsType(EventAnalytics):
     totals: list[EventTypeFiguresType]
 
 
-@strawberry.pydantic.type(name="ContactBucketType")
+@strawberry.pydantic.type(name="ContactBucket")
 class ContactBucketType(ContactBucket):
     pass
 
 
-@strawberry.pydantic.type(name="TagCountType")
+@strawberry.pydantic.type(name="TagCount")
 class TagCountType(TagCount):
     pass
 
@@ -86,22 +88,24 @@ class ContactAnalyticsType(ContactAnalytics):
     tags: list[TagCountType]
 
 
-@strawberry.pydantic.type(name="ContactRevenueType")
+@strawberry.pydantic.type(name="ContactRevenue")
 class ContactRevenueType(ContactRevenue):
-    pass
+    contact_id: strawberry.ID = as_in(ContactRevenue, "contact_id")
+    total: DecimalString = as_in(ContactRevenue, "total")
 
 
-@strawberry.pydantic.type(name="CurrencyRevenueType")
+@strawberry.pydantic.type(name="CurrencyRevenue")
 class CurrencyRevenueType(CurrencyRevenue):
     contacts: list[ContactRevenueType]
 
 
-@strawberry.pydantic.type(name="AutomationRevenueType")
+@strawberry.pydantic.type(name="AutomationRevenue")
 class AutomationRevenueType(AutomationRevenue):
-    pass
+    automation_id: strawberry.ID = as_in(AutomationRevenue, "automation_id")
+    total: DecimalString = as_in(AutomationRevenue, "total")
 
 
-@strawberry.pydantic.type(name="CurrencyAutomationsType")
+@strawberry.pydantic.type(name="CurrencyAutomations")
 class CurrencyAutomationsType(CurrencyAutomations):
     automations: list[AutomationRevenueType]
 

@@ -22,7 +22,7 @@ from app.core.validation import MAX_BODY_CHARS, EventTypeName, MAX_SUBJECT_CHARS
 from models import Automation, AutomationRun, AutomationStepLog
 from models.automations import new_webhook_secret
 from schema.automations import triggers
-from schema.contracts import ApiModel, Page, check_page_size, decode_cursor
+from schema.contracts import ApiModel, Page, ViewModel, check_page_size, decode_cursor
 from schema.idempotency.resolvers import idempotent
 
 MAX_STEPS = 20
@@ -264,6 +264,58 @@ class AutomationView(ApiModel):
         )
 
 
+class ConditionView(ViewModel):
+    field: str = Field(description="`value` or `properties.<path>` (dots for nested keys).")
+    op: str
+    value: Optional[Any] = Field(None, description="A list for `in`; true/false for `exists`; one value otherwise.")
+
+
+class TriggerView(ViewModel):
+    """A stored trigger (`AutomationView.trigger`), typed: what GraphQL's `Trigger` shows."""
+
+    event_type: str = Field(description="The event type that starts a run, e.g. `order.placed`.")
+    conditions: list[ConditionView] = Field(default_factory=list, description="All must hold.")
+
+
+class SendEmailStepView(ViewModel):
+    from_: str = Field(alias="from")
+    subject: str
+    html: Optional[str] = None
+    text: Optional[str] = None
+
+
+class WaitStepView(ViewModel):
+    seconds: int
+
+
+class AddTagStepView(ViewModel):
+    tag: str
+
+
+class RemoveTagStepView(ViewModel):
+    tag: str
+
+
+class SetCustomFieldStepView(ViewModel):
+    name: str
+    value: Optional[Any] = Field(None, description="Null removes the field.")
+
+
+class WebhookStepView(ViewModel):
+    url: str
+
+
+# A stored step's `type` -> its typed view (what GraphQL's `AutomationStep` union shows).
+STEP_VIEWS: dict[str, type[ViewModel]] = {
+    "sendEmail": SendEmailStepView,
+    "wait": WaitStepView,
+    "addTag": AddTagStepView,
+    "removeTag": RemoveTagStepView,
+    "setCustomField": SetCustomFieldStepView,
+    "webhook": WebhookStepView,
+}
+
+
 class StepLogView(ApiModel):
     step_index: int
     type: str
@@ -345,7 +397,16 @@ async def list_automations(principal: Principal, first: int = 50, after: str | N
     return Page.of(items, len(rows) > first)
 
 
-async def update_automation(principal: Principal, automation_id: str, data: AutomationPatch) -> AutomationView:
+async def update_automation(principal: Principal, automation_id: str, data: AutomationPatch,
+                            idempotency_key: str | None = None) -> AutomationView:
+    async def run() -> tuple[AutomationView, int]:
+        return await _update_automation(principal, automation_id, data), 200
+
+    request = {"id": automation_id, "body": data.model_dump(mode="json", by_alias=True, exclude_unset=True)}
+    return (await idempotent(principal, idempotency_key, "automations.update", request, run, AutomationView)).result
+
+
+async def _update_automation(principal: Principal, automation_id: str, data: AutomationPatch) -> AutomationView:
     changes: dict[str, Any] = {}
     if data.steps is not None:
         changes["steps"] = check_steps(data.steps)
@@ -394,8 +455,22 @@ async def rotate_webhook_secret(principal: Principal, automation_id: str,
     )).result
 
 
-async def delete_automation(principal: Principal, automation_id: str) -> str:
+class _Deleted(ApiModel):
+    id: str
+
+
+async def delete_automation(principal: Principal, automation_id: str, idempotency_key: str | None = None) -> str:
     """Delete the automation and its runs (their logs with them); returns its id."""
+
+    async def run() -> tuple[_Deleted, int]:
+        return _Deleted(id=await _delete_automation(principal, automation_id)), 200
+
+    return (await idempotent(
+        principal, idempotency_key, "automations.delete", {"id": automation_id}, run, _Deleted
+    )).result.id
+
+
+async def _delete_automation(principal: Principal, automation_id: str) -> str:
     automation = await _get(principal, automation_id)
     check_may_change(principal, automation.sandbox, "automation")
     if not await Automation.filter(id=automation.id).delete():
@@ -414,19 +489,30 @@ async def list_runs(principal: Principal, automation_id: str, first: int = 50, a
     if last:
         query = query.filter(id__lt=last)
     rows = await query.order_by("-id").limit(first + 1)
-    page = rows[:first]
-    logs: dict[str, list[StepLogView]] = {r.id: [] for r in page}
-    if page:
+    return Page.of(await _run_views(rows[:first]), len(rows) > first)
+
+
+async def get_run(principal: Principal, run_id: str) -> RunView:
+    """One run of the organization's automations, with its step log."""
+    require_id("automation_run", run_id)
+    run = await AutomationRun.filter(id=run_id, organization_id=principal.organization_id).first()
+    if run is None:
+        raise not_found("Automation run")
+    return (await _run_views([run]))[0]
+
+
+async def _run_views(runs: list[AutomationRun]) -> list[RunView]:
+    logs: dict[str, list[StepLogView]] = {r.id: [] for r in runs}
+    if runs:
         for entry in await AutomationStepLog.filter(run_id__in=list(logs)).order_by("id"):
             logs[entry.run_id].append(StepLogView(
                 step_index=entry.step_index, type=entry.type, status=entry.status, detail=entry.detail, at=entry.at
             ))
-    items = [
+    return [
         RunView(
             id=r.id, automation_id=r.automation_id, event_id=r.event_id, contact_id=r.contact_id, status=r.status,
             current_step=r.current_step, due_at=r.due_at, attempts=r.attempts, error=r.error, sandbox=r.sandbox,
             created_at=r.created_at, updated_at=r.updated_at, steps=logs[r.id],
         )
-        for r in page
+        for r in runs
     ]
-    return Page.of(items, len(rows) > first)

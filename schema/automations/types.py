@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, Union
 
 import strawberry
-from pydantic import field_serializer, field_validator
+from pydantic import Field, field_serializer, field_validator
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError
-from schema.graphql_common import Connection, GraphQLInput, UserError, as_in, connection, user_errors, validated
+from schema.graphql_common import (
+    Connection, GraphQLInput, Node, UserError, as_in, connection, node_type, user_errors, validated,
+)
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.automations.resolvers import (
+    AddTagStepView,
     AutomationCreate,
     AutomationPatch,
     AutomationView,
+    ConditionView,
+    RemoveTagStepView,
     RunView,
+    SendEmailStepView,
+    SetCustomFieldStepView,
     StepLogView,
-    STEPS_HELP,
+    TriggerView,
+    WaitStepView,
+    WebhookStepView,
     create_automation,
     delete_automation,
     get_automation,
@@ -58,11 +67,77 @@ class TriggerInput(GraphQLInput):
     conditions: Optional[list[ConditionInput]] = None
 
 
+# ----------------------------------------------------------------------------- steps, in
+
+@strawberry.pydantic.input(name="SendEmailStepInput")
+class SendEmailStepInput(GraphQLInput):
+    from_: Annotated[str, strawberry.field(name="from")] = Field(alias="from")
+    subject: str
+    html: Optional[str] = None
+    text: Optional[str] = None
+
+
+@strawberry.pydantic.input(name="WaitStepInput")
+class WaitStepInput(GraphQLInput):
+    seconds: Annotated[int, strawberry.field(description="1 second to 90 days.")]
+
+
+@strawberry.pydantic.input(name="AddTagStepInput")
+class AddTagStepInput(GraphQLInput):
+    tag: str
+
+
+@strawberry.pydantic.input(name="RemoveTagStepInput")
+class RemoveTagStepInput(GraphQLInput):
+    tag: str
+
+
+@strawberry.pydantic.input(name="SetCustomFieldStepInput")
+class SetCustomFieldStepInput(GraphQLInput):
+    name: str
+    # UNSET: no GraphQL default, so null (remove the field) is a value and leaving it out is `required`.
+    value: Annotated[Optional[JSON], strawberry.field(description="Any JSON value; null removes the field.")] = strawberry.UNSET
+
+
+@strawberry.pydantic.input(name="WebhookStepInput")
+class WebhookStepInput(GraphQLInput):
+    url: Annotated[str, strawberry.field(description="http(s) URL; loopback, private and link-local addresses are refused.")]
+
+
+@strawberry.pydantic.input(
+    name="AutomationStepInput", one_of=True,
+    description="One step: exactly one of the fields, named after the step's kind (REST's `type`). Checked by "
+    "the same rules as REST, which name a mistake by the step's index, e.g. `steps.0.url`.",
+)
+class AutomationStepInput(GraphQLInput):
+    # UNSET: a oneOf input's fields have no default.
+    send_email: Annotated[Optional[SendEmailStepInput], strawberry.field(
+        description="Email the run's contact; templates see the contact's fields and `event.*`, e.g. "
+        "`{{event.properties.orderId}}`.")] = strawberry.UNSET
+    wait: Optional[WaitStepInput] = strawberry.UNSET
+    add_tag: Optional[AddTagStepInput] = strawberry.UNSET
+    remove_tag: Optional[RemoveTagStepInput] = strawberry.UNSET
+    set_custom_field: Optional[SetCustomFieldStepInput] = strawberry.UNSET
+    webhook: Annotated[Optional[WebhookStepInput], strawberry.field(
+        description="A signed JSON POST, retried with back-off; see the automation's `webhookSecret`.")] = strawberry.UNSET
+
+    def rest_shape(self, data: dict[str, Any]) -> Any:
+        """REST's step: `{"type": "<kind>", …the kind's fields}`."""
+        given = [(kind, fields) for kind, fields in data.items() if isinstance(fields, dict)]
+        if len(given) != 1:  # GraphQL's @oneOf refuses this before it gets here
+            return data
+        kind, fields = given[0]
+        return {"type": kind, **fields}
+
+
+STEPS_INPUT_HELP = "Ordered steps, 1 to 20."
+
+
 @strawberry.pydantic.input(name="AutomationInput")
 class AutomationInput(GraphQLInput):
     name: str
     trigger: TriggerInput
-    steps: Annotated[list[JSON], strawberry.field(description=STEPS_HELP)]
+    steps: Annotated[list[AutomationStepInput], strawberry.field(description=STEPS_INPUT_HELP)]
     enabled: Optional[bool] = True
     idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
@@ -79,7 +154,8 @@ class UpdateAutomationInput(GraphQLInput):
     name: Optional[str] = strawberry.UNSET
     enabled: Optional[bool] = strawberry.UNSET
     trigger: Optional[TriggerInput] = strawberry.UNSET
-    steps: Annotated[Optional[list[JSON]], strawberry.field(description=STEPS_HELP)] = strawberry.UNSET
+    steps: Annotated[Optional[list[AutomationStepInput]], strawberry.field(description=STEPS_INPUT_HELP)] = strawberry.UNSET
+    idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
 @strawberry.input(name="SetAutomationEnabledInput")
@@ -98,6 +174,7 @@ class RotateWebhookSecretInput:
 @strawberry.input(name="DeleteAutomationInput")
 class DeleteAutomationInput:
     id: strawberry.ID
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.pydantic.type(name="AutomationStepLog")
@@ -105,8 +182,8 @@ class StepLogType(StepLogView):
     pass
 
 
-@strawberry.pydantic.type(name="AutomationRun")
-class RunType(RunView):
+@node_type(RunView, name="AutomationRun")
+class RunType(RunView, Node):
     id: strawberry.ID
     automation_id: strawberry.ID
     event_id: Optional[strawberry.ID]
@@ -114,17 +191,85 @@ class RunType(RunView):
     steps: list[StepLogType] = as_in(RunView, "steps")
 
 
-@strawberry.pydantic.type(name="Automation")
-class AutomationType(AutomationView):
+# ----------------------------------------------------------------------------- trigger and steps, out
+
+@strawberry.pydantic.type(name="Condition")
+class ConditionType(ConditionView):
+    op: ConditionOp
+    value: Optional[JSON] = as_in(ConditionView, "value")
+
+
+@strawberry.pydantic.type(name="Trigger", description="What starts a run: an event of this type for which every condition holds.")
+class TriggerType(TriggerView):
+    conditions: list[ConditionType] = as_in(TriggerView, "conditions")
+
+
+@strawberry.pydantic.type(name="SendEmailStep")
+class SendEmailStepType(SendEmailStepView):
+    from_: Annotated[str, strawberry.field(name="from")] = Field(alias="from")
+
+
+@strawberry.pydantic.type(name="WaitStep")
+class WaitStepType(WaitStepView):
+    pass
+
+
+@strawberry.pydantic.type(name="AddTagStep")
+class AddTagStepType(AddTagStepView):
+    pass
+
+
+@strawberry.pydantic.type(name="RemoveTagStep")
+class RemoveTagStepType(RemoveTagStepView):
+    pass
+
+
+@strawberry.pydantic.type(name="SetCustomFieldStep")
+class SetCustomFieldStepType(SetCustomFieldStepView):
+    value: Optional[JSON] = as_in(SetCustomFieldStepView, "value")
+
+
+@strawberry.pydantic.type(name="WebhookStep")
+class WebhookStepType(WebhookStepView):
+    pass
+
+
+AutomationStep = Annotated[
+    Union[SendEmailStepType, WaitStepType, AddTagStepType, RemoveTagStepType, SetCustomFieldStepType, WebhookStepType],
+    strawberry.union("AutomationStep", description="One step of an automation; its type says its kind."),
+]
+
+# A stored step's `type` -> the GraphQL type that shows it (the union resolves by the object's type).
+_STEP_TYPES = {
+    "sendEmail": SendEmailStepType,
+    "wait": WaitStepType,
+    "addTag": AddTagStepType,
+    "removeTag": RemoveTagStepType,
+    "setCustomField": SetCustomFieldStepType,
+    "webhook": WebhookStepType,
+}
+
+
+@node_type(AutomationView, name="Automation")
+class AutomationType(AutomationView, Node):
     id: strawberry.ID
-    trigger: JSON
-    steps: list[JSON]
+    # The stored JSON (REST's shape) stays out of GraphQL: `trigger` and `steps` below show it typed.
+    trigger: strawberry.Private[dict[str, Any]]
+    steps: strawberry.Private[list[dict[str, Any]]]
+
+    @strawberry.pydantic.field(name="trigger")
+    def typed_trigger(self) -> TriggerType:
+        return TriggerType.model_validate(self.trigger)
+
+    @strawberry.pydantic.field(name="steps", description="Ordered steps, run one after the other.")
+    def typed_steps(self) -> list[AutomationStep]:
+        return [_STEP_TYPES[step["type"]].model_validate(step) for step in self.steps]
 
     @strawberry.pydantic.field(description="The automation's runs, newest first, each with its step log.")
     async def runs(
         self, info: strawberry.Info, first: int = 20, after: Optional[str] = None
     ) -> Connection[RunType]:
-        return connection(await list_runs(info.context["principal"], str(self.id), first, after))
+        return connection(await list_runs(info.context["principal"], str(self.id), first, after), after)
 
 
 @strawberry.type
@@ -145,7 +290,7 @@ class AutomationQueries:
     async def automations(
         self, info: strawberry.Info, first: int = 50, after: Optional[str] = None
     ) -> Connection[AutomationType]:
-        return connection(await list_automations(info.context["principal"], first, after))
+        return connection(await list_automations(info.context["principal"], first, after), after)
 
     @strawberry.field(description="An automation of your organization.")
     async def automation(self, info: strawberry.Info, id: strawberry.ID) -> Optional[AutomationType]:
@@ -168,7 +313,9 @@ class AutomationMutations:
     @strawberry.mutation(description="Change an automation; only the fields given change.")
     async def update_automation(self, info: strawberry.Info, input: UpdateAutomationInput) -> AutomationPayload:
         try:
-            view = await update_automation(info.context["principal"], input.id, validated(input, AutomationPatch))
+            view = await update_automation(
+                info.context["principal"], input.id, validated(input, AutomationPatch), input.idempotency_key
+            )
         except ApiError as error:
             return AutomationPayload(automation=None, user_errors=user_errors(error))
         return AutomationPayload(automation=view, user_errors=[])
@@ -198,7 +345,7 @@ class AutomationMutations:
     @strawberry.mutation(description="Delete an automation and its runs.")
     async def delete_automation(self, info: strawberry.Info, input: DeleteAutomationInput) -> DeleteAutomationPayload:
         try:
-            deleted = await delete_automation(info.context["principal"], input.id)
+            deleted = await delete_automation(info.context["principal"], input.id, input.idempotency_key)
         except ApiError as error:
             return DeleteAutomationPayload(deleted_id=None, user_errors=user_errors(error))
         return DeleteAutomationPayload(deleted_id=deleted, user_errors=[])

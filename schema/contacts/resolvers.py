@@ -153,8 +153,19 @@ async def _upsert(principal: Principal, data: ContactUpsert) -> tuple[ContactVie
     return await _reload(contact.id), created
 
 
-async def update_contact(principal: Principal, contact_id: str, data: ContactPatch) -> ContactView:
+async def update_contact(
+    principal: Principal, contact_id: str, data: ContactPatch, idempotency_key: str | None = None
+) -> ContactView:
     """Partial update. Changing the email to one another contact has is 409 `conflict`."""
+
+    async def run() -> tuple[ContactView, int]:
+        return await _update_contact(principal, contact_id, data), 200
+
+    request = {"id": contact_id, "body": data.model_dump(mode="json", by_alias=True, exclude_unset=True)}
+    return (await idempotent(principal, idempotency_key, "contacts.update", request, run, ContactView)).result
+
+
+async def _update_contact(principal: Principal, contact_id: str, data: ContactPatch) -> ContactView:
     require_id("contact", contact_id)
     given = data.model_fields_set
     org = principal.organization_id

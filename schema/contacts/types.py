@@ -10,7 +10,9 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
-from schema.graphql_common import Connection, GraphQLInput, UserError, connection, user_errors, validated
+from schema.graphql_common import (
+    Connection, GraphQLInput, Node, UserError, connection, node_type, user_errors, validated,
+)
 from schema.contacts.filters import ContactFilters
 from schema.events.types import EventType, event_connection
 from schema.events.resolvers import list_events
@@ -26,8 +28,8 @@ from schema.contacts.resolvers import (
     upsert_contact,
 )
 
-@strawberry.pydantic.type(name="Contact", description="A person in your organization.")
-class ContactType(ContactView):
+@node_type(ContactView, name="Contact", description="A person in your organization.")
+class ContactType(ContactView, Node):
     """The view resolvers return, as a GraphQL type: fields resolve on ContactView objects."""
 
     id: strawberry.ID
@@ -37,7 +39,7 @@ class ContactType(ContactView):
     async def events(
         self, info: strawberry.Info, first: int = 50, after: Optional[str] = None
     ) -> Connection[EventType]:
-        return event_connection(await list_events(info.context["principal"], first, after, contact_id=self.id))
+        return event_connection(await list_events(info.context["principal"], first, after, contact_id=self.id), after)
 
 
 @strawberry.pydantic.input(name="ContactInput")
@@ -62,6 +64,7 @@ class UpdateContactInput(GraphQLInput):
     add_tags: Optional[list[str]] = strawberry.UNSET
     remove_tags: Optional[list[str]] = strawberry.UNSET
     custom_fields: Annotated[Optional[JSON], strawberry.field(description="Merged; a key set to null is removed.")] = strawberry.UNSET
+    idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
 @strawberry.type
@@ -124,7 +127,7 @@ class ContactQueries:
         filter: Optional[ContactFilter] = None,
     ) -> Connection[ContactType]:
         page = await list_contacts(info.context["principal"], first, after, filter.to_filters() if filter else None)
-        return connection(page)
+        return connection(page, after)
 
 
 @strawberry.type
@@ -142,7 +145,9 @@ class ContactMutations:
     @strawberry.mutation(description="Partial update of a contact.")
     async def update_contact(self, info: strawberry.Info, input: UpdateContactInput) -> UpdateContactPayload:
         try:
-            view = await update_contact(info.context["principal"], input.id, validated(input, ContactPatch))
+            view = await update_contact(
+                info.context["principal"], input.id, validated(input, ContactPatch), input.idempotency_key
+            )
         except ApiError as error:
             return UpdateContactPayload(contact=None, user_errors=user_errors(error))
         return UpdateContactPayload(contact=view, user_errors=[])

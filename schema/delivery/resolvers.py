@@ -281,7 +281,8 @@ async def send_batch(
 ) -> BatchResult:
     """Queue every valid message; invalid ones are reported per item (partial success)."""
     if not 1 <= len(items) <= MAX_BATCH:
-        raise invalid("messages", f"Give 1 to {MAX_BATCH} messages.", "invalid")
+        # REST's envelope model refuses these first, as too_short/too_long: the same codes here.
+        raise invalid("messages", f"Give 1 to {MAX_BATCH} messages.", "too_long" if items else "too_short")
     request = [i.model_dump(mode="json", by_alias=True) if isinstance(i, SendEmail) else i.body() for i in items]
 
     async def run() -> tuple[BatchResult, int]:

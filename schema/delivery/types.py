@@ -10,7 +10,7 @@ from pydantic import Field
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
-from schema.graphql_common import GraphQLInput, UserError, user_errors, validated
+from schema.graphql_common import GraphQLInput, UserError, detail_errors, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.delivery.resolvers import (
     BatchItem,
@@ -89,8 +89,7 @@ def _graphql_item(index: int, item: SendEmailInput) -> SendEmail | ApiError:
 def _item_errors(item: BatchItem) -> list[UserError]:
     if item.error is None:
         return []
-    details = item.error.details or [{"field": None, "message": item.error.message}]
-    return [UserError(field=d.get("field"), message=d["message"], code=item.error.code) for d in details]
+    return detail_errors(item.error.code, item.error.message, item.error.details)
 
 
 @strawberry.type

@@ -26,6 +26,7 @@ from models import (
     MessageRecipient,
 )
 from schema.contracts import ApiModel
+from schema.idempotency.resolvers import idempotent
 from schema.suppressions.resolvers import suppress as add_suppression
 
 ERASED = "[erased]"
@@ -39,7 +40,17 @@ class ErasureResult(ApiModel):
     suppressed: bool
 
 
-async def erase_contact(principal: Principal, contact_id: str, suppress: bool = False) -> ErasureResult:
+async def erase_contact(
+    principal: Principal, contact_id: str, suppress: bool = False, idempotency_key: str | None = None
+) -> ErasureResult:
+    async def run() -> tuple[ErasureResult, int]:
+        return await _erase_contact(principal, contact_id, suppress), 200
+
+    request = {"id": contact_id, "suppress": suppress}
+    return (await idempotent(principal, idempotency_key, "contacts.erase", request, run, ErasureResult)).result
+
+
+async def _erase_contact(principal: Principal, contact_id: str, suppress: bool) -> ErasureResult:
     require_id("contact", contact_id)
     org = principal.organization_id
     async with in_transaction() as conn:

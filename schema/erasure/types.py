@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import strawberry
 
 from app.core.errors import ApiError
-from schema.graphql_common import UserError, user_errors
+from schema.graphql_common import UserError, as_in, user_errors
+from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.erasure.resolvers import (
     ErasureResult,
     erase_contact,
@@ -13,13 +16,14 @@ from schema.erasure.resolvers import (
 
 @strawberry.pydantic.type(name="ContactErasure")
 class ErasureType(ErasureResult):
-    pass
+    id: strawberry.ID = as_in(ErasureResult, "id")
 
 
 @strawberry.input
 class DeleteContactInput:
     id: strawberry.ID
     suppress: bool = strawberry.field(default=False, description="Also add the address to the suppression list.")
+    idempotency_key: Optional[str] = strawberry.field(default=None, description=IDEMPOTENCY_HELP)
 
 
 @strawberry.type
@@ -33,7 +37,7 @@ class ErasureMutations:
     @strawberry.mutation(description="Erase a contact and the personal data in its messages and events.")
     async def delete_contact(self, info: strawberry.Info, input: DeleteContactInput) -> DeleteContactPayload:
         try:
-            result = await erase_contact(info.context["principal"], input.id, input.suppress)
+            result = await erase_contact(info.context["principal"], input.id, input.suppress, input.idempotency_key)
         except ApiError as error:
             return DeleteContactPayload(erasure=None, user_errors=user_errors(error))
         return DeleteContactPayload(erasure=result, user_errors=[])

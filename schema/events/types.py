@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Optional
 
 import strawberry
@@ -11,7 +10,10 @@ from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
 from schema.contracts import Page
-from schema.graphql_common import Connection, GraphQLInput, as_in, UserError, connection, user_errors, validated
+from schema.graphql_common import (
+    DECIMAL_HELP, Connection, DecimalString, GraphQLInput, Node, UserError, as_in, connection, detail_errors,
+    node_type, validated, user_errors,
+)
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.events.resolvers import (
     BatchItem,
@@ -26,11 +28,11 @@ from schema.events.resolvers import (
 class EventInput(GraphQLInput):
     email: str
     event_type: str
-    value: Optional[Decimal] = None
+    value: Annotated[Optional[DecimalString], strawberry.field(description=DECIMAL_HELP)] = None
     currency: Optional[str] = None
     properties: Optional[JSON] = None
     occurred_at: Optional[datetime] = None
-    event_id: Annotated[Optional[str], strawberry.field(description=IngestEvent.model_fields["event_id"].description)] = None
+    event_id: Annotated[Optional[strawberry.ID], strawberry.field(description=IngestEvent.model_fields["event_id"].description)] = None
     idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
@@ -63,10 +65,12 @@ class IngestEventsPayload:
     user_errors: list[UserError]
 
 
-@strawberry.pydantic.type(name="Event", description="A pipeline event.")
-class EventType(EventView):
+@node_type(EventView, name="Event", description="A pipeline event.")
+class EventType(EventView, Node):
     id: strawberry.ID
+    event_id: Optional[strawberry.ID] = as_in(EventView, "event_id")
     contact_id: Optional[strawberry.ID] = as_in(EventView, "contact_id")
+    value: Optional[DecimalString] = as_in(EventView, "value")
     properties: JSON
 
 
@@ -79,8 +83,8 @@ class EventFilter:
     until: Optional[datetime] = strawberry.field(default=None, description="occurredAt before")
 
 
-def event_connection(page: Page[EventView]) -> Connection[EventType]:
-    return connection(page)
+def event_connection(page: Page[EventView], after: str | None) -> Connection[EventType]:
+    return connection(page, after)
 
 
 def _graphql_item(index: int, item: EventInput) -> IngestEvent | ApiError:
@@ -98,8 +102,7 @@ def _graphql_item(index: int, item: EventInput) -> IngestEvent | ApiError:
 def _item_errors(item: BatchItem) -> list[UserError]:
     if item.error is None:
         return []
-    details = item.error.details or [{"field": None, "message": item.error.message}]
-    return [UserError(field=d.get("field"), message=d["message"], code=item.error.code) for d in details]
+    return detail_errors(item.error.code, item.error.message, item.error.details)
 
 
 @strawberry.type
@@ -117,7 +120,7 @@ class EventQueries:
             info.context["principal"], first, after,
             type=f.type, contact_id=f.contact_id, email=f.email, since=f.since, until=f.until,
         )
-        return event_connection(page)
+        return event_connection(page, after)
 
 
 @strawberry.type

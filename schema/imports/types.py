@@ -8,7 +8,7 @@ from typing import Optional
 import strawberry
 
 from app.core.errors import ApiError
-from schema.graphql_common import UserError, as_in, user_errors
+from schema.graphql_common import Node, UserError, as_in, node_type, user_errors
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.imports.resolvers import (
     ImportJobView,
@@ -31,8 +31,8 @@ class ImportRowErrorType(ImportRowError):
     pass
 
 
-@strawberry.pydantic.type(name="ImportJob", description="A contact import job.")
-class ImportJobType(ImportJobView):
+@node_type(ImportJobView, name="ImportJob", description="A contact import job.")
+class ImportJobType(ImportJobView, Node):
     id: strawberry.ID
     errors: list[ImportRowErrorType] = as_in(ImportJobView, "errors")
 

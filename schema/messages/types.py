@@ -10,7 +10,7 @@ from pydantic import Field
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError
-from schema.graphql_common import Connection, UserError, as_in, connection, user_errors
+from schema.graphql_common import Connection, Node, UserError, as_in, connection, node_type, user_errors
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.messages.resolvers import (
     AttachmentInfo,
@@ -31,8 +31,8 @@ class AttachmentInfoType(AttachmentInfo):
     pass
 
 
-@strawberry.pydantic.type(name="Message", description="An email and its timeline.")
-class MessageType(MessageView):
+@node_type(MessageView, name="Message", description="An email and its timeline.")
+class MessageType(MessageView, Node):
     id: strawberry.ID
     from_: Annotated[str, strawberry.field(name="from")] = Field(alias="from")
     headers: JSON
@@ -84,7 +84,7 @@ class MessageQueries:
             info.context["principal"], first, after,
             status=f.status, to=f.to, tag=f.tag, since=f.since, until=f.until,
         )
-        return connection(page)
+        return connection(page, after)
 
 
 @strawberry.type

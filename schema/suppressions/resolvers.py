@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from app.core.principal import Principal, check_may_change
 from app.core.errors import invalid, not_found
+from app.core.ids import require_id
 from app.core.validation import EmailAddress, email_key, normalize_email
 from models import Suppression
 from schema.contracts import ApiModel, Page, check_page_size, decode_cursor
@@ -168,9 +169,27 @@ async def get_suppression(principal: Principal, email: str) -> SuppressionView:
     return SuppressionView.of(row)
 
 
-async def remove_suppression(principal: Principal, email: str) -> SuppressionView:
+async def get_suppression_by_id(principal: Principal, suppression_id: str) -> SuppressionView:
+    require_id("suppression", suppression_id)
+    row = await Suppression.filter(id=suppression_id, organization_id=principal.organization_id).first()
+    if row is None:
+        raise not_found("Suppression")
+    return SuppressionView.of(row)
+
+
+async def remove_suppression(principal: Principal, email: str, idempotency_key: str | None = None) -> SuppressionView:
     """Delete the organization's suppression of this address; returns the removed row. A test
     key cannot: the list guards live mail too, and removing from it would let live mail out."""
+
+    async def run() -> tuple[SuppressionView, int]:
+        return await _remove_suppression(principal, email), 200
+
+    return (await idempotent(
+        principal, idempotency_key, "suppressions.remove", {"email": email}, run, SuppressionView
+    )).result
+
+
+async def _remove_suppression(principal: Principal, email: str) -> SuppressionView:
     row = await Suppression.filter(organization_id=principal.organization_id, email_key=_lookup_key(email)).first()
     if row is None:
         raise not_found("Suppression")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import strawberry
 
 from app.core.errors import ApiError
-from schema.graphql_common import Connection, GraphQLInput, UserError, connection, user_errors, validated
+from schema.graphql_common import Connection, GraphQLInput, Node, UserError, connection, node_type, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.suppressions.resolvers import (
     SuppressionAdd,
@@ -23,8 +23,8 @@ from schema.suppressions.resolvers import (
 strawberry.enum(SuppressionReason, name="SuppressionReason", description="Why an address is suppressed.")
 
 
-@strawberry.pydantic.type(name="Suppression", description="An address your organization never sends to.")
-class SuppressionType(SuppressionView):
+@node_type(SuppressionView, name="Suppression", description="An address your organization never sends to.")
+class SuppressionType(SuppressionView, Node):
     id: strawberry.ID
     message_id: Annotated[Optional[strawberry.ID], strawberry.field(description="The message that caused it, if any.")]
 
@@ -40,6 +40,7 @@ class AddSuppressionInput(GraphQLInput):
 @strawberry.pydantic.input(name="RemoveSuppressionInput")
 class RemoveSuppressionInput(GraphQLInput):
     email: str
+    idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
 @strawberry.input
@@ -85,7 +86,7 @@ class SuppressionQueries:
             reason=filter.reason if filter else None,
             email=filter.email if filter else None,
         )
-        return connection(page)
+        return connection(page, after)
 
 
 @strawberry.type
@@ -106,7 +107,7 @@ class SuppressionMutations:
     ) -> RemoveSuppressionPayload:
         try:
             data = validated(input, SuppressionRemove)
-            view = await remove_suppression(info.context["principal"], data.email)
+            view = await remove_suppression(info.context["principal"], data.email, input.idempotency_key)
         except ApiError as error:
             return RemoveSuppressionPayload(suppression=None, user_errors=user_errors(error))
         return RemoveSuppressionPayload(suppression=view, user_errors=[])

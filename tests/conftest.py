@@ -159,8 +159,8 @@ def live_server(database, settings):
     proc.wait(timeout=10)
 
 
-from tests.smtp_server import SmtpSink, smtp_sink  # noqa: E402,F401  (fixture)
-from tests.webhook_receiver import webhook_receiver  # noqa: E402,F401  (fixture)
+from tests.support.smtp_server import SmtpSink, smtp_sink  # noqa: E402,F401  (fixture)
+from tests.support.webhook_receiver import webhook_receiver  # noqa: E402,F401  (fixture)
 
 
 @pytest.fixture

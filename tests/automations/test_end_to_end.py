@@ -13,7 +13,7 @@ from app.core import webhook_urls
 from app.engines.automations import AutomationRunner
 from models import Message
 from tests.conftest import gql
-from tests.test_webhooks import verify_signature
+from tests.automations.test_webhooks import verify_signature
 
 pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 

@@ -26,7 +26,7 @@ from app.engines import delivery_queue
 from app.core.ids import new_id
 from models import Message, MessageEvent, MessageRecipient
 from tests.conftest import BACKEND, DATABASE_URL, ROOT
-from tests.smtp_server import SmtpSink
+from tests.support.smtp_server import SmtpSink
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "postgres",

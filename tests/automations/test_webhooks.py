@@ -19,8 +19,8 @@ from app.engines import webhooks
 from app.engines.automations import AutomationRunner, now
 from models import AutomationRun
 from tests.conftest import free_port, gql
-from tests.smtp_server import make_self_signed_cert
-from tests.test_automations import automation, contact_of, create, ingest, runs_of
+from tests.support.smtp_server import make_self_signed_cert
+from tests.automations.test_rest import automation, contact_of, create, ingest, runs_of
 
 pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 

@@ -1,4 +1,4 @@
-"""app.engines.transports against a real SMTP server (tests/smtp_server.py), never a mock."""
+"""app.engines.transports against a real SMTP server (tests/support/smtp_server.py), never a mock."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.engines.transports import FileOutbox, SmtpTransport, make_transport, parse_smtp_url, smtp_url_summary
-from tests.smtp_server import SmtpSink, free_port, make_self_signed_cert
+from tests.support.smtp_server import SmtpSink, free_port, make_self_signed_cert
 
 SENDER = "hello@acme.com"
 

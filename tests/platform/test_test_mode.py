@@ -12,9 +12,9 @@ import pytest
 from app.engines.automations import AutomationRunner
 from models import Automation, Message
 from tests.conftest import gql
-from tests.test_automations import automation, create, ingest, runs_of
-from tests.test_isolation import api_routes
-from tests.test_webhooks import allow_private, run_until_settled, runner_for, verify_signature  # noqa: F401 (fixture)
+from tests.automations.test_rest import automation, create, ingest, runs_of
+from tests.platform.test_isolation import api_routes
+from tests.automations.test_webhooks import allow_private, run_until_settled, runner_for, verify_signature  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 

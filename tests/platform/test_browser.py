@@ -30,7 +30,7 @@ from typing import Any, Callable
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VENDOR = ROOT / "app" / "static" / "vendor" / "node_modules"
 IN_CI = bool(os.environ.get("CI"))
 

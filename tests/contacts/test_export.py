@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 from models import Contact, ContactTag, Event, IdempotencyRecord, Message, MessageRecipient, Suppression
 from tests.conftest import gql
-from tests.test_imports import CSV, import_and_run
+from tests.imports.test_rest import CSV, import_and_run
 
 
 async def upsert(client, key, **body):

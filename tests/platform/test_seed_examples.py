@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-SEED_COPY = Path(__file__).parent / "fixtures" / "seed_curls.sh"
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "viperatron-api-reference.txt"
+SEED_COPY = Path(__file__).resolve().parents[1] / "fixtures" / "seed_curls.sh"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "viperatron-api-reference.txt"
 
 
 def seed_curls() -> list[str]:

@@ -14,7 +14,7 @@ import pytest
 from app.engines import mime
 from app.engines.mime import Attachment, OutgoingEmail
 from app.engines.transports import SmtpTransport
-from tests.smtp_server import SmtpSink
+from tests.support.smtp_server import SmtpSink
 
 DATE = datetime(2026, 3, 4, 5, 6, 7, tzinfo=timezone.utc)
 

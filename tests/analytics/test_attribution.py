@@ -3,17 +3,13 @@ on whichever backend this run uses, through REST and GraphQL, plus isolation and
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
 from models import Message
-from tests.conftest import gql
+from tests.helpers import WINDOW, at, automation_ok, create_message, gql, ingest_ok, post_upsert
 
-UTC = timezone.utc
-WINDOW = {"from": "2026-11-27T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
 PATH = "/api/v1/analytics/revenue/automations"
-QUERY = """query($from: DateTime!, $to: DateTime!, $h: Int!) {
+REVENUE_QUERY = """query($from: DateTime!, $to: DateTime!, $h: Int!) {
   analytics(from: $from, to: $to) {
     revenueByAutomation(attributionHours: $h) {
       currency automations { automationId name total events contacts sent }
@@ -22,40 +18,32 @@ QUERY = """query($from: DateTime!, $to: DateTime!, $h: Int!) {
 }"""
 
 
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-async def automation(client, key, name: str) -> str:
+async def named_automation(client, key, name: str) -> str:
+    """An automation (on signup.completed, so no event here starts it) named `name`; its id."""
     body = {"name": name, "trigger": {"eventType": "signup.completed"}, "steps": [{"type": "addTag", "tag": "x"}]}
-    response = await client.post("/api/v1/automations", json=body, headers=key.headers)
+    return (await automation_ok(client, key, body))["id"]
+
+
+async def new_contact(client, key, email: str) -> str:
+    """A new contact (201) through the API; its id."""
+    response = await post_upsert(client, key, email=email)
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
 
-async def contact(client, key, email: str) -> str:
-    response = await client.post("/api/v1/contacts", json={"email": email}, headers=key.headers)
-    assert response.status_code == 201, response.text
-    return response.json()["id"]
-
-
-async def message(org: str, automation_id: str | None, contact_id: str, sent: str, status: str = "sent",
-                  sandbox: bool = False) -> None:
+async def automation_send(org: str, automation_id: str | None, contact_id: str, sent: str, status: str = "sent",
+                          sandbox: bool = False) -> None:
     """A message an automation's sendEmail step made, as the worker leaves it."""
-    await Message.create(
-        organization_id=org, to=["x@example.com"], from_address="a@acme.com", subject="s", text="t",
-        due_at=at(sent), status=status, sent_at=at(sent), sandbox=sandbox, automation_id=automation_id,
-        contact_id=contact_id,
-    )
+    await create_message(org, status=status, sent=sent, due=sent, sandbox=sandbox, automation_id=automation_id,
+                         contact_id=contact_id)
 
 
-async def event(client, key, email: str, when: str, value: str | None = "1.00", currency: str | None = "USD",
-                kind: str = "order.placed") -> None:
+async def order_event(client, key, email: str, when: str, value: str | None = "1.00", currency: str | None = "USD",
+                      kind: str = "order.placed") -> None:
     body = {"email": email, "eventType": kind, "occurredAt": when}
     if value is not None:
         body.update(value=value, currency=currency)
-    response = await client.post("/api/v1/pipelines/events", json=body, headers=key.headers)
-    assert response.status_code == 202, response.text
+    await ingest_ok(client, key, **body)
 
 
 @pytest.fixture
@@ -63,42 +51,42 @@ async def attributed(client, make_key):
     """Two automations and four contacts in a fresh organization. Window [11-27, 12-01)."""
     key = await make_key()
     org = key.organization_id
-    welcome = await automation(client, key, "Welcome")
-    winback = await automation(client, key, "Winback")
-    jane = await contact(client, key, "jane@example.com")
-    bob = await contact(client, key, "bob@example.com")
-    carol = await contact(client, key, "carol@example.com")
-    await contact(client, key, "dave@example.com")
+    welcome = await named_automation(client, key, "Welcome")
+    winback = await named_automation(client, key, "Winback")
+    jane = await new_contact(client, key, "jane@example.com")
+    bob = await new_contact(client, key, "bob@example.com")
+    carol = await new_contact(client, key, "carol@example.com")
+    await new_contact(client, key, "dave@example.com")
 
     # jane: Welcome on 11-20 10:00 (before the window: its touch reaches into it), Winback 11-28 12:00.
-    await message(org, welcome, jane, "2026-11-20 10:00:00")
-    await message(org, winback, jane, "2026-11-28 12:00:00")
+    await automation_send(org, welcome, jane, "2026-11-20 10:00:00")
+    await automation_send(org, winback, jane, "2026-11-28 12:00:00")
     # A failed message is no touch, even with a sent_at: jane's EUR event stays Winback's.
-    await message(org, welcome, jane, "2026-11-29 07:00:00", status="failed")
-    await event(client, key, "jane@example.com", "2026-11-26T23:59:59Z", "1.00")  # before `from`: not counted
-    await event(client, key, "jane@example.com", "2026-11-27T00:00:00Z", "2.00")  # at `from`: Welcome
-    await event(client, key, "jane@example.com", "2026-11-27T09:00:00Z", "10.00")  # 167 h after: Welcome
-    await event(client, key, "jane@example.com", "2026-11-27T10:00:00Z", "3.00")  # exactly 168 h: Welcome
-    await event(client, key, "jane@example.com", "2026-11-27T10:00:01Z", "4.00")  # 168 h + 1 s: nobody
-    await event(client, key, "jane@example.com", "2026-11-28T12:00:00Z", "5.00")  # sent at that instant: Winback
-    await event(client, key, "jane@example.com", "2026-11-29T08:00:00+01:00", "7.50", "EUR")  # 07:00Z: Winback
+    await automation_send(org, welcome, jane, "2026-11-29 07:00:00", status="failed")
+    await order_event(client, key, "jane@example.com", "2026-11-26T23:59:59Z", "1.00")  # before `from`: not counted
+    await order_event(client, key, "jane@example.com", "2026-11-27T00:00:00Z", "2.00")  # at `from`: Welcome
+    await order_event(client, key, "jane@example.com", "2026-11-27T09:00:00Z", "10.00")  # 167 h after: Welcome
+    await order_event(client, key, "jane@example.com", "2026-11-27T10:00:00Z", "3.00")  # exactly 168 h: Welcome
+    await order_event(client, key, "jane@example.com", "2026-11-27T10:00:01Z", "4.00")  # 168 h + 1 s: nobody
+    await order_event(client, key, "jane@example.com", "2026-11-28T12:00:00Z", "5.00")  # sent at that instant: Winback
+    await order_event(client, key, "jane@example.com", "2026-11-29T08:00:00+01:00", "7.50", "EUR")  # 07:00Z: Winback
     # bob: Welcome (sent from a test key: sandbox, still `sent`) then Winback the same day.
-    await message(org, welcome, bob, "2026-11-29 00:00:00", sandbox=True)
-    await message(org, winback, bob, "2026-11-29 12:00:00")
-    await event(client, key, "bob@example.com", "2026-11-29T01:00:00Z", "100.00")  # Welcome
-    await event(client, key, "bob@example.com", "2026-11-29T13:00:00Z", "40.00")  # last touch: Winback
-    await event(client, key, "bob@example.com", "2026-11-29T02:00:00Z", None, kind="page.viewed")  # no value
-    await event(client, key, "bob@example.com", "2026-12-01T00:00:00Z", "999.00")  # at `to`: not counted
+    await automation_send(org, welcome, bob, "2026-11-29 00:00:00", sandbox=True)
+    await automation_send(org, winback, bob, "2026-11-29 12:00:00")
+    await order_event(client, key, "bob@example.com", "2026-11-29T01:00:00Z", "100.00")  # Welcome
+    await order_event(client, key, "bob@example.com", "2026-11-29T13:00:00Z", "40.00")  # last touch: Winback
+    await order_event(client, key, "bob@example.com", "2026-11-29T02:00:00Z", None, kind="page.viewed")  # no value
+    await order_event(client, key, "bob@example.com", "2026-12-01T00:00:00Z", "999.00")  # at `to`: not counted
     # carol: an event before her first message is nobody's; the one after is Winback's.
-    await event(client, key, "carol@example.com", "2026-11-28T00:00:00Z", "50.00")
-    await message(org, winback, carol, "2026-11-28 06:00:00")
-    await event(client, key, "carol@example.com", "2026-11-28T07:00:00Z", "1000", "JPY")
+    await order_event(client, key, "carol@example.com", "2026-11-28T00:00:00Z", "50.00")
+    await automation_send(org, winback, carol, "2026-11-28 06:00:00")
+    await order_event(client, key, "carol@example.com", "2026-11-28T07:00:00Z", "1000", "JPY")
     # dave got nothing: his event right after carol's message is nobody's.
-    await event(client, key, "dave@example.com", "2026-11-28T06:30:00Z", "30.00")
+    await order_event(client, key, "dave@example.com", "2026-11-28T06:30:00Z", "30.00")
     return key, welcome, winback
 
 
-async def get(client, key, **params):
+async def revenue_by_automation(client, key, **params):
     response = await client.get(PATH, params={**WINDOW, **params}, headers=key.headers)
     assert response.status_code == 200, response.text
     return response.json()
@@ -113,7 +101,7 @@ async def test_last_touch_within_the_attribution_window(client, attributed):
     key, welcome, winback = attributed
     # Sent in the window: Welcome 1 (bob's sandbox send; the 11-20 one is before it, the failed one
     # is not sent), Winback 3.
-    assert await get(client, key) == {"currencies": [
+    assert await revenue_by_automation(client, key) == {"currencies": [
         {"currency": "EUR", "automations": [row(winback, "Winback", "7.50", 1, 1, 3)]},
         {"currency": "JPY", "automations": [row(winback, "Winback", "1000", 1, 1, 3)]},
         {"currency": "USD", "automations": [
@@ -126,7 +114,7 @@ async def test_last_touch_within_the_attribution_window(client, attributed):
 async def test_a_shorter_attribution_window(client, attributed):
     key, welcome, winback = attributed
     # One hour: only events at most 1 h after their last touch (both ends included).
-    body = await get(client, key, attributionHours=1)
+    body = await revenue_by_automation(client, key, attributionHours=1)
     assert body == {"currencies": [
         {"currency": "JPY", "automations": [row(winback, "Winback", "1000", 1, 1, 3)]},
         {"currency": "USD", "automations": [
@@ -140,21 +128,21 @@ async def test_window_boundaries_and_touches_before_from(client, attributed):
     key, welcome, winback = attributed
     # [11-27 10:00:00, 11-28 12:00:00): jane's 3.00 at `from` counts (a touch from before the
     # window), her 5.00 at `to` does not; `sent` counts only sends in the window (carol's).
-    body = await get(client, key, **{"from": "2026-11-27T10:00:00Z", "to": "2026-11-28T12:00:00Z"})
+    body = await revenue_by_automation(client, key, **{"from": "2026-11-27T10:00:00Z", "to": "2026-11-28T12:00:00Z"})
     assert body == {"currencies": [
         {"currency": "JPY", "automations": [row(winback, "Winback", "1000", 1, 1, 1)]},
         {"currency": "USD", "automations": [row(welcome, "Welcome", "3.00", 1, 1, 0)]},
     ]}
     # The same instants written with an offset.
-    berlin = await get(client, key, **{"from": "2026-11-27T11:00:00+01:00", "to": "2026-11-28T13:00:00+01:00"})
+    berlin = await revenue_by_automation(client, key, **{"from": "2026-11-27T11:00:00+01:00", "to": "2026-11-28T13:00:00+01:00"})
     assert berlin == body
 
 
 async def test_graphql_matches_rest(client, attributed):
     key, _, _ = attributed
     for hours in (168, 1, 2160):
-        data = (await gql(client, key, QUERY, {**WINDOW, "h": hours})).json()["data"]
-        assert data["analytics"]["revenueByAutomation"] == (await get(client, key, attributionHours=hours))["currencies"]
+        data = (await gql(client, key, REVENUE_QUERY, {**WINDOW, "h": hours})).json()["data"]
+        assert data["analytics"]["revenueByAutomation"] == (await revenue_by_automation(client, key, attributionHours=hours))["currencies"]
     default = 'query { analytics(from: "2026-11-27T00:00:00Z", to: "2026-12-01T00:00:00Z") ' \
               "{ revenueByAutomation { currency automations { total } } } }"
     data = (await gql(client, key, default)).json()["data"]["analytics"]["revenueByAutomation"]
@@ -164,7 +152,7 @@ async def test_graphql_matches_rest(client, attributed):
 async def test_a_deleted_automation_drops_out(client, attributed):
     key, welcome, winback = attributed
     assert (await client.delete(f"/api/v1/automations/{welcome}", headers=key.headers)).status_code == 200
-    body = await get(client, key)
+    body = await revenue_by_automation(client, key)
     ids = [a["automationId"] for c in body["currencies"] for a in c["automations"]]
     assert welcome not in ids and ids == [winback, winback, winback]
     usd = body["currencies"][2]
@@ -176,20 +164,20 @@ async def test_another_organization_sees_none_of_it(client, attributed, make_key
     stranger = await make_key()
     # The stranger has an automation, a contact with the same address, a message and an event of
     # its own: only that shows.
-    own = await automation(client, stranger, "Mine")
-    mine = await contact(client, stranger, "jane@example.com")
-    await message(stranger.organization_id, own, mine, "2026-11-28 00:00:00")
-    await event(client, stranger, "jane@example.com", "2026-11-28T01:00:00Z", "9.99")
+    own = await named_automation(client, stranger, "Mine")
+    mine = await new_contact(client, stranger, "jane@example.com")
+    await automation_send(stranger.organization_id, own, mine, "2026-11-28 00:00:00")
+    await order_event(client, stranger, "jane@example.com", "2026-11-28T01:00:00Z", "9.99")
     expected = {"currencies": [{"currency": "USD", "automations": [row(own, "Mine", "9.99", 1, 1, 1)]}]}
     response = await client.get(PATH, params=WINDOW, headers=stranger.headers)
     assert response.json() == expected
     assert welcome not in response.text and winback not in response.text
-    data = (await gql(client, stranger, QUERY, {**WINDOW, "h": 168})).json()["data"]
+    data = (await gql(client, stranger, REVENUE_QUERY, {**WINDOW, "h": 168})).json()["data"]
     assert data["analytics"]["revenueByAutomation"] == expected["currencies"]
     # An organization with nothing at all.
     empty = await make_key()
     assert (await client.get(PATH, params=WINDOW, headers=empty.headers)).json() == {"currencies": []}
-    data = (await gql(client, empty, QUERY, {**WINDOW, "h": 168})).json()["data"]
+    data = (await gql(client, empty, REVENUE_QUERY, {**WINDOW, "h": 168})).json()["data"]
     assert data["analytics"]["revenueByAutomation"] == []
 
 
@@ -213,7 +201,7 @@ async def test_bad_window_is_422(client, key):
 
 async def test_graphql_bad_attribution_hours_is_a_top_level_error(client, key):
     for hours in (0, 5000):
-        body = (await gql(client, key, QUERY, {**WINDOW, "h": hours})).json()
+        body = (await gql(client, key, REVENUE_QUERY, {**WINDOW, "h": hours})).json()
         assert body["data"] is None
         extensions = body["errors"][0]["extensions"]
         assert extensions["code"] == "validation_error"

@@ -1,88 +1,14 @@
-"""Analytics: every figure against a small hand-computed data set, with time-zone bucketing
-across midnight, DST and a half-hour zone, on whichever backend this run uses."""
+"""Analytics over REST: every figure against a small hand-computed data set (the `seeded`
+fixture), with time-zone bucketing across midnight, DST and a half-hour zone, on whichever
+backend this run uses; bad windows and parameters."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from decimal import Decimal
+from datetime import timedelta
 
 import pytest
 
-from models import Contact, ContactTag, Event, Message
-from tests.conftest import gql
-
-UTC = timezone.utc
-WINDOW = {"from": "2026-11-27T00:00:00Z", "to": "2026-12-01T00:00:00Z"}
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-async def contact(org: str, email: str, created: str, tags: list[str] = ()) -> Contact:
-    row = await Contact.create(organization_id=org, email=email, email_key=email)
-    await Contact.filter(id=row.id).update(created_at=at(created))
-    for tag in tags:
-        await ContactTag.create(contact_id=row.id, organization_id=org, tag=tag)
-    return row
-
-
-async def event(org: str, contact_id: str | None, when: str, kind: str, value: str | None = None, currency=None):
-    await Event.create(
-        organization_id=org, contact_id=contact_id, event_type=kind, occurred_at=at(when),
-        value=Decimal(value) if value is not None else None, currency=currency,
-    )
-
-
-async def message(org: str, created: str, status: str, seconds_to_send: int | None = None):
-    # Due well after now, whatever today's date: a `queued` row here is never claimed by
-    # another test's worker (analytics count by created_at and status, not due_at).
-    row = await Message.create(
-        organization_id=org, to=["x@example.com"], from_address="a@acme.com", subject="s", text="t",
-        due_at=datetime.now(UTC) + timedelta(days=30),
-    )
-    sent_at = at(created) + timedelta(seconds=seconds_to_send) if seconds_to_send is not None else None
-    await Message.filter(id=row.id).update(created_at=at(created), status=status, sent_at=sent_at)
-
-
-@pytest.fixture
-async def seeded(make_key):
-    """Hand-computed data in a fresh organization (and noise in another one)."""
-    key = await make_key()
-    org = key.organization_id
-    a = await contact(org, "a@example.com", "2026-11-27 23:30:00", ["vip", "buyer"])
-    b = await contact(org, "b@example.com", "2026-11-28 00:30:00", ["buyer"])
-    await contact(org, "c@example.com", "2026-11-10 12:00:00")
-    await event(org, a.id, "2026-11-27 23:30:00", "order.placed", "10.50", "USD")
-    await event(org, b.id, "2026-11-28 00:30:00", "order.placed", "20.25", "USD")
-    await event(org, a.id, "2026-11-28 00:45:00", "order.placed", "1000", "JPY")
-    await event(org, b.id, "2026-11-28 12:00:00", "page.viewed")
-    await event(org, b.id, "2026-11-29 12:00:00", "tip.given", "0.001", "BHD")
-    await event(org, b.id, "2026-11-29 12:10:00", "tip.given", "0.002", "BHD")
-    await event(org, a.id, "2026-11-30 04:30:00", "order.placed", "5.00", "USD")
-    # Outside the window: not counted.
-    await event(org, a.id, "2026-11-26 23:59:59", "order.placed", "999.00", "USD")
-    await event(org, a.id, "2026-12-01 00:00:00", "order.placed", "999.00", "USD")
-    await message(org, "2026-11-27 23:30:00", "sent", 10)
-    await message(org, "2026-11-28 00:30:00", "sent", 30)
-    await message(org, "2026-11-28 01:00:00", "sent", 20)
-    await message(org, "2026-11-28 02:00:00", "failed")
-    await message(org, "2026-11-28 03:00:00", "suppressed")
-    await message(org, "2026-11-29 10:00:00", "queued")
-    await message(org, "2026-11-29 11:00:00", "canceled")
-    await message(org, "2026-11-20 11:00:00", "sent", 500)  # outside
-    # Another organization's rows never show.
-    other = (await make_key()).organization_id
-    x = await contact(other, "a@example.com", "2026-11-28 00:00:00", ["vip"])
-    await event(other, x.id, "2026-11-28 00:00:00", "order.placed", "77.00", "USD")
-    await message(other, "2026-11-28 00:00:00", "failed")
-    return key, a, b
-
-
-async def get(client, key, path, **params):
-    response = await client.get(f"/api/v1/analytics/{path}", params={**WINDOW, **params}, headers=key.headers)
-    assert response.status_code == 200, response.text
-    return response.json()
+from tests.helpers import WINDOW, at, create_event, create_message, get_analytics
 
 
 def counts(body) -> list[tuple[str, int]]:
@@ -104,7 +30,7 @@ def counts(body) -> list[tuple[str, int]]:
 )
 async def test_event_days_across_midnight(client, seeded, tz, expected):
     key, _, _ = seeded
-    assert counts(await get(client, key, "events", granularity="day", timezone=tz)) == expected
+    assert counts(await get_analytics(client, key, "events", granularity="day", timezone=tz)) == expected
 
 
 @pytest.mark.parametrize(
@@ -118,12 +44,12 @@ async def test_event_days_across_midnight(client, seeded, tz, expected):
 )
 async def test_event_weeks_start_on_monday_in_local_time(client, seeded, tz, expected):
     key, _, _ = seeded
-    assert counts(await get(client, key, "events", granularity="week", timezone=tz)) == expected
+    assert counts(await get_analytics(client, key, "events", granularity="week", timezone=tz)) == expected
 
 
 async def test_event_figures_per_type_and_currency(client, seeded):
     key, _, _ = seeded
-    body = await get(client, key, "events", granularity="day", timezone="Europe/Berlin")
+    body = await get_analytics(client, key, "events", granularity="day", timezone="Europe/Berlin")
     order_usd = lambda s, a, n: {"currency": "USD", "count": n, "sum": s, "average": a}  # noqa: E731
     assert body["totals"] == [
         {"eventType": "order.placed", "count": 4, "values": [
@@ -154,22 +80,22 @@ async def test_hour_buckets_in_dst_fall_back_and_half_hour_zones(client, make_ke
     key = await make_key()
     org = key.organization_id
     # 2026-10-25: Berlin goes from 03:00 CEST back to 02:00 CET at 01:00Z; both 02:30s share a bucket.
-    await event(org, None, "2026-10-25 00:30:00", "ping")
-    await event(org, None, "2026-10-25 01:30:00", "ping")
-    await event(org, None, "2026-10-25 02:15:00", "ping")
+    await create_event(org, None, "2026-10-25 00:30:00", "ping")
+    await create_event(org, None, "2026-10-25 01:30:00", "ping")
+    await create_event(org, None, "2026-10-25 02:15:00", "ping")
     window = {"from": "2026-10-25T00:00:00Z", "to": "2026-10-25T03:00:00Z", "granularity": "hour"}
-    body = await get(client, key, "events", **window, timezone="Europe/Berlin")
+    body = await get_analytics(client, key, "events", **window, timezone="Europe/Berlin")
     assert counts(body) == [("2026-10-25T02:00:00+02:00", 2), ("2026-10-25T03:00:00+01:00", 1)]
     # 2026-03-29: Berlin skips 02:00-03:00 local (01:00Z); there is no 02:00 bucket.
-    await event(org, None, "2026-03-29 00:30:00", "ping")
-    await event(org, None, "2026-03-29 01:30:00", "ping")
+    await create_event(org, None, "2026-03-29 00:30:00", "ping")
+    await create_event(org, None, "2026-03-29 01:30:00", "ping")
     spring = {"from": "2026-03-29T00:00:00Z", "to": "2026-03-29T02:00:00Z", "granularity": "hour"}
-    body = await get(client, key, "events", **spring, timezone="Europe/Berlin")
+    body = await get_analytics(client, key, "events", **spring, timezone="Europe/Berlin")
     assert counts(body) == [("2026-03-29T01:00:00+01:00", 1), ("2026-03-29T03:00:00+02:00", 1)]
-    day = await get(client, key, "events", **{**spring, "granularity": "day"}, timezone="Europe/Berlin")
+    day = await get_analytics(client, key, "events", **{**spring, "granularity": "day"}, timezone="Europe/Berlin")
     assert counts(day) == [("2026-03-29T00:00:00+01:00", 2)]
     # Kolkata is +05:30: local hours start at hh:30 UTC.
-    body = await get(client, key, "events", **window, timezone="Asia/Kolkata")
+    body = await get_analytics(client, key, "events", **window, timezone="Asia/Kolkata")
     assert counts(body) == [
         ("2026-10-25T05:00:00+05:30", 0),  # 23:30Z-00:30Z (the window starts at 00:00Z)
         ("2026-10-25T06:00:00+05:30", 1),  # 00:30Z
@@ -177,7 +103,7 @@ async def test_hour_buckets_in_dst_fall_back_and_half_hour_zones(client, make_ke
         ("2026-10-25T08:00:00+05:30", 0),  # 02:30Z-03:00Z
     ]
     # Kathmandu is +05:45.
-    body = await get(client, key, "events", **window, timezone="Asia/Kathmandu")
+    body = await get_analytics(client, key, "events", **window, timezone="Asia/Kathmandu")
     assert counts(body) == [
         ("2026-10-25T05:00:00+05:45", 0), ("2026-10-25T06:00:00+05:45", 1),
         ("2026-10-25T07:00:00+05:45", 1), ("2026-10-25T08:00:00+05:45", 1),
@@ -186,7 +112,7 @@ async def test_hour_buckets_in_dst_fall_back_and_half_hour_zones(client, make_ke
 
 async def test_message_figures(client, seeded):
     key, _, _ = seeded
-    body = await get(client, key, "messages", granularity="day", timezone="America/New_York")
+    body = await get_analytics(client, key, "messages", granularity="day", timezone="America/New_York")
     zero = {"queued": 0, "sending": 0, "sent": 0, "deferred": 0, "failed": 0, "suppressed": 0, "canceled": 0}
     totals = {s["status"]: s["count"] for s in body["statuses"]}
     assert totals == {**zero, "sent": 3, "failed": 1, "suppressed": 1, "queued": 1, "canceled": 1}
@@ -203,37 +129,38 @@ async def test_message_figures(client, seeded):
         ("2026-11-29T00:00:00-05:00", 2, {"queued": 1, "canceled": 1}),
         ("2026-11-30T00:00:00-05:00", 0, {}),
     ]
-    utc = await get(client, key, "messages", granularity="day", timezone="UTC")
+    utc = await get_analytics(client, key, "messages", granularity="day", timezone="UTC")
     assert [b["total"] for b in utc["buckets"]] == [1, 4, 2, 0]
 
 
 async def test_message_median_of_an_even_count_and_no_sends(client, make_key):
     key = await make_key()
     org = key.organization_id
-    empty = await get(client, key, "messages")
+    empty = await get_analytics(client, key, "messages")
     assert empty["deliveryRate"] is None and empty["medianSecondsToSend"] is None and empty["total"] == 0
     for seconds in (4, 1, 10, 7):
-        await message(org, "2026-11-28 00:00:00", "sent", seconds)
-    body = await get(client, key, "messages")
+        await create_message(org, created="2026-11-28 00:00:00", status="sent",
+                             sent=at("2026-11-28 00:00:00") + timedelta(seconds=seconds))
+    body = await get_analytics(client, key, "messages")
     assert body["medianSecondsToSend"] == 5.5 and body["deliveryRate"] == 1.0
 
 
 async def test_contact_figures(client, seeded):
     key, _, _ = seeded
-    body = await get(client, key, "contacts", granularity="day", timezone="Europe/Berlin")
+    body = await get_analytics(client, key, "contacts", granularity="day", timezone="Europe/Berlin")
     assert body["total"] == 3 and body["new"] == 2
     assert [(b["start"], b["new"]) for b in body["buckets"]] == [
         ("2026-11-27T00:00:00+01:00", 0), ("2026-11-28T00:00:00+01:00", 2), ("2026-11-29T00:00:00+01:00", 0),
         ("2026-11-30T00:00:00+01:00", 0), ("2026-12-01T00:00:00+01:00", 0),
     ]
     assert body["tags"] == [{"tag": "buyer", "count": 2}, {"tag": "vip", "count": 1}]
-    utc = await get(client, key, "contacts", granularity="day")
+    utc = await get_analytics(client, key, "contacts", granularity="day")
     assert [b["new"] for b in utc["buckets"]] == [1, 1, 0, 0]
 
 
 async def test_top_contacts_by_revenue(client, seeded):
     key, a, b = seeded
-    body = await get(client, key, "revenue/top-contacts")
+    body = await get_analytics(client, key, "revenue/top-contacts")
     assert body == {"currencies": [
         {"currency": "BHD", "contacts": [{"contactId": b.id, "email": "b@example.com", "total": "0.003", "events": 2}]},
         {"currency": "JPY", "contacts": [{"contactId": a.id, "email": "a@example.com", "total": "1000", "events": 1}]},
@@ -242,40 +169,9 @@ async def test_top_contacts_by_revenue(client, seeded):
             {"contactId": a.id, "email": "a@example.com", "total": "15.50", "events": 2},
         ]},
     ]}
-    top1 = await get(client, key, "revenue/top-contacts", limit=1)
+    top1 = await get_analytics(client, key, "revenue/top-contacts", limit=1)
     assert [c["contacts"][0]["total"] for c in top1["currencies"]] == ["0.003", "1000", "20.25"]
     assert all(len(c["contacts"]) == 1 for c in top1["currencies"])
-
-
-async def test_graphql_matches_rest(client, seeded):
-    key, _, _ = seeded
-    args = {**WINDOW, "granularity": "week", "timezone": "America/New_York"}
-    query = """query($from: DateTime!, $to: DateTime!, $g: String!, $tz: String!) {
-      analytics(from: $from, to: $to, granularity: $g, timezone: $tz) {
-        messages { total deliveryRate medianSecondsToSend statuses { status count }
-                   buckets { start total statuses { status count } } }
-        events { totals { eventType count values { currency count sum average } }
-                 buckets { start types { eventType count values { currency count sum average } } } }
-        contacts { total new tags { tag count } buckets { start new } }
-        topContacts(limit: 5) { currency contacts { contactId email total events } }
-      }
-    }"""
-    variables = {"from": args["from"], "to": args["to"], "g": "week", "tz": "America/New_York"}
-    response = await gql(client, key, query, variables)
-    data = response.json()["data"]["analytics"]
-    for path in ("messages", "events", "contacts"):
-        assert data[path] == await get(client, key, path, granularity="week", timezone="America/New_York")
-    assert data["topContacts"] == (await get(client, key, "revenue/top-contacts", limit=5))["currencies"]
-    assert data["events"]["buckets"][0]["types"][0]["count"] == 4
-
-
-async def test_graphql_bad_input_is_a_top_level_error(client, key):
-    query = 'query { analytics(from: "2026-11-27T00:00:00Z", to: "2026-11-28T00:00:00Z", timezone: "Mars/Olympus") ' \
-            "{ contacts { total } } }"
-    body = (await gql(client, key, query)).json()
-    assert body["data"] is None
-    assert body["errors"][0]["extensions"]["code"] == "validation_error"
-    assert body["errors"][0]["extensions"]["details"][0]["field"] == "timezone"
 
 
 @pytest.mark.parametrize(
@@ -314,20 +210,4 @@ async def test_a_window_with_an_offset_is_the_same_instant(client, seeded):
     key, _, _ = seeded
     berlin = {"from": "2026-11-27T01:00:00+01:00", "to": "2026-12-01T01:00:00+01:00"}
     response = await client.get("/api/v1/analytics/events", params=berlin, headers=key.headers)
-    assert response.json() == await get(client, key, "events")
-
-
-async def test_another_organization_sees_none_of_it(client, seeded, make_key):
-    key, a, b = seeded
-    stranger = await make_key()
-    query = """query($from: DateTime!, $to: DateTime!) { analytics(from: $from, to: $to) {
-        messages { total } events { totals { eventType } } contacts { total tags { tag } }
-        topContacts { currency } } }"""
-    mine = (await gql(client, key, query, WINDOW)).json()["data"]["analytics"]
-    assert mine["messages"]["total"] == 7 and mine["contacts"]["total"] == 3 and len(mine["topContacts"]) == 3
-    theirs = (await gql(client, stranger, query, WINDOW)).json()["data"]["analytics"]
-    assert theirs == {"messages": {"total": 0}, "events": {"totals": []}, "contacts": {"total": 0, "tags": []},
-                      "topContacts": []}
-    for path in ("messages", "events", "contacts", "revenue/top-contacts"):
-        text = (await client.get(f"/api/v1/analytics/{path}", params=WINDOW, headers=stranger.headers)).text
-        assert a.id not in text and b.id not in text and "USD" not in text
+    assert response.json() == await get_analytics(client, key, "events")

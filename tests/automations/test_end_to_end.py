@@ -4,16 +4,14 @@ webhook, and the revenue in analytics, including a repeat order attributed to th
 
 from __future__ import annotations
 
-import pytest
-
 import dataclasses
 from datetime import datetime, timedelta, timezone
 
-from app.core import webhook_urls
+import pytest
+
 from app.engines.automations import AutomationRunner
 from models import Message
-from tests.conftest import gql
-from tests.automations.test_webhooks import verify_signature
+from tests.helpers import gql, verify_signature
 
 pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 
@@ -31,9 +29,8 @@ CREATE = """mutation($input: AutomationInput!) {
 
 
 async def test_order_placed_sends_a_receipt_tags_calls_the_webhook_and_shows_revenue(
-    client, key, settings, worker, smtp_sink, webhook_receiver, monkeypatch
+    client, key, settings, worker, smtp_sink, webhook_receiver, allow_private
 ):
-    monkeypatch.setattr(webhook_urls, "policy", dataclasses.replace(webhook_urls.policy, allow_private=True))
     steps = [
         {"type": "sendEmail", "from": "Acme Shop <shop@acme.com>", "subject": "Receipt for {{event.properties.orderId}}",
          "html": "<p>Thanks{% if firstName %} {{firstName}}{% endif %}! You paid {{event.value}} {{event.currency}}.</p>"},

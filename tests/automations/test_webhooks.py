@@ -5,72 +5,22 @@ refused by default, when the automation is saved and again when the call would b
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import hashlib
-import hmac
 import json
 import time
 from datetime import timedelta
 
 import pytest
 
-from app.core import webhook_urls
 from app.engines import webhooks
-from app.engines.automations import AutomationRunner, now
+from app.engines.automations import now
 from models import AutomationRun
-from tests.conftest import free_port, gql
+from tests.helpers import (
+    automation_body, automation_ok, contact_of, eventually, free_port, gql, ingest_order, run_until_settled, runner_for,
+    runs_of, settled_run, start_loops, verify_signature,
+)
 from tests.support.smtp_server import make_self_signed_cert
-from tests.automations.test_rest import automation, contact_of, create, ingest, runs_of
 
 pytestmark = pytest.mark.usefixtures("no_leftover_runs")
-
-
-@pytest.fixture
-def allow_private(monkeypatch):
-    """The API accepts 127.0.0.1 receivers (VIPERATRON_WEBHOOK_ALLOW_PRIVATE=true)."""
-    monkeypatch.setattr(webhook_urls, "policy", dataclasses.replace(webhook_urls.policy, allow_private=True))
-
-
-def runner_for(settings, **changes) -> AutomationRunner:
-    """A runner whose webhook retries are due an hour or more later: never inside the drain()
-    that made them, however slow the machine. Tests make a retry due by moving its time in
-    the database (`make_retry_due`), not by waiting."""
-    base = dict(webhook_allow_private=True, webhook_retry_base_seconds=3600, webhook_retry_max_interval_seconds=7200,
-                webhook_timeout_seconds=5.0)
-    return AutomationRunner(dataclasses.replace(settings, **{**base, **changes}), idle_poll_seconds=0.05)
-
-
-async def make_retry_due(automation_id: str) -> AutomationRun:
-    """The automation's run waits for a webhook retry, scheduled ahead (back-off): move that
-    time to the past so the next drain() runs it."""
-    run = await AutomationRun.get(automation_id=automation_id)
-    assert run.status == "waiting" and run.due_at > now() + timedelta(minutes=30), (run.status, run.due_at)
-    await AutomationRun.filter(id=run.id).update(due_at=now() - timedelta(seconds=1))
-    return run
-
-
-async def run_until_settled(runner: AutomationRunner, automation_id: str, passes: int = 10) -> AutomationRun:
-    """Drain, and make each retry due and drain again, until the run completes or fails.
-    (The runner's drain() takes every organization's due runs: it has no organization filter;
-    the no_leftover_runs fixture settles earlier tests' runs.)"""
-    for _ in range(passes):
-        await runner.drain()
-        run = await AutomationRun.filter(automation_id=automation_id).first()
-        assert run is not None, "the event started no run"
-        if run.status in ("completed", "failed"):
-            return run
-        await make_retry_due(automation_id)
-    raise AssertionError(f"the run did not settle in {passes} drains")
-
-
-def verify_signature(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
-    """The receiver's check, as the README documents it (written here independently)."""
-    parts = dict(item.split("=", 1) for item in header.split(","))
-    timestamp = int(parts["t"])
-    if abs(time.time() - timestamp) > tolerance:
-        return False
-    expected = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, parts["v1"])
 
 
 HOOK_THEN_TAG = lambda url: [{"type": "webhook", "url": url}, {"type": "addTag", "tag": "buyer"}]  # noqa: E731
@@ -78,10 +28,10 @@ HOOK_THEN_TAG = lambda url: [{"type": "webhook", "url": url}, {"type": "addTag",
 
 async def test_a_webhook_step_posts_signed_json(client, key, settings, allow_private, webhook_receiver):
     await client.post("/api/v1/contacts", json={"email": "jane@example.com", "firstName": "Jane"}, headers=key.headers)
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(webhook_receiver.url)))
     secret = created["webhookSecret"]
     assert secret.startswith("whsec_") and len(secret) > 40
-    event_id = await ingest(client, key)
+    event_id = await ingest_order(client, key)
     run = await run_until_settled(runner_for(settings), created["id"])
     assert run.status == "completed"
 
@@ -113,8 +63,8 @@ async def test_a_webhook_step_posts_signed_json(client, key, settings, allow_pri
 
 async def test_a_receiver_that_fails_twice_gets_a_third_delivery(client, key, settings, allow_private, webhook_receiver):
     webhook_receiver.script = [500, 503]
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
-    await ingest(client, key)
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest_order(client, key)
     runner = runner_for(settings)
     assert await runner.drain() == ["retrying"]
     [logged] = await runs_of(client, key, created["id"])
@@ -139,8 +89,8 @@ async def test_a_receiver_that_fails_twice_gets_a_third_delivery(client, key, se
 
 async def test_the_step_fails_after_the_last_try(client, key, settings, allow_private, webhook_receiver):
     webhook_receiver.script = [500, 500, 500]
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
-    await ingest(client, key)
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest_order(client, key)
     run = await run_until_settled(runner_for(settings, webhook_max_attempts=2), created["id"])
     assert run.status == "failed" and "HTTP 500" in run.error and "after 2 tries" in run.error
     assert len(webhook_receiver.received) == 2
@@ -151,8 +101,8 @@ async def test_the_step_fails_after_the_last_try(client, key, settings, allow_pr
 
 async def test_an_unreachable_receiver_is_retried(client, key, settings, allow_private):
     url = f"http://127.0.0.1:{free_port()}/nobody-listens"
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(url)))
-    await ingest(client, key)
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(url)))
+    await ingest_order(client, key)
     assert await runner_for(settings).drain() == ["retrying"]
     [logged] = await runs_of(client, key, created["id"])
     assert logged["status"] == "waiting" and "connection failed" in logged["steps"][0]["detail"]
@@ -168,7 +118,7 @@ async def test_an_unreachable_receiver_is_retried(client, key, settings, allow_p
     ],
 )
 async def test_private_receivers_are_refused_by_default(client, key, url):
-    response = await client.post("/api/v1/automations", json=automation(steps=[{"type": "webhook", "url": url}]),
+    response = await client.post("/api/v1/automations", json=automation_body(steps=[{"type": "webhook", "url": url}]),
                                  headers=key.headers)
     assert response.status_code == 422, (url, response.text)
     [detail] = response.json()["error"]["details"]
@@ -181,18 +131,18 @@ async def test_private_receivers_are_refused_by_default(client, key, url):
             "http://exa mple.com/", "http://example.com:99999/"],
 )
 async def test_only_http_urls_are_accepted(client, key, url):
-    response = await client.post("/api/v1/automations", json=automation(steps=[{"type": "webhook", "url": url}]),
+    response = await client.post("/api/v1/automations", json=automation_body(steps=[{"type": "webhook", "url": url}]),
                                  headers=key.headers)
     assert response.status_code == 422, (url, response.text)
     assert response.json()["error"]["details"][0]["code"] == "invalid_url"
 
 
 async def test_public_urls_are_accepted_and_the_secret_is_stable(client, key):
-    created = await create(client, key, automation(steps=[{"type": "webhook", "url": "https://shop.example.com/hooks"}]))
+    created = await automation_ok(client, key, automation_body(steps=[{"type": "webhook", "url": "https://shop.example.com/hooks"}]))
     assert created["steps"] == [{"type": "webhook", "url": "https://shop.example.com/hooks"}]
     again = (await client.get(f"/api/v1/automations/{created['id']}", headers=key.headers)).json()
     assert again["webhookSecret"] == created["webhookSecret"]
-    other = await create(client, key, automation(name="Other"))
+    other = await automation_ok(client, key, automation_body(name="Other"))
     assert other["webhookSecret"] != created["webhookSecret"]
     query = "query($id: ID!) { automation(id: $id) { webhookSecret } }"
     data = (await gql(client, key, query, {"id": created["id"]})).json()["data"]
@@ -201,8 +151,8 @@ async def test_public_urls_are_accepted_and_the_secret_is_stable(client, key):
 
 async def test_a_private_receiver_is_refused_at_call_time_too(client, key, settings, allow_private, webhook_receiver):
     # Saved while private addresses were allowed; the worker's own setting says no.
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
-    await ingest(client, key)
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest_order(client, key)
     run = await run_until_settled(runner_for(settings, webhook_allow_private=False), created["id"])
     assert run.status == "failed" and "loopback, private or link-local" in run.error
     assert webhook_receiver.received == []
@@ -221,7 +171,7 @@ async def test_a_host_name_is_checked_after_resolving(monkeypatch):
 
 
 async def test_other_organizations_cannot_see_the_secret(client, key, make_key):
-    created = await create(client, key, automation())
+    created = await automation_ok(client, key, automation_body())
     other = await make_key()
     response = await client.get(f"/api/v1/automations/{created['id']}", headers=other.headers)
     assert response.status_code == 404 and "whsec_" not in response.text
@@ -232,8 +182,8 @@ async def test_other_organizations_cannot_see_the_secret(client, key, make_key):
 
 async def test_a_webhook_retry_waits_for_its_time(client, key, settings, allow_private, webhook_receiver):
     webhook_receiver.script = [500]
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
-    await ingest(client, key, **{"eventId": "order-77"})
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest_order(client, key, **{"eventId": "order-77"})
     runner = runner_for(settings, webhook_retry_base_seconds=3600, webhook_retry_max_interval_seconds=7200)
     assert await runner.drain() == ["retrying"]
     assert await runner.drain() == []  # not due for about an hour
@@ -278,8 +228,8 @@ async def test_https_calls_send_the_host_name_as_sni_and_verify_the_certificate(
 async def test_a_huge_error_answer_is_not_read_whole(client, key, settings, allow_private, webhook_receiver):
     webhook_receiver.script = [502]
     webhook_receiver.failure_body = b"<html>" + b"x" * 5_000_000
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
-    await ingest(client, key)
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest_order(client, key)
     assert await runner_for(settings).drain() == ["retrying"]
     [logged] = await runs_of(client, key, created["id"])
     detail = logged["steps"][0]["detail"]
@@ -290,8 +240,8 @@ async def test_rotating_the_secret_signs_later_calls_with_the_new_one(
     client, key, make_key, settings, allow_private, webhook_receiver
 ):
     webhook_receiver.script = [500]
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
-    await ingest(client, key)
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest_order(client, key)
     runner = runner_for(settings)
     assert await runner.drain() == ["retrying"]
     rotated = await client.post(f"/api/v1/automations/{created['id']}/rotate-webhook-secret", headers=key.headers)
@@ -329,7 +279,7 @@ EMBEDDED_PRIVATE = [
 
 @pytest.mark.parametrize("address", EMBEDDED_PRIVATE)
 async def test_ipv6_forms_of_private_ipv4_addresses_are_refused_when_saved(client, key, address):
-    body = automation(steps=[{"type": "webhook", "url": f"http://[{address}]/hook"}])
+    body = automation_body(steps=[{"type": "webhook", "url": f"http://[{address}]/hook"}])
     response = await client.post("/api/v1/automations", json=body, headers=key.headers)
     assert response.status_code == 422, (address, response.text)
     [detail] = response.json()["error"]["details"]
@@ -352,28 +302,9 @@ async def test_ipv6_forms_of_private_ipv4_addresses_are_refused_at_call_time(mon
 )
 def test_ipv6_forms_of_public_ipv4_addresses_are_allowed(address):
     assert not webhooks.blocked(webhooks.ipaddress.ip_address(address))
+
+
 # ----------------------------------------------------------------------------- slow receivers
-
-
-async def run_runner(runner: AutomationRunner):
-    """Start `runner.run()` (as the worker runs it); returns a stopper."""
-    task = asyncio.create_task(runner.run())
-
-    async def stop() -> None:
-        runner.stop()
-        await asyncio.wait_for(task, 30)
-
-    return stop
-
-
-async def wait_until_settled(automation_id: str, seconds: float) -> tuple[AutomationRun, float]:
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        run = await AutomationRun.filter(automation_id=automation_id).first()
-        if run is not None and run.status in ("completed", "failed"):
-            return run, time.monotonic() - started
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"the run did not settle within {seconds} s")
 
 
 async def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_timeout(
@@ -382,8 +313,8 @@ async def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_timeout(
     """A byte every 0.3 s never trips a per-read timeout; the try has one deadline (1 s here,
     VIPERATRON_WEBHOOK_TIMEOUT_SECONDS) from connecting to the last byte of the answer."""
     webhook_receiver.drip_seconds = 0.3
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
-    await ingest(client, key)
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest_order(client, key)
     runner = runner_for(settings, webhook_timeout_seconds=1.0)
     started = time.monotonic()
     async with asyncio.timeout(4):  # the drip alone lasts ~15 s
@@ -402,14 +333,13 @@ async def test_a_slow_receiver_is_called_once_while_the_lease_is_renewed(
     """Lease 0.6 s, the receiver answers after 2 s: the runner renews its claim, so neither its
     other slots nor a second runner take the run over and call the receiver again."""
     webhook_receiver.delay_seconds = 2.0
-    created = await create(client, key, automation(steps=HOOK_THEN_TAG(webhook_receiver.url)))
-    await ingest(client, key)
-    stops = [await run_runner(runner_for(settings, lease_seconds=0.6)) for _ in range(2)]
+    created = await automation_ok(client, key, automation_body(steps=HOOK_THEN_TAG(webhook_receiver.url)))
+    await ingest_order(client, key)
+    stop = await start_loops(runner_for(settings, lease_seconds=0.6), runner_for(settings, lease_seconds=0.6))
     try:
-        run, _ = await wait_until_settled(created["id"], 6)
+        run = await eventually(lambda: settled_run(created["id"]), timeout=6, what="the run settled")
     finally:
-        for stop in stops:
-            await stop()
+        await stop()
     assert run.status == "completed" and run.attempts == 1
     assert len(webhook_receiver.received) == 1
     [logged] = await runs_of(client, key, created["id"])
@@ -423,15 +353,17 @@ async def test_one_organizations_slow_receiver_leaves_room_for_another(
     run, started after them, completes at once: one organization holds at most half of the
     runner's slots, and waiting on a webhook never stops the runner from claiming."""
     webhook_receiver.delay_seconds = 1.0
-    slow = await create(client, key, automation(steps=[{"type": "webhook", "url": webhook_receiver.url}]))
+    slow = await automation_ok(client, key, automation_body(steps=[{"type": "webhook", "url": webhook_receiver.url}]))
     for i in range(6):
-        await ingest(client, key, eventId=f"order-{i}")
+        await ingest_order(client, key, eventId=f"order-{i}")
     other = await make_key()
-    quick = await create(client, other, automation())
-    await ingest(client, other)
-    stop = await run_runner(runner_for(settings, worker_concurrency=4))
+    quick = await automation_ok(client, other, automation_body())
+    await ingest_order(client, other)
+    stop = await start_loops(runner_for(settings, worker_concurrency=4))
     try:
-        run, took = await wait_until_settled(quick["id"], 3)
+        started = time.monotonic()
+        run = await eventually(lambda: settled_run(quick["id"]), timeout=3, what="the other organization's run settled")
+        took = time.monotonic() - started
     finally:
         await stop()
         await AutomationRun.filter(automation_id=slow["id"], status__in=("pending", "running", "waiting")).update(

@@ -37,13 +37,6 @@ def make_email(**changes) -> OutgoingEmail:
     return replace(base, **changes)
 
 
-@pytest.fixture
-async def smtp_transport(smtp_sink):
-    transport = SmtpTransport(smtp_sink.url, timeout=5)
-    yield transport
-    await transport.close()
-
-
 async def deliver(transport: SmtpTransport, sink: SmtpSink, message: OutgoingEmail) -> email.message.EmailMessage:
     """Send over SMTP and return the message as the server parsed it."""
     already = len(sink.messages)

@@ -11,7 +11,7 @@ import pytest
 
 from app.core import templating
 from models import Message
-from tests.conftest import gql
+from tests.helpers import gql
 
 SEND_EMAIL = """mutation($input: SendEmailInput!) {
   sendEmail(input: $input) { messageId status userErrors { field message code } } }"""
@@ -54,7 +54,7 @@ ABUSES = [
 ]
 
 
-def body(field: str, template: str, variables: dict) -> dict:
+def send_body(field: str, template: str, variables: dict) -> dict:
     message = {"to": "a@example.com", "from": "hello@acme.com", "subject": "Hi", "text": "Hello", field: template}
     return {**message, "variables": variables} if variables else message
 
@@ -66,7 +66,7 @@ async def stored(key) -> int:
 @pytest.mark.parametrize("field, template, variables, limit", ABUSES)
 async def test_rest_send_over_a_template_limit_is_422_and_stores_nothing(client, key, field, template, variables, limit):
     before = await stored(key)
-    response = await client.post("/api/v1/delivery/send", json=body(field, template, variables), headers=key.headers)
+    response = await client.post("/api/v1/delivery/send", json=send_body(field, template, variables), headers=key.headers)
     assert response.status_code == 422, response.text
     error = response.json()["error"]
     assert error["details"] == [{"field": field, "message": limit, "code": "template_error"}]
@@ -75,8 +75,8 @@ async def test_rest_send_over_a_template_limit_is_422_and_stores_nothing(client,
 
 
 async def test_batch_rejects_only_the_message_over_a_limit(client, key):
-    over = body("html", "{% for i in range(20000) %}.{% endfor %}", {})
-    fine = body("html", "{% for i in range(3) %}{{ i }}{% endfor %}", {})
+    over = send_body("html", "{% for i in range(20000) %}.{% endfor %}", {})
+    fine = send_body("html", "{% for i in range(3) %}{{ i }}{% endfor %}", {})
     response = await client.post("/api/v1/delivery/batch", json={"messages": [over, fine]}, headers=key.headers)
     assert response.status_code == 200, response.text
     result = response.json()
@@ -88,7 +88,7 @@ async def test_batch_rejects_only_the_message_over_a_limit(client, key):
 
 
 async def test_graphql_send_email_over_a_limit_is_a_user_error(client, key):
-    variables = {"input": body("text", "{{ 'a' * 10**7 }}", {})}
+    variables = {"input": send_body("text", "{{ 'a' * 10**7 }}", {})}
     payload = (await gql(client, key, SEND_EMAIL, variables)).json()["data"]["sendEmail"]
     # userErrors carry the error's code (as every mutation's do), the message names the limit
     assert payload == {
@@ -106,7 +106,7 @@ async def test_an_honest_big_template_still_renders(client, key):
     )
     text = "{% for row in rows %}{{ row.name }}: {{ '{:,.2f}'.format(row.price * 1000) }}\n{% endfor %}"
     response = await client.post(
-        "/api/v1/delivery/send", json={**body("html", html, {"rows": ROWS}), "text": text}, headers=key.headers
+        "/api/v1/delivery/send", json={**send_body("html", html, {"rows": ROWS}), "text": text}, headers=key.headers
     )
     assert response.status_code == 202, response.text
     message = await Message.get(id=response.json()["messageId"])

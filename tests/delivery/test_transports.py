@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from app.engines.transports import FileOutbox, SmtpTransport, make_transport, parse_smtp_url, smtp_url_summary
-from tests.support.smtp_server import SmtpSink, free_port, make_self_signed_cert
+from tests.helpers import free_port
+from tests.support.smtp_server import SmtpSink, make_self_signed_cert
 
 SENDER = "hello@acme.com"
 
@@ -23,16 +24,9 @@ def message(n: int = 1) -> bytes:
     ).encode()
 
 
-@pytest.fixture
-async def transport(smtp_sink):
-    smtp = SmtpTransport(smtp_sink.url, timeout=5)
-    yield smtp
-    await smtp.close()
-
-
-async def test_sends_and_reuses_one_connection(transport, smtp_sink):
+async def test_sends_and_reuses_one_connection(smtp_transport, smtp_sink):
     for n in range(5):
-        outcome = await transport.send(SENDER, ["a@example.com"], message(n), f"msg_{n}")
+        outcome = await smtp_transport.send(SENDER, ["a@example.com"], message(n), f"msg_{n}")
         assert outcome.kind == "sent"
         assert outcome.reply.startswith("250")
     received = smtp_sink.wait_for(5)
@@ -54,37 +48,37 @@ async def test_concurrent_sends_stay_within_the_pool(smtp_sink):
     assert 1 <= smtp_sink.connections <= 2
 
 
-async def test_temporary_data_refusal_is_deferred_and_connection_reused(transport, smtp_sink):
+async def test_temporary_data_refusal_is_deferred_and_connection_reused(smtp_transport, smtp_sink):
     smtp_sink.script_data("451 4.3.0 Try again later")
-    outcome = await transport.send(SENDER, ["a@example.com"], message(), "msg_1")
+    outcome = await smtp_transport.send(SENDER, ["a@example.com"], message(), "msg_1")
     assert outcome.kind == "deferred"
     assert outcome.reply == "451 4.3.0 Try again later"
 
-    again = await transport.send(SENDER, ["a@example.com"], message(), "msg_1")
+    again = await smtp_transport.send(SENDER, ["a@example.com"], message(), "msg_1")
     assert again.kind == "sent"
     assert len(smtp_sink.wait_for(1)) == 1
     assert smtp_sink.connections == 1  # RSET kept the connection usable
 
 
-async def test_permanent_data_refusal_fails(transport, smtp_sink):
+async def test_permanent_data_refusal_fails(smtp_transport, smtp_sink):
     smtp_sink.script_data("550 5.7.1 Rejected as spam")
-    outcome = await transport.send(SENDER, ["a@example.com"], message(), "msg_1")
+    outcome = await smtp_transport.send(SENDER, ["a@example.com"], message(), "msg_1")
     assert (outcome.kind, outcome.reply) == ("failed", "550 5.7.1 Rejected as spam")
 
 
 @pytest.mark.parametrize(
     ("reply", "kind"), [("451 4.7.1 Greylisted", "deferred"), ("553 5.7.1 Sender not allowed", "failed")]
 )
-async def test_mail_from_refusal(transport, smtp_sink, reply, kind):
+async def test_mail_from_refusal(smtp_transport, smtp_sink, reply, kind):
     smtp_sink.script_mail(reply)
-    outcome = await transport.send(SENDER, ["a@example.com"], message(), "msg_1")
+    outcome = await smtp_transport.send(SENDER, ["a@example.com"], message(), "msg_1")
     assert (outcome.kind, outcome.reply) == (kind, reply)
-    assert (await transport.send(SENDER, ["a@example.com"], message(), "msg_1")).kind == "sent"
+    assert (await smtp_transport.send(SENDER, ["a@example.com"], message(), "msg_1")).kind == "sent"
 
 
-async def test_all_recipients_refused_permanently_fails(transport, smtp_sink):
+async def test_all_recipients_refused_permanently_fails(smtp_transport, smtp_sink):
     smtp_sink.reject_rcpt.update({"a@example.com": "550 5.1.1 No such user", "b@example.com": "550 5.1.1 No such user"})
-    outcome = await transport.send(SENDER, ["a@example.com", "b@example.com"], message(), "msg_1")
+    outcome = await smtp_transport.send(SENDER, ["a@example.com", "b@example.com"], message(), "msg_1")
     assert outcome.kind == "failed"
     assert outcome.reply == "550 5.1.1 No such user"
     assert outcome.rejected == {"a@example.com": "550 5.1.1 No such user", "b@example.com": "550 5.1.1 No such user"}
@@ -92,41 +86,41 @@ async def test_all_recipients_refused_permanently_fails(transport, smtp_sink):
     assert smtp_sink.messages == []
 
 
-async def test_one_recipient_refused_still_sends_to_the_other(transport, smtp_sink):
+async def test_one_recipient_refused_still_sends_to_the_other(smtp_transport, smtp_sink):
     smtp_sink.reject_rcpt["b@example.com"] = "550 5.1.1 No such user"
-    outcome = await transport.send(SENDER, ["a@example.com", "b@example.com"], message(), "msg_1")
+    outcome = await smtp_transport.send(SENDER, ["a@example.com", "b@example.com"], message(), "msg_1")
     assert outcome.kind == "sent"
     assert outcome.rejected == {"b@example.com": "550 5.1.1 No such user"}
     assert smtp_sink.wait_for(1)[0].rcpt_tos == ["a@example.com"]
 
 
-async def test_temporary_and_permanent_recipient_refusals_defer(transport, smtp_sink):
+async def test_temporary_and_permanent_recipient_refusals_defer(smtp_transport, smtp_sink):
     smtp_sink.reject_rcpt.update({"a@example.com": "450 4.2.1 Mailbox busy", "b@example.com": "550 5.1.1 No such user"})
-    outcome = await transport.send(SENDER, ["a@example.com", "b@example.com"], message(), "msg_1")
+    outcome = await smtp_transport.send(SENDER, ["a@example.com", "b@example.com"], message(), "msg_1")
     assert outcome.kind == "deferred"
     assert outcome.reply == "450 4.2.1 Mailbox busy"
     assert outcome.deferred == {"a@example.com": "450 4.2.1 Mailbox busy"}
     assert outcome.rejected == {"b@example.com": "550 5.1.1 No such user"}
 
 
-async def test_server_down_defers_then_reconnects(transport, smtp_sink):
-    assert (await transport.send(SENDER, ["a@example.com"], message(1), "msg_1")).kind == "sent"
+async def test_server_down_defers_then_reconnects(smtp_transport, smtp_sink):
+    assert (await smtp_transport.send(SENDER, ["a@example.com"], message(1), "msg_1")).kind == "sent"
     smtp_sink.stop()
-    down = await transport.send(SENDER, ["a@example.com"], message(2), "msg_2")
+    down = await smtp_transport.send(SENDER, ["a@example.com"], message(2), "msg_2")
     assert down.kind == "deferred"
     assert "refused" in down.reply
 
     smtp_sink.start()
-    up = await transport.send(SENDER, ["a@example.com"], message(3), "msg_3")
+    up = await smtp_transport.send(SENDER, ["a@example.com"], message(3), "msg_3")
     assert up.kind == "sent"
     assert [r.message["Subject"] for r in smtp_sink.wait_for(2)] == ["test 1", "test 3"]
 
 
-async def test_connection_dropped_while_idle_is_replaced_without_deferring(transport, smtp_sink):
-    assert (await transport.send(SENDER, ["a@example.com"], message(1), "msg_1")).kind == "sent"
+async def test_connection_dropped_while_idle_is_replaced_without_deferring(smtp_transport, smtp_sink):
+    assert (await smtp_transport.send(SENDER, ["a@example.com"], message(1), "msg_1")).kind == "sent"
     smtp_sink.stop()  # the pooled connection is cut (like a server's idle timeout)…
     smtp_sink.start()  # …and the server is back before the next send
-    outcome = await transport.send(SENDER, ["a@example.com"], message(2), "msg_2")
+    outcome = await smtp_transport.send(SENDER, ["a@example.com"], message(2), "msg_2")
     assert outcome.kind == "sent"
     assert smtp_sink.connections == 2
 

@@ -1,8 +1,9 @@
-"""Email leaves over real SMTP (an aiosmtpd server on 127.0.0.1), with its timeline."""
+"""The delivery worker: email leaves over real SMTP (an aiosmtpd server on 127.0.0.1), with its
+timeline; deferrals and retries, bounces that suppress, sandbox keys, messages that cannot be
+built; leases, the SMTP deadline and fair shares between organizations."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import dataclasses
 import email
@@ -18,22 +19,17 @@ from app.engines.leases import per_org_cap
 from app.core.settings import Settings
 from app.engines.worker import Worker
 from models import Message, Suppression
+from tests.helpers import eventually, send_ok, start_loops
 
 # Worker.run() also runs automations: settle runs earlier tests left due.
 pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 
-SEED = {
+SEED_SEND = {
     "to": "customer@example.com",
     "subject": "Welcome to Acme",
     "html": "<h1>Hi {{firstName}}</h1><p>Thanks for signing up.</p>",
     "from": "hello@acme.com",
 }
-
-
-async def send(client, key, **body):
-    response = await client.post("/api/v1/delivery/send", json=body, headers=key.headers)
-    assert response.status_code == 202, response.text
-    return response.json()["messageId"]
 
 
 async def timeline(client, key, message_id):
@@ -50,7 +46,7 @@ def part(received, content_type: str) -> str:
 
 async def test_the_seed_send_arrives_rendered_from_the_contact(client, key, worker, smtp_sink):
     await client.post("/api/v1/contacts", json={"email": "customer@example.com", "firstName": "Jane"}, headers=key.headers)
-    message_id = await send(client, key, **SEED)
+    message_id = await send_ok(client, key, **SEED_SEND)
     await worker.drain()
     [received] = smtp_sink.received_by_id(message_id)
     assert received.rcpt_tos == ["customer@example.com"] and received.mail_from == "hello@acme.com"
@@ -66,7 +62,7 @@ async def test_the_seed_send_arrives_rendered_from_the_contact(client, key, work
 
 async def test_everything_given_arrives_as_sent_and_bcc_stays_hidden(client, key, worker, smtp_sink):
     pdf = b"%PDF-1.4 \x00\xff binary"
-    message_id = await send(
+    message_id = await send_ok(
         client, key,
         to=["ana@example.com"], cc="cc@example.com", bcc=["hidden@example.com"], replyTo="support@acme.com",
         **{"from": "Zoë Müller <hello@acme.com>"},
@@ -114,7 +110,7 @@ async def make_due(message_id: str) -> None:
 async def test_a_451_defers_and_the_retry_carries_the_same_message_id(client, key, worker, smtp_sink):
     slow_retries(worker)
     smtp_sink.script_data_for("slow@example.com", "451 4.3.0 Try again later")
-    message_id = await send(client, key, to="slow@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    message_id = await send_ok(client, key, to="slow@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses == ["queued", "sending", "deferred"]
@@ -132,7 +128,7 @@ async def test_a_451_defers_and_the_retry_carries_the_same_message_id(client, ke
 
 async def test_a_550_fails_and_suppresses_the_address(client, key, worker, smtp_sink):
     smtp_sink.reject_rcpt["gone@example.com"] = "550 5.1.1 No such user"
-    message_id = await send(client, key, to="Gone@Example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    message_id = await send_ok(client, key, to="Gone@Example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses == ["queued", "sending", "failed"]
@@ -140,7 +136,7 @@ async def test_a_550_fails_and_suppresses_the_address(client, key, worker, smtp_
     suppression = await Suppression.get(organization_id=key.organization_id, email_key="gone@example.com")
     assert suppression.reason == "bounced" and suppression.message_id == message_id
     # The next send to that address never reaches SMTP.
-    again = await send(client, key, to="gone@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    again = await send_ok(client, key, to="gone@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await worker.drain()
     message, statuses = await timeline(client, key, again)
     assert statuses == ["queued", "sending", "suppressed"] and message["status"] == "suppressed"
@@ -149,7 +145,7 @@ async def test_a_550_fails_and_suppresses_the_address(client, key, worker, smtp_
 
 async def test_one_bounced_recipient_of_two_is_suppressed_and_the_other_gets_it(client, key, worker, smtp_sink):
     smtp_sink.reject_rcpt["bad@example.com"] = "550 5.1.1 No such user"
-    message_id = await send(
+    message_id = await send_ok(
         client, key, to=["ok@example.com", "bad@example.com"], **{"from": "a@acme.com"}, subject="S", text="T"
     )
     await worker.drain()
@@ -162,7 +158,7 @@ async def test_one_bounced_recipient_of_two_is_suppressed_and_the_other_gets_it(
 async def test_server_down_defers_and_it_is_delivered_once_back(client, key, worker, smtp_sink):
     slow_retries(worker)
     smtp_sink.stop()
-    message_id = await send(client, key, to="later@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    message_id = await send_ok(client, key, to="later@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses == ["queued", "sending", "deferred"] and message["lastReply"]
@@ -177,7 +173,7 @@ async def test_server_down_defers_and_it_is_delivered_once_back(client, key, wor
 async def test_test_mode_keys_never_reach_the_smtp_server(client, make_key, worker, smtp_sink):
     test_key = await make_key(test=True)
     assert test_key.plaintext.startswith("et_test_")
-    message_id = await send(client, test_key, to="real@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    message_id = await send_ok(client, test_key, to="real@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await worker.drain()
     message, statuses = await timeline(client, test_key, message_id)
     assert message["status"] == "sent" and message["sandbox"] is True
@@ -191,7 +187,7 @@ async def test_the_worker_gives_up_after_the_configured_time(client, key, worker
 
     worker.settings = dataclasses.replace(worker.settings, retry_give_up_seconds=0.0)
     smtp_sink.script_data_for("never@example.com", "421 4.7.0 Try again later")
-    message_id = await send(client, key, to="never@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    message_id = await send_ok(client, key, to="never@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses == ["queued", "sending", "failed"]
@@ -199,7 +195,7 @@ async def test_the_worker_gives_up_after_the_configured_time(client, key, worker
 
 
 async def test_a_killed_workers_claim_is_taken_over_after_the_lease(client, key, worker, smtp_sink):
-    message_id = await send(client, key, to="lease@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    message_id = await send_ok(client, key, to="lease@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     # A worker that dies right after claiming (the claim takes every organization's due
     # messages: it has no organization filter). Its lease is long, so no drain takes the
     # message over however slow the machine; the lease then runs out in the database.
@@ -221,7 +217,7 @@ async def test_a_killed_workers_claim_is_taken_over_after_the_lease(client, key,
 
 
 async def test_idn_domains_go_out_as_a_labels(client, key, worker, smtp_sink):
-    message_id = await send(
+    message_id = await send_ok(
         client, key, to="user@bücher.de", cc="Ann@Straße.example", replyTo="help@bücher.de",
         **{"from": "Zoë <hello@bücher.de>"}, subject="S", text="T",
     )
@@ -243,7 +239,7 @@ async def test_idn_domains_go_out_as_a_labels(client, key, worker, smtp_sink):
 
 @pytest.mark.parametrize("smtp_sink", [{"smtputf8": True}], indirect=True)
 async def test_a_utf8_local_part_goes_out_with_smtputf8(client, key, worker, smtp_sink):
-    message_id = await send(client, key, to="zoë@bücher.de", **{"from": "José <josé@acme.com>"}, subject="S", text="T")
+    message_id = await send_ok(client, key, to="zoë@bücher.de", **{"from": "José <josé@acme.com>"}, subject="S", text="T")
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
     assert statuses == ["queued", "sending", "sent"], message["events"]
@@ -256,8 +252,8 @@ async def test_a_utf8_local_part_goes_out_with_smtputf8(client, key, worker, smt
 
 
 async def test_a_utf8_address_fails_at_once_when_the_server_lacks_smtputf8(client, key, worker, smtp_sink):
-    message_id = await send(client, key, to="zoë@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
-    reply_to_only = await send(
+    message_id = await send_ok(client, key, to="zoë@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    reply_to_only = await send_ok(
         client, key, to="a@example.com", replyTo="zoë@example.com", **{"from": "a@acme.com"}, subject="S", text="T"
     )
     await worker.drain()
@@ -282,7 +278,7 @@ async def test_a_utf8_address_fails_at_once_when_the_server_lacks_smtputf8(clien
 )
 async def test_a_stored_message_that_cannot_be_built_fails_at_once(client, key, worker, smtp_sink, stored, reason):
     """Rows written before today's API checks (or by hand) fail with a reason, never retried."""
-    message_id = await send(client, key, to="a@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    message_id = await send_ok(client, key, to="a@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await Message.filter(id=message_id).update(**stored)
     await worker.drain()
     message, statuses = await timeline(client, key, message_id)
@@ -295,7 +291,7 @@ async def test_a_stored_message_that_cannot_be_built_fails_at_once(client, key, 
 async def test_encoded_words_are_at_most_75_characters(client, key, worker, smtp_sink):
     subject = "Grüße aus Köln — déjà vu ✓ " * 6
     name = "Zoë Müller-Lüdenscheidt von und zu Überlänge und Ärger " * 2
-    message_id = await send(
+    message_id = await send_ok(
         client, key, to="a@example.com", **{"from": f"{name.strip()} <hello@acme.com>"}, subject=subject, text="T",
         headers={"X-Long-Custom-Header-Name-For-Tests": "Ünïcödé " * 12},
     )
@@ -316,7 +312,7 @@ async def test_encoded_words_are_at_most_75_characters(client, key, worker, smtp
 async def test_outbox_mode_shows_no_server_path(client, key, worker_settings, tmp_path):
     outbox = tmp_path / "outbox"
     runner = Worker(dataclasses.replace(worker_settings, smtp_url=None, outbox_dir=str(outbox)))
-    message_id = await send(client, key, to="a@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    message_id = await send_ok(client, key, to="a@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     await runner.drain()
     await runner.transport.close()
     response = await client.get(f"/api/v1/delivery/messages/{message_id}", headers=key.headers)
@@ -324,29 +320,9 @@ async def test_outbox_mode_shows_no_server_path(client, key, worker_settings, tm
     assert message["status"] == "sent" and (outbox / f"{message_id}.eml").exists()
     assert message["events"][-1]["detail"] == message["lastReply"] == f"250 written to the outbox as {message_id}.eml"
     assert str(tmp_path) not in response.text
+
+
 # ----------------------------------------------------------------------------- leases, deadlines, fairness
-
-
-async def run_workers(*workers: "Worker"):
-    """Start `Worker.run()` loops (as `viperatron worker` runs them); returns a stopper."""
-    tasks = [asyncio.create_task(w.run()) for w in workers]
-
-    async def stop() -> None:
-        for w in workers:
-            w.stop()
-        await asyncio.wait_for(asyncio.gather(*tasks), 30)
-
-    return stop
-
-
-async def wait_for_status(message_id: str, status: str, seconds: float) -> float:
-    """Seconds until the message has `status` (AssertionError after `seconds`)."""
-    started = time.monotonic()
-    while time.monotonic() - started < seconds:
-        if (await Message.get(id=message_id)).status == status:
-            return time.monotonic() - started
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"{message_id} not {status} after {seconds} s")
 
 
 async def cancel_leftovers(organization_id: str) -> None:
@@ -359,10 +335,12 @@ async def test_a_slow_server_gets_one_copy_while_the_lease_is_renewed(client, ke
     nor a second worker claims the message again while the first copy is on its way."""
     smtp_sink.delay_data_for("slow-data@example.com", 2.5)
     settings = dataclasses.replace(worker_settings, lease_seconds=1.0, idle_poll_seconds=0.05)
-    message_id = await send(client, key, to="slow-data@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
-    stop = await run_workers(Worker(settings), Worker(settings))
+    message_id = await send_ok(client, key, to="slow-data@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    stop = await start_loops(Worker(settings), Worker(settings))
     try:
-        took = await wait_for_status(message_id, "sent", 8)
+        started = time.monotonic()
+        await eventually(lambda: Message.exists(id=message_id, status="sent"), timeout=8, what=f"{message_id} sent")
+        took = time.monotonic() - started
     finally:
         await stop()
         await cancel_leftovers(key.organization_id)
@@ -377,7 +355,7 @@ async def test_a_transaction_that_outlasts_the_smtp_deadline_is_deferred(client,
     overall deadline per transaction (VIPERATRON_SMTP_TIMEOUT_SECONDS); then it is retried."""
     smtp_sink.delay_data_for("stall@example.com", 2.0)
     worker = Worker(dataclasses.replace(worker_settings, smtp_timeout_seconds=0.5))
-    message_id = await send(client, key, to="stall@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    message_id = await send_ok(client, key, to="stall@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
     started = time.monotonic()
     try:
         await worker.drain()
@@ -399,12 +377,14 @@ async def test_one_organizations_slow_backlog_leaves_room_for_another(client, ke
     smtp_sink.delay_data_for("backlog@example.com", 1.0)
     other = await make_key()
     for i in range(6):
-        await send(client, key, to="backlog@example.com", **{"from": "a@acme.com"}, subject=f"S{i}", text="T")
-    quick = await send(client, other, to="quick@example.com", **{"from": "b@acme.com"}, subject="S", text="T")
+        await send_ok(client, key, to="backlog@example.com", **{"from": "a@acme.com"}, subject=f"S{i}", text="T")
+    quick = await send_ok(client, other, to="quick@example.com", **{"from": "b@acme.com"}, subject="S", text="T")
     settings = dataclasses.replace(worker_settings, worker_concurrency=4, idle_poll_seconds=0.05)
-    stop = await run_workers(Worker(settings))
+    stop = await start_loops(Worker(settings))
     try:
-        took = await wait_for_status(quick, "sent", 3)
+        started = time.monotonic()
+        await eventually(lambda: Message.exists(id=quick, status="sent"), timeout=3, what=f"{quick} sent")
+        took = time.monotonic() - started
     finally:
         await stop()
         await cancel_leftovers(key.organization_id)

@@ -1,29 +1,17 @@
-"""Pipeline events: batch ingest with per-item results, client-chosen `eventId` (stored once),
-listing with filters and cursors, and the GraphQL twins (REST and GraphQL)."""
+"""Pipeline events over REST: batch ingest with per-item results, a client-chosen `eventId`
+stored once (also when sent concurrently), batch idempotency, listing with filters and
+cursors, and another organization's view."""
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
-import pytest
-
-import schema.graphql
 from models import Contact, Event
-from tests.conftest import gql
-
-EVENT = {"email": "jane@example.com", "eventType": "order.placed", "value": 129.00, "currency": "USD"}
-HAS_EVENTS_QUERY = "events" in {f.name for f in schema.graphql.schema.get_type_by_name("Query").fields}
-needs_events_query = pytest.mark.skipif(
-    not HAS_EVENTS_QUERY, reason="Query.events needs EventQueries merged in schema/__init__.py"
-)
+from tests.helpers import EVENT, HAS_EVENTS_QUERY, gql, iso, seed_events
 
 
-def iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
-
-
-async def batch(client, key, events, **headers):
+async def post_event_batch(client, key, events, **headers):
     return await client.post("/api/v1/pipelines/events/batch", json={"events": events}, headers={**key.headers, **headers})
 
 
@@ -42,7 +30,7 @@ async def test_batch_stores_valid_events_and_reports_invalid_ones(client, key):
         {**EVENT, "color": "red"},
         {"email": "b@example.com", "eventType": "signed.up", "properties": {"plan": "pro"}, "eventId": "su-1"},
     ]
-    response = await batch(client, key, events)
+    response = await post_event_batch(client, key, events)
     assert response.status_code == 200, response.text
     body = response.json()
     assert (body["accepted"], body["rejected"]) == (2, 10)
@@ -86,7 +74,7 @@ async def test_batch_limits_and_bad_bodies(client, key):
 async def test_batch_of_many_emails_creates_contacts_in_bulk(client, key):
     await client.post("/api/v1/contacts", json={"email": "U3@example.com", "firstName": "Three"}, headers=key.headers)
     events = [{"email": f"u{i % 250}@example.com", "eventType": "page.viewed", "eventId": f"pv-{i}"} for i in range(1000)]
-    response = await batch(client, key, events)
+    response = await post_event_batch(client, key, events)
     assert response.status_code == 200 and response.json()["accepted"] == 1000
     assert await Event.filter(organization_id=key.organization_id).count() == 1000
     assert await Contact.filter(organization_id=key.organization_id).count() == 250
@@ -104,7 +92,7 @@ async def test_duplicate_event_id_is_accepted_and_stored_once(client, make_key):
     assert first.json()["eventId"].startswith("evt_")
     assert again.json() == first.json() == {"eventId": first.json()["eventId"], "status": "accepted"}
     # In a batch: one already stored, one repeated within the batch, one new.
-    response = await batch(client, key, [body, {**body, "eventId": "order-1002"}, {**body, "eventId": "order-1002"}])
+    response = await post_event_batch(client, key, [body, {**body, "eventId": "order-1002"}, {**body, "eventId": "order-1002"}])
     data = response.json()["data"]
     assert data[0]["eventId"] == first.json()["eventId"]
     assert data[1]["eventId"] == data[2]["eventId"] != data[0]["eventId"]
@@ -129,7 +117,7 @@ async def test_concurrent_duplicates_make_one_row_and_one_contact(client, key):
             response = await client.post("/api/v1/pipelines/events", json=body, headers=key.headers)
             assert response.status_code == 202, response.text
             return response.json()["eventId"]
-        response = await batch(client, key, [body, {**body, "eventId": f"other-{i}"}])
+        response = await post_event_batch(client, key, [body, {**body, "eventId": f"other-{i}"}])
         assert response.status_code == 200, response.text
         return response.json()["data"][0]["eventId"]
 
@@ -143,38 +131,20 @@ async def test_concurrent_duplicates_make_one_row_and_one_contact(client, key):
 
 async def test_batch_idempotency_key_replays_and_conflicts(client, key):
     events = [EVENT, {**EVENT, "email": "bad"}]
-    first = await batch(client, key, events, **{"Idempotency-Key": "b-1"})
-    again = await batch(client, key, events, **{"Idempotency-Key": "b-1"})
+    first = await post_event_batch(client, key, events, **{"Idempotency-Key": "b-1"})
+    again = await post_event_batch(client, key, events, **{"Idempotency-Key": "b-1"})
     assert first.status_code == again.status_code == 200
     assert again.json() == first.json()
     assert await Event.filter(organization_id=key.organization_id).count() == 1
-    other = await batch(client, key, [EVENT], **{"Idempotency-Key": "b-1"})
+    other = await post_event_batch(client, key, [EVENT], **{"Idempotency-Key": "b-1"})
     assert other.status_code == 409 and other.json()["error"]["code"] == "conflict"
-    changed = await batch(client, key, [EVENT, {**EVENT, "eventId": "another"}], **{"Idempotency-Key": "b-1"})
+    changed = await post_event_batch(client, key, [EVENT, {**EVENT, "eventId": "another"}], **{"Idempotency-Key": "b-1"})
     assert changed.status_code == 409
     assert await Event.filter(organization_id=key.organization_id).count() == 1  # the refusals stored nothing
 
 
-async def _seed(client, key):
-    now = datetime.now(timezone.utc).replace(microsecond=0)
-    events = [
-        {"email": "a@example.com", "eventType": "order.placed", "value": 10, "currency": "USD",
-         "occurredAt": iso(now - timedelta(days=3)), "eventId": "o-1", "properties": {"n": 1}},
-        {"email": "b@example.com", "eventType": "page.viewed", "occurredAt": iso(now - timedelta(days=2))},
-        {"email": "A@Example.com", "eventType": "order.placed", "value": 1500, "currency": "JPY",
-         "occurredAt": iso(now - timedelta(days=1))},
-        {"email": "a@example.com", "eventType": "order.placed", "value": "1.25", "currency": "KWD"},
-    ]
-    ids = []
-    for event in events:  # one by one: ids (and so the list order) follow this order
-        response = await client.post("/api/v1/pipelines/events", json=event, headers=key.headers)
-        assert response.status_code == 202, response.text
-        ids.append(response.json()["eventId"])
-    return now, ids
-
-
 async def test_list_filters_pagination_and_values(client, key):
-    now, ids = await _seed(client, key)
+    now, ids = await seed_events(client, key)
     contact_a = await Contact.get(organization_id=key.organization_id, email_key="a@example.com")
 
     async def listed(**params):
@@ -225,77 +195,9 @@ async def test_list_bad_input(client, key):
         assert response.json()["error"]["details"][0]["field"].removeprefix("query.") == field, params
 
 
-def _same_times(event: dict) -> dict:
-    """REST writes `Z`, GraphQL's DateTime `+00:00`: compare the instants."""
-    return {k: datetime.fromisoformat(v.replace("Z", "+00:00")) if k.endswith("At") else v for k, v in event.items()}
-
-
-@needs_events_query
-async def test_graphql_events_query_matches_rest(client, key):
-    now, ids = await _seed(client, key)
-    rest = (await client.get("/api/v1/pipelines/events", params={"type": "order.placed", "limit": 2},
-                             headers=key.headers)).json()
-    query = """query($f: EventFilter, $after: String) { events(first: 2, after: $after, filter: $f) {
-        edges { cursor node { id eventId eventType contactId email value currency properties occurredAt receivedAt sandbox } }
-        pageInfo { hasNextPage endCursor } } }"""
-    data = (await gql(client, key, query, {"f": {"type": "order.placed"}})).json()["data"]["events"]
-    assert [_same_times(e["node"]) for e in data["edges"]] == [_same_times(e) for e in rest["data"]]
-    assert data["pageInfo"] == {"hasNextPage": True, "endCursor": rest["nextCursor"]}
-    more = (await gql(client, key, query, {"f": {"type": "order.placed"}, "after": rest["nextCursor"]})).json()
-    assert [e["node"]["id"] for e in more["data"]["events"]["edges"]] == [ids[0]]
-    filtered = (await gql(client, key, query, {"f": {"email": "b@example.com", "since": iso(now - timedelta(days=5))}})).json()
-    assert [e["node"]["id"] for e in filtered["data"]["events"]["edges"]] == [ids[1]]
-    bad = (await gql(client, key, query, {"after": "zz"})).json()
-    assert bad["data"] is None or bad["data"]["events"] is None
-    assert bad["errors"][0]["extensions"]["code"] == "validation_error"
-
-
-async def test_contact_events_field(client, key):
-    _, ids = await _seed(client, key)
-    contact_a = await Contact.get(organization_id=key.organization_id, email_key="a@example.com")
-    query = """query($id: ID!, $after: String) { contact(id: $id) { email events(first: 2, after: $after) {
-        edges { node { id value currency contactId } } pageInfo { hasNextPage endCursor } } } }"""
-    data = (await gql(client, key, query, {"id": contact_a.id})).json()["data"]["contact"]
-    assert [e["node"]["id"] for e in data["events"]["edges"]] == [ids[3], ids[2]]
-    assert data["events"]["edges"][0]["node"] == {"id": ids[3], "value": "1.250", "currency": "KWD", "contactId": contact_a.id}
-    assert data["events"]["pageInfo"]["hasNextPage"] is True
-    rest = (await gql(client, key, query, {"id": contact_a.id, "after": data["events"]["pageInfo"]["endCursor"]})).json()
-    assert [e["node"]["id"] for e in rest["data"]["contact"]["events"]["edges"]] == [ids[0]]
-
-
-async def test_graphql_ingest_events_twin(client, key):
-    mutation = """mutation($input: IngestEventsInput!) { ingestEvents(input: $input) {
-        accepted rejected results { index eventId status userErrors { field code } } userErrors { field code } } }"""
-    events = [
-        {**EVENT, "value": "129.00", "eventId": "g-1"},
-        {**EVENT, "value": "1.234"},
-        {**EVENT, "value": "5", "currency": None},
-        {**EVENT, "eventType": "X", "idempotencyKey": "k"},
-        {**EVENT, "value": "1", "eventId": "g-1"},
-    ]
-    payload = (await gql(client, key, mutation, {"input": {"events": events}})).json()["data"]["ingestEvents"]
-    assert (payload["accepted"], payload["rejected"], payload["userErrors"]) == (2, 3, [])
-    ok, precise, missing, extra, dup = payload["results"]
-    assert ok["status"] == "accepted" and ok["eventId"].startswith("evt_") and ok["userErrors"] == []
-    assert dup == {"index": 4, "eventId": ok["eventId"], "status": "accepted", "userErrors": []}
-    assert precise == {"index": 1, "eventId": None, "status": "rejected",
-                       "userErrors": [{"field": "events.1.value", "code": "validation_error"}]}
-    assert missing["userErrors"] == [{"field": "events.2.currency", "code": "validation_error"}]
-    assert extra["userErrors"] == [{"field": "events.3.idempotencyKey", "code": "validation_error"}]
-    assert await Event.filter(organization_id=key.organization_id).count() == 1
-    empty = (await gql(client, key, mutation, {"input": {"events": []}})).json()["data"]["ingestEvents"]
-    assert empty["userErrors"] == [{"field": "events", "code": "validation_error"}]
-    # Idempotency key on the batch replays.
-    variables = {"input": {"events": [{**EVENT, "email": "k@example.com"}], "idempotencyKey": "gk-1"}}
-    one = (await gql(client, key, mutation, variables)).json()["data"]["ingestEvents"]
-    two = (await gql(client, key, mutation, variables)).json()["data"]["ingestEvents"]
-    assert one == two and one["accepted"] == 1
-    assert await Event.filter(organization_id=key.organization_id).count() == 2
-
-
 async def test_events_are_isolated_between_organizations(client, make_key):
     key_a, key_b = await make_key(), await make_key()
-    _, ids = await _seed(client, key_a)
+    _, ids = await seed_events(client, key_a)
     contact_a = await Contact.get(organization_id=key_a.organization_id, email_key="a@example.com")
     listed = await client.get("/api/v1/pipelines/events", params={"contactId": contact_a.id}, headers=key_b.headers)
     assert listed.status_code == 200 and listed.json()["data"] == []
@@ -304,7 +206,7 @@ async def test_events_are_isolated_between_organizations(client, make_key):
     page = (await client.get("/api/v1/pipelines/events", params={"limit": 1}, headers=key_a.headers)).json()
     rest = await client.get("/api/v1/pipelines/events", params={"cursor": page["nextCursor"]}, headers=key_b.headers)
     assert rest.json()["data"] == []
-    mine = await batch(client, key_b, [{"email": "a@example.com", "eventType": "x", "eventId": "o-1"}])
+    mine = await post_event_batch(client, key_b, [{"email": "a@example.com", "eventType": "x", "eventId": "o-1"}])
     assert mine.json()["data"][0]["eventId"] not in ids
     query = "query($id: ID!) { contact(id: $id) { id events { edges { node { id } } } } }"
     assert (await gql(client, key_b, query, {"id": contact_a.id})).json()["data"]["contact"] is None

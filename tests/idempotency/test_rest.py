@@ -1,24 +1,18 @@
-"""Idempotency keys: a retry replays the first response; a reused key with another body is 409."""
+"""Idempotency keys over REST: a retry replays the first response; a reused key with another
+body (or on another operation) is 409; a key lasts 24 hours."""
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from models import Contact, Event, IdempotencyRecord, Message
-from schema.idempotency.resolvers import purge_expired
-from tests.conftest import gql
-
-SEND = {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi", "text": "Hello"}
-
-
-def with_key(key, idempotency_key: str) -> dict[str, str]:
-    return {**key.headers, "Idempotency-Key": idempotency_key}
+from tests.helpers import SEND, expire_idempotency_key, gql, idempotent_headers
 
 
 async def test_same_key_same_body_replays_the_first_response(client, key):
-    headers = with_key(key, str(uuid.uuid4()))
+    headers = idempotent_headers(key, str(uuid.uuid4()))
     first = await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
     again = await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
     assert first.status_code == again.status_code == 202
@@ -27,7 +21,7 @@ async def test_same_key_same_body_replays_the_first_response(client, key):
 
 
 async def test_same_key_different_body_is_a_conflict_and_changes_nothing(client, key):
-    headers = with_key(key, "order-42")
+    headers = idempotent_headers(key, "order-42")
     await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
     response = await client.post("/api/v1/delivery/send", json={**SEND, "subject": "Other"}, headers=headers)
     assert response.status_code == 409
@@ -40,7 +34,7 @@ async def test_same_key_different_body_is_a_conflict_and_changes_nothing(client,
 
 
 async def test_twenty_concurrent_requests_with_one_key_make_one_message(client, key):
-    headers = with_key(key, str(uuid.uuid4()))
+    headers = idempotent_headers(key, str(uuid.uuid4()))
     responses = await asyncio.gather(
         *[client.post("/api/v1/delivery/send", json=SEND, headers=headers) for _ in range(20)]
     )
@@ -50,7 +44,7 @@ async def test_twenty_concurrent_requests_with_one_key_make_one_message(client, 
 
 
 async def test_a_failed_request_does_not_burn_the_key(client, key):
-    headers = with_key(key, "retry-after-fix")
+    headers = idempotent_headers(key, "retry-after-fix")
     bad = await client.post("/api/v1/delivery/send", json={**SEND, "to": "not-an-email"}, headers=headers)
     assert bad.status_code == 422
     good = await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
@@ -58,13 +52,13 @@ async def test_a_failed_request_does_not_burn_the_key(client, key):
 
 
 async def test_contacts_upsert_replays_201_and_events_replay(client, key):
-    headers = with_key(key, "c-1")
+    headers = idempotent_headers(key, "c-1")
     body = {"email": "new@example.com", "tags": ["a"]}
     first = await client.post("/api/v1/contacts", json=body, headers=headers)
     again = await client.post("/api/v1/contacts", json=body, headers=headers)
     assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
     event = {"email": "new@example.com", "eventType": "order.placed", "value": "9.99", "currency": "USD"}
-    ev_headers = with_key(key, "e-1")
+    ev_headers = idempotent_headers(key, "e-1")
     first = await client.post("/api/v1/pipelines/events", json=event, headers=ev_headers)
     again = await client.post("/api/v1/pipelines/events", json=event, headers=ev_headers)
     assert first.json() == again.json() and first.status_code == 202
@@ -73,8 +67,8 @@ async def test_contacts_upsert_replays_201_and_events_replay(client, key):
 
 async def test_keys_are_per_organization(client, make_key):
     key_a, key_b = await make_key(), await make_key()
-    a = await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(key_a, "shared"))
-    b = await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(key_b, "shared"))
+    a = await client.post("/api/v1/delivery/send", json=SEND, headers=idempotent_headers(key_a, "shared"))
+    b = await client.post("/api/v1/delivery/send", json=SEND, headers=idempotent_headers(key_b, "shared"))
     assert a.status_code == b.status_code == 202
     assert a.json()["messageId"] != b.json()["messageId"]
     assert (await Message.get(id=b.json()["messageId"])).organization_id == key_b.organization_id
@@ -82,41 +76,18 @@ async def test_keys_are_per_organization(client, make_key):
 
 async def test_bad_keys_are_422(client, key):
     for bad in ("x" * 256, " "):
-        response = await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(key, bad))
+        response = await client.post("/api/v1/delivery/send", json=SEND, headers=idempotent_headers(key, bad))
         assert response.status_code == 422, bad
         assert response.json()["error"]["details"][0]["field"] == "Idempotency-Key"
 
 
-async def test_graphql_idempotency_key_replays_and_shares_rest_keys(client, key):
-    mutation = """mutation($input: SendEmailInput!) { sendEmail(input: $input) { messageId userErrors { code } } }"""
-    variables = {"input": {**SEND, "idempotencyKey": "gql-1"}}
-    first = (await gql(client, key, mutation, variables)).json()["data"]["sendEmail"]
-    again = (await gql(client, key, mutation, variables)).json()["data"]["sendEmail"]
-    assert first["messageId"] and first == again
-    # The same request through REST with the same key replays the GraphQL result.
-    rest = await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(key, "gql-1"))
-    assert rest.json()["messageId"] == first["messageId"]
-    other = {"input": {**SEND, "subject": "Other", "idempotencyKey": "gql-1"}}
-    conflict = (await gql(client, key, mutation, other)).json()["data"]["sendEmail"]
-    assert conflict == {"messageId": None, "userErrors": [{"code": "conflict"}]}
-    assert await Message.filter(organization_id=key.organization_id).count() == 1
-
-
-async def expire(key, idempotency_key: str) -> None:
-    """Move a stored key past its 24 hours (in the database, not by waiting)."""
-    changed = await IdempotencyRecord.filter(organization_id=key.organization_id, key=idempotency_key).update(
-        expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)
-    )
-    assert changed == 1
-
-
 async def test_a_key_past_its_24_hours_is_not_replayed(client, key):
-    headers = with_key(key, "old-key")
+    headers = idempotent_headers(key, "old-key")
     first = await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
     assert first.status_code == 202
     record = await IdempotencyRecord.get(organization_id=key.organization_id, key="old-key")
     assert record.expires_at - record.created_at == timedelta(hours=24)
-    await expire(key, "old-key")
+    await expire_idempotency_key(key, "old-key")
     again = await client.post("/api/v1/delivery/send", json=SEND, headers=headers)
     assert again.status_code == 202 and again.json()["messageId"] != first.json()["messageId"]
     assert await Message.filter(organization_id=key.organization_id).count() == 2
@@ -126,28 +97,14 @@ async def test_a_key_past_its_24_hours_is_not_replayed(client, key):
     changed = await client.post("/api/v1/delivery/send", json={**SEND, "subject": "Other"}, headers=headers)
     assert changed.status_code == 409
     # Once expired, another body with the key is no conflict either.
-    await expire(key, "old-key")
+    await expire_idempotency_key(key, "old-key")
     other = await client.post("/api/v1/delivery/send", json={**SEND, "subject": "Other"}, headers=headers)
     assert other.status_code == 202
     assert await Message.filter(organization_id=key.organization_id).count() == 3
 
 
-async def test_purge_expired_removes_expired_records_only(client, make_key):
-    key, other = await make_key(), await make_key()
-    for k, idempotency_key in ((key, "p-old"), (key, "p-new"), (other, "p-old")):
-        response = await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(k, idempotency_key))
-        assert response.status_code == 202
-    kept = (await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(key, "p-new"))).json()
-    await expire(key, "p-old")
-    assert await purge_expired() >= 1  # (and any other expired records in the database)
-    assert await IdempotencyRecord.filter(organization_id=key.organization_id).values_list("key", flat=True) == ["p-new"]
-    assert await IdempotencyRecord.filter(organization_id=other.organization_id).count() == 1
-    again = await client.post("/api/v1/delivery/send", json=SEND, headers=with_key(key, "p-new"))
-    assert again.json() == kept  # a live key still replays
-
-
 async def test_batch_send_replays_and_a_changed_batch_is_a_conflict(client, key):
-    headers = with_key(key, "batch-1")
+    headers = idempotent_headers(key, "batch-1")
     messages = [SEND, {**SEND, "to": "nope"}, {**SEND, "to": "b@example.com"}]
     first = await client.post("/api/v1/delivery/batch", json={"messages": messages}, headers=headers)
     again = await client.post("/api/v1/delivery/batch", json={"messages": messages}, headers=headers)

@@ -7,10 +7,7 @@ import json
 import pytest
 
 from models import Contact, Event, Message
-from tests.conftest import gql
-
-SEND = {"to": "a@example.com", "from": "hello@acme.com", "subject": "Hi", "html": "<p>x</p>"}
-EVENT = {"email": "jane@example.com", "eventType": "order.placed", "value": 129.00, "currency": "USD"}
+from tests.helpers import EVENT, SEND, gql
 
 
 def assert_error(response, status: int, code: str, field: str | None = None, detail_code: str | None = None):

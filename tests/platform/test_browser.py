@@ -19,18 +19,18 @@ import json
 import os
 import select
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT, eventually_sync, free_port
+
 VENDOR = ROOT / "app" / "static" / "vendor" / "node_modules"
 IN_CI = bool(os.environ.get("CI"))
 
@@ -55,7 +55,9 @@ CHROMIUM_FLAGS = [
     "--remote-debugging-address=127.0.0.1",
 ]
 
-QUERY = "{ viewer { organization { name } } }"
+VIEWER_QUERY = "{ viewer { organization { name } } }"
+# What waiting retries until its deadline: a page, a port file or a server may not be there yet.
+ANY_ERROR = (Exception,)
 
 
 def _require(ok: bool, reason: str) -> None:
@@ -71,27 +73,6 @@ def _chromium() -> str | None:
         if name and (path := shutil.which(name)):
             return path
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait(what: str, probe: Callable[[], Any], timeout: float, every: float = 0.05) -> Any:
-    """Call `probe` until it returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last_error: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            result = probe()
-            if result:
-                return result
-        except Exception as exc:  # noqa: BLE001 - retried until the deadline
-            last_error = exc
-        time.sleep(every)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}" + (f": {last_error!r}" if last_error else ""))
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -121,7 +102,7 @@ def server(tmp_dir):
         (VENDOR / "graphiql" / "graphiql.min.js").is_file(),
         "GraphiQL assets not installed: run `make assets` (needs npm)",
     )
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "SMTP_URL")}
     env.update(
         DATABASE_URL=f"sqlite://{tmp_dir / 'b.db'}",
@@ -140,7 +121,8 @@ def server(tmp_dir):
     origin = f"http://127.0.0.1:{port}"
     try:
         # The first line of stdout is the bootstrap key, printed before uvicorn starts.
-        _wait("the API key on the server's stdout", lambda: select.select([proc.stdout], [], [], 0.5)[0], timeout=30)
+        eventually_sync(lambda: select.select([proc.stdout], [], [], 0.5)[0], timeout=30,
+                        what="the API key on the server's stdout", retry=ANY_ERROR)
         key = proc.stdout.readline().decode().strip()
         assert key.startswith("et_"), f"no API key on stdout (got {key!r}); log: {_log(tmp_dir)}"
 
@@ -150,7 +132,7 @@ def server(tmp_dir):
             with urllib.request.urlopen(f"{origin}/healthz", timeout=2) as resp:
                 return resp.status == 200
 
-        _wait("GET /healthz == 200", healthy, timeout=20)
+        eventually_sync(healthy, timeout=20, what="GET /healthz == 200", retry=ANY_ERROR)
         yield origin, key
     finally:
         _stop(proc)
@@ -218,10 +200,11 @@ class Page:
     def goto(self, url: str) -> None:
         self.requests.clear()
         self.call("Page.navigate", url=url)
-        _wait(f"{url} to load", lambda: self.js("document.readyState") == "complete", timeout=15)
+        eventually_sync(lambda: self.js("document.readyState") == "complete", timeout=15, what=f"{url} to load",
+                        retry=ANY_ERROR)
 
     def wait_js(self, what: str, expression: str, timeout: float = 15) -> Any:
-        return _wait(what, lambda: self.js(expression), timeout=timeout, every=0.1)
+        return eventually_sync(lambda: self.js(expression), timeout=timeout, every=0.1, what=what, retry=ANY_ERROR)
 
     def screenshot(self, path: Path) -> None:
         data = self.call("Page.captureScreenshot", format="png")["data"]
@@ -262,14 +245,14 @@ def browser(tmp_dir):
             lines = port_file.read_text().splitlines() if port_file.exists() else []
             return int(lines[0]) if lines and lines[0].strip() else None
 
-        port = _wait("Chromium's DevTools port", devtools_port, timeout=20)
+        port = eventually_sync(devtools_port, timeout=20, what="Chromium's DevTools port", retry=ANY_ERROR)
 
         def page_target() -> str | None:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=2) as resp:
                 targets = json.load(resp)
             return next((t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page"), None)
 
-        page = Page(_wait("a Chromium page target", page_target, timeout=10))
+        page = Page(eventually_sync(page_target, timeout=10, what="a Chromium page target", retry=ANY_ERROR))
         page.call("Emulation.setDeviceMetricsOverride", width=1400, height=1000, deviceScaleFactor=1, mobile=False)
         try:
             yield page
@@ -324,7 +307,7 @@ def test_graphiql_runs_a_query_offline(browser, server, shots):
     origin, key = server
     # Strawberry's page takes the query and the headers editor's content from the URL.
     params = urllib.parse.urlencode(
-        {"q": QUERY, "headers": json.dumps({"Authorization": f"Bearer {key}"})}, quote_via=urllib.parse.quote
+        {"q": VIEWER_QUERY, "headers": json.dumps({"Authorization": f"Bearer {key}"})}, quote_via=urllib.parse.quote
     )
     browser.goto(f"{origin}/graphql?{params}")
     html = browser.js("document.documentElement.outerHTML")
@@ -333,7 +316,7 @@ def test_graphiql_runs_a_query_offline(browser, server, shots):
     browser.wait_js(
         "the query in GraphiQL's editor",
         "[...document.querySelectorAll('.graphiql-query-editor .CodeMirror')]"
-        f".some(e => e.CodeMirror && e.CodeMirror.getValue().includes({json.dumps(QUERY)}))",
+        f".some(e => e.CodeMirror && e.CodeMirror.getValue().includes({json.dumps(VIEWER_QUERY)}))",
     )
     # Press the run button: GraphiQL sends the query with its own fetcher.
     graphql_url = f"{origin}/graphql"

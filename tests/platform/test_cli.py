@@ -1,10 +1,12 @@
+"""The `viperatron` CLI in subprocesses: keys, migrate, the first start on an empty database,
+SMTP AUTH refused without TLS, and importing contacts."""
+
 from __future__ import annotations
 
-import os
 import email
 import email.policy
+import os
 import re
-import time
 import subprocess
 import sys
 import uuid
@@ -12,7 +14,7 @@ import uuid
 import httpx
 
 from models import ApiKey
-from tests.conftest import DATABASE_URL, ROOT, free_port, wait_until_healthy
+from tests.helpers import DATABASE_URL, ROOT, eventually_sync, free_port, wait_until_healthy
 
 
 def cli(*args: str, database_url: str = DATABASE_URL) -> subprocess.CompletedProcess:
@@ -78,17 +80,16 @@ def test_migrate_and_first_start_on_an_empty_database(tmp_path):
         httpx.post(f"{base}/api/v1/contacts", json={"email": "customer@example.com", "firstName": "Jane"}, headers=headers)
         message_id = httpx.post(f"{base}/api/v1/delivery/send", json=seed, headers=headers).json()["messageId"]
         eml = tmp_path / "outbox" / f"{message_id}.eml"
-        deadline = time.time() + 10
-        while not eml.exists() and time.time() < deadline:
-            time.sleep(0.05)
+        eventually_sync(eml.exists, timeout=10, what=f"{eml.name} in the outbox")
         delivered = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
         assert delivered["To"] == "customer@example.com" and delivered["Subject"] == "Welcome to Acme"
         assert "<h1>Hi Jane</h1>" in delivered.get_body(("html",)).get_content()
-        while time.time() < deadline:
+
+        def sent_message() -> dict | None:
             message = httpx.get(f"{base}/api/v1/delivery/messages/{message_id}", headers=headers).json()
-            if message["status"] == "sent":
-                break
-            time.sleep(0.05)
+            return message if message["status"] == "sent" else None
+
+        message = eventually_sync(sent_message, timeout=10, what=f"{message_id} sent")
         assert [e["status"] for e in message["events"]] == ["queued", "sending", "sent"]
     finally:
         server.terminate()
@@ -116,3 +117,31 @@ def test_serve_and_worker_refuse_smtp_auth_without_tls(tmp_path):
         assert "SMTP_URL: SMTP URL has a user name but no TLS" in started.stderr
         assert "allow_insecure_auth=true" in started.stderr and "s3cr3t" not in started.stderr
         assert not (tmp_path / "x.db").exists()  # refused before touching the database
+
+
+def test_cli_import_prints_progress_and_summary(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite://{tmp_path / 'cli.db'}"}
+    env.pop("REDIS_URL", None)
+    viperatron = [sys.executable, "-m", "app.cli"]
+    subprocess.run([*viperatron, "migrate"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    subprocess.run([*viperatron, "keys", "create", "--org", "acme"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=60)
+    data = tmp_path / "people.csv"
+    data.write_bytes(b"email,firstName\n" + b"".join(f"p{i}@example.com,P\n".encode() for i in range(30)) + b"oops,X\n")
+    done = subprocess.run(
+        [*viperatron, "import", "contacts", str(data), "--org", "acme", "--tags", "cli,q4"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout + done.stderr
+    assert "completed" in out and "created 30" in out and "failed 1" in out
+    assert "row 31" in out and "invalid_email" in out
+    missing = subprocess.run(
+        [*viperatron, "import", "contacts", str(data), "--org", "nobody"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert missing.returncode != 0
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"name\nx\n")
+    failed = subprocess.run(
+        [*viperatron, "import", "contacts", str(bad), "--org", "acme"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert failed.returncode == 1 and "email" in failed.stdout + failed.stderr

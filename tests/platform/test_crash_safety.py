@@ -25,7 +25,7 @@ from tortoise.transactions import in_transaction
 from app.engines import delivery_queue
 from app.core.ids import new_id
 from models import Message, MessageEvent, MessageRecipient
-from tests.conftest import BACKEND, DATABASE_URL, ROOT
+from tests.helpers import BACKEND, DATABASE_URL, ROOT, eventually
 from tests.support.smtp_server import SmtpSink
 
 pytestmark = pytest.mark.skipif(
@@ -41,7 +41,7 @@ FROM = "Acme <hello@acme.com>"
 _MESSAGE_ID = re.compile(r"<(msg_[0-9a-z]+)@")
 
 
-class Worker:
+class WorkerProcess:
     """One `viperatron worker` process, its output in a file (never an unread pipe)."""
 
     def __init__(self, name: str, tmp_path: Path, env: dict[str, str]):
@@ -57,12 +57,15 @@ class Worker:
         return self.log.read_text(errors="replace")
 
     async def started(self, timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while "delivery worker started" not in self.output():
+        def up() -> bool:
+            if "delivery worker started" in self.output():
+                return True
             exited = self.proc.poll()
             assert exited is None, f"worker {self.name} exited {exited}:\n{self.output()[-3000:]}"
-            assert time.monotonic() < deadline, f"worker {self.name} did not start:\n{self.output()[-3000:]}"
-            await asyncio.sleep(0.05)
+            return False
+
+        await eventually(up, timeout=timeout, every=0.05,
+                         what=lambda: f"worker {self.name} did not start:\n{self.output()[-3000:]}")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -143,10 +146,10 @@ async def test_killing_a_worker_mid_run_loses_nothing(make_key, smtp_sink: SmtpS
     # claims in flight, so the kill catches some (a worker claims only what it can start).
     for i in range(N):
         smtp_sink.delay_data_for(f"crash{i}@example.com", 0.01)
-    workers: list[Worker] = []
+    workers: list[WorkerProcess] = []
     started = time.monotonic()
     try:
-        workers += [Worker("a", tmp_path, env), Worker("b", tmp_path, env)]
+        workers += [WorkerProcess("a", tmp_path, env), WorkerProcess("b", tmp_path, env)]
         for w in workers:
             await w.started()
         ours_list = await insert_queued(org, key.id)
@@ -155,11 +158,14 @@ async def test_killing_a_worker_mid_run_loses_nothing(make_key, smtp_sink: SmtpS
         inserted = time.monotonic()
 
         # Kill worker a once 25 % of our messages have arrived (not after 40 %: mid-run).
-        deadline = time.monotonic() + 60
-        while len(arrivals.update()) < KILL_FROM * N:
+        def quarter_arrived() -> bool:
+            if len(arrivals.update()) >= KILL_FROM * N:
+                return True
             assert all(w.proc.poll() is None for w in workers), "a worker died on its own"
-            assert time.monotonic() < deadline, f"only {len(arrivals.count)} of {N} arrived in 60 s"
-            await asyncio.sleep(0.01)
+            return False
+
+        await eventually(quarter_arrived, timeout=60, every=0.01,
+                         what=lambda: f"only {len(arrivals.count)} of {N} arrived in 60 s")
         victim = workers[0]
         victim.proc.kill()
         victim.proc.wait()
@@ -175,14 +181,20 @@ async def test_killing_a_worker_mid_run_loses_nothing(make_key, smtp_sink: SmtpS
         assert arrived_at_kill < N and in_flight, "the kill must happen mid-run, with claims outstanding"
         assert arrived_at_kill <= KILL_UNTIL * N + 100, f"killed late: {arrived_at_kill} of {N} had arrived"
 
-        workers.append(Worker("a-restarted", tmp_path, env))
+        workers.append(WorkerProcess("a-restarted", tmp_path, env))
 
         # Every row `sent` (the sink gets a message before its row says so).
-        deadline = time.monotonic() + 90
-        while (sent := await Message.filter(organization_id=org, status="sent").count()) < N:
+        sent = 0
+
+        async def all_sent() -> bool:
+            nonlocal sent
+            sent = await Message.filter(organization_id=org, status="sent").count()
+            if sent >= N:
+                return True
             assert all(w.proc.poll() is None for w in workers[1:]), "a worker died on its own"
-            assert time.monotonic() < deadline, f"only {sent} of {N} sent after 90 s"
-            await asyncio.sleep(0.2)
+            return False
+
+        await eventually(all_sent, timeout=90, every=0.2, what=lambda: f"only {sent} of {N} sent after 90 s")
         done = time.monotonic()
         arrivals.update()
     finally:

@@ -12,7 +12,7 @@ from tortoise import Tortoise
 
 import schema.messages.types
 from app.main import create_app
-from tests.conftest import BACKEND, gql
+from tests.helpers import BACKEND, eventually, gql
 
 DEADLINE = 0.3
 
@@ -58,15 +58,15 @@ async def test_a_request_past_its_deadline_gets_504_in_the_documented_shape(slow
 async def test_the_database_statement_is_cancelled_with_the_request(slow_client):
     assert (await slow_client.get("/slow")).status_code == 504
     connection = Tortoise.get_connection("default")
-    running = None
-    for _ in range(20):
+
+    async def none_running() -> list[dict] | None:
         running = await connection.execute_query_dict(
             "SELECT count(*) AS n FROM pg_stat_activity WHERE state = 'active' "
             "AND query LIKE '%viperatron_deadline_probe%' AND pid <> pg_backend_pid()"
         )
-        if running[0]["n"] == 0:
-            break
-        await asyncio.sleep(0.05)
+        return running if running[0]["n"] == 0 else None
+
+    running = await eventually(none_running, timeout=2, every=0.05, what="the probe statement cancelled")
     assert running and running[0]["n"] == 0
 
 

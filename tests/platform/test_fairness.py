@@ -6,6 +6,7 @@ import asyncio
 
 import schema.messages.types
 from app.web.fairness import ACTIVE_SECONDS, OrgGate
+from tests.helpers import eventually
 
 
 class Clock:
@@ -70,13 +71,11 @@ async def test_a_busy_organizations_requests_wait_while_another_is_served(client
     query = {"query": '{ message(id: "msg_00000000000000000000000000") { id } }'}
     # The other organization has a request running: it is active, whatever the clock says.
     first = asyncio.create_task(client.post("/graphql", json=query, headers=other.headers))
-    while other.organization_id not in entered:
-        await asyncio.sleep(0.01)
+    await eventually(lambda: other.organization_id in entered, timeout=10, every=0.01,
+                     what="the other organization's first request running")
     busy_calls = [asyncio.create_task(client.post("/graphql", json=query, headers=busy.headers)) for _ in range(4)]
-    for _ in range(500):
-        if entered.count(busy.organization_id) >= 2:
-            break
-        await asyncio.sleep(0.01)
+    await eventually(lambda: entered.count(busy.organization_id) >= 2, timeout=5, every=0.01,
+                     what="two of the busy organization's requests running")
     await asyncio.sleep(0.2)  # time for a third to get in, were it let in
     assert entered.count(busy.organization_id) == 2  # its share; two wait their turn
     served = await asyncio.wait_for(client.post("/graphql", json=query, headers=other.headers), 2)

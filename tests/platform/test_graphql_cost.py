@@ -9,7 +9,7 @@ from models import Contact, Message
 from app.web.graphql_gate import costs, documents
 from schema.documents import MAX_TOKENS, DocumentCache, prepare
 from schema.graphql import schema
-from tests.conftest import gql
+from tests.helpers import gql
 
 NESTED = "{ %s }" % " ".join(
     f"a{i}: contacts(first: 100) {{ edges {{ node {{ id events(first: 100) {{ edges {{ node {{ id }} }} }} }} }} }}"

@@ -5,7 +5,7 @@ import re
 import schema.messages.types
 from app.web.graphql_gate import documents
 from schema.documents import MAX_ALIASES, MAX_DEPTH
-from tests.conftest import gql
+from tests.helpers import gql
 
 
 async def test_depth_limit(client, key):

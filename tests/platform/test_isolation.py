@@ -10,9 +10,10 @@ from fastapi.routing import APIRoute
 
 from app.web.guard import GuardedRoute
 from models import Automation, AutomationRun, Contact, Message, Suppression
-from tests.conftest import gql
+from tests.helpers import SEND, api_routes, gql
 
-SEND = {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi {{firstName}}", "text": "Hello"}
+# Personalized from the contact: B's send must not find A's Jane.
+PERSONAL_SEND = {**SEND, "subject": "Hi {{firstName}}"}
 # A's suppressed address. Not one B uses for its own sends and contacts: the walk asserts that
 # no value of owned_by_a() appears in any of B's responses.
 BLOCKED_A = "blocked-a@example.com"
@@ -26,7 +27,7 @@ async def owned_by_a(client, key_a) -> dict[str, str]:
         json={"email": "jane@example.com", "firstName": "Jane", "tags": ["vip"], "customFields": {"plan": "pro"}},
         headers=key_a.headers,
     )
-    message = await client.post("/api/v1/delivery/send", json=SEND, headers=key_a.headers)
+    message = await client.post("/api/v1/delivery/send", json=PERSONAL_SEND, headers=key_a.headers)
     suppression = await client.post(
         "/api/v1/suppressions", json={"email": BLOCKED_A, "reason": "bounced", "detail": "550"}, headers=key_a.headers
     )
@@ -60,8 +61,8 @@ CASES = {
     ("DELETE", "/api/v1/contacts/{contact_id}"): {"params": {"suppress": "true"}},
     ("GET", "/api/v1/contacts/export"): {"params": {"format": "ndjson", "tag": "vip"}},
     ("GET", "/api/v1/contacts/by-email/{email}"): {},
-    ("POST", "/api/v1/delivery/send"): {"json": SEND},
-    ("POST", "/api/v1/delivery/batch"): {"json": {"messages": [SEND]}},
+    ("POST", "/api/v1/delivery/send"): {"json": PERSONAL_SEND},
+    ("POST", "/api/v1/delivery/batch"): {"json": {"messages": [PERSONAL_SEND]}},
     ("GET", "/api/v1/delivery/messages"): {"params": {"to": "jane@example.com"}},
     ("GET", "/api/v1/delivery/messages/{message_id}"): {},
     ("POST", "/api/v1/delivery/messages/{message_id}/cancel"): {},
@@ -87,12 +88,6 @@ CASES = {
     ("GET", "/api/v1/analytics/revenue/top-contacts"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
     ("GET", "/api/v1/analytics/revenue/automations"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
 }
-
-
-def api_routes(app) -> list[tuple[str, str]]:
-    """Every /api/v1 operation, from the route table FastAPI publishes."""
-    paths = app.openapi()["paths"]
-    return [(method.upper(), path) for path, ops in paths.items() if path.startswith("/api/v1") for method in ops]
 
 
 def router_routes(router) -> list[APIRoute]:
@@ -247,7 +242,7 @@ async def test_org_b_cannot_update_or_erase_org_as_contact(client, make_key):
 async def test_send_never_personalizes_from_another_orgs_contact(client, make_key):
     key_a, key_b = await make_key(), await make_key()
     await owned_by_a(client, key_a)
-    sent = await client.post("/api/v1/delivery/send", json=SEND, headers=key_b.headers)
+    sent = await client.post("/api/v1/delivery/send", json=PERSONAL_SEND, headers=key_b.headers)
     message = await Message.get(id=sent.json()["messageId"])
     assert message.subject == "Hi "
 

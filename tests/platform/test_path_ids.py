@@ -11,7 +11,7 @@ import pytest
 from tortoise import Tortoise
 
 from app.core.ids import PREFIXES, looks_like, new_id
-from tests.conftest import gql
+from tests.helpers import gql
 
 # The kind of ID each path parameter holds; parameters that are not IDs are listed apart.
 PATH_IDS = {

@@ -1,3 +1,7 @@
+"""Rate limits per key: the headers on every answer, 429 with Retry-After (minute and day), one
+budget for REST and GraphQL, a unit per aliased mutation, the in-process limiter, and Redis
+(shared between instances; unreachable, it degrades without a 500)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -8,9 +12,8 @@ from app.main import create_app
 from app.web.ratelimit import MemoryLimiter
 from app.core.settings import Settings
 from models import Contact, Message
-from tests.conftest import DATABASE_URL, REDIS_URL, gql, requires_redis
+from tests.helpers import DATABASE_URL, REDIS_URL, SEND, free_port, gql, requires_redis
 
-SEND = {"to": "a@example.com", "from": "hello@acme.com", "subject": "Hi", "text": "Hello"}
 HEADERS = (
     "X-RateLimit-Limit-Minute",
     "X-RateLimit-Remaining-Minute",
@@ -117,8 +120,6 @@ async def test_memory_limiter_windows_reset():
 
 
 async def test_unreachable_redis_degrades_without_500(make_key, caplog):
-    from tests.conftest import free_port
-
     settings = Settings(database_url=DATABASE_URL, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     app = create_app(settings, manage_db=False)
     key = await make_key(per_minute=2, per_day=100)

@@ -7,13 +7,15 @@ import json
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import httpx
 import pytest
 
-SEED_COPY = Path(__file__).resolve().parents[1] / "fixtures" / "seed_curls.sh"
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "viperatron-api-reference.txt"
+from tests.helpers import ROOT
+
+SEED_COPY = ROOT / "tests" / "support" / "seed_curls.sh"
+# The published reference, beside the checkout (skipped when it is not there).
+SEED = ROOT.parent / "shared" / "seed" / "viperatron-api-reference.txt"
 
 
 def seed_curls() -> list[str]:

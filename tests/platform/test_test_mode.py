@@ -9,21 +9,15 @@ import uuid
 
 import pytest
 
-from app.engines.automations import AutomationRunner
 from models import Automation, Message
-from tests.conftest import gql
-from tests.automations.test_rest import automation, create, ingest, runs_of
-from tests.platform.test_isolation import api_routes
-from tests.automations.test_webhooks import allow_private, run_until_settled, runner_for, verify_signature  # noqa: F401 (fixture)
+from tests.helpers import (
+    api_routes, automation_body, automation_ok, gql, ingest_order, run_until_settled, runner_for, runs_of,
+    verify_signature,
+)
 
 pytestmark = pytest.mark.usefixtures("no_leftover_runs")
 
 SEND_STEP = {"type": "sendEmail", "from": "shop@acme.com", "subject": "Receipt {{event.properties.orderId}}", "text": "Thanks"}
-
-
-@pytest.fixture
-def runner(settings):
-    return AutomationRunner(settings, idle_poll_seconds=0.05)
 
 
 @pytest.fixture
@@ -45,8 +39,8 @@ async def test_a_test_keys_event_runs_a_live_automation_sandboxed_and_mails_nobo
     client, key, test_key, runner, worker, smtp_sink
 ):
     email = unique_email()
-    live = await create(client, key, automation(steps=[SEND_STEP]))
-    event_id = await ingest(client, test_key, email=email)
+    live = await automation_ok(client, key, automation_body(steps=[SEND_STEP]))
+    event_id = await ingest_order(client, test_key, email=email)
     assert await runner.drain() == ["completed"]
     [message] = await Message.filter(organization_id=key.organization_id)
     await worker.drain()
@@ -61,7 +55,7 @@ async def test_a_test_keys_event_runs_a_live_automation_sandboxed_and_mails_nobo
     assert live.get("sandbox") is False
 
     # The same automation, a live key's event: a live run, and the mail arrives.
-    await ingest(client, key, email=email)
+    await ingest_order(client, key, email=email)
     assert await runner.drain() == ["completed"]
     newest = (await runs_of(client, key, live["id"]))[0]
     assert newest["sandbox"] is False and newest["eventId"] != event_id
@@ -74,7 +68,7 @@ async def test_a_test_keys_event_runs_a_live_automation_sandboxed_and_mails_nobo
 async def _send_event(client, key, how: str, email: str) -> str:
     event = {"email": email, "eventType": "order.placed", "properties": {"orderId": "ord_1"}}
     if how == "rest":
-        return await ingest(client, key, email=email)
+        return await ingest_order(client, key, email=email)
     if how == "rest batch":
         response = await client.post("/api/v1/pipelines/events/batch", json={"events": [event]}, headers=key.headers)
         assert response.status_code == 200, response.text
@@ -92,7 +86,7 @@ async def _send_event(client, key, how: str, email: str) -> str:
 
 @pytest.mark.parametrize("how", ["rest", "rest batch", "graphql", "graphql batch"])
 async def test_every_ingestion_path_marks_test_events_and_their_runs_sandboxed(client, key, test_key, runner, how):
-    live = await create(client, key, automation(steps=[SEND_STEP]))
+    live = await automation_ok(client, key, automation_body(steps=[SEND_STEP]))
     test_email, live_email = unique_email(), unique_email()
     test_event = await _send_event(client, test_key, how, test_email)
     live_event = await _send_event(client, key, how, live_email)
@@ -109,12 +103,12 @@ async def test_every_ingestion_path_marks_test_events_and_their_runs_sandboxed(c
 
 
 async def test_live_events_never_start_an_automation_made_with_a_test_key(client, key, test_key, runner):
-    sandboxed = await create(client, test_key, automation())
-    await ingest(client, key, email=unique_email())
+    sandboxed = await automation_ok(client, test_key, automation_body())
+    await ingest_order(client, key, email=unique_email())
     assert await runner.drain() == []
     assert await runs_of(client, key, sandboxed["id"]) == []
     assert sandboxed.get("sandbox") is True
-    test_event = await ingest(client, test_key, email=unique_email())
+    test_event = await ingest_order(client, test_key, email=unique_email())
     assert await runner.drain() == ["completed"]
     [run] = await runs_of(client, test_key, sandboxed["id"])
     assert (run["eventId"], run["sandbox"]) == (test_event, True)
@@ -123,11 +117,11 @@ async def test_live_events_never_start_an_automation_made_with_a_test_key(client
 async def test_a_sandboxed_runs_webhook_still_calls_the_receiver_and_says_so(
     client, key, test_key, settings, allow_private, webhook_receiver
 ):
-    live = await create(client, key, automation(steps=[{"type": "webhook", "url": webhook_receiver.url}]))
-    await ingest(client, test_key, email=unique_email())
+    live = await automation_ok(client, key, automation_body(steps=[{"type": "webhook", "url": webhook_receiver.url}]))
+    await ingest_order(client, test_key, email=unique_email())
     runner = runner_for(settings)
     assert (await run_until_settled(runner, live["id"])).status == "completed"
-    await ingest(client, key, email=unique_email())
+    await ingest_order(client, key, email=unique_email())
     await runner.drain()
     test_call, live_call = webhook_receiver.received
     for call, sandbox in ((test_call, True), (live_call, False)):
@@ -155,7 +149,7 @@ def automation_writes(app) -> list[tuple[str, str]]:
 
 async def test_a_test_key_cannot_change_a_live_automation_over_rest(app, client, key, test_key):
     assert sorted(automation_writes(app)) == sorted(WRITES), "add a test-mode case for the new route"
-    live = await create(client, key, automation())
+    live = await automation_ok(client, key, automation_body())
     for (method, path), kwargs in WRITES.items():
         url = path.format(automation_id=live["id"])
         for headers in (test_key.headers, {**test_key.headers, "Idempotency-Key": f"k-{method}-{path}"}):
@@ -171,7 +165,7 @@ async def test_a_test_key_cannot_change_a_live_automation_over_rest(app, client,
 
 
 async def test_a_test_key_cannot_change_a_live_automation_over_graphql(client, key, test_key):
-    live = await create(client, key, automation())
+    live = await automation_ok(client, key, automation_body())
     mutations = {
         "updateAutomation": 'mutation($a: ID!) { updateAutomation(input: {id: $a, name: "Changed", enabled: false}) '
                             "{ automation { id } userErrors { field code } } }",
@@ -193,7 +187,7 @@ async def test_a_test_key_cannot_change_a_live_automation_over_graphql(client, k
 
 
 async def test_a_test_key_manages_its_own_sandbox_automation(client, key, test_key):
-    mine = await create(client, test_key, automation())
+    mine = await automation_ok(client, test_key, automation_body())
     url = f"/api/v1/automations/{mine['id']}"
     patched = await client.patch(url, json={"name": "Mine v2"}, headers=test_key.headers)
     assert patched.status_code == 200 and patched.json()["name"] == "Mine v2" and patched.json()["sandbox"] is True
@@ -242,7 +236,7 @@ async def test_a_test_key_cannot_remove_a_suppression_but_may_add_one(client, ke
 
 
 async def test_a_test_key_does_not_see_a_live_automations_webhook_secret(client, key, test_key):
-    live = await create(client, key, automation())
+    live = await automation_ok(client, key, automation_body())
     assert live["webhookSecret"].startswith("whsec_")
     read = await client.get(f"/api/v1/automations/{live['id']}", headers=test_key.headers)
     assert read.status_code == 200 and read.json()["webhookSecret"] is None
@@ -250,5 +244,5 @@ async def test_a_test_key_does_not_see_a_live_automations_webhook_secret(client,
     assert [a["webhookSecret"] for a in listed if a["id"] == live["id"]] == [None]
     graph = await gql(client, test_key, "query($a: ID!) { automation(id: $a) { webhookSecret } }", {"a": live["id"]})
     assert graph.json()["data"]["automation"] == {"webhookSecret": None}
-    mine = await create(client, test_key, automation())
+    mine = await automation_ok(client, test_key, automation_body())
     assert mine["webhookSecret"].startswith("whsec_")

@@ -19,7 +19,6 @@ import email
 import email.policy
 import os
 import shutil
-import socket
 import ssl
 import subprocess
 import threading
@@ -32,14 +31,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
+from tests.helpers import free_port
+
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    # Controller(port=0) cannot work: it connects to its own port to check it is up.
-    with socket.socket() as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
 
 
 @dataclass(frozen=True)
@@ -172,6 +166,7 @@ class SmtpSink:
         smtputf8: bool = False,
     ):
         self.host = HOST
+        # Controller(port=0) cannot work: it connects to its own port to check it is up.
         self.port = port or free_port()
         self.credentials = credentials
         self.tls = tls

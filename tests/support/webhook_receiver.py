@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.helpers import free_port
+
 
 @dataclass
 class Received:
@@ -41,8 +43,6 @@ class WebhookReceiver:
 
 @pytest.fixture
 def webhook_receiver():
-    from tests.conftest import free_port
-
     receiver = WebhookReceiver(port=free_port())
 
     class Handler(BaseHTTPRequestHandler):

@@ -1,5 +1,5 @@
-"""Test wiring. One backend per pytest process (VIPERATRON_TEST_BACKEND=sqlite|postgres):
-Tortoise caches query executors per connection name, so the two must not share a process.
+"""Test wiring: the fixtures every folder shares. One backend per pytest process
+(VIPERATRON_TEST_BACKEND=sqlite|postgres; see tests/helpers.py).
 
 Every test gets its own organizations and keys from the factories below, so tests share the
 migrated database without seeing each other's rows.
@@ -9,73 +9,23 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import socket
 import subprocess
 import sys
-import tempfile
-import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import httpx
 import pytest
 
-from app.core import db
-from app.web.keys import create_key
-from app.engines.worker import Worker
-from app.main import create_app
+from app.core import db, webhook_urls
 from app.core.settings import Settings
-from models import AutomationRun
-
-BACKEND = os.environ.get("VIPERATRON_TEST_BACKEND", "sqlite")
-ROOT = Path(__file__).resolve().parent.parent
-_TMP = Path(tempfile.mkdtemp(prefix="viperatron-tests-"))
-
-
-def _database_url() -> str:
-    if BACKEND == "postgres":
-        url = os.environ.get("TEST_DATABASE_URL")
-        if not url:
-            raise RuntimeError("VIPERATRON_TEST_BACKEND=postgres needs TEST_DATABASE_URL")
-        return url
-    return f"sqlite://{_TMP / 'test.db'}"
-
-
-def _redis_url() -> str | None:
-    if BACKEND == "postgres":
-        url = os.environ.get("TEST_REDIS_URL")
-        if not url:
-            raise RuntimeError("VIPERATRON_TEST_BACKEND=postgres needs TEST_REDIS_URL")
-        return url
-    return None
-
-
-DATABASE_URL = _database_url()
-REDIS_URL = _redis_url()
-
-requires_redis = pytest.mark.skipif(
-    REDIS_URL is None, reason="needs Redis: runs in the PostgreSQL + Redis half (make test-postgres)"
+from app.main import create_app
+from app.web.keys import create_key
+from tests.helpers import (
+    DATABASE_URL, REDIS_URL, ROOT, SCOPE, TMP, automation_runner, delivery_worker, free_port, wait_until_healthy,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_healthy(base: str, proc: subprocess.Popen, seconds: float = 30) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code in (200, 503):
-                return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    proc.kill()
-    output = proc.stderr.read()[-2000:] if proc.stderr else f"see {_TMP / 'live_server.log'}"
-    raise RuntimeError(f"server did not start: {output}")
+from tests.support.smtp_server import SmtpSink, smtp_sink  # noqa: F401  (fixture)
+from tests.support.webhook_receiver import webhook_receiver  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="session")
@@ -141,37 +91,29 @@ async def key(make_key) -> Key:
     return await make_key()
 
 
-async def gql(client: httpx.AsyncClient, key: Key | None, query: str, variables: dict | None = None):
-    headers = key.headers if key else {}
-    return await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
-
-
 @pytest.fixture(scope="session")
 def live_server(database, settings):
     """The real server in a subprocess (`viperatron serve`), for tests over real HTTP. Without
     its worker: tests that deliver run their own, and two claimers would race for messages."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "OUTBOX_DIR": str(_TMP / "outbox")}
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "OUTBOX_DIR": str(TMP / "outbox")}
     env.pop("REDIS_URL", None)
     if REDIS_URL:
         env["REDIS_URL"] = REDIS_URL
+    log = TMP / "live_server.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--no-migrate", "--no-worker"],
         cwd=ROOT,
         env=env,
         # A file, not a pipe: nobody reads a pipe while tests run, and a full one blocks the server.
         stdout=subprocess.DEVNULL,
-        stderr=open(_TMP / "live_server.log", "wb"),
+        stderr=open(log, "wb"),
     )
     base = f"http://127.0.0.1:{port}"
-    wait_until_healthy(base, proc)
+    wait_until_healthy(base, proc, log=log)
     yield base
     proc.terminate()
     proc.wait(timeout=10)
-
-
-from tests.smtp_server import SmtpSink, smtp_sink  # noqa: E402,F401  (fixture)
-from tests.webhook_receiver import webhook_receiver  # noqa: E402,F401  (fixture)
 
 
 @pytest.fixture
@@ -183,19 +125,30 @@ def worker_settings(settings, smtp_sink: SmtpSink) -> Settings:  # noqa: F811 (t
     )
 
 
+@pytest.fixture(autouse=True)
+def _scope_runners(test_organizations):
+    """Runners the tests build claim only the organizations this test made (tests/helpers.py)."""
+    SCOPE.organizations = test_organizations
+    yield
+    SCOPE.organizations = None
+
+
 @pytest.fixture
-async def worker(worker_settings, test_organizations):
+async def worker(worker_settings):
     """A delivery worker on the test SMTP server, for this test's organizations only;
     `await worker.drain()` sends what is due."""
-    runner = Worker(worker_settings, organizations=test_organizations)
+    runner = delivery_worker(worker_settings)
     yield runner
     await runner.transport.close()
 
 
 @pytest.fixture
-async def no_leftover_runs():
-    """Runners claim every organization's due runs: settle runs earlier tests left pending or
-    waiting (a webhook retry, a wait) so they do not show up in this test's outcomes."""
-    await AutomationRun.filter(status__in=("pending", "running", "waiting")).update(
-        status="failed", error="left by an earlier test"
-    )
+def runner(settings):
+    """An automation runner for this test's organizations; `await runner.drain()` runs what is due."""
+    return automation_runner(settings, idle_poll_seconds=0.05)
+
+
+@pytest.fixture
+def allow_private(monkeypatch):
+    """The API accepts 127.0.0.1 webhook receivers (VIPERATRON_WEBHOOK_ALLOW_PRIVATE=true)."""
+    monkeypatch.setattr(webhook_urls, "policy", dataclasses.replace(webhook_urls.policy, allow_private=True))

@@ -7,7 +7,7 @@ single upsert's `find_or_create_contact`).
 lower-cased email) and the stored email keeps its first spelling; `first_name`/`last_name`
 are set when given (None = not given); tags are added, never removed; custom fields are
 merged shallowly (`set_fields` overwrite those keys, `remove_keys` are deleted): the rule of
-`schema.contacts.resolvers.merge_custom_fields`, which tests/test_contacts_merge.py checks
+`schema.contacts.resolvers.merge_custom_fields`, which tests/contacts/test_merge.py checks
 both paths against.
 With `update_existing=False` an existing contact is left untouched and counted as skipped.
 

@@ -34,14 +34,14 @@ SCRIPTS = (
 )
 STYLESHEETS = (("graphiql", "graphiql.min.css"), ("@graphiql/plugin-explorer", "dist/style.css"))
 
-EXAMPLE_QUERY = """# Welcome to Viperatron's GraphQL API.
+EXAMPLE_QUERY = """# Viperatron's GraphQL API: the same keys and limits as REST.
 #
-# 1. Paste an API key in the bar above and press "Use key". Create one with
-#      viperatron keys create --org NAME
-#    The key stays in this browser and is sent as the header
-#    "Authorization: Bearer <key>" (see Headers below).
+# 1. Paste an API key in the bar above and press "Use key".
+#    (Create one: viperatron keys create --org NAME)
+#    It stays in this browser and is sent as the header
+#    Authorization: Bearer <key>   (see Headers below)
 # 2. Press the run button (or Ctrl-Enter) to run this query.
-# 3. Browse every query and mutation in the Docs and Explorer panels on the left.
+# 3. Browse the schema in the Docs and Explorer panels.
 
 query Example {
   viewer {

@@ -284,7 +284,7 @@ def ruby(req: ExampleRequest, base_url: str, key: str = PLACEHOLDER_KEY) -> str:
         'response = Net::HTTP.start(uri.hostname, uri.port, use_ssl: uri.scheme == "https") do |http|',
         "  http.request(request)",
         "end",
-        "puts response.code, response.body",
+        'puts "#{response.code} #{response.body}"',
     ]
     return "\n".join(lines)
 

@@ -127,6 +127,7 @@ def server(tmp_dir):
         DATABASE_URL=f"sqlite://{tmp_dir / 'b.db'}",
         OUTBOX_DIR=str(tmp_dir / "outbox"),
         PYTHONUNBUFFERED="1",
+        PYTHONPATH=str(ROOT),  # this checkout's code, even when .venv is another checkout's
     )
     stderr = open(tmp_dir / "server.log", "wb")
     proc = subprocess.Popen(

@@ -23,17 +23,18 @@ $(DEV_STAMP): $(STAMP)
 install: $(STAMP)
 dev: $(DEV_STAMP)
 
-# GraphiQL's React/GraphiQL bundles, pinned, from the npm registry (never committed).
-# Without npm the page falls back to the CDN and the server logs a warning.
-assets:
-	@if command -v npm >/dev/null 2>&1; then \
-		mkdir -p $(VENDOR) && cd $(VENDOR) && \
-		( [ -f package.json ] || echo '{"private": true}' > package.json ) && \
-		npm install --silent --no-audit --no-fund --no-package-lock \
-			graphiql@3.8.3 react@18.2.0 react-dom@18.2.0 js-cookie@3.0.5 @graphiql/plugin-explorer@1.0.2; \
-	else \
-		echo "npm not found: GraphiQL will load its assets from unpkg.com (install Node.js for offline use)"; \
-	fi
+# Front-end packages the pages serve from our own origin (GraphiQL and its React, Scalar's API
+# reference), pinned exactly in $(VENDOR)/package.json with its package-lock.json (both committed);
+# `npm ci` installs exactly the locked tree into $(VENDOR)/node_modules (git-ignored), again only
+# when the lock file changes. Nothing is loaded from a CDN at run time.
+NPM_STAMP := $(VENDOR)/node_modules/.installed
+
+assets: $(NPM_STAMP)
+
+$(NPM_STAMP): $(VENDOR)/package.json $(VENDOR)/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js + npm, then run make assets (GraphiQL and /reference need the packages)" >&2; exit 1; }
+	cd $(VENDOR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 # Node tools the tests run (graphql-schema-linter), pinned in package-lock.json: `npm ci` when the
 # lock file is newer than the install (npm writes node_modules/.package-lock.json). Without npm the
@@ -138,4 +139,4 @@ bench-abuse: $(DEV_STAMP)
 	$(BIN)/python -m bench.abuse $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) $(VENDOR) node_modules viperatron.db* outbox
+	rm -rf $(VENV) $(VENDOR)/node_modules node_modules viperatron.db* outbox

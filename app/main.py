@@ -18,6 +18,8 @@ from app.web import handlers
 
 from app.core import webhook_urls
 from app.web.docs import install_redoc
+from app.web import openapi_security
+from app.web.pages import install_pages
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.web.middleware import EdgeMiddleware
 from app.web.ratelimit import RedisLimiter
@@ -70,6 +72,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
         description=DESCRIPTION,
         lifespan=lifespan,
         redoc_url=None,  # app.web.docs serves ReDoc without its CDN logo
+        # Swagger UI keeps what was entered in Authorize across reloads (browser localStorage).
+        swagger_ui_parameters={"persistAuthorization": True},
     )
     install_redoc(app)
     app.state.services = services
@@ -101,4 +105,6 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
                 status["status"] = "degraded"
         return JSONResponse(status)
 
+    openapi_security.install(app)  # declares bearer + X-API-Key schemes if the routes declare none
+    install_pages(app, settings)  # / (developer home) and /reference (Scalar)
     return app

@@ -1,16 +1,18 @@
-"""GraphiQL served with no internet access.
+"""GraphiQL served with no internet access, that explains how to use a key.
 
-Strawberry's page loads React and GraphiQL from unpkg. `make assets` installs the same pinned
-packages from the npm registry into app/static/vendor (git-ignored); when they are there the
-page points at our copies, otherwise it falls back to the CDN and logs a warning once.
+Our own page (app/web/templates/graphiql.html) instead of Strawberry's, which loads React and
+GraphiQL from unpkg: `make assets` installs the pinned packages (app/static/vendor/package.json
+and its lock file) into app/static/vendor/node_modules, served at /static/vendor. The page opens
+on a working example query with a bar to paste an API key (kept in the browser's localStorage
+and put in the Headers editor as `Authorization: Bearer <key>`); until a key is there it asks
+the server nothing, so it never opens on a 401. Without the packages it says how to install them.
 """
 
 from __future__ import annotations
 
-import logging
-import re
-from typing import Any
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -18,26 +20,57 @@ from strawberry.fastapi import GraphQLRouter
 
 from app.core.validation import decode_json
 from app.web.graphql_gate import decoded_body
-
-log = logging.getLogger("viperatron.graphiql")
+from app.web.templating import NAV, templates
 
 VENDOR_DIR = Path(__file__).resolve().parents[1] / "static" / "vendor"
 VENDOR_URL = "/static/vendor"
-_UNPKG = re.compile(r"https://unpkg\.com/((?:@[^/]+/)?[^@/]+)@[^/]+/([^\"']+)")
-_INTEGRITY = re.compile(r'\s*integrity="[^"]*"')
+
+# (package, file) under node_modules, in load order.
+SCRIPTS = (
+    ("react", "umd/react.production.min.js"),
+    ("react-dom", "umd/react-dom.production.min.js"),
+    ("graphiql", "graphiql.min.js"),
+    ("@graphiql/plugin-explorer", "dist/index.umd.js"),
+)
+STYLESHEETS = (("graphiql", "graphiql.min.css"), ("@graphiql/plugin-explorer", "dist/style.css"))
+
+EXAMPLE_QUERY = """# Viperatron's GraphQL API: the same keys and limits as REST.
+#
+# 1. Paste an API key in the bar above and press "Use key".
+#    (Create one: viperatron keys create --org NAME)
+#    It stays in this browser and is sent as the header
+#    Authorization: Bearer <key>   (see Headers below)
+# 2. Press the run button (or Ctrl-Enter) to run this query.
+# 3. Browse the schema in the Docs and Explorer panels.
+
+query Example {
+  viewer {
+    organization { id name }
+    apiKey { id prefix name mode }
+  }
+  contacts(first: 5) {
+    edges { node { id email firstName tags } }
+  }
+}
+"""
 
 
-def offline_html(html: str) -> str | None:
-    """The page with unpkg URLs pointing at our copies, or None if a copy is missing."""
-    missing = [m for m in _UNPKG.finditer(html) if not (VENDOR_DIR / "node_modules" / m[1] / m[2]).is_file()]
-    if missing:
+def _files(entries: tuple[tuple[str, str], ...]) -> list[str] | None:
+    if not all((VENDOR_DIR / "node_modules" / package / path).is_file() for package, path in entries):
         return None
-    html = _UNPKG.sub(lambda m: f"{VENDOR_URL}/node_modules/{m[1]}/{m[2]}", html)
-    return _INTEGRITY.sub("", html).replace(" crossorigin", "")
+    return [f"{VENDOR_URL}/node_modules/{package}/{path}" for package, path in entries]
+
+
+@cache
+def page() -> str:
+    scripts, stylesheets = _files(SCRIPTS), _files(STYLESHEETS)
+    return templates.get_template("graphiql.html").render(
+        nav=NAV, current="/graphql", installed=bool(scripts and stylesheets), scripts=scripts or [],
+        stylesheets=stylesheets or [], example_query=EXAMPLE_QUERY,
+    )
 
 
 class OfflineGraphQLRouter(GraphQLRouter):
-    _page: str | None = None
 
     def parse_json(self, data: str | bytes) -> Any:
         """The body app.web.graphql_gate's gate already decoded, or a strict decode of it."""
@@ -47,10 +80,4 @@ class OfflineGraphQLRouter(GraphQLRouter):
         return decode_json(data)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        if self._page is None:
-            page = offline_html(self.graphql_ide_html)
-            if page is None:
-                log.warning("GraphiQL assets not installed (run `make assets`); the page loads them from unpkg.com")
-                page = self.graphql_ide_html
-            type(self)._page = page
-        return HTMLResponse(self._page)
+        return HTMLResponse(page())

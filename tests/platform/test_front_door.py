@@ -1,6 +1,6 @@
 """The developer's front door over HTTP (both backends): the home page, /reference's
 configuration, GraphiQL's page and example query, and the security schemes in /openapi.json.
-The pages in a real browser: tests/test_pages.py."""
+The pages in a real browser: tests/platform/test_pages.py."""
 
 from __future__ import annotations
 

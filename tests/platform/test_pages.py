@@ -2,7 +2,7 @@
 (/reference, Scalar), Swagger UI's Authorize + "Try it out" (/docs) and GraphiQL's key bar
 (/graphql), each against the real `viperatron serve` with its bootstrap key.
 
-The server, Chromium and the DevTools helpers are tests/test_browser.py's (imported: one server
+The server, Chromium and the DevTools helpers are tests/support/browser.py's (imported: one server
 and one browser for this module). SQLite half only, like test_browser.py. Every page must make
 no request to another origin. Screenshots go to $VIPERATRON_SCREENSHOTS, default screenshots/
 at the repository root (git-ignored).

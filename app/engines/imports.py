@@ -45,6 +45,7 @@ from app.core.clock import now
 from schema.contacts.writes import ContactRow, UpsertCounts, upsert_contacts
 from app.core.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, json_bytes, loads_strict, normalize_email
 from models import ImportChunk, ImportJob
+from models.imports import ImportFormat, ImportStatus
 from app.core import wakeups as _wakeups
 from app.core.wakeups import idle
 
@@ -61,8 +62,8 @@ MAX_NAME_CHARS = 200
 IDLE_POLL_SECONDS = 2.0
 STALE_UPLOAD = timedelta(hours=1)
 
-FORMATS = ("csv", "ndjson")
-VISIBLE = ("pending", "running", "completed", "failed", "canceled")
+FORMATS = tuple(f.value for f in ImportFormat)
+VISIBLE = tuple(s.value for s in ImportStatus)
 CANCELABLE = ("pending", "running")
 
 

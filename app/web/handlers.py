@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
+from starlette.routing import Match
 
 from app.core.errors import ApiError, ErrorCode, from_pydantic, invalid, payload_for
 
@@ -44,6 +45,20 @@ def _unread_body(exc: RequestValidationError) -> ApiError | None:
     return None
 
 
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path. Starlette's own `Allow` names only the first
+    route whose path matched, where one path has several routes (`GET` and `POST /contacts`)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods, key=lambda m: (METHOD_ORDER + (m,)).index(m)))
+
+
 def render(request: Request, error: ApiError) -> JSONResponse:
     request_id = request.scope.get("state", {}).get("request_id")
     body = payload_for(request.url.path, error, request_id)
@@ -70,9 +85,11 @@ def install(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, ErrorCode.VALIDATION_ERROR)
         if exc.status_code == 404:
             message = "No such route."
-        elif exc.status_code == 405:
-            message = f"Method {request.method} is not allowed here."
         else:
             message = str(exc.detail)
-        error = ApiError(code, message, headers=dict(exc.headers or {}))  # 405 keeps its Allow header
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            message = f"Method {request.method} is not allowed here."
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+        error = ApiError(code, message, headers=headers)
         return render(request, error)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import AfterValidator, Field, StringConstraints, ValidationError, field_validator, model_validator
@@ -20,7 +21,7 @@ from app.core.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_
 from app.core.ids import require_id
 from app.core.validation import MAX_BODY_CHARS, EventTypeName, MAX_SUBJECT_CHARS, HeaderText, Mailbox, Tag, check_json_size
 from models import Automation, AutomationRun, AutomationStepLog
-from models.automations import new_webhook_secret
+from models.automations import RunStatus, StepLogStatus, new_webhook_secret
 from schema.automations import triggers
 from schema.contracts import ApiModel, Page, check_page_size, decode_cursor
 from schema.idempotency.resolvers import idempotent
@@ -38,9 +39,35 @@ Scalar = Union[bool, int, float, str]
 # ----------------------------------------------------------------------------- inputs
 
 
+class ConditionOp(StrEnum):
+    """How a trigger condition compares (GraphQL names them EQ, NE, …, as first published)."""
+
+    EQ = "eq"
+    NE = "ne"
+    GT = "gt"
+    GTE = "gte"
+    LT = "lt"
+    LTE = "lte"
+    IN = "in"
+    EXISTS = "exists"
+
+
+class StepType(StrEnum):
+    """The kinds of automation steps. Member names are the wire values."""
+
+    sendEmail = "sendEmail"
+    wait = "wait"
+    addTag = "addTag"
+    removeTag = "removeTag"
+    setCustomField = "setCustomField"
+    webhook = "webhook"
+
+
 class Condition(ApiModel):
-    field: str = Field(description="`value` or `properties.<path>` (dots for nested keys).")
-    op: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "exists"]
+    field: str = Field(
+        description="`value` or `properties.<path>` (dots for nested keys).", json_schema_extra={"pattern": _FIELD.pattern}
+    )
+    op: ConditionOp
     value: Optional[Union[Scalar, list[Scalar]]] = Field(
         None, description="A list for `in`; true/false (default true) for `exists`; one value otherwise."
     )
@@ -141,13 +168,14 @@ class WebhookStep(StepModel):
 
 
 STEP_TYPES: dict[str, type[StepModel]] = {
-    "sendEmail": SendEmailStep,
-    "wait": WaitStep,
-    "addTag": AddTagStep,
-    "removeTag": RemoveTagStep,
-    "setCustomField": SetCustomFieldStep,
-    "webhook": WebhookStep,
+    StepType.sendEmail: SendEmailStep,
+    StepType.wait: WaitStep,
+    StepType.addTag: AddTagStep,
+    StepType.removeTag: RemoveTagStep,
+    StepType.setCustomField: SetCustomFieldStep,
+    StepType.webhook: WebhookStep,
 }
+assert set(STEP_TYPES) == set(StepType)
 
 STEPS_HELP = (
     "Ordered steps, at most 20, each an object with a `type`: `sendEmail` {from, subject, html?, text?} "
@@ -266,8 +294,8 @@ class AutomationView(ApiModel):
 
 class StepLogView(ApiModel):
     step_index: int
-    type: str
-    status: str = Field(description="completed, retrying (a failed webhook try that will be retried) or failed")
+    type: StepType
+    status: StepLogStatus = Field(description="completed, retrying (a failed webhook try that will be retried) or failed")
     detail: str
     at: datetime
 
@@ -283,7 +311,7 @@ class RunView(ApiModel):
     automation_id: str
     event_id: Optional[str]
     contact_id: Optional[str] = Field(description="Null once the contact is erased.")
-    status: str = Field(description="pending, running, waiting (a wait step, or a webhook retry), completed or failed")
+    status: RunStatus = Field(description="pending, running, waiting (a wait step, or a webhook retry), completed or failed")
     current_step: int = Field(description="Index of the next step to run.")
     due_at: datetime = Field(description="When a waiting run resumes (or a running run's lease ends).")
     attempts: int

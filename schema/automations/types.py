@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Optional
 
 import strawberry
@@ -10,13 +9,16 @@ from pydantic import field_serializer, field_validator
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError
-from schema.graphql_common import Connection, GraphQLInput, UserError, as_in, connection, user_errors, validated
+from models.automations import RunStatus, StepLogStatus
+from schema.graphql_common import Connection, GraphQLInput, UserError, as_in, connection, graphql_enum, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.automations.resolvers import (
     AutomationCreate,
     AutomationPatch,
     AutomationView,
+    ConditionOp,
     RunView,
+    StepType,
     StepLogView,
     STEPS_HELP,
     create_automation,
@@ -29,16 +31,10 @@ from schema.automations.resolvers import (
     update_automation,
 )
 
-@strawberry.enum(name="ConditionOp")
-class ConditionOp(str, Enum):
-    EQ = "eq"
-    NE = "ne"
-    GT = "gt"
-    GTE = "gte"
-    LT = "lt"
-    LTE = "lte"
-    IN = "in"
-    EXISTS = "exists"
+graphql_enum(ConditionOp, "ConditionOp")
+graphql_enum(RunStatus, "AutomationRunStatus", "An automation run's status.")
+graphql_enum(StepLogStatus, "AutomationStepStatus", "How one step of a run went.")
+graphql_enum(StepType, "AutomationStepType", "The kinds of automation steps.")
 
 
 @strawberry.pydantic.input(name="ConditionInput")

@@ -11,16 +11,20 @@ from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
 from schema.contracts import Page
-from schema.graphql_common import Connection, GraphQLInput, as_in, UserError, connection, user_errors, validated
+from schema.graphql_common import Connection, GraphQLInput, as_in, UserError, connection, graphql_enum, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.events.resolvers import (
-    BatchItem,
+    IngestBatchItem,
     EventView,
     IngestEvent,
+    IngestStatus,
     ingest_batch,
     ingest_event,
     list_events,
 )
+
+graphql_enum(IngestStatus, "IngestStatus", "What became of an ingested event.")
+
 
 @strawberry.pydantic.input(name="EventInput")
 class EventInput(GraphQLInput):
@@ -43,7 +47,7 @@ class IngestEventsInput:
 @strawberry.type
 class IngestEventPayload:
     event_id: Optional[strawberry.ID]
-    status: Optional[str]
+    status: Optional[IngestStatus]
     user_errors: list[UserError]
 
 
@@ -51,7 +55,7 @@ class IngestEventPayload:
 class EventItemPayload:
     index: int
     event_id: Optional[strawberry.ID]
-    status: str
+    status: IngestStatus
     user_errors: list[UserError]
 
 
@@ -95,7 +99,7 @@ def _graphql_item(index: int, item: EventInput) -> IngestEvent | ApiError:
         return error
 
 
-def _item_errors(item: BatchItem) -> list[UserError]:
+def _item_errors(item: IngestBatchItem) -> list[UserError]:
     if item.error is None:
         return []
     details = item.error.details or [{"field": None, "message": item.error.message}]

@@ -10,7 +10,8 @@ from pydantic import Field
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError
-from schema.graphql_common import Connection, UserError, as_in, connection, user_errors
+from models.delivery import MessageStatus
+from schema.graphql_common import Connection, UserError, as_in, connection, graphql_enum, user_errors
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.messages.resolvers import (
     AttachmentInfo,
@@ -20,6 +21,9 @@ from schema.messages.resolvers import (
     get_message,
     list_messages,
 )
+
+graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")
+
 
 @strawberry.pydantic.type(name="MessageEvent")
 class TimelineEventType(TimelineEvent):

@@ -5,13 +5,16 @@ from enum import Enum
 from typing import Annotated, Any, Generic, Optional, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 from app.core.errors import ErrorCode
 from app.core.ids import PREFIXES
 from app.core.principal import Principal
 from app.core.validation import IsoDateTime
 from app.web.guard import GuardedRoute, current_principal
+from app.web.handlers import NOT_ALLOWED_ROUTE
 from schema.contracts import MAX_PAGE, ApiModel, Page
 
 # The authenticated caller (GuardedRoute has already checked the key and the budget).
@@ -35,6 +38,22 @@ class ListEnvelope(ApiModel, Generic[T]):
 
 def feature_router(prefix: str, tag: str) -> APIRouter:
     return APIRouter(prefix=prefix, tags=[tag], route_class=GuardedRoute)
+
+
+ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def only_methods(router: APIRouter, path: str, *methods: str) -> None:
+    """`path` serves only `methods`: the others are 405 (with `Allow`, app.web.handlers), even where
+    a route with a path parameter would take it (`PATCH /contacts/import` is no contact's
+    `PATCH /contacts/{contact_id}`). Include the router before the one with the parameter."""
+
+    async def method_not_allowed() -> None:
+        raise HTTPException(405)
+
+    others = [m for m in ALL_METHODS if m not in methods]
+    router.add_api_route(path, method_not_allowed, methods=others, include_in_schema=False,
+                         name=NOT_ALLOWED_ROUTE, route_class_override=APIRoute)
 
 
 class ErrorDetail(BaseModel):
@@ -134,8 +153,11 @@ def text_query(max_length: int, description: str | None = None, **kwargs: Any) -
     return Query(None, description=description, json_schema_extra={"maxLength": max_length}, **kwargs)
 
 
-# A time in a query: RFC 3339 text only (not a number); without a time zone it is a 422 naming it.
-Time = IsoDateTime
+def time_query(description: str, alias: str | None = None) -> Any:
+    """A time in a query: RFC 3339 text only (not a number: `0.5` is a 422); without a time zone it
+    is a 422 naming the parameter. Used as the annotation (`since: time_query("…") = None`), as
+    FastAPI drops an annotation's validators when the default is a `Query(…)`."""
+    return Annotated[IsoDateTime, Query(alias=alias, description=description)]
 
 
 # `Idempotency-Key` on every POST: a retry with the same key and body replays the first

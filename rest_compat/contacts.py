@@ -5,8 +5,8 @@ from fastapi.responses import StreamingResponse
 
 from app.core.validation import EMAIL_SCHEMA
 from rest_compat.common import (
-    IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, Time, cursor_query, error_response, feature_router,
-    limit_query, one_of, path_id,
+    IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, cursor_query, error_response, feature_router,
+    limit_query, one_of, only_methods, path_id, time_query,
 )
 from schema.contacts.export import FORMATS, ExportFormat, export_contacts
 from schema.contacts.filters import MAX_FIELD_FILTERS, MAX_TAG_FILTERS, ContactFilters, custom_field_params
@@ -29,7 +29,7 @@ CONTACT_ID = path_id("contact")
 TAG = Query([], description="Only contacts with this tag (repeat for several: all must match)",
             json_schema_extra={"maxItems": MAX_TAG_FILTERS, "items": {"type": "string", "maxLength": 100}})
 EMAIL_FILTER = Query(None, description="Case-insensitive substring of the email")
-CREATED_AFTER = Query(None, alias="createdAfter", description="Created after this time (ISO 8601 with a time zone)")
+CreatedAfter = time_query("Created after this time (ISO 8601 with a time zone)", alias="createdAfter")
 CUSTOM_FIELD = {
     "name": "customField",
     "in": "query",
@@ -88,7 +88,7 @@ async def list_(
     cursor: str = cursor_query(),
     tag: list[str] = TAG,
     email: str = EMAIL_FILTER,
-    created_after: Time = CREATED_AFTER,
+    created_after: CreatedAfter = None,
 ) -> ContactList:
     filters = filters_from(request, tag, email, created_after)
     page = await list_contacts(caller, limit, cursor, filters, size_field="limit", cursor_field="cursor")
@@ -116,11 +116,14 @@ async def export(
     format: str = one_of(ExportFormat, "csv", "`csv` or `ndjson`"),
     tag: list[str] = TAG,
     email: str = EMAIL_FILTER,
-    created_after: Time = CREATED_AFTER,
+    created_after: CreatedAfter = None,
 ) -> StreamingResponse:
     stream = await export_contacts(caller, format, filters_from(request, tag, email, created_after))
     filename = f'attachment; filename="contacts.{format}"'
     return StreamingResponse(stream, media_type=FORMATS[format], headers={"Content-Disposition": filename})
+
+
+only_methods(router, "/export", "GET")  # not PATCH/DELETE /contacts/{contact_id} with the id `export`
 
 
 @router.get(

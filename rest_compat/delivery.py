@@ -1,9 +1,7 @@
-from fastapi import Query
-
 from models.delivery import MessageStatus
 from rest_compat.common import (
-    IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, Time, cursor_query, error_response, feature_router,
-    limit_query, live_only, one_of, path_id, text_query,
+    IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, cursor_query, error_response, feature_router,
+    limit_query, live_only, one_of, path_id, text_query, time_query,
 )
 from schema.delivery.resolvers import BatchSend, SendBatchResult, SendEmail, SendResult, parse_batch_item, send_batch, send_email
 from schema.messages.resolvers import MessageView, cancel_message, get_message, list_messages
@@ -65,8 +63,8 @@ async def list_(
     status: str = one_of(MessageStatus, description="Only messages with this status"),
     to: str = text_query(320, "Only messages to this address (any case)"),
     tag: str = text_query(100, "Only messages with this tag"),
-    since: Time = Query(None, description="Created at or after (ISO 8601 with a time zone)"),
-    until: Time = Query(None, description="Created before (ISO 8601 with a time zone)"),
+    since: time_query("Created at or after (ISO 8601 with a time zone)") = None,
+    until: time_query("Created before (ISO 8601 with a time zone)") = None,
 ) -> MessageList:
     page = await list_messages(
         caller, limit, cursor, status=status, to=to, tag=tag, since=since, until=until,

@@ -1,7 +1,7 @@
 from fastapi import Query
 
 from rest_compat.common import (
-    IDEMPOTENT, Caller, IdempotencyKey, ListEnvelope, Time, cursor_query, feature_router, limit_query, text_query,
+    IDEMPOTENT, Caller, IdempotencyKey, ListEnvelope, cursor_query, feature_router, limit_query, text_query, time_query,
 )
 from schema.events.resolvers import BatchIngest, EventView, IngestBatchResult, IngestEvent, IngestResult, ingest_batch, ingest_event, list_events, parse_batch
 
@@ -56,8 +56,8 @@ async def list_(
     type: str = text_query(100, "Only events of this `eventType`"),
     contact_id: str = Query(None, alias="contactId", description="Only events of this contact (`ct_…`)"),
     email: str = text_query(320, "Only events of the contact with this email (any case)"),
-    since: Time = Query(None, description="occurredAt at or after (ISO 8601 with a time zone)"),
-    until: Time = Query(None, description="occurredAt before (ISO 8601 with a time zone)"),
+    since: time_query("occurredAt at or after (ISO 8601 with a time zone)") = None,
+    until: time_query("occurredAt before (ISO 8601 with a time zone)") = None,
 ) -> EventList:
     page = await list_events(
         caller, limit, cursor, type=type, contact_id=contact_id, email=email, since=since, until=until,

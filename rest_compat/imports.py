@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from app.core.errors import invalid
-from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router, path_id
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router, only_methods, path_id
 from schema.imports.resolvers import ImportCreated, ImportJobView, cancel_import, create_import, get_import, import_options
 
 router = feature_router("/contacts", "contacts")
@@ -36,9 +36,9 @@ UPLOAD_DOC = {
         "line; send it as `application/x-ndjson`), as the body or as the `file` field of a multipart form. "
         "At most 100 MB / 1,000,000 rows.",
         "content": {
-            "text/csv": {"schema": {"type": "string"}, "example": "email,firstName,tags,plan\njane@example.com,Jane,vip;news,pro\n"},
+            "text/csv": {"schema": {"type": "string", "minLength": 1}, "example": "email,firstName,tags,plan\njane@example.com,Jane,vip;news,pro\n"},
             "application/x-ndjson": {
-                "schema": {"type": "string"},
+                "schema": {"type": "string", "minLength": 1},
                 "example": '{"email": "jane@example.com", "firstName": "Jane", "tags": ["vip"], "plan": "pro"}\n',
             },
             "multipart/form-data": {
@@ -116,7 +116,9 @@ async def create(
     request: Request,
     caller: Caller,
     tags: list[str] = Query([], description="Tags added to every row (repeat the parameter or separate with commas); "
-                            "at most 20 tags of 1 to 100 characters"),
+                            "at most 20 tags of 1 to 100 characters",
+                            json_schema_extra={"maxItems": 20, "items": {
+                                "type": "string", "pattern": "^[^\\r\\n,]{0,100}(?:,[^\\r\\n,]{0,100})*$"}}),
     update_existing: bool = Query(True, alias="updateExisting", description="false: only create; existing contacts are skipped"),
     filename: str = Query(None, description="A name to show for the file (multipart: the part's filename); "
                           "kept to its first 255 characters"),
@@ -145,3 +147,6 @@ async def get(caller: Caller, import_id: str = IMPORT_ID) -> ImportJobView:
 )
 async def cancel(caller: Caller, import_id: str = IMPORT_ID, idempotency_key: IdempotencyKey = None) -> ImportJobView:
     return await cancel_import(caller, import_id, idempotency_key)
+
+
+only_methods(router, "/import", "POST")  # not PATCH/DELETE /contacts/{contact_id} with the id `import`

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.core.errors import ApiError, ErrorCode
@@ -162,11 +162,27 @@ MAX_TAG_CHARS = 100
 MAX_EMAIL_CHARS = 254  # email-validator's limit (RFC 5321's path less its angle brackets)
 # What the OpenAPI document says of these types (JSON Schema regexes are ECMA-262: `\u` escapes).
 NO_CONTROL_PATTERN = "^[^\\u0000-\\u001f\\u007f\\u0085\\u2028\\u2029]*$"
-EMAIL_SCHEMA = {"type": "string", "format": "email", "maxLength": MAX_EMAIL_CHARS}
+# An ASCII address email-validator takes: dot-atom local part, dotted domain of LDH labels whose
+# last label ends with a letter, as every top-level domain does, and is no special-use name
+# (`.test`, `.local`, …). Bounded to fit its length limits (local part 64, domain 253, address 254)
+# by its quantifiers (lookaheads would cost generators dearly): a subset of what is accepted.
+_ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,15}"
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?"
+_SPECIAL_USE = "(?:" + "|".join(  # email-validator's special-use names, in any case
+    "".join(f"[{c.upper()}{c}]" for c in name) for name in ("arpa", "invalid", "local", "localhost", "onion", "test")
+) + ")"
+ADDRESS_PATTERN = (
+    f"{_ATOM}(?:\\.{_ATOM}){{0,3}}@(?:{_LABEL}\\.){{1,4}}(?!{_SPECIAL_USE}>?$)[A-Za-z](?:[A-Za-z0-9-]{{0,30}}[A-Za-z])?"
+)
+# (`format: email` says the rest; the pattern only keeps special-use domains out.)
+EMAIL_SCHEMA = {
+    "type": "string", "format": "email", "maxLength": MAX_EMAIL_CHARS,
+    "pattern": f"^(?!.*[.@]{_SPECIAL_USE}$)",
+}
 MAILBOX_SCHEMA = {
     "type": "string",
-    "minLength": 3,
-    "pattern": NO_CONTROL_PATTERN,
+    "maxLength": 400,
+    "pattern": f"^(?:{ADDRESS_PATTERN}|[^<>\\u0000-\\u001f\\u007f\\u0085\\u2028\\u2029]*<{ADDRESS_PATTERN}>)$",
     "description": "An address (`hello@acme.com`) or a name and an address (`Acme <hello@acme.com>`).",
     "examples": ["hello@acme.com", "Acme <hello@acme.com>"],
 }
@@ -179,7 +195,8 @@ Tag = Annotated[
 ]
 EmailAddress = Annotated[str, AfterValidator(normalize_email), WithJsonSchema(EMAIL_SCHEMA)]
 Mailbox = Annotated[str, AfterValidator(_mailbox), WithJsonSchema(MAILBOX_SCHEMA)]
-HeaderText = Annotated[str, AfterValidator(_no_control), WithJsonSchema({"type": "string", "pattern": NO_CONTROL_PATTERN})]
+# (The pattern as a schema extra, not WithJsonSchema: fields add their own length limits to it.)
+HeaderText = Annotated[str, AfterValidator(_no_control), Field(json_schema_extra={"pattern": NO_CONTROL_PATTERN})]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(check_json_size)]
 

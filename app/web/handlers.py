@@ -14,7 +14,6 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Match
 
 from app.core.errors import ApiError, ErrorCode, from_pydantic, invalid, payload_for
 
@@ -46,16 +45,35 @@ def _unread_body(exc: RequestValidationError) -> ApiError | None:
 
 
 METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# Routes that only answer 405 (rest_compat.common.only_methods): not counted as serving a method.
+NOT_ALLOWED_ROUTE = "method_not_allowed"
+
+
+def _flat_routes(routes):
+    """Every route, through included routers (FastAPI keeps them nested, with their prefixes)."""
+    for route in routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            yield from contexts()
+        else:
+            yield route
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method some route serves at this path. Starlette's own `Allow` names only the first
-    route whose path matched, where one path has several routes (`GET` and `POST /contacts`)."""
+    """Every method some route serves at this path. The router's own `Allow` names only the
+    first route whose path matched, where one path has several (`GET` and `POST /contacts`).
+    A path without parameters that matches (`/contacts/import`) shadows one with (`/contacts/{id}`)."""
+    path = request.scope.get("path", "")
+    matching = []
+    for route in _flat_routes(request.app.router.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            matching.append(route)
+    exact = [r for r in matching if "{" not in (getattr(r, "path_format", None) or getattr(r, "path", "{"))]
     methods: set[str] = set()
-    for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
-        if match is not Match.NONE:
-            methods |= getattr(route, "methods", None) or set()
+    for route in exact or matching:
+        if getattr(route, "name", None) != NOT_ALLOWED_ROUTE:
+            methods |= set(getattr(route, "methods", None) or ())
     return ", ".join(sorted(methods, key=lambda m: (METHOD_ORDER + (m,)).index(m)))
 
 

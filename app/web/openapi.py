@@ -83,10 +83,11 @@ def _ref(name: str, required: bool) -> dict[str, Any]:
 
 def headers_for(status: str) -> dict[str, Any]:
     """The headers a response with this status carries. The key is known (so rate-limit headers
-    are sent) on every answer but a 401, an early 413 (refused by its Content-Length before the
-    key is read), and the edge's own 500 and 504."""
+    are sent) on every answer but a 401, a 404 from routing (a path no route matches: no key is
+    read), an early 413 (refused by its Content-Length before the key is read), and the edge's
+    own 500 and 504."""
     headers = {"X-Request-Id": _ref("X-Request-Id", True)}
-    always = status.startswith(("2", "3")) or status in ("400", "403", "404", "405", "409", "422", "429")
+    always = status.startswith(("2", "3")) or status in ("400", "403", "409", "422", "429")
     for name in RATE_LIMIT_HEADERS:
         headers[name] = _ref(name, always)
     if status == "429":

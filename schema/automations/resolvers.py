@@ -9,7 +9,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator, Field, StrictBool, StrictInt, StringConstraints, ValidationError, WithJsonSchema, field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
@@ -32,7 +35,10 @@ MAX_IN_VALUES = 100
 MAX_WAIT_SECONDS = 90 * 24 * 3600
 _FIELD = re.compile(r"^(value|properties(\.[A-Za-z0-9_-]{1,100}){1,10})$")
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Field(json_schema_extra={"pattern": "\\S"}),  # not only white space
+]
 Scalar = Union[bool, int, float, str]
 
 
@@ -63,7 +69,19 @@ class StepType(StrEnum):
     webhook = "webhook"
 
 
+_SCALAR = {"anyOf": [{"type": "boolean"}, {"type": "number"}, {"type": "string"}]}
+
+
 class Condition(ApiModel):
+    model_config = ApiModel.model_config | {"json_schema_extra": {"anyOf": [  # `_value_fits_op`
+        {"properties": {"op": {"enum": ["eq", "ne", "gt", "gte", "lt", "lte"]}, "value": _SCALAR},
+         "required": ["value"]},
+        {"properties": {"op": {"const": "in"}, "value": {"type": "array", "items": _SCALAR, "minItems": 1,
+                                                          "maxItems": MAX_IN_VALUES}},
+         "required": ["value"]},
+        {"properties": {"op": {"const": "exists"}, "value": {"type": ["boolean", "null"]}}},
+    ]}}
+
     field: str = Field(
         description="`value` or `properties.<path>` (dots for nested keys).", json_schema_extra={"pattern": _FIELD.pattern}
     )
@@ -114,6 +132,11 @@ class StepModel(ApiModel):
 
 
 class SendEmailStep(StepModel):
+    model_config = StepModel.model_config | {"json_schema_extra": {"anyOf": [  # `_body`: html, text or both
+        {"required": ["html"], "properties": {"html": {"type": "string", "minLength": 1}}},
+        {"required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}},
+    ]}}
+
     type: Literal["sendEmail"]
     from_: Mailbox = Field(alias="from")
     subject: Annotated[HeaderText, StringConstraints(min_length=1, max_length=MAX_SUBJECT_CHARS), AfterValidator(_template)]
@@ -129,7 +152,7 @@ class SendEmailStep(StepModel):
 
 class WaitStep(StepModel):
     type: Literal["wait"]
-    seconds: int = Field(ge=1, le=MAX_WAIT_SECONDS, description="1 second to 90 days.")
+    seconds: StrictInt = Field(ge=1, le=MAX_WAIT_SECONDS, description="1 second to 90 days.")  # not "5"
 
 
 class AddTagStep(StepModel):
@@ -163,7 +186,12 @@ def _webhook_url(value: str) -> str:
 class WebhookStep(StepModel):
     type: Literal["webhook"]
     url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_webhook_url)] = Field(
-        description="http(s) URL; loopback, private and link-local addresses are refused."
+        description="http(s) URL; loopback, private and link-local addresses are refused.",
+        json_schema_extra={
+            "maxLength": webhook_urls.MAX_URL_LENGTH,  # (an IRI: any Unicode past the host)
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::[0-9]{1,4})?"
+            "(?:[/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f]*)?$",
+        },
     )
 
 
@@ -183,6 +211,23 @@ STEPS_HELP = (
     "`wait` {seconds: 1..7776000}, `addTag` {tag}, `removeTag` {tag}, `setCustomField` {name, value}, "
     "`webhook` {url} (a signed JSON POST, retried with back-off; see the automation's `webhookSecret`)."
 )
+
+
+def _steps_schema() -> dict[str, Any]:
+    """`steps` as the OpenAPI document shows them: 1 to 20 objects, each one of the step models
+    (check_steps validates them one by one, to name the step at fault)."""
+    variants = []
+    for model in STEP_TYPES.values():
+        schema = model.model_json_schema(by_alias=True)
+        assert "$defs" not in schema, model  # inlined: each step model is flat
+        variants.append(schema)
+    return {
+        "type": "array", "minItems": 1, "maxItems": MAX_STEPS, "description": STEPS_HELP,
+        "items": {"oneOf": variants},
+    }
+
+
+Steps = Annotated[list[dict[str, Any]], WithJsonSchema(_steps_schema())]
 
 
 def check_steps(steps: list[Any]) -> list[dict[str, Any]]:
@@ -220,9 +265,9 @@ class AutomationCreate(_NoNul):
     """Body of `POST /api/v1/automations` and GraphQL `AutomationInput`."""
 
     name: Name
-    enabled: bool = True
+    enabled: StrictBool = True  # JSON true/false, not 0 or "yes"
     trigger: Trigger
-    steps: list[dict[str, Any]] = Field(description=STEPS_HELP)
+    steps: Steps
 
     model_config = ApiModel.model_config | {
         "json_schema_extra": {
@@ -251,9 +296,11 @@ class AutomationPatch(_NoNul):
     """Body of `PATCH /api/v1/automations/{id}` and GraphQL `UpdateAutomationInput`: only what is given changes."""
 
     name: Optional[Name] = None
-    enabled: Optional[bool] = None
+    enabled: Optional[StrictBool] = None
     trigger: Optional[Trigger] = None
-    steps: Optional[list[dict[str, Any]]] = Field(None, description=STEPS_HELP)
+    steps: Annotated[
+        Optional[list[dict[str, Any]]], WithJsonSchema({"anyOf": [_steps_schema(), {"type": "null"}]})
+    ] = None
 
 
 # ----------------------------------------------------------------------------- views

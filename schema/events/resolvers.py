@@ -62,7 +62,13 @@ class IngestEvent(ApiModel):
 
     email: EventEmail
     event_type: EventTypeName
-    value: Optional[Decimal] = Field(default=None, allow_inf_nan=False)
+    value: Annotated[Optional[Decimal], WithJsonSchema({"anyOf": [
+        {"type": "number", "exclusiveMinimum": -1e15, "exclusiveMaximum": 1e15},
+        {"type": "string", "pattern": "^[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)$"},
+        {"type": "null"},
+    ], "description": "A number or a decimal string, below 10^15, no more precise than `currency` (required with it)."})] = Field(
+        default=None, allow_inf_nan=False
+    )
     currency: Optional[CurrencyCode] = None
     properties: Optional[JsonObject] = None
     occurred_at: Optional[IsoDateTime] = None

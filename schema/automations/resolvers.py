@@ -69,18 +69,11 @@ class StepType(StrEnum):
     webhook = "webhook"
 
 
-_SCALAR = {"anyOf": [{"type": "boolean"}, {"type": "number"}, {"type": "string"}]}
 
 
 class Condition(ApiModel):
-    model_config = ApiModel.model_config | {"json_schema_extra": {"anyOf": [  # `_value_fits_op`
-        {"properties": {"op": {"enum": ["eq", "ne", "gt", "gte", "lt", "lte"]}, "value": _SCALAR},
-         "required": ["value"]},
-        {"properties": {"op": {"const": "in"}, "value": {"type": "array", "items": _SCALAR, "minItems": 1,
-                                                          "maxItems": MAX_IN_VALUES}},
-         "required": ["value"]},
-        {"properties": {"op": {"const": "exists"}, "value": {"type": ["boolean", "null"]}}},
-    ]}}
+    """`value`: one value for eq, ne, gt, gte, lt and lte; a list of 1 to 100 for `in`; true, false
+    or nothing for `exists`."""
 
     field: str = Field(
         description="`value` or `properties.<path>` (dots for nested keys).", json_schema_extra={"pattern": _FIELD.pattern}
@@ -132,10 +125,7 @@ class StepModel(ApiModel):
 
 
 class SendEmailStep(StepModel):
-    model_config = StepModel.model_config | {"json_schema_extra": {"anyOf": [  # `_body`: html, text or both
-        {"required": ["html"], "properties": {"html": {"type": "string", "minLength": 1}}},
-        {"required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}},
-    ]}}
+    """Give a non-empty `html`, `text` or both."""
 
     type: Literal["sendEmail"]
     from_: Mailbox = Field(alias="from")

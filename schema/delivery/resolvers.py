@@ -83,7 +83,8 @@ class AttachmentIn(ApiModel):
 
 
 class SendEmail(ApiModel):
-    """Body of `POST /api/v1/delivery/send` and GraphQL `SendEmailInput`."""
+    """Body of `POST /api/v1/delivery/send` and GraphQL `SendEmailInput`. Give a non-empty `html`,
+    `text` or both; at most 50 recipients across `to`, `cc` and `bcc`."""
 
     to: Annotated[
         list[EmailAddress], OneOrMany, Field(min_length=1, max_length=MAX_RECIPIENTS), email_list_schema(1, MAX_RECIPIENTS)
@@ -106,11 +107,6 @@ class SendEmail(ApiModel):
 
     model_config = ApiModel.model_config | {
         "json_schema_extra": {
-            # `_whole_message`: a non-empty `html`, `text` or both.
-            "anyOf": [
-                {"required": ["html"], "properties": {"html": {"type": "string", "minLength": 1}}},
-                {"required": ["text"], "properties": {"text": {"type": "string", "minLength": 1}}},
-            ],
             "examples": [
                 {
                     "to": "customer@example.com",

@@ -5,16 +5,14 @@ from enum import Enum
 from typing import Annotated, Any, Generic, Optional, TypeVar
 
 from fastapi import APIRouter, Depends, Header, Path, Query
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
-from starlette.exceptions import HTTPException
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from app.core.errors import ErrorCode
 from app.core.ids import PREFIXES
 from app.core.principal import Principal
 from app.core.validation import IsoDateTime
 from app.web.guard import GuardedRoute, current_principal
-from app.web.handlers import NOT_ALLOWED_ROUTE
 from schema.contracts import MAX_PAGE, ApiModel, Page
 
 # The authenticated caller (GuardedRoute has already checked the key and the budget).
@@ -40,20 +38,14 @@ def feature_router(prefix: str, tag: str) -> APIRouter:
     return APIRouter(prefix=prefix, tags=[tag], route_class=GuardedRoute)
 
 
-ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+class ContactIdConvertor(StringConvertor):
+    """A `/contacts/{contact_id}` segment that is not one of the collection's own sub-paths, so
+    `PATCH /contacts/import` is a 405 (only POST is there), not a PATCH of a contact `import`."""
+
+    regex = "(?!(?:import|export)(?:/|$))[^/]+"
 
 
-def only_methods(router: APIRouter, path: str, *methods: str) -> None:
-    """`path` serves only `methods`: the others are 405 (with `Allow`, app.web.handlers), even where
-    a route with a path parameter would take it (`PATCH /contacts/import` is no contact's
-    `PATCH /contacts/{contact_id}`). Include the router before the one with the parameter."""
-
-    async def method_not_allowed() -> None:
-        raise HTTPException(405)
-
-    others = [m for m in ALL_METHODS if m not in methods]
-    router.add_api_route(path, method_not_allowed, methods=others, include_in_schema=False,
-                         name=NOT_ALLOWED_ROUTE, route_class_override=APIRoute)
+register_url_convertor("contact_id", ContactIdConvertor())
 
 
 class ErrorDetail(BaseModel):

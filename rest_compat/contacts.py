@@ -6,7 +6,7 @@ from fastapi.responses import StreamingResponse
 from app.core.validation import EMAIL_SCHEMA
 from rest_compat.common import (
     IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, cursor_query, error_response, feature_router,
-    limit_query, one_of, only_methods, path_id, time_query,
+    limit_query, one_of, path_id, time_query,
 )
 from schema.contacts.export import FORMATS, ExportFormat, export_contacts
 from schema.contacts.filters import MAX_FIELD_FILTERS, MAX_TAG_FILTERS, ContactFilters, custom_field_params
@@ -123,8 +123,6 @@ async def export(
     return StreamingResponse(stream, media_type=FORMATS[format], headers={"Content-Disposition": filename})
 
 
-only_methods(router, "/export", "GET")  # not PATCH/DELETE /contacts/{contact_id} with the id `export`
-
 
 @router.get(
     "/by-email/{email}", operation_id="getContactByEmail", response_model=ContactView,
@@ -137,13 +135,13 @@ async def get_by_email(
     return await get_contact_by_email(caller, email)
 
 
-@router.get("/{contact_id}", operation_id="getContact", response_model=ContactView, summary="Get a contact", responses=NOT_FOUND)
+@router.get("/{contact_id:contact_id}", operation_id="getContact", response_model=ContactView, summary="Get a contact", responses=NOT_FOUND)
 async def get(caller: Caller, contact_id: str = CONTACT_ID) -> ContactView:
     return await get_contact(caller, contact_id)
 
 
 @router.patch(
-    "/{contact_id}",
+    "/{contact_id:contact_id}",
     operation_id="updateContact",
     response_model=ContactView,
     summary="Update a contact",
@@ -156,7 +154,7 @@ async def patch(body: ContactPatch, caller: Caller, contact_id: str = CONTACT_ID
 
 
 @router.delete(
-    "/{contact_id}",
+    "/{contact_id:contact_id}",
     operation_id="deleteContact",
     response_model=ErasureResult,
     summary="Erase a contact",

@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from app.core.errors import invalid
-from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router, only_methods, path_id
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router, path_id
 from schema.imports.resolvers import ImportCreated, ImportJobView, cancel_import, create_import, get_import, import_options
 
 router = feature_router("/contacts", "contacts")
@@ -148,5 +148,3 @@ async def get(caller: Caller, import_id: str = IMPORT_ID) -> ImportJobView:
 async def cancel(caller: Caller, import_id: str = IMPORT_ID, idempotency_key: IdempotencyKey = None) -> ImportJobView:
     return await cancel_import(caller, import_id, idempotency_key)
 
-
-only_methods(router, "/import", "POST")  # not PATCH/DELETE /contacts/{contact_id} with the id `import`

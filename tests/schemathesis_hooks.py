@@ -29,6 +29,7 @@ STATED_IN_WORDS = {
     ("currency", "invalid_currency"): "an ISO 4217 code",
     ("url", "blocked_address"): "webhooks call no loopback, private or link-local address (unless configured)",
     ("tags", "too_long"): "imports: at most 20 tags once comma-separated values are split",
+    ("body", "required"): "an import file holds data (an empty upload, or a multipart file part with none)",
     ("html", "required"): "a non-empty `html`, `text` or both (kept out of the schema: an `anyOf` there makes "
     "client generators split the model in two)",
 }

@@ -41,5 +41,7 @@ async def test_schemathesis_finds_no_5xx_and_no_schema_violation(live_server, ma
         "--request-timeout",
         "10",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=400)
+    # The NDJSON upload body's serializer (tests/schemathesis_hooks.py).
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.schemathesis_hooks", "PYTHONPATH": str(Path(__file__).parent.parent)}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=400, env=env, cwd=Path(__file__).parent.parent)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

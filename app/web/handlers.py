@@ -45,8 +45,6 @@ def _unread_body(exc: RequestValidationError) -> ApiError | None:
 
 
 METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-# Routes that only answer 405 (rest_compat.common.only_methods): not counted as serving a method.
-NOT_ALLOWED_ROUTE = "method_not_allowed"
 
 
 def _flat_routes(routes):
@@ -72,8 +70,7 @@ def allowed_methods(request: Request) -> str:
     exact = [r for r in matching if "{" not in (getattr(r, "path_format", None) or getattr(r, "path", "{"))]
     methods: set[str] = set()
     for route in exact or matching:
-        if getattr(route, "name", None) != NOT_ALLOWED_ROUTE:
-            methods |= set(getattr(route, "methods", None) or ())
+        methods |= set(getattr(route, "methods", None) or ())
     return ", ".join(sorted(methods, key=lambda m: (METHOD_ORDER + (m,)).index(m)))
 
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
-    AfterValidator, Field, StrictBool, StrictInt, StringConstraints, ValidationError, WithJsonSchema, field_validator,
+    AfterValidator, BeforeValidator, Field, StrictBool, StringConstraints, ValidationError, WithJsonSchema, field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -140,9 +140,16 @@ class SendEmailStep(StepModel):
         return self
 
 
+def _json_number(value: Any) -> Any:
+    """A JSON number (5 or 5.0), not the text "5" or a boolean, which pydantic would also take."""
+    if isinstance(value, (str, bool)):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
 class WaitStep(StepModel):
     type: Literal["wait"]
-    seconds: StrictInt = Field(ge=1, le=MAX_WAIT_SECONDS, description="1 second to 90 days.")  # not "5"
+    seconds: Annotated[int, BeforeValidator(_json_number)] = Field(ge=1, le=MAX_WAIT_SECONDS, description="1 second to 90 days.")
 
 
 class AddTagStep(StepModel):

@@ -17,6 +17,7 @@ from app.core import db
 from app.web import handlers
 
 from app.core import webhook_urls
+from app.web import openapi
 from app.web.docs import install_redoc
 from app.web import openapi_security
 from app.web.pages import install_pages
@@ -31,6 +32,16 @@ from schema.graphql import schema
 from app.web.graphql_gate import get_context
 
 log = logging.getLogger("viperatron")
+
+HEALTH = {
+    "type": "object",
+    "required": ["status", "database"],
+    "properties": {
+        "status": {"type": "string", "enum": ["ok", "degraded", "unavailable"]},
+        "database": {"type": "string", "enum": ["ok", "unreachable"]},
+        "redis": {"type": "string", "enum": ["ok", "unreachable"], "description": "With REDIS_URL only."},
+    },
+}
 
 DESCRIPTION = """One REST API for every product surface: send, import, automate and analyze.
 JSON in, JSON out. Authenticate with `Authorization: Bearer et_live_…` or `X-API-Key`.
@@ -76,6 +87,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
         swagger_ui_parameters={"persistAuthorization": True},
     )
     install_redoc(app)
+    openapi.install(app)
     app.state.services = services
     handlers.install(app)
     app.add_middleware(
@@ -90,7 +102,17 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
     if VENDOR_DIR.is_dir():
         app.mount(VENDOR_URL, StaticFiles(directory=VENDOR_DIR), name="vendor")
 
-    @app.get("/healthz", tags=["health"], summary="Liveness and dependencies")
+    @app.get(
+        "/healthz", tags=["health"], operation_id="getHealth", summary="Liveness and dependencies",
+        description="No key needed. 200 with `status` `ok` (or `degraded`: Redis unreachable, rate limits per "
+        "process meanwhile); 503 `unavailable` when the database is unreachable.",
+        responses={
+            200: {"content": {"application/json": {"schema": HEALTH, "example": {"status": "ok", "database": "ok"}}}},
+            503: {"description": "The database is unreachable",
+                  "content": {"application/json": {"schema": HEALTH,
+                                                   "example": {"status": "unavailable", "database": "unreachable"}}}},
+        },
+    )
     async def healthz() -> JSONResponse:
         status = {"status": "ok", "database": "ok"}
         try:

@@ -1,15 +1,34 @@
 """Automations: a trigger (event type + conditions) and ordered steps; runs and their step logs."""
 
+import secrets
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
-
-import secrets
 
 from app.core.ids import new_id
 
 
 def new_webhook_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
+
+
+class RunStatus(StrEnum):
+    """An automation run's status. Member names are the wire values (GraphQL shows them as REST does)."""
+
+    pending = "pending"
+    running = "running"
+    waiting = "waiting"  # a wait step, or a webhook retry
+    completed = "completed"
+    failed = "failed"
+
+
+class StepLogStatus(StrEnum):
+    """How one step of a run went, as its log entry says."""
+
+    completed = "completed"
+    retrying = "retrying"  # a failed webhook try that will be retried
+    failed = "failed"
 
 
 class Automation(Model):
@@ -53,7 +72,7 @@ class AutomationRun(Model):
     contact = fields.ForeignKeyField(
         "models.Contact", related_name="automation_runs", on_delete=fields.SET_NULL, null=True, db_index=True
     )
-    status = fields.CharField(max_length=16, default="pending")  # pending|running|waiting|completed|failed
+    status = fields.CharField(max_length=16, default="pending")  # a RunStatus
     current_step = fields.IntField(default=0)
     due_at = fields.DatetimeField()
     attempts = fields.IntField(default=0)
@@ -77,7 +96,7 @@ class AutomationStepLog(Model):
     run = fields.ForeignKeyField("models.AutomationRun", related_name="logs", on_delete=fields.CASCADE)
     step_index = fields.IntField()
     type = fields.CharField(max_length=32)
-    status = fields.CharField(max_length=16)  # completed|waiting|failed|skipped
+    status = fields.CharField(max_length=16)  # a StepLogStatus
     detail = fields.TextField(default="")
     at = fields.DatetimeField(auto_now_add=True)
 

@@ -1,13 +1,27 @@
 """Messages, their recipients, tags, attachments and status timeline."""
 
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
 
 from app.core.ids import new_id
 
 
-# Every status a message can have, in the order of its life.
-MESSAGE_STATUSES = ("queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled")
+class MessageStatus(StrEnum):
+    """Every status a message can have, in the order of its life (also its timeline's entries).
+    Member names are the wire values, so GraphQL shows the same strings as REST."""
+
+    queued = "queued"
+    sending = "sending"
+    sent = "sent"
+    deferred = "deferred"
+    failed = "failed"
+    suppressed = "suppressed"
+    canceled = "canceled"
+
+
+MESSAGE_STATUSES = tuple(s.value for s in MessageStatus)
 # Still waiting to be sent: a cancel (or an erasure) may stop these.
 CANCELABLE_STATUSES = ("queued", "deferred")
 

@@ -1,9 +1,29 @@
 """Contact import jobs and their uploaded files."""
 
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
 
 from app.core.ids import new_id
+
+
+class ImportStatus(StrEnum):
+    """The statuses a caller sees (a job is `uploading`, invisible, until its file is stored).
+    Member names are the wire values, so GraphQL shows the same strings as REST."""
+
+    pending = "pending"
+    running = "running"
+    completed = "completed"
+    failed = "failed"
+    canceled = "canceled"
+
+
+class ImportFormat(StrEnum):
+    """The file formats an import reads (GraphQL's `ImportFormat` names them CSV and NDJSON, as published)."""
+
+    CSV = "csv"
+    NDJSON = "ndjson"
 
 
 class ImportJob(Model):
@@ -14,8 +34,8 @@ class ImportJob(Model):
 
     id = fields.CharField(max_length=40, primary_key=True, default=lambda: new_id("imp"))
     organization = fields.ForeignKeyField("models.Organization", related_name="imports", on_delete=fields.CASCADE)
-    status = fields.CharField(max_length=16, default="pending")  # pending|running|completed|failed|canceled
-    format = fields.CharField(max_length=8)  # csv | ndjson
+    status = fields.CharField(max_length=16, default="pending")  # `uploading`, then an ImportStatus
+    format = fields.CharField(max_length=8)  # an ImportFormat
     filename = fields.CharField(max_length=255, default="")
     size_bytes = fields.BigIntField(default=0)
     options = fields.JSONField(default=dict)  # {"tags": [...], "updateExisting": bool}

@@ -1,10 +1,9 @@
-from datetime import datetime
-from typing import Optional
-
-from fastapi import Query
-
-from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, error_response, feature_router, live_only
-from schema.delivery.resolvers import BatchResult, BatchSend, SendEmail, SendResult, parse_batch_item, send_batch, send_email
+from models.delivery import MessageStatus
+from rest_compat.common import (
+    IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, cursor_query, error_response, feature_router,
+    limit_query, live_only, one_of, path_id, text_query, time_query,
+)
+from schema.delivery.resolvers import BatchSend, SendBatchResult, SendEmail, SendResult, parse_batch_item, send_batch, send_email
 from schema.messages.resolvers import MessageView, cancel_message, get_message, list_messages
 
 router = feature_router("/delivery", "delivery")
@@ -16,6 +15,7 @@ CONFLICT = {
         "The message is `sent`; only queued or deferred messages can be canceled.",
     )
 }
+MESSAGE_ID = path_id("message")
 
 
 class MessageList(ListEnvelope[MessageView]):
@@ -24,12 +24,14 @@ class MessageList(ListEnvelope[MessageView]):
 
 @router.post(
     "/send",
+    operation_id="sendEmail",
     response_model=SendResult,
     status_code=202,
     summary="Send a transactional email",
     description="Validates and renders the message and queues it; the worker delivers it (at `sendAt` when "
     "given). `{{firstName}}`-style variables in `subject`, `html` and `text` are filled from your contact "
-    "with the `to` address and from `variables` (which wins); values are HTML-escaped in `html`.",
+    "with the `to` address and from `variables` (which wins); values are HTML-escaped in `html`. "
+    "At most 50 recipients across `to`, `cc` and `bcc`; attachments total at most 10 MiB.",
     responses={202: {"content": {"application/json": {"example": {"messageId": "msg_1a2b3c", "status": "queued"}}}}, **IDEMPOTENT},
 )
 async def send(body: SendEmail, caller: Caller, idempotency_key: IdempotencyKey = None) -> SendResult:
@@ -38,27 +40,31 @@ async def send(body: SendEmail, caller: Caller, idempotency_key: IdempotencyKey 
 
 @router.post(
     "/batch",
-    response_model=BatchResult,
+    operation_id="sendEmailBatch",
+    response_model=SendBatchResult,
     summary="Send up to 100 emails",
     description="Each message is validated on its own: valid ones are queued, invalid ones come back with "
     "their `error` (same shape as a single send's error); `accepted`/`rejected` count them.",
     responses=IDEMPOTENT,
 )
-async def batch(body: BatchSend, caller: Caller, idempotency_key: IdempotencyKey = None) -> BatchResult:
+async def batch(body: BatchSend, caller: Caller, idempotency_key: IdempotencyKey = None) -> SendBatchResult:
     items = [parse_batch_item(i, raw) for i, raw in enumerate(body.messages)]
     return await send_batch(caller, items, idempotency_key)
 
 
-@router.get("/messages", response_model=MessageList, summary="List messages", description="Newest first, cursor-paginated.")
+@router.get(
+    "/messages", operation_id="listMessages", response_model=MessageList, summary="List messages",
+    description="Newest first, cursor-paginated.",
+)
 async def list_(
     caller: Caller,
-    limit: int = Query(50, description="1 to 100"),
-    cursor: Optional[str] = Query(None, description="`nextCursor` from the previous page"),
-    status: Optional[str] = Query(None, description="queued, sending, sent, deferred, failed, suppressed or canceled"),
-    to: Optional[str] = Query(None, description="Only messages to this address"),
-    tag: Optional[str] = Query(None, description="Only messages with this tag"),
-    since: Optional[datetime] = Query(None, description="Created at or after (ISO 8601 with a time zone)"),
-    until: Optional[datetime] = Query(None, description="Created before (ISO 8601 with a time zone)"),
+    limit: int = limit_query(),
+    cursor: str = cursor_query(),
+    status: str = one_of(MessageStatus, description="Only messages with this status"),
+    to: str = text_query(320, "Only messages to this address (any case)"),
+    tag: str = text_query(100, "Only messages with this tag"),
+    since: time_query("Created at or after (ISO 8601 with a time zone)") = None,
+    until: time_query("Created before (ISO 8601 with a time zone)") = None,
 ) -> MessageList:
     page = await list_messages(
         caller, limit, cursor, status=status, to=to, tag=tag, since=since, until=until,
@@ -68,18 +74,20 @@ async def list_(
 
 
 @router.get(
-    "/messages/{message_id}", response_model=MessageView, summary="Get a message and its timeline", responses=NOT_FOUND
+    "/messages/{message_id}", operation_id="getMessage", response_model=MessageView,
+    summary="Get a message and its timeline", responses=NOT_FOUND,
 )
-async def get(message_id: str, caller: Caller) -> MessageView:
+async def get(caller: Caller, message_id: str = MESSAGE_ID) -> MessageView:
     return await get_message(caller, message_id)
 
 
 @router.post(
     "/messages/{message_id}/cancel",
+    operation_id="cancelMessage",
     response_model=MessageView,
     summary="Cancel a queued or deferred message",
     description="A test key (et_test_…) cancels only sandbox messages.",
     responses={**NOT_FOUND, **live_only("message"), **CONFLICT},
 )
-async def cancel(message_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> MessageView:
+async def cancel(caller: Caller, message_id: str = MESSAGE_ID, idempotency_key: IdempotencyKey = None) -> MessageView:
     return await cancel_message(caller, message_id, idempotency_key)

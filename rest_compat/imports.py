@@ -6,14 +6,14 @@ The body is streamed into the job's chunks (never held whole in memory): a `text
 
 from __future__ import annotations
 
-from typing import AsyncIterator, Optional
+from typing import AsyncIterator
 
 from fastapi import HTTPException, Query, Request
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException
 
 from app.core.errors import invalid
-from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router
+from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router, path_id
 from schema.imports.resolvers import ImportCreated, ImportJobView, cancel_import, create_import, get_import, import_options
 
 router = feature_router("/contacts", "contacts")
@@ -36,7 +36,11 @@ UPLOAD_DOC = {
         "line; send it as `application/x-ndjson`), as the body or as the `file` field of a multipart form. "
         "At most 100 MB / 1,000,000 rows.",
         "content": {
-            "text/csv": {"schema": {"type": "string"}, "example": "email,firstName,tags,plan\njane@example.com,Jane,vip;news,pro\n"},
+            "text/csv": {"schema": {"type": "string", "minLength": 1}, "example": "email,firstName,tags,plan\njane@example.com,Jane,vip;news,pro\n"},
+            "application/x-ndjson": {
+                "schema": {"type": "string", "minLength": 1},
+                "example": '{"email": "jane@example.com", "firstName": "Jane", "tags": ["vip"], "plan": "pro"}\n',
+            },
             "multipart/form-data": {
                 "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}, "required": ["file"]}
             },
@@ -58,7 +62,7 @@ def _format_of(content_type: str, filename: str = "") -> str | None:
     return None
 
 
-async def upload(request: Request, filename: Optional[str]) -> tuple[str, str, AsyncIterator[bytes]]:
+async def upload(request: Request, filename: str | None) -> tuple[str, str, AsyncIterator[bytes]]:
     content_type = request.headers.get("content-type", "")
     if content_type.split(";")[0].strip().lower() == "multipart/form-data":
         # Starlette's parser (python-multipart) spools the file part to a temporary file.
@@ -91,8 +95,12 @@ async def _read(form, file: UploadFile) -> AsyncIterator[bytes]:
         await form.close()
 
 
+IMPORT_ID = path_id("import")
+
+
 @router.post(
     "/import",
+    operation_id="importContacts",
     response_model=ImportCreated,
     status_code=202,
     summary="Import contacts from a CSV or NDJSON file",
@@ -107,9 +115,13 @@ async def _read(form, file: UploadFile) -> AsyncIterator[bytes]:
 async def create(
     request: Request,
     caller: Caller,
-    tags: list[str] = Query([], description="Tags added to every row (repeat the parameter or separate with commas)"),
+    tags: list[str] = Query([], description="Tags added to every row (repeat the parameter or separate with commas); "
+                            "at most 20 tags of 1 to 100 characters",
+                            json_schema_extra={"maxItems": 20, "items": {
+                                "type": "string", "pattern": "^[^\\r\\n,]{0,100}(?:,[^\\r\\n,]{0,100})*$"}}),
     update_existing: bool = Query(True, alias="updateExisting", description="false: only create; existing contacts are skipped"),
-    filename: Optional[str] = Query(None, description="A name to show for the file (multipart: the part's filename)"),
+    filename: str = Query(None, description="A name to show for the file (multipart: the part's filename); "
+                          "kept to its first 255 characters"),
     idempotency_key: IdempotencyKey = None,
 ) -> ImportCreated:
     options = import_options(tags, update_existing)
@@ -117,17 +129,22 @@ async def create(
     return await create_import(caller, content, fmt, options, name, idempotency_key)
 
 
-@router.get("/import/{import_id}", response_model=ImportJobView, summary="Get an import job", responses=NOT_FOUND)
-async def get(import_id: str, caller: Caller) -> ImportJobView:
+@router.get(
+    "/import/{import_id}", operation_id="getImportJob", response_model=ImportJobView, summary="Get an import job",
+    responses=NOT_FOUND,
+)
+async def get(caller: Caller, import_id: str = IMPORT_ID) -> ImportJobView:
     return await get_import(caller, import_id)
 
 
 @router.post(
     "/import/{import_id}/cancel",
+    operation_id="cancelImport",
     response_model=ImportJobView,
     summary="Cancel a pending or running import",
     description="A running import stops at its next batch boundary; rows already imported stay.",
     responses={**NOT_FOUND, **CONFLICT},
 )
-async def cancel(import_id: str, caller: Caller, idempotency_key: IdempotencyKey = None) -> ImportJobView:
+async def cancel(caller: Caller, import_id: str = IMPORT_ID, idempotency_key: IdempotencyKey = None) -> ImportJobView:
     return await cancel_import(caller, import_id, idempotency_key)
+

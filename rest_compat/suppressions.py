@@ -1,8 +1,10 @@
-from typing import Optional
-
 from fastapi import Path, Query, Response
 
-from rest_compat.common import IDEMPOTENT, Caller, ErrorEnvelope, IdempotencyKey, ListEnvelope, feature_router, live_only
+from app.core.validation import EMAIL_SCHEMA
+from rest_compat.common import (
+    IDEMPOTENT, Caller, ErrorEnvelope, IdempotencyKey, ListEnvelope, cursor_query, feature_router, limit_query, live_only,
+    one_of,
+)
 from schema.suppressions.resolvers import SuppressionAdd, SuppressionReason, SuppressionView, add_suppression, get_suppression, list_suppressions, remove_suppression
 
 router = feature_router("/suppressions", "suppressions")
@@ -21,8 +23,8 @@ NOT_FOUND = {
 # `:path` so that an address with a `/` in its local part (sent as `%2F`) still matches.
 EMAIL = Path(
     description="The address, URL-encoded (`jane%40example.com`; `+` may be sent as is or as `%2B`). "
-    "Matched case-insensitively.",
-    examples=["jane@example.com"],
+    "Matched case-insensitively; a value that is not an address is a 422.",
+    json_schema_extra={**EMAIL_SCHEMA, "examples": ["jane@example.com"]},
 )
 
 
@@ -32,6 +34,7 @@ class SuppressionList(ListEnvelope[SuppressionView]):
 
 @router.post(
     "",
+    operation_id="addSuppression",
     response_model=SuppressionView,
     status_code=201,
     summary="Suppress an address",
@@ -50,20 +53,17 @@ async def add(
 
 @router.get(
     "",
+    operation_id="listSuppressions",
     response_model=SuppressionList,
     summary="List suppressed addresses",
     description="Newest first, cursor-paginated.",
 )
 async def list_(
     caller: Caller,
-    limit: int = Query(50, description="1 to 100"),
-    cursor: Optional[str] = Query(None, description="`nextCursor` from the previous page"),
-    reason: Optional[str] = Query(
-        None,
-        description="Only entries with this reason",
-        json_schema_extra={"enum": [r.value for r in SuppressionReason]},
-    ),
-    email: Optional[str] = Query(None, description="Case-insensitive substring of the address"),
+    limit: int = limit_query(),
+    cursor: str = cursor_query(),
+    reason: str = one_of(SuppressionReason, description="Only entries with this reason"),
+    email: str = Query(None, description="Case-insensitive substring of the address"),
 ) -> SuppressionList:
     page = await list_suppressions(caller, limit, cursor, reason, email, size_field="limit", cursor_field="cursor")
     return SuppressionList.of(page)
@@ -71,6 +71,7 @@ async def list_(
 
 @router.get(
     "/{email:path}",
+    operation_id="getSuppression",
     response_model=SuppressionView,
     summary="Get the suppression of an address",
     description="404 when your organization does not suppress the address.",
@@ -82,6 +83,7 @@ async def get(caller: Caller, email: str = EMAIL) -> SuppressionView:
 
 @router.delete(
     "/{email:path}",
+    operation_id="removeSuppression",
     response_model=SuppressionView,
     summary="Stop suppressing an address",
     description="Removes the address from your organization's suppression list and returns the removed "

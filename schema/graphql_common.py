@@ -3,10 +3,12 @@ models, Relay connections and the `Node` interface, the `Decimal` scalar for mon
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any, Callable, Generic, NewType, TypeVar
 
 import strawberry
 from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
+from strawberry.types.enum import has_enum_definition
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
 from pydantic.alias_generators import to_camel
 
@@ -16,6 +18,15 @@ from schema.contracts import Page, encode_cursor
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
+E = TypeVar("E", bound=type[Enum])
+
+
+def graphql_enum(enum: E, name: str, description: str | None = None) -> E:
+    """Register a contract's enum (defined once, beside its model or resolver) as a GraphQL enum;
+    several features may show the same one, so a second registration is a no-op."""
+    if not has_enum_definition(enum):
+        strawberry.enum(enum, name=name, description=description)
+    return enum
 
 
 @strawberry.type(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 import json
 import math
@@ -10,7 +11,7 @@ from typing import Annotated, Any
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.core.errors import ApiError, ErrorCode
@@ -158,15 +159,63 @@ def decode_json(body: str | bytes) -> Any:
 
 
 MAX_TAG_CHARS = 100
-# A tag (contacts, messages, automation steps): trimmed, 1-100 characters, one line.
+MAX_EMAIL_CHARS = 254  # email-validator's limit (RFC 5321's path less its angle brackets)
+# What the OpenAPI document says of these types (JSON Schema regexes are ECMA-262: `\u` escapes).
+NO_CONTROL_PATTERN = "^[^\\u0000-\\u001f\\u007f\\u0085\\u2028\\u2029]*$"
+# An ASCII address email-validator takes: dot-atom local part, dotted domain of LDH labels whose
+# last label ends with a letter, as every top-level domain does, and is no special-use name
+# (`.test`, `.local`, …). Bounded to fit its length limits (local part 64, domain 253, address 254)
+# by its quantifiers (lookaheads would cost generators dearly): a subset of what is accepted.
+_ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]{1,15}"
+_LABEL = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?"
+_SPECIAL_USE = "(?:" + "|".join(  # email-validator's special-use names, in any case
+    "".join(f"[{c.upper()}{c}]" for c in name) for name in ("arpa", "invalid", "local", "localhost", "onion", "test")
+) + ")"
+ADDRESS_PATTERN = (
+    f"{_ATOM}(?:\\.{_ATOM}){{0,3}}@(?:{_LABEL}\\.){{1,4}}(?!{_SPECIAL_USE}>?$)[A-Za-z](?:[A-Za-z0-9-]{{0,30}}[A-Za-z])?"
+)
+# (`format: email` says the rest; the pattern only keeps special-use domains out.)
+EMAIL_SCHEMA = {
+    "type": "string", "format": "email", "maxLength": MAX_EMAIL_CHARS,
+    "pattern": f"^(?!.*[.@]{_SPECIAL_USE}$)",
+}
+MAILBOX_SCHEMA = {
+    "type": "string",
+    "maxLength": 400,
+    "pattern": f"^(?:{ADDRESS_PATTERN}|[^<>\\u0000-\\u001f\\u007f\\u0085\\u2028\\u2029]*<{ADDRESS_PATTERN}>)$",
+    "description": "An address (`hello@acme.com`) or a name and an address (`Acme <hello@acme.com>`).",
+    "examples": ["hello@acme.com", "Acme <hello@acme.com>"],
+}
+# A tag (contacts, messages, automation steps): trimmed, 1-100 characters, one line (so at least
+# one character that is not white space).
 Tag = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_CHARS, pattern=r"^[^\r\n]+$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_CHARS, pattern=r"^[^\r\n]+$"),
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_TAG_CHARS, "pattern": "^[^\\r\\n]*[^\\s][^\\r\\n]*$"}),
 ]
-EmailAddress = Annotated[str, AfterValidator(normalize_email)]
-Mailbox = Annotated[str, AfterValidator(_mailbox)]
-HeaderText = Annotated[str, AfterValidator(_no_control)]
+EmailAddress = Annotated[str, AfterValidator(normalize_email), WithJsonSchema(EMAIL_SCHEMA)]
+Mailbox = Annotated[str, AfterValidator(_mailbox), WithJsonSchema(MAILBOX_SCHEMA)]
+# (The pattern as a schema extra, not WithJsonSchema: fields add their own length limits to it.)
+HeaderText = Annotated[str, AfterValidator(_no_control), Field(json_schema_extra={"pattern": NO_CONTROL_PATTERN})]
 CurrencyCode = Annotated[str, AfterValidator(_currency)]
 JsonObject = Annotated[dict[str, Any], AfterValidator(check_json_size)]
+
+
+# RFC 3339's date-time (what `format: date-time` means), the offset left optional so that its
+# absence is reported as such ("Give a time zone") by the field's own check.
+ISO_DATETIME = re.compile(r"^\d{4}-\d\d-\d\d[Tt]\d\d:\d\d:\d\d(\.\d{1,6})?([Zz]|[+-]\d\d:\d\d)?$")
+
+
+def _iso_datetime(value: Any) -> Any:
+    """Only ISO 8601 text (or a datetime, from GraphQL): pydantic alone would also read numbers
+    and numeric strings (`0.5`) as Unix times, which the documented `date-time` format is not."""
+    if isinstance(value, datetime) or (isinstance(value, str) and ISO_DATETIME.match(value)):
+        return value
+    # The error type pydantic itself gives unparsable text (code `invalid_type`, as before).
+    raise PydanticCustomError("datetime_parsing", "Input should be an ISO 8601 time, e.g. 2026-11-27T17:00:00Z.")
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_datetime)]
 
 
 def decimal_places(value: Decimal) -> int:
@@ -182,6 +231,17 @@ def to_list(value: Any) -> Any:
 OneOrMany = BeforeValidator(to_list)
 
 
+def email_list_schema(min_items: int, max_items: int) -> WithJsonSchema:
+    """The schema of recipients (`to`, `cc`, `bcc`, `replyTo`): one address, or a list of them."""
+    return WithJsonSchema({
+        "anyOf": [
+            EMAIL_SCHEMA,
+            {"type": "array", "items": EMAIL_SCHEMA, "minItems": min_items, "maxItems": max_items},
+        ],
+        "description": "One address, or a list of addresses.",
+    })
+
+
 EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,99}$")
 
 
@@ -194,4 +254,6 @@ def _event_type(value: str) -> str:
 
 
 # An event's type, as ingested and as an automation's trigger names it.
-EventTypeName = Annotated[str, AfterValidator(_event_type)]
+EventTypeName = Annotated[
+    str, AfterValidator(_event_type), WithJsonSchema({"type": "string", "pattern": EVENT_TYPE.pattern, "examples": ["order.placed"]})
+]

@@ -44,6 +44,36 @@ def _unread_body(exc: RequestValidationError) -> ApiError | None:
     return None
 
 
+METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _flat_routes(routes):
+    """Every route, through included routers (FastAPI keeps them nested, with their prefixes)."""
+    for route in routes:
+        contexts = getattr(route, "effective_route_contexts", None)
+        if contexts is not None:
+            yield from contexts()
+        else:
+            yield route
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path. The router's own `Allow` names only the
+    first route whose path matched, where one path has several (`GET` and `POST /contacts`).
+    A path without parameters that matches (`/contacts/import`) shadows one with (`/contacts/{id}`)."""
+    path = request.scope.get("path", "")
+    matching = []
+    for route in _flat_routes(request.app.router.routes):
+        regex = getattr(route, "path_regex", None)
+        if regex is not None and regex.match(path):
+            matching.append(route)
+    exact = [r for r in matching if "{" not in (getattr(r, "path_format", None) or getattr(r, "path", "{"))]
+    methods: set[str] = set()
+    for route in exact or matching:
+        methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods, key=lambda m: (METHOD_ORDER + (m,)).index(m)))
+
+
 def render(request: Request, error: ApiError) -> JSONResponse:
     request_id = request.scope.get("state", {}).get("request_id")
     body = payload_for(request.url.path, error, request_id)
@@ -70,9 +100,11 @@ def install(app: FastAPI) -> None:
         code = _HTTP_CODES.get(exc.status_code, ErrorCode.VALIDATION_ERROR)
         if exc.status_code == 404:
             message = "No such route."
-        elif exc.status_code == 405:
-            message = f"Method {request.method} is not allowed here."
         else:
             message = str(exc.detail)
-        error = ApiError(code, message, headers=dict(exc.headers or {}))  # 405 keeps its Allow header
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            message = f"Method {request.method} is not allowed here."
+            headers["Allow"] = allowed_methods(request) or headers.get("Allow", "")
+        error = ApiError(code, message, headers=headers)
         return render(request, error)

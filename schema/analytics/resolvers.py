@@ -29,21 +29,35 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.numbers import get_currency_precision
+from pydantic import WithJsonSchema
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.core.principal import Principal
 from app.core.db import dialect
 from app.core.errors import invalid
-from models.delivery import MESSAGE_STATUSES
+from app.core.validation import EMAIL_SCHEMA
+from models.delivery import MESSAGE_STATUSES, MessageStatus
 from schema.contracts import ViewModel
 
-GRANULARITIES = ("hour", "day", "week")
+
+class Granularity(StrEnum):
+    """The buckets of an analytics window (weeks start on Monday). Member names are the wire values."""
+
+    hour = "hour"
+    day = "day"
+    week = "week"
+
+
+GRANULARITIES = tuple(g.value for g in Granularity)
+# A bucket's start: local time with the zone's offset (`2026-11-27T00:00:00+01:00`).
+BucketStart = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
 MAX_DAYS = 366
 MAX_HOUR_DAYS = 31
 MAX_TOP = 100
@@ -226,12 +240,12 @@ def _money(currency: str, amount: Decimal) -> str:
 
 
 class StatusCount(ViewModel):
-    status: str
+    status: MessageStatus
     count: int
 
 
 class MessageBucket(ViewModel):
-    start: str
+    start: BucketStart
     total: int
     statuses: list[StatusCount]
 
@@ -312,7 +326,7 @@ class EventTypeFigures(ViewModel):
 
 
 class EventBucket(ViewModel):
-    start: str
+    start: BucketStart
     types: list[EventTypeFigures]
 
 
@@ -377,7 +391,7 @@ async def event_analytics(principal: Principal, w: Window) -> EventAnalytics:
 
 
 class ContactBucket(ViewModel):
-    start: str
+    start: BucketStart
     new: int
 
 
@@ -421,7 +435,7 @@ async def contact_analytics(principal: Principal, w: Window) -> ContactAnalytics
 
 class ContactRevenue(ViewModel):
     contact_id: str
-    email: str
+    email: Annotated[str, WithJsonSchema(EMAIL_SCHEMA)]
     total: str
     events: int
 

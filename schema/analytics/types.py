@@ -7,7 +7,8 @@ from typing import Annotated
 
 import strawberry
 
-from schema.graphql_common import DecimalString, as_in
+from models.delivery import MessageStatus
+from schema.graphql_common import DecimalString, as_in, graphql_enum
 from schema.analytics.resolvers import (
     AutomationRevenue,
     ContactAnalytics,
@@ -32,6 +33,9 @@ from schema.analytics.resolvers import (
     top_contacts,
     window,
 )
+
+graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")
+
 
 # The views the resolvers return, as GraphQL types.
 @strawberry.pydantic.type(name="StatusCount")

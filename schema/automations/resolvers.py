@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal, Optional, Union
 
-from pydantic import AfterValidator, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (
+    AfterValidator, BeforeValidator, Field, StrictBool, StringConstraints, ValidationError, WithJsonSchema, field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
@@ -20,7 +24,7 @@ from app.core.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_
 from app.core.ids import require_id
 from app.core.validation import MAX_BODY_CHARS, EventTypeName, MAX_SUBJECT_CHARS, HeaderText, Mailbox, Tag, check_json_size
 from models import Automation, AutomationRun, AutomationStepLog
-from models.automations import new_webhook_secret
+from models.automations import RunStatus, StepLogStatus, new_webhook_secret
 from schema.automations import triggers
 from schema.contracts import ApiModel, Page, ViewModel, check_page_size, decode_cursor
 from schema.idempotency.resolvers import idempotent
@@ -31,16 +35,50 @@ MAX_IN_VALUES = 100
 MAX_WAIT_SECONDS = 90 * 24 * 3600
 _FIELD = re.compile(r"^(value|properties(\.[A-Za-z0-9_-]{1,100}){1,10})$")
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    Field(json_schema_extra={"pattern": "\\S"}),  # not only white space
+]
 Scalar = Union[bool, int, float, str]
 
 
 # ----------------------------------------------------------------------------- inputs
 
 
+class ConditionOp(StrEnum):
+    """How a trigger condition compares (GraphQL names them EQ, NE, …, as first published)."""
+
+    EQ = "eq"
+    NE = "ne"
+    GT = "gt"
+    GTE = "gte"
+    LT = "lt"
+    LTE = "lte"
+    IN = "in"
+    EXISTS = "exists"
+
+
+class StepType(StrEnum):
+    """The kinds of automation steps. Member names are the wire values."""
+
+    sendEmail = "sendEmail"
+    wait = "wait"
+    addTag = "addTag"
+    removeTag = "removeTag"
+    setCustomField = "setCustomField"
+    webhook = "webhook"
+
+
+
+
 class Condition(ApiModel):
-    field: str = Field(description="`value` or `properties.<path>` (dots for nested keys).")
-    op: Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "exists"]
+    """`value`: one value for eq, ne, gt, gte, lt and lte; a list of 1 to 100 for `in`; true, false
+    or nothing for `exists`."""
+
+    field: str = Field(
+        description="`value` or `properties.<path>` (dots for nested keys).", json_schema_extra={"pattern": _FIELD.pattern}
+    )
+    op: ConditionOp
     value: Optional[Union[Scalar, list[Scalar]]] = Field(
         None, description="A list for `in`; true/false (default true) for `exists`; one value otherwise."
     )
@@ -87,6 +125,8 @@ class StepModel(ApiModel):
 
 
 class SendEmailStep(StepModel):
+    """Give a non-empty `html`, `text` or both."""
+
     type: Literal["sendEmail"]
     from_: Mailbox = Field(alias="from")
     subject: Annotated[HeaderText, StringConstraints(min_length=1, max_length=MAX_SUBJECT_CHARS), AfterValidator(_template)]
@@ -100,9 +140,16 @@ class SendEmailStep(StepModel):
         return self
 
 
+def _json_number(value: Any) -> Any:
+    """A JSON number (5 or 5.0), not the text "5" or a boolean, which pydantic would also take."""
+    if isinstance(value, (str, bool)):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
 class WaitStep(StepModel):
     type: Literal["wait"]
-    seconds: int = Field(ge=1, le=MAX_WAIT_SECONDS, description="1 second to 90 days.")
+    seconds: Annotated[int, BeforeValidator(_json_number)] = Field(ge=1, le=MAX_WAIT_SECONDS, description="1 second to 90 days.")
 
 
 class AddTagStep(StepModel):
@@ -136,18 +183,24 @@ def _webhook_url(value: str) -> str:
 class WebhookStep(StepModel):
     type: Literal["webhook"]
     url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_webhook_url)] = Field(
-        description="http(s) URL; loopback, private and link-local addresses are refused."
+        description="http(s) URL; loopback, private and link-local addresses are refused.",
+        json_schema_extra={
+            "maxLength": webhook_urls.MAX_URL_LENGTH,  # (an IRI: any Unicode past the host)
+            "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::[0-9]{1,4})?"
+            "(?:[/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f]*)?$",
+        },
     )
 
 
 STEP_TYPES: dict[str, type[StepModel]] = {
-    "sendEmail": SendEmailStep,
-    "wait": WaitStep,
-    "addTag": AddTagStep,
-    "removeTag": RemoveTagStep,
-    "setCustomField": SetCustomFieldStep,
-    "webhook": WebhookStep,
+    StepType.sendEmail: SendEmailStep,
+    StepType.wait: WaitStep,
+    StepType.addTag: AddTagStep,
+    StepType.removeTag: RemoveTagStep,
+    StepType.setCustomField: SetCustomFieldStep,
+    StepType.webhook: WebhookStep,
 }
+assert set(STEP_TYPES) == set(StepType)
 
 STEPS_HELP = (
     "Ordered steps, at most 20, each an object with a `type`: `sendEmail` {from, subject, html?, text?} "
@@ -155,6 +208,23 @@ STEPS_HELP = (
     "`wait` {seconds: 1..7776000}, `addTag` {tag}, `removeTag` {tag}, `setCustomField` {name, value}, "
     "`webhook` {url} (a signed JSON POST, retried with back-off; see the automation's `webhookSecret`)."
 )
+
+
+def _steps_schema() -> dict[str, Any]:
+    """`steps` as the OpenAPI document shows them: 1 to 20 objects, each one of the step models
+    (check_steps validates them one by one, to name the step at fault)."""
+    variants = []
+    for model in STEP_TYPES.values():
+        schema = model.model_json_schema(by_alias=True)
+        assert "$defs" not in schema, model  # inlined: each step model is flat
+        variants.append(schema)
+    return {
+        "type": "array", "minItems": 1, "maxItems": MAX_STEPS, "description": STEPS_HELP,
+        "items": {"oneOf": variants},
+    }
+
+
+Steps = Annotated[list[dict[str, Any]], WithJsonSchema(_steps_schema())]
 
 
 def check_steps(steps: list[Any]) -> list[dict[str, Any]]:
@@ -192,9 +262,9 @@ class AutomationCreate(_NoNul):
     """Body of `POST /api/v1/automations` and GraphQL `AutomationInput`."""
 
     name: Name
-    enabled: bool = True
+    enabled: StrictBool = True  # JSON true/false, not 0 or "yes"
     trigger: Trigger
-    steps: list[dict[str, Any]] = Field(description=STEPS_HELP)
+    steps: Steps
 
     model_config = ApiModel.model_config | {
         "json_schema_extra": {
@@ -223,9 +293,11 @@ class AutomationPatch(_NoNul):
     """Body of `PATCH /api/v1/automations/{id}` and GraphQL `UpdateAutomationInput`: only what is given changes."""
 
     name: Optional[Name] = None
-    enabled: Optional[bool] = None
+    enabled: Optional[StrictBool] = None
     trigger: Optional[Trigger] = None
-    steps: Optional[list[dict[str, Any]]] = Field(None, description=STEPS_HELP)
+    steps: Annotated[
+        Optional[list[dict[str, Any]]], WithJsonSchema({"anyOf": [_steps_schema(), {"type": "null"}]})
+    ] = None
 
 
 # ----------------------------------------------------------------------------- views
@@ -318,8 +390,8 @@ STEP_VIEWS: dict[str, type[ViewModel]] = {
 
 class StepLogView(ApiModel):
     step_index: int
-    type: str
-    status: str = Field(description="completed, retrying (a failed webhook try that will be retried) or failed")
+    type: StepType
+    status: StepLogStatus = Field(description="completed, retrying (a failed webhook try that will be retried) or failed")
     detail: str
     at: datetime
 
@@ -335,7 +407,7 @@ class RunView(ApiModel):
     automation_id: str
     event_id: Optional[str]
     contact_id: Optional[str] = Field(description="Null once the contact is erased.")
-    status: str = Field(description="pending, running, waiting (a wait step, or a webhook retry), completed or failed")
+    status: RunStatus = Field(description="pending, running, waiting (a wait step, or a webhook retry), completed or failed")
     current_step: int = Field(description="Index of the next step to run.")
     due_at: datetime = Field(description="When a waiting run resumes (or a running run's lease ends).")
     attempts: int

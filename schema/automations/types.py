@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated, Any, Optional, Union
 
 import strawberry
@@ -10,8 +9,9 @@ from pydantic import Field, field_serializer, field_validator
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError
+from models.automations import RunStatus, StepLogStatus
 from schema.graphql_common import (
-    Connection, GraphQLInput, Node, UserError, as_in, connection, node_type, user_errors, validated,
+    Connection, GraphQLInput, Node, UserError, as_in, connection, graphql_enum, node_type, user_errors, validated,
 )
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.automations.resolvers import (
@@ -19,11 +19,13 @@ from schema.automations.resolvers import (
     AutomationCreate,
     AutomationPatch,
     AutomationView,
+    ConditionOp,
     ConditionView,
     RemoveTagStepView,
     RunView,
     SendEmailStepView,
     SetCustomFieldStepView,
+    StepType,
     StepLogView,
     TriggerView,
     WaitStepView,
@@ -38,16 +40,10 @@ from schema.automations.resolvers import (
     update_automation,
 )
 
-@strawberry.enum(name="ConditionOp")
-class ConditionOp(str, Enum):
-    EQ = "eq"
-    NE = "ne"
-    GT = "gt"
-    GTE = "gte"
-    LT = "lt"
-    LTE = "lte"
-    IN = "in"
-    EXISTS = "exists"
+graphql_enum(ConditionOp, "ConditionOp")
+graphql_enum(RunStatus, "AutomationRunStatus", "An automation run's status.")
+graphql_enum(StepLogStatus, "AutomationStepStatus", "How one step of a run went.")
+graphql_enum(StepType, "AutomationStepType", "The kinds of automation steps.")
 
 
 @strawberry.pydantic.input(name="ConditionInput")

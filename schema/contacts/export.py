@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import AsyncIterator, Literal
+from enum import StrEnum
+from typing import AsyncIterator
 
 from tortoise import Tortoise
 
@@ -23,10 +24,17 @@ from schema.contacts.csv_cells import csv_safe_cell
 from schema.contacts.filters import ContactFilters, filtered_contacts
 
 BATCH = 1000
-FORMATS = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
-BASE_COLUMNS = ["id", "email", "firstName", "lastName", "tags", "createdAt", "updatedAt"]
 
-Format = Literal["csv", "ndjson"]
+
+class ExportFormat(StrEnum):
+    """The file formats of an export. Member names are the wire values."""
+
+    csv = "csv"
+    ndjson = "ndjson"
+
+
+FORMATS = {ExportFormat.csv: "text/csv; charset=utf-8", ExportFormat.ndjson: "application/x-ndjson"}
+BASE_COLUMNS = ["id", "email", "firstName", "lastName", "tags", "createdAt", "updatedAt"]
 
 
 async def export_contacts(principal: Principal, format: str, filters: ContactFilters) -> AsyncIterator[bytes]:

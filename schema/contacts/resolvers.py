@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Optional
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, WithJsonSchema
 from tortoise.exceptions import IntegrityError
 from tortoise.query_utils import Prefetch
 from tortoise.transactions import in_transaction
@@ -14,7 +14,7 @@ from tortoise.transactions import in_transaction
 from app.core.principal import Principal
 from app.core.errors import ApiError, ErrorCode, FieldError, invalid, not_found
 from app.core.ids import require_id
-from app.core.validation import EmailAddress, JsonObject, Tag, email_key
+from app.core.validation import EMAIL_SCHEMA, EmailAddress, JsonObject, Tag, email_key
 from models import Contact, ContactTag
 from schema.contracts import ApiModel, Page, check_page_size, decode_cursor, fits
 from schema.contacts.filters import ContactFilters, filtered_contacts
@@ -53,7 +53,8 @@ class ContactPatch(ApiModel):
     given changes. Tags in `addTags` are added, those in `removeTags` removed; `customFields`
     is merged like an upsert's (a key set to null is removed)."""
 
-    email: Optional[EmailAddress] = None
+    # Not nullable: a contact always has an address (null is a 422 naming `email`).
+    email: Annotated[Optional[EmailAddress], WithJsonSchema(EMAIL_SCHEMA)] = None
     first_name: Optional[Name] = None
     last_name: Optional[Name] = None
     add_tags: Optional[list[Tag]] = Field(default=None, max_length=100)
@@ -67,7 +68,7 @@ class ContactPatch(ApiModel):
 
 class ContactView(ApiModel):
     id: str
-    email: str
+    email: Annotated[str, WithJsonSchema(EMAIL_SCHEMA)]
     first_name: Optional[str]
     last_name: Optional[str]
     tags: list[str]

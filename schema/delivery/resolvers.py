@@ -9,9 +9,10 @@ import base64
 import binascii
 import re
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Annotated, Any, Optional
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import Field, StringConstraints, ValidationError, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
@@ -22,9 +23,11 @@ from app.core.principal import Principal
 from app.core.errors import ApiError, from_pydantic, invalid
 from app.core.headers import RESERVED_HEADERS
 from app.core.validation import (
-    MAX_BODY_CHARS, MAX_SUBJECT_CHARS, EmailAddress, HeaderText, JsonObject, Mailbox, OneOrMany, Tag, email_key, one_line,
+    MAX_BODY_CHARS, MAX_SUBJECT_CHARS, NO_CONTROL_PATTERN, EmailAddress, HeaderText, IsoDateTime, JsonObject, Mailbox, OneOrMany, Tag,
+    email_key, email_list_schema, one_line,
 )
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
+from models.delivery import MessageStatus
 from schema.contracts import ApiModel, BatchItemError
 from schema.idempotency.resolvers import idempotent
 
@@ -37,12 +40,31 @@ MAX_BATCH = 100
 MAX_SCHEDULE_AHEAD = timedelta(days=30)
 _HEADER_NAME = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,76}$")
 
-Addresses = Annotated[list[EmailAddress], OneOrMany, Field(max_length=MAX_RECIPIENTS)]
+
+def _any_case(word: str) -> str:
+    """An ECMA-262 regex matching `word` in any case (JSON Schema regexes have no `(?i)`)."""
+    return "".join(f"[{c.upper()}{c.lower()}]" if c.isalpha() else re.escape(c) for c in word)
+
+
+# What `_headers` below allows, as a JSON Schema: names of RFC 9110 token characters, none of
+# them one Viperatron writes itself (RESERVED_HEADERS, X-Viperatron-*), in any case.
+_RESERVED_NAMES = "|".join(_any_case(name) for name in sorted(RESERVED_HEADERS))
+HEADERS_SCHEMA = {
+    "type": "object",
+    "maxProperties": MAX_HEADERS,
+    "propertyNames": {"pattern": f"^(?!(?:{_RESERVED_NAMES})$)(?!{_any_case('x-viperatron')})" + _HEADER_NAME.pattern[1:]},
+    "additionalProperties": {"type": "string", "maxLength": 998, "pattern": NO_CONTROL_PATTERN},
+    "description": "Extra headers, name to value (not those Viperatron writes: From, To, Subject, Message-ID, …).",
+}
+
+Addresses = Annotated[
+    list[EmailAddress], OneOrMany, Field(max_length=MAX_RECIPIENTS), email_list_schema(1, MAX_RECIPIENTS)
+]
 
 
 class AttachmentIn(ApiModel):
     filename: Annotated[HeaderText, StringConstraints(min_length=1, max_length=255)]
-    content: str = Field(description="The file, base64-encoded.")
+    content: Annotated[str, WithJsonSchema({"type": "string", "format": "byte", "description": "The file, base64-encoded."})]
     content_type: Annotated[str, StringConstraints(pattern=r"^[\w.+-]+/[\w.+-]+$", max_length=255)] = (
         "application/octet-stream"
     )
@@ -61,9 +83,12 @@ class AttachmentIn(ApiModel):
 
 
 class SendEmail(ApiModel):
-    """Body of `POST /api/v1/delivery/send` and GraphQL `SendEmailInput`."""
+    """Body of `POST /api/v1/delivery/send` and GraphQL `SendEmailInput`. Give a non-empty `html`,
+    `text` or both; at most 50 recipients across `to`, `cc` and `bcc`."""
 
-    to: Annotated[list[EmailAddress], OneOrMany, Field(min_length=1, max_length=MAX_RECIPIENTS)]
+    to: Annotated[
+        list[EmailAddress], OneOrMany, Field(min_length=1, max_length=MAX_RECIPIENTS), email_list_schema(1, MAX_RECIPIENTS)
+    ]
     cc: Optional[Addresses] = None
     bcc: Optional[Addresses] = None
     reply_to: Optional[Addresses] = None
@@ -72,11 +97,13 @@ class SendEmail(ApiModel):
     html: Optional[Annotated[str, StringConstraints(max_length=MAX_BODY_CHARS)]] = None
     text: Optional[Annotated[str, StringConstraints(max_length=MAX_BODY_CHARS)]] = None
     variables: Optional[JsonObject] = None
-    headers: Optional[dict[str, Annotated[HeaderText, StringConstraints(max_length=998)]]] = None
+    headers: Annotated[
+        Optional[dict[str, Annotated[HeaderText, StringConstraints(max_length=998)]]], WithJsonSchema(HEADERS_SCHEMA)
+    ] = None
     attachments: Optional[list[AttachmentIn]] = Field(None, max_length=MAX_ATTACHMENTS)
     tags: Optional[list[Tag]] = Field(None, max_length=MAX_TAGS)
     metadata: Optional[JsonObject] = None
-    send_at: Optional[datetime] = Field(None, description="Deliver at this time (at most 30 days ahead).")
+    send_at: Optional[IsoDateTime] = Field(None, description="Deliver at this time (at most 30 days ahead).")
 
     model_config = ApiModel.model_config | {
         "json_schema_extra": {
@@ -136,7 +163,7 @@ class SendEmail(ApiModel):
 
 class SendResult(ApiModel):
     message_id: str
-    status: str
+    status: MessageStatus = Field(description="`queued`: the message waits for the worker.")
 
 
 class BatchSend(ApiModel):
@@ -145,17 +172,24 @@ class BatchSend(ApiModel):
     messages: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-class BatchItem(ApiModel):
+class SendBatchItemStatus(StrEnum):
+    """What became of one message of a batch send. Member names are the wire values."""
+
+    queued = "queued"
+    rejected = "rejected"  # with `error`
+
+
+class SendBatchItem(ApiModel):
     index: int
     message_id: Optional[str] = None
-    status: str = Field(description="`queued`, or `rejected` with `error`.")
+    status: SendBatchItemStatus = Field(description="`queued`, or `rejected` with `error`.")
     error: Optional[BatchItemError] = None
 
 
-class BatchResult(ApiModel):
+class SendBatchResult(ApiModel):
     accepted: int
     rejected: int
-    data: list[BatchItem]
+    data: list[SendBatchItem]
 
 
 # ----------------------------------------------------------------------------- resolvers
@@ -278,25 +312,25 @@ def parse_batch_item(index: int, raw: Any) -> SendEmail | ApiError:
 
 async def send_batch(
     principal: Principal, items: list[SendEmail | ApiError], idempotency_key: str | None = None
-) -> BatchResult:
+) -> SendBatchResult:
     """Queue every valid message; invalid ones are reported per item (partial success)."""
     if not 1 <= len(items) <= MAX_BATCH:
         # REST's envelope model refuses these first, as too_short/too_long: the same codes here.
         raise invalid("messages", f"Give 1 to {MAX_BATCH} messages.", "too_long" if items else "too_short")
     request = [i.model_dump(mode="json", by_alias=True) if isinstance(i, SendEmail) else i.body() for i in items]
 
-    async def run() -> tuple[BatchResult, int]:
+    async def run() -> tuple[SendBatchResult, int]:
         results = []
         for index, item in enumerate(items):
             try:
                 if isinstance(item, ApiError):
                     raise item
                 stored = await queue_email(principal, item)
-                results.append(BatchItem(index=index, message_id=stored.message_id, status=stored.status))
+                results.append(SendBatchItem(index=index, message_id=stored.message_id, status=stored.status.value))
             except ApiError as error:
                 body = error.body()["error"]
-                results.append(BatchItem(index=index, status="rejected", error=BatchItemError(**body)))
+                results.append(SendBatchItem(index=index, status="rejected", error=BatchItemError(**body)))
         accepted = sum(1 for r in results if r.error is None)
-        return BatchResult(accepted=accepted, rejected=len(results) - accepted, data=results), 200
+        return SendBatchResult(accepted=accepted, rejected=len(results) - accepted, data=results), 200
 
-    return (await idempotent(principal, idempotency_key, "delivery.batch", {"messages": request}, run, BatchResult)).result
+    return (await idempotent(principal, idempotency_key, "delivery.batch", {"messages": request}, run, SendBatchResult)).result

@@ -10,14 +10,20 @@ from pydantic import Field
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
-from schema.graphql_common import GraphQLInput, UserError, detail_errors, user_errors, validated
+from schema.graphql_common import GraphQLInput, UserError, detail_errors, graphql_enum, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
+from models.delivery import MessageStatus
 from schema.delivery.resolvers import (
-    BatchItem,
+    SendBatchItem,
+    SendBatchItemStatus,
     SendEmail,
     send_batch,
     send_email,
 )
+
+# The enums of the REST contracts, with the same values (member names are the wire values).
+graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")
+graphql_enum(SendBatchItemStatus, "SendBatchItemStatus", "What became of one message of a batch.")
 
 @strawberry.pydantic.input(name="AttachmentInput")
 class AttachmentInput(GraphQLInput):
@@ -54,7 +60,7 @@ class SendEmailBatchInput:
 @strawberry.type
 class SendEmailPayload:
     message_id: Optional[strawberry.ID]
-    status: Optional[str]
+    status: Optional[MessageStatus]
     user_errors: list[UserError]
 
 
@@ -62,7 +68,7 @@ class SendEmailPayload:
 class BatchItemPayload:
     index: int
     message_id: Optional[strawberry.ID]
-    status: str
+    status: SendBatchItemStatus
     user_errors: list[UserError]
 
 
@@ -86,7 +92,7 @@ def _graphql_item(index: int, item: SendEmailInput) -> SendEmail | ApiError:
         return error
 
 
-def _item_errors(item: BatchItem) -> list[UserError]:
+def _item_errors(item: SendBatchItem) -> list[UserError]:
     if item.error is None:
         return []
     return detail_errors(item.error.code, item.error.message, item.error.details)

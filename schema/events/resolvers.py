@@ -13,10 +13,11 @@ import functools
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
+from enum import StrEnum
 from typing import Annotated, Any, Optional
 
 from babel.numbers import get_currency_precision
-from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter, ValidationError, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter, ValidationError, WithJsonSchema, model_validator
 from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
@@ -26,7 +27,9 @@ from schema.contacts.writes import contact_ids
 from schema.automations.triggers import StoredEvent, start_runs
 from app.core.ids import PREFIXES, looks_like, new_id, require_id
 from app.core.errors import ApiError, from_pydantic, invalid, not_found
-from app.core.validation import CurrencyCode, EventTypeName, JsonObject, decimal_places, email_key, normalize_email
+from app.core.validation import (
+    EMAIL_SCHEMA, CurrencyCode, EventTypeName, IsoDateTime, JsonObject, decimal_places, email_key, normalize_email,
+)
 from models import Contact, Event
 from schema.contracts import BatchItemError, ApiModel, Page, check_fits, check_page_size, decode_cursor
 from schema.idempotency.resolvers import idempotent
@@ -46,7 +49,14 @@ ClientEventId = Annotated[str, StringConstraints(min_length=1, max_length=255), 
 
 # Event streams repeat the same addresses: validate each distinct spelling once per process.
 _normalize_email = functools.lru_cache(maxsize=65536)(normalize_email)
-EventEmail = Annotated[str, AfterValidator(_normalize_email)]
+EventEmail = Annotated[str, AfterValidator(_normalize_email), WithJsonSchema(EMAIL_SCHEMA)]
+
+
+class IngestStatus(StrEnum):
+    """What became of an ingested event (one, or one of a batch). Member names are the wire values."""
+
+    accepted = "accepted"  # stored, or already stored under its `eventId`
+    rejected = "rejected"  # a batch's invalid event, with `error`
 
 
 class IngestEvent(ApiModel):
@@ -54,10 +64,16 @@ class IngestEvent(ApiModel):
 
     email: EventEmail
     event_type: EventTypeName
-    value: Optional[Decimal] = Field(default=None, allow_inf_nan=False)
+    value: Annotated[Optional[Decimal], WithJsonSchema({"anyOf": [
+        {"type": "number", "exclusiveMinimum": -1e15, "exclusiveMaximum": 1e15},
+        {"type": "string", "pattern": "^[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)$"},
+        {"type": "null"},
+    ], "description": "A number or a decimal string, below 10^15, no more precise than `currency` (required with it)."})] = Field(
+        default=None, allow_inf_nan=False
+    )
     currency: Optional[CurrencyCode] = None
     properties: Optional[JsonObject] = None
-    occurred_at: Optional[datetime] = None
+    occurred_at: Optional[IsoDateTime] = None
     event_id: Optional[ClientEventId] = Field(
         default=None,
         description="Your own ID for the event (1-255 printable characters). An event with an ID already "
@@ -99,7 +115,7 @@ class IngestEvent(ApiModel):
 
 class IngestResult(ApiModel):
     event_id: str
-    status: str
+    status: IngestStatus = Field(description="`accepted` (a single ingest is never `rejected`: it is a 422).")
 
 
 class BatchIngest(ApiModel):
@@ -108,17 +124,17 @@ class BatchIngest(ApiModel):
     events: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BATCH)
 
 
-class BatchItem(ApiModel):
+class IngestBatchItem(ApiModel):
     index: int
     event_id: Optional[str] = None
-    status: str = Field(description="`accepted`, or `rejected` with `error`.")
+    status: IngestStatus = Field(description="`accepted`, or `rejected` with `error`.")
     error: Optional[BatchItemError] = None
 
 
-class BatchResult(ApiModel):
+class IngestBatchResult(ApiModel):
     accepted: int
     rejected: int
-    data: list[BatchItem]
+    data: list[IngestBatchItem]
 
 
 class EventView(ApiModel):
@@ -126,7 +142,9 @@ class EventView(ApiModel):
     event_id: Optional[str] = Field(description="Your own ID for the event, when given.")
     event_type: str
     contact_id: Optional[str] = Field(description="Null after the contact was erased.")
-    email: Optional[str] = Field(description="Null after the contact was erased.")
+    email: Annotated[Optional[str], WithJsonSchema({"anyOf": [EMAIL_SCHEMA, {"type": "null"}]})] = Field(
+        description="Null after the contact was erased."
+    )
     value: Optional[str] = Field(description="A decimal string with the currency's precision.")
     currency: Optional[str]
     properties: dict[str, Any]
@@ -174,27 +192,27 @@ def parse_batch(raw: list[Any]) -> list[IngestEvent | ApiError]:
 
 async def ingest_batch(
     principal: Principal, items: list[IngestEvent | ApiError], idempotency_key: str | None = None
-) -> BatchResult:
+) -> IngestBatchResult:
     """Store every valid event (in bulk); invalid ones are reported per item (partial success)."""
     if not 1 <= len(items) <= MAX_BATCH:
         # REST's envelope model refuses these first, as too_short/too_long: the same codes here.
         raise invalid("events", f"Give 1 to {MAX_BATCH} events.", "too_long" if items else "too_short")
 
-    async def run() -> tuple[BatchResult, int]:
+    async def run() -> tuple[IngestBatchResult, int]:
         valid = [(index, item) for index, item in enumerate(items) if isinstance(item, IngestEvent)]
         stored = await _write(principal, [item for _, item in valid]) if valid else []
-        results: list[BatchItem | None] = [None] * len(items)
+        results: list[IngestBatchItem | None] = [None] * len(items)
         for (index, _), result in zip(valid, stored):
-            results[index] = BatchItem(index=index, event_id=result.event_id, status=result.status)
+            results[index] = IngestBatchItem(index=index, event_id=result.event_id, status=result.status)
         for index, item in enumerate(items):
             if isinstance(item, ApiError):
-                results[index] = BatchItem(index=index, status="rejected", error=BatchItemError(**item.body()["error"]))
-        return BatchResult(accepted=len(valid), rejected=len(items) - len(valid), data=results), 200
+                results[index] = IngestBatchItem(index=index, status="rejected", error=BatchItemError(**item.body()["error"]))
+        return IngestBatchResult(accepted=len(valid), rejected=len(items) - len(valid), data=results), 200
 
     if idempotency_key is None:
         return (await run())[0]
     request = [i.model_dump(mode="json", by_alias=True) if isinstance(i, IngestEvent) else i.body() for i in items]
-    return (await idempotent(principal, idempotency_key, "events.batch", {"events": request}, run, BatchResult)).result
+    return (await idempotent(principal, idempotency_key, "events.batch", {"events": request}, run, IngestBatchResult)).result
 
 
 _PG_INSERT_EVENTS = """
@@ -276,7 +294,7 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
             ids = await _write_postgres(conn, org, items, now, sandbox)
-            return [IngestResult(event_id=i, status="accepted") for i in ids]
+            return [IngestResult(event_id=i, status=IngestStatus.accepted) for i in ids]
         contacts = await contact_ids(conn, org, (item.email for item in items))
         rows: list[Event] = []
         ids: list[str | None] = []
@@ -325,7 +343,7 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
             ],
             conn,
         )
-    return [IngestResult(event_id=i, status="accepted") for i in ids]
+    return [IngestResult(event_id=i, status=IngestStatus.accepted) for i in ids]
 
 
 # ----------------------------------------------------------------------------- reads

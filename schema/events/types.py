@@ -12,17 +12,21 @@ from app.core.errors import ApiError, invalid
 from schema.contracts import Page
 from schema.graphql_common import (
     DECIMAL_HELP, Connection, DecimalString, GraphQLInput, Node, UserError, as_in, connection, detail_errors,
-    node_type, validated, user_errors,
+    graphql_enum, node_type, validated, user_errors,
 )
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.events.resolvers import (
-    BatchItem,
+    IngestBatchItem,
     EventView,
     IngestEvent,
+    IngestStatus,
     ingest_batch,
     ingest_event,
     list_events,
 )
+
+graphql_enum(IngestStatus, "IngestStatus", "What became of an ingested event.")
+
 
 @strawberry.pydantic.input(name="EventInput")
 class EventInput(GraphQLInput):
@@ -45,7 +49,7 @@ class IngestEventsInput:
 @strawberry.type
 class IngestEventPayload:
     event_id: Optional[strawberry.ID]
-    status: Optional[str]
+    status: Optional[IngestStatus]
     user_errors: list[UserError]
 
 
@@ -53,7 +57,7 @@ class IngestEventPayload:
 class EventItemPayload:
     index: int
     event_id: Optional[strawberry.ID]
-    status: str
+    status: IngestStatus
     user_errors: list[UserError]
 
 
@@ -99,7 +103,7 @@ def _graphql_item(index: int, item: EventInput) -> IngestEvent | ApiError:
         return error
 
 
-def _item_errors(item: BatchItem) -> list[UserError]:
+def _item_errors(item: IngestBatchItem) -> list[UserError]:
     if item.error is None:
         return []
     return detail_errors(item.error.code, item.error.message, item.error.details)

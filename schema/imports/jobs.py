@@ -16,12 +16,13 @@ from typing import AsyncIterator
 
 from app.core.clock import now
 from models import ImportChunk, ImportJob
+from models.imports import ImportFormat, ImportStatus
 
 MAX_BYTES = 100 * 1024 * 1024
 CHUNK_BYTES = 1024 * 1024
 
-FORMATS = ("csv", "ndjson")
-VISIBLE = ("pending", "running", "completed", "failed", "canceled")
+FORMATS = tuple(f.value for f in ImportFormat)
+VISIBLE = tuple(s.value for s in ImportStatus)
 CANCELABLE = ("pending", "running")
 STALE_UPLOAD = timedelta(hours=1)  # an `uploading` job this old was abandoned mid-upload
 

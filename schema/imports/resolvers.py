@@ -17,6 +17,7 @@ from app.core.errors import ApiError, ErrorCode, from_pydantic, invalid, not_fou
 from app.core.ids import require_id
 from app.core.validation import Tag
 from models import ImportJob
+from models.imports import ImportFormat, ImportStatus
 from schema.contracts import ApiModel
 from schema.idempotency.resolvers import idempotent
 from schema.imports import jobs
@@ -41,7 +42,7 @@ def import_options(tags: list[str] | None, update_existing: bool | None) -> Impo
 
 class ImportCreated(ApiModel):
     import_id: str
-    status: str
+    status: ImportStatus = Field(description="`pending`: the job waits for a worker.")
 
 
 class ImportRowError(ApiModel):
@@ -53,8 +54,8 @@ class ImportRowError(ApiModel):
 
 class ImportJobView(ApiModel):
     id: str
-    status: str = Field(description="pending, running, completed, failed or canceled")
-    format: str
+    status: ImportStatus
+    format: ImportFormat
     filename: str
     total: Optional[int] = Field(description="Data rows in the file, once counted.")
     processed: int
@@ -112,7 +113,7 @@ async def create_import(
 
     async def run() -> tuple[ImportCreated, int]:
         await jobs.make_pending(job.id)
-        return ImportCreated(import_id=job.id, status="pending"), 202
+        return ImportCreated(import_id=job.id, status=ImportStatus.pending), 202
 
     try:
         outcome = await idempotent(principal, idempotency_key, "contacts.import", request, run, ImportCreated)

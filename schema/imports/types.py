@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Optional
 
 import strawberry
 
 from app.core.errors import ApiError
-from schema.graphql_common import Node, UserError, as_in, node_type, user_errors
+from models.imports import ImportFormat, ImportStatus
+from schema.graphql_common import Node, UserError, as_in, graphql_enum, node_type, user_errors
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.imports.resolvers import (
     ImportJobView,
@@ -20,10 +20,8 @@ from schema.imports.resolvers import (
     import_options,
 )
 
-@strawberry.enum(name="ImportFormat")
-class ImportFormat(Enum):
-    CSV = "csv"
-    NDJSON = "ndjson"
+graphql_enum(ImportFormat, "ImportFormat")
+graphql_enum(ImportStatus, "ImportStatus", "An import job's status.")
 
 
 @strawberry.pydantic.type(name="ImportRowError")
@@ -34,6 +32,8 @@ class ImportRowErrorType(ImportRowError):
 @node_type(ImportJobView, name="ImportJob", description="A contact import job.")
 class ImportJobType(ImportJobView, Node):
     id: strawberry.ID
+    # A String as first published ("csv"); the ImportFormat enum's GraphQL names are CSV and NDJSON.
+    format: str
     errors: list[ImportRowErrorType] = as_in(ImportJobView, "errors")
 
 
@@ -56,7 +56,7 @@ class CancelImportInput:
 @strawberry.type
 class ImportContactsPayload:
     import_id: Optional[strawberry.ID]
-    status: Optional[str]
+    status: Optional[ImportStatus]
     user_errors: list[UserError]
 
 

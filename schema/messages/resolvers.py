@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal, Optional
+from typing import Any, Optional
 
 from pydantic import Field
 from tortoise.expressions import Subquery
@@ -15,15 +15,13 @@ from app.core.ids import require_id
 from app.core.headers import message_id_header
 from app.core.validation import email_key
 from models import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
-from models.delivery import CANCELABLE_STATUSES, MESSAGE_STATUSES
+from models.delivery import CANCELABLE_STATUSES, MESSAGE_STATUSES, MessageStatus
 from schema.contracts import ApiModel, Page, check_fits, check_page_size, decode_cursor
 from schema.idempotency.resolvers import idempotent
 
-Status = Literal[MESSAGE_STATUSES]
-
 
 class TimelineEvent(ApiModel):
-    status: str
+    status: MessageStatus
     detail: str
     at: datetime
 
@@ -36,7 +34,7 @@ class AttachmentInfo(ApiModel):
 
 class MessageView(ApiModel):
     id: str
-    status: str
+    status: MessageStatus
     to: list[str]
     cc: list[str]
     bcc: list[str]

@@ -10,7 +10,8 @@ from pydantic import Field
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError
-from schema.graphql_common import Connection, Node, UserError, as_in, connection, node_type, user_errors
+from models.delivery import MessageStatus
+from schema.graphql_common import Connection, Node, UserError, as_in, connection, graphql_enum, node_type, user_errors
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.messages.resolvers import (
     AttachmentInfo,
@@ -20,6 +21,9 @@ from schema.messages.resolvers import (
     get_message,
     list_messages,
 )
+
+graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")
+
 
 @strawberry.pydantic.type(name="MessageEvent")
 class TimelineEventType(TimelineEvent):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import ROOT
+
 CHECKS = ",".join(
     [
         "not_a_server_error",
@@ -41,5 +43,7 @@ async def test_schemathesis_finds_no_5xx_and_no_schema_violation(live_server, ma
         "--request-timeout",
         "10",
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=400)
+    # The NDJSON upload body's serializer (tests/support/schemathesis_hooks.py).
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.support.schemathesis_hooks", "PYTHONPATH": str(ROOT)}
+    result = subprocess.run(command, capture_output=True, text=True, timeout=400, env=env, cwd=ROOT)
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

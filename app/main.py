@@ -19,7 +19,6 @@ from app.web import handlers
 from app.core import webhook_urls
 from app.web import openapi
 from app.web.docs import install_redoc
-from app.web import openapi_security
 from app.web.pages import install_pages
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.web.middleware import EdgeMiddleware
@@ -127,6 +126,5 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
                 status["status"] = "degraded"
         return JSONResponse(status)
 
-    openapi_security.install(app)  # declares bearer + X-API-Key schemes if the routes declare none
     install_pages(app, settings)  # / (developer home) and /reference (Scalar)
     return app

@@ -132,3 +132,20 @@ def install(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def auth_schemes(spec: dict) -> tuple[str | None, str | None]:
+    """The names of the document's bearer scheme and of its X-API-Key header scheme."""
+    schemes = spec.get("components", {}).get("securitySchemes", {}) or {}
+    bearer = next(
+        (n for n, s in schemes.items() if s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer"),
+        None,
+    )
+    api_key = next(
+        (
+            n for n, s in schemes.items()
+            if s.get("type") == "apiKey" and s.get("in") == "header" and str(s.get("name", "")).lower() == "x-api-key"
+        ),
+        None,
+    )
+    return bearer, api_key

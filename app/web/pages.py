@@ -29,7 +29,7 @@ from starlette.responses import HTMLResponse
 from app.core.settings import Settings
 from app.web import snippets
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL
-from app.web.openapi_security import auth_schemes
+from app.web.openapi import auth_schemes
 from app.web.templating import NAV, templates
 
 SCALAR_JS = Path("@scalar") / "api-reference" / "dist" / "browser" / "standalone.js"

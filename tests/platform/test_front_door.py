@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from app.web import pages, snippets
 from app.web.graphiql import EXAMPLE_QUERY
-from app.web.openapi_security import add_security_schemes, auth_schemes
+from app.web.openapi import auth_schemes
 from tests.helpers import gql
 
 SECTIONS = ("about", "quickstart", "authentication", "rate-limits", "common-tasks", "reference")
@@ -80,15 +80,7 @@ async def test_openapi_declares_bearer_and_x_api_key(client):
     assert schemes[api_key] | {"description": ""} == {"type": "apiKey", "in": "header", "name": "X-API-Key", "description": ""}
     send = spec["paths"]["/api/v1/delivery/send"]["post"]
     assert {name for requirement in send["security"] for name in requirement} == {bearer, api_key}
-    assert "security" not in spec["paths"]["/healthz"]["get"], "public routes need no key"
-
-
-def test_security_schemes_already_declared_are_left_alone():
-    spec = {"components": {"securitySchemes": {"HTTPBearer": {"type": "http", "scheme": "bearer"}}},
-            "paths": {"/x": {"post": {"responses": {"401": {}}}}}}
-    before = json.loads(json.dumps(spec))
-    assert add_security_schemes(spec) == before
-    assert auth_schemes(spec) == ("HTTPBearer", None)
+    assert not spec["paths"]["/healthz"]["get"].get("security"), "public routes need no key"
 
 
 async def test_reference_page_configures_scalar_offline(client):

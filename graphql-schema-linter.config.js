@@ -14,12 +14,10 @@ module.exports = {
     'defined-types-are-used',
     // Clients see why a field goes away.
     'deprecations-have-a-reason',
-    // Naming clients and codegen expect: PascalCase types, camelCase fields and input fields,
-    // ALL_CAPS enum values.
+    // Naming clients and codegen expect: PascalCase types, camelCase fields and input fields.
     'types-are-capitalized',
     'fields-are-camel-cased',
     'input-object-values-are-camel-cased',
-    'enum-values-all-caps',
   ],
   // Left out on purpose:
   // - types/fields/arguments/enum-values/input-object-values-have-descriptions: hundreds of
@@ -27,4 +25,8 @@ module.exports = {
   //   need explaining have descriptions.
   // - *-sorted-alphabetically: fields follow the REST documents' order, which reads better.
   // - descriptions-are-capitalized: style only; some descriptions open by quoting lower-case values.
+  // - enum-values-all-caps: status enums (MessageStatus, ImportStatus, AutomationRunStatus, …) show
+  //   the same lower-case strings as REST (`sent`, `completed`), so one vocabulary serves REST
+  //   clients, GraphQL clients and stored rows; only enums first published in capitals
+  //   (ConditionOp, ImportFormat) keep them.
 };

@@ -43,7 +43,7 @@ from schema.automations.resolvers import (
 graphql_enum(ConditionOp, "ConditionOp")
 graphql_enum(RunStatus, "AutomationRunStatus", "An automation run's status.")
 graphql_enum(StepLogStatus, "AutomationStepStatus", "How one step of a run went.")
-graphql_enum(StepType, "AutomationStepType", "The kinds of automation steps.")
+graphql_enum(StepType, "AutomationStepKind", "The kinds of automation steps.")
 
 
 @strawberry.pydantic.input(name="ConditionInput")

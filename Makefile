@@ -64,14 +64,15 @@ $(NPM_STAMP): $(VENDOR)/package.json $(VENDOR)/package-lock.json
 
 # make serve does not wait for the front-end packages (an npm ci of ~16 s): the API, the home
 # page, Swagger UI and ReDoc work without them, and /reference and /graphql say to reload in a
-# minute until they are there. Installed in the background, logged to .venv/assets.log.
+# minute until they are there. Installed in the background at a lower priority (the server's first
+# start comes first on a small machine), logged to .venv/assets.log.
 assets-background:
 	@if $(MAKE) -q $(NPM_STAMP) 2>/dev/null; then :; \
 	elif ! command -v npm >/dev/null 2>&1; then \
 	  echo "npm not found: /reference and GraphiQL need their front-end packages (install Node.js + npm, then make assets); the API works without them" >&2; \
 	else \
 	  echo "installing the front-end packages of /reference and GraphiQL in the background (make assets; log: $(ASSETS_LOG))" >&2; \
-	  ($(MAKE) --no-print-directory assets >$(ASSETS_LOG) 2>&1 &); \
+	  (nice -n 10 $(MAKE) --no-print-directory assets >$(ASSETS_LOG) 2>&1 &); \
 	fi
 
 # Node tools the tests run (graphql-schema-linter), pinned in package-lock.json: `npm ci` when the

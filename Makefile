@@ -55,7 +55,7 @@ FLOCK := $(if $(shell command -v flock 2>/dev/null),flock $(VENDOR)/.assets.lock
 ASSETS_LOG := $(VENV)/assets.log
 
 assets:
-	@$(MAKE) -q $(NPM_STAMP) 2>/dev/null || $(FLOCK) $(MAKE) --no-print-directory $(NPM_STAMP)
+	@$(MAKE) --no-print-directory -q $(NPM_STAMP) 2>/dev/null || $(FLOCK) $(MAKE) --no-print-directory $(NPM_STAMP)
 
 $(NPM_STAMP): $(VENDOR)/package.json $(VENDOR)/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js + npm, then run make assets (GraphiQL and /reference need the packages)" >&2; exit 1; }
@@ -67,7 +67,7 @@ $(NPM_STAMP): $(VENDOR)/package.json $(VENDOR)/package-lock.json
 # minute until they are there. Installed in the background at a lower priority (the server's first
 # start comes first on a small machine), logged to .venv/assets.log.
 assets-background:
-	@if $(MAKE) -q $(NPM_STAMP) 2>/dev/null; then :; \
+	@if $(MAKE) --no-print-directory -q $(NPM_STAMP) 2>/dev/null; then :; \
 	elif ! command -v npm >/dev/null 2>&1; then \
 	  echo "npm not found: /reference and GraphiQL need their front-end packages (install Node.js + npm, then make assets); the API works without them" >&2; \
 	else \

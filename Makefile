@@ -6,18 +6,38 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 VENDOR := app/static/vendor
 
-.PHONY: serve test test-sqlite test-postgres coverage coverage-sqlite coverage-postgres assets node-tools clients bench bench-delivery bench-import bench-export install dev clean
+# Where `make serve` listens: `make serve PORT=8080 HOST=0.0.0.0`. Set on the command line only
+# (an exported HOST or PORT in the environment does not move the server).
+HOST = 127.0.0.1
+PORT = 8000
+
+.PHONY: serve test test-sqlite test-postgres coverage coverage-sqlite coverage-postgres assets assets-background node-tools clients bench bench-delivery bench-import bench-export bench-first-send install dev clean
+
+# Installing, as fast as the machine allows (a first `make serve` is mostly this):
+# - uv when it is on PATH (parallel downloads and its own cache; it does not read pip's
+#   configuration files), else the venv's pip, which every Python has: uv is optional, never required;
+# - no byte-compiling at install time (--no-compile; uv doesn't by default): Python compiles the
+#   modules it imports when it first imports them, a fraction of what is installed;
+# - the venv's pip as Python ships it (no upgrade: any pip from 21.3 installs this editable
+#   project), and no check for a newer pip on every run.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+UV := $(shell command -v uv 2>/dev/null)
+ifneq ($(UV),)
+PIP_INSTALL := $(UV) pip install --quiet --python $(BIN)/python
+else
+PIP_INSTALL := $(BIN)/pip install --quiet --no-compile
+endif
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	touch $@
 
+# The test tools (pytest, schemathesis, …) only for make test / coverage / bench, never for make serve.
 $(DEV_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(PIP_INSTALL) -e '.[dev]'
 	touch $@
 
 install: $(STAMP)
@@ -29,12 +49,31 @@ dev: $(DEV_STAMP)
 # when the lock file changes. Nothing is loaded from a CDN at run time.
 NPM_STAMP := $(VENDOR)/node_modules/.installed
 
-assets: $(NPM_STAMP)
+# Two installs at once (make serve's in the background, make test's) would trip over each other in
+# node_modules: where flock exists, one waits for the other, then finds the stamp fresh.
+FLOCK := $(if $(shell command -v flock 2>/dev/null),flock $(VENDOR)/.assets.lock)
+ASSETS_LOG := $(VENV)/assets.log
+
+assets:
+	@$(MAKE) --no-print-directory -q $(NPM_STAMP) 2>/dev/null || $(FLOCK) $(MAKE) --no-print-directory $(NPM_STAMP)
 
 $(NPM_STAMP): $(VENDOR)/package.json $(VENDOR)/package-lock.json
 	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js + npm, then run make assets (GraphiQL and /reference need the packages)" >&2; exit 1; }
 	cd $(VENDOR) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
+
+# make serve does not wait for the front-end packages (an npm ci of ~16 s): the API, the home
+# page, Swagger UI and ReDoc work without them, and /reference and /graphql say to reload in a
+# minute until they are there. Installed in the background at a lower priority (the server's first
+# start comes first on a small machine), logged to .venv/assets.log.
+assets-background:
+	@if $(MAKE) --no-print-directory -q $(NPM_STAMP) 2>/dev/null; then :; \
+	elif ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm not found: /reference and GraphiQL need their front-end packages (install Node.js + npm, then make assets); the API works without them" >&2; \
+	else \
+	  echo "installing the front-end packages of /reference and GraphiQL in the background (make assets; log: $(ASSETS_LOG))" >&2; \
+	  (nice -n 10 $(MAKE) --no-print-directory assets >$(ASSETS_LOG) 2>&1 &); \
+	fi
 
 # Node tools the tests run (graphql-schema-linter), pinned in package-lock.json: `npm ci` when the
 # lock file is newer than the install (npm writes node_modules/.package-lock.json). Without npm the
@@ -60,8 +99,8 @@ clients:
 	fi
 
 serve: $(STAMP)
-	-@$(MAKE) --no-print-directory assets
-	$(BIN)/viperatron serve
+	@$(MAKE) --no-print-directory assets-background
+	$(BIN)/viperatron serve --host $(HOST) --port $(PORT)
 
 # SQLite always; PostgreSQL + Redis too when TEST_DATABASE_URL / TEST_REDIS_URL are set.
 # Two pytest processes: Tortoise caches query executors per connection name, so the two
@@ -116,6 +155,11 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.abuse; abuse=$$?; \
 	[ $$abuse -eq 0 ] && [ $$http -eq 0 ] && [ $$delivery -eq 0 ] && [ $$imports -eq 0 ] && [ $$contacts_export -eq 0 ] && \
 	[ $$events -eq 0 ] && [ $$automations -eq 0 ] && [ $$analytics -eq 0 ]
+
+# Time to the first send: git clone, make serve PORT=<free port>, the README's curl answered 202, per
+# phase (bench/first_send.py; standard library only, so it needs no venv).
+bench-first-send:
+	$(PYTHON) bench/first_send.py $(BENCH_ARGS)
 
 bench-delivery: $(DEV_STAMP)
 	$(BIN)/python -m bench.delivery $(BENCH_ARGS)

@@ -394,7 +394,7 @@ async def settled_run(automation_id: str) -> AutomationRun | None:
 
 
 def verify_signature(secret: str, header: str, body: bytes, tolerance: int = 300) -> bool:
-    """The webhook receiver's check, as the README documents it (written here independently)."""
+    """The webhook receiver's check, as docs/automations-and-webhooks.md documents it (written here independently)."""
     parts = dict(item.split("=", 1) for item in header.split(","))
     timestamp = int(parts["t"])
     if abs(time.time() - timestamp) > tolerance:

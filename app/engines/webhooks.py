@@ -60,7 +60,7 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def verify(secret: str, header: str, body: bytes, tolerance_seconds: int = 300) -> bool:
-    """The receiver's side (documented in the README; used by the tests)."""
+    """The receiver's side (documented in docs/automations-and-webhooks.md; used by the tests)."""
     fields = dict(part.split("=", 1) for part in header.split(",") if "=" in part)
     try:
         timestamp = int(fields["t"])

@@ -5,12 +5,13 @@ GraphiQL from unpkg: `make assets` installs the pinned packages (app/static/vend
 and its lock file) into app/static/vendor/node_modules, served at /static/vendor. The page opens
 on a working example query with a bar to paste an API key (kept in the browser's localStorage
 and put in the Headers editor as `Authorization: Bearer <key>`); until a key is there it asks
-the server nothing, so it never opens on a 401. Without the packages it says how to install them.
+the server nothing, so it never opens on a 401. Without the packages it says how to install them;
+`make serve` installs them in the background on a first start, so until they are there the page
+is rendered again on each request (and kept once they are).
 """
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -61,13 +62,22 @@ def _files(entries: tuple[tuple[str, str], ...]) -> list[str] | None:
     return [f"{VENDOR_URL}/node_modules/{package}/{path}" for package, path in entries]
 
 
-@cache
+_rendered: dict[str, str] = {}
+
+
 def page() -> str:
+    """The page, kept once the packages are installed; until then checked on every request."""
+    if "page" in _rendered:
+        return _rendered["page"]
     scripts, stylesheets = _files(SCRIPTS), _files(STYLESHEETS)
-    return templates.get_template("graphiql.html").render(
-        nav=NAV, current="/graphql", installed=bool(scripts and stylesheets), scripts=scripts or [],
+    installed = bool(scripts and stylesheets)
+    html = templates.get_template("graphiql.html").render(
+        nav=NAV, current="/graphql", installed=installed, scripts=scripts or [],
         stylesheets=stylesheets or [], example_query=EXAMPLE_QUERY,
     )
+    if installed:
+        _rendered["page"] = html
+    return html
 
 
 class OfflineGraphQLRouter(GraphQLRouter):

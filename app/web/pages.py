@@ -75,6 +75,7 @@ class FrontDoor:
         self.settings = settings
         self._pages: OrderedDict[str, str] = OrderedDict()
         self._lock = Lock()
+        self._reference: str | None = None
 
     @cached_property
     def spec(self) -> dict:
@@ -140,16 +141,27 @@ class FrontDoor:
             "metaData": {"title": "Viperatron API reference"},
         }
 
-    @cached_property
+    @property
+    def reference_installed(self) -> bool:
+        return self._reference is not None
+
+    @property
     def reference(self) -> str:
+        """Kept once Scalar is installed; until then (`make serve` installs the front-end packages
+        in the background on a first start) rendered again on each request."""
+        if self._reference is not None:
+            return self._reference
         installed = (VENDOR_DIR / "node_modules" / SCALAR_JS).is_file()
-        return templates.get_template("reference.html").render(
+        page = templates.get_template("reference.html").render(
             nav=NAV,
             current="/reference",
             installed=installed,
             scalar_js=f"{VENDOR_URL}/node_modules/{SCALAR_JS.as_posix()}",
             configuration=json.dumps(self.scalar_configuration).replace("</", "<\\/"),
         )
+        if installed:
+            self._reference = page
+        return page
 
 
 def base_url_of(request: Request) -> str:
@@ -166,6 +178,8 @@ def install_pages(app: FastAPI, settings: Settings) -> FrontDoor:
 
     @app.get("/reference", include_in_schema=False)
     async def reference() -> HTMLResponse:
-        return HTMLResponse(door.reference, headers={"Cache-Control": CACHE_CONTROL})
+        page = door.reference
+        # Not installed yet: no caching, so a reload shows Scalar once the background install is done.
+        return HTMLResponse(page, headers={"Cache-Control": CACHE_CONTROL if door.reference_installed else "no-store"})
 
     return door

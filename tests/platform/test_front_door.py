@@ -9,7 +9,7 @@ import re
 
 from markupsafe import escape
 
-from app.web import pages, snippets
+from app.web import graphiql, pages, snippets
 from app.web.graphiql import EXAMPLE_QUERY
 from app.web.openapi import auth_schemes
 from tests.helpers import gql
@@ -117,3 +117,21 @@ async def test_graphiql_page_explains_the_key_and_its_example_runs(client, key):
     assert response.status_code == 200 and "errors" not in body, body
     assert body["data"]["viewer"]["organization"]["name"] == key.organization_name
     assert body["data"]["contacts"]["edges"] == []
+
+
+async def test_pages_say_to_reload_until_the_front_end_packages_are_there(app, monkeypatch, tmp_path):
+    """make serve installs the packages in the background: until they are there, /reference and
+    GraphiQL say so, and once they are, the next request shows them."""
+    monkeypatch.setattr(graphiql, "VENDOR_DIR", tmp_path)
+    monkeypatch.setattr(graphiql, "_rendered", {})
+    monkeypatch.setattr(pages, "VENDOR_DIR", tmp_path)
+    door = pages.FrontDoor(app, app.state.front_door.settings)
+    assert "make assets" in graphiql.page() and 'id="api-key"' not in graphiql.page()
+    assert "make assets" in door.reference and not door.reference_installed
+    for package, path in graphiql.SCRIPTS + graphiql.STYLESHEETS:
+        (tmp_path / "node_modules" / package / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "node_modules" / package / path).write_text("")
+    (tmp_path / "node_modules" / pages.SCALAR_JS).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "node_modules" / pages.SCALAR_JS).write_text("")
+    assert 'id="api-key"' in graphiql.page() and graphiql._rendered
+    assert 'id="scalar-configuration"' in door.reference and door.reference_installed

@@ -56,7 +56,7 @@ async def test_the_token_limit_stops_the_parser_and_execution_does_not_parse_aga
 
 
 async def test_a_document_over_5000_tokens_is_refused_and_runs_nothing(client, key):
-    """The documented limit (README, Limits): 5,000 tokens. One more and the parser's error is
+    """The documented limit (docs/limits.md): 5,000 tokens. One more and the parser's error is
     the whole answer; even a mutation in it has no effect."""
     assert MAX_TOKENS == 5000
     # 24 tokens: mutation { upsertContact ( input : { email : "…" customFields : { n : [ ] } } ) {

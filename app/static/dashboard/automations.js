@@ -198,7 +198,7 @@ function Editor({ automation }) {
         <p><button type="button" class="secondary small" onClick=${() => setConditions([...conditions, { field: "", op: "EQ", value: "" }])}>Add a condition</button></p>
       </fieldset>
       <fieldset><legend>Steps, in order</legend>
-        <ol class="step-list">${steps.map((s, i) => html`<li class="step" role="group" aria-label=${`Step ${i + 1}`}>
+        <ol class="step-list">${steps.map((s, i) => html`<li><div class="step" role="group" aria-label=${`Step ${i + 1}`}>
           <div class="row">
             <div class="field"><label for=${`s${i}-kind`}>Step ${i + 1}</label>
               <select id=${`s${i}-kind`} value=${s.kind} onChange=${(e) => setStep(i, () => blankStep(e.currentTarget.value))}>
@@ -217,7 +217,7 @@ function Editor({ automation }) {
               : html`<input id=${fid} type=${type === "number" ? "number" : type === "email" ? "email" : type === "url" ? "url" : "text"}
                   min=${type === "number" ? 1 : undefined} required=${name !== "value"} value=${s.values[name]} onInput=${onInput} />`}</div>`;
           })}
-        </li>`)}</ol>
+        </div></li>`)}</ol>
         <p><button type="button" class="secondary small" disabled=${steps.length >= 20} onClick=${() => setSteps([...steps, blankStep("addTag")])}>Add a step</button></p>
       </fieldset>
       <${ErrorNote} error=${error} />

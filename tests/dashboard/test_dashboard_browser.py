@@ -306,11 +306,21 @@ def test_suppressions_add_and_remove(dash, server, shots):
 
 def test_analytics_draws_its_charts_in_the_browsers_time_zone(dash, server, shots):
     origin, _ = server
-    _open(dash, origin, "/dashboard/analytics", "Analytics")
-    dash.wait_js("the deliveries chart", "!!document.querySelector('#chart-deliveries canvas')")
-    dash.wait_js("the revenue chart", "!!document.querySelector('#chart-revenue canvas')")
-    zone = dash.js("Intl.DateTimeFormat().resolvedOptions().timeZone")
+    zone = "America/New_York"
+    dash.call("Emulation.setTimezoneOverride", timezoneId=zone)
+    try:
+        _open(dash, origin, "/dashboard/analytics", "Analytics")
+        dash.wait_js("the deliveries chart", "!!document.querySelector('#chart-deliveries canvas')")
+        dash.wait_js("the revenue chart", "!!document.querySelector('#chart-revenue canvas')")
+        assert dash.js("Intl.DateTimeFormat().resolvedOptions().timeZone") == zone
+        _analytics(dash, origin, shots, zone)
+    finally:
+        dash.call("Emulation.setTimezoneOverride", timezoneId="")
+
+
+def _analytics(dash: Page, origin: str, shots: Path, zone: str) -> None:
     assert zone in _text(dash)
+    assert dash.js("document.querySelector('#chart-deliveries canvas').width") > 300
     assert "sent" in dash.js("document.querySelector('#chart-deliveries table').innerText")
     assert "EUR" in dash.js("document.querySelector('#chart-revenue table').innerText")
     assert "buyer@example.com" in _text(dash)  # top contacts by revenue

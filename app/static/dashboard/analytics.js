@@ -13,17 +13,18 @@ const QUERY = `query Analytics($from: DateTime!, $to: DateTime!, $tz: String!) {
 }`;
 const STATUS_COLORS = { queued: "#6b7280", sending: "#2563eb", sent: "#0b6e4f", deferred: "#b45309", failed: "#b42318", suppressed: "#7c3aed", canceled: "#374151" };
 const PALETTE = ["#0b6e4f", "#2563eb", "#b45309", "#7c3aed", "#b42318", "#0e7490", "#be185d", "#4d7c0f"];
+const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
 const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
 // A uPlot chart of daily series, with the same figures as a table for screen readers.
-function Chart({ id, title, days, series }) {
+function Chart({ id, title, days, series, counts = false }) {
   const box = useRef(null);
   useEffect(() => {
     if (!box.current) return undefined;
     const width = Math.max(320, box.current.clientWidth || 640);
     const plot = new uPlot({
       width, height: 240, series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: s.color || PALETTE[i % PALETTE.length], width: 2, points: { show: true, size: 5 } }))],
-      axes: [{}, { size: 56 }], scales: { x: { time: true } }, legend: { live: false },
+      axes: [{}, { size: 56, ...(counts ? { incrs: COUNT_STEPS, values: (_, ticks) => ticks.map((t) => String(t)) } : {}) }], scales: { x: { time: true } }, legend: { live: false },
     }, [days.map((d) => d.epoch), ...series.map((s) => s.values)], box.current);
     const canvas = box.current.querySelector("canvas");
     if (canvas) { canvas.setAttribute("role", "img"); canvas.setAttribute("aria-label", `${title}: chart; the same figures are in the table below`); }
@@ -71,8 +72,8 @@ export function AnalyticsPage() {
         <dt>Delivery rate</dt><dd>${a.messages.deliveryRate == null ? "—" : `${Math.round(a.messages.deliveryRate * 1000) / 10}%`}</dd>
         <dt>Median time to send</dt><dd>${a.messages.medianSecondsToSend == null ? "—" : `${a.messages.medianSecondsToSend.toFixed(1)} s`}</dd>
       </dl>
-      ${statuses.length ? html`<${Chart} id="chart-deliveries" title="Deliveries per day by status" days=${mDays} series=${delivery} />` : html`<p class="muted">No messages in this window.</p>`}
-      ${events.length ? html`<${Chart} id="chart-events" title="Events per day by type" days=${eDays} series=${events} />` : html`<p class="muted">No events in this window.</p>`}
+      ${statuses.length ? html`<${Chart} id="chart-deliveries" title="Deliveries per day by status" days=${mDays} series=${delivery} counts />` : html`<p class="muted">No messages in this window.</p>`}
+      ${events.length ? html`<${Chart} id="chart-events" title="Events per day by type" days=${eDays} series=${events} counts />` : html`<p class="muted">No events in this window.</p>`}
       ${revenue.length ? html`<${Chart} id="chart-revenue" title="Revenue per day by currency" days=${eDays} series=${revenue} />` : null}
       <div class="two">
         <section aria-labelledby="top-heading"><h2 id="top-heading">Top contacts by revenue</h2>

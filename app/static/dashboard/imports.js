@@ -88,7 +88,7 @@ export function ImportPage({ jobId }) {
       <code>tags</code>, others become custom fields), or NDJSON: one JSON object per line. Up to a few megabytes here; bigger files go through
       <code>POST /api/v1/contacts/import</code>.</p>
       <div class="field"><label for="i-file">File</label><input id="i-file" name="file" type="file" accept=".csv,.ndjson,.jsonl,text/csv,application/x-ndjson" onChange=${pickFile} /></div>
-      <div class="field"><label for="i-content">…or paste the content</label><textarea id="i-content" name="content" rows="4" spellcheck="false" placeholder="email,first_name&#10;ann@example.com,Ann"></textarea></div>
+      <div class="field"><label for="i-content">…or paste the content</label><textarea id="i-content" name="content" rows="4" spellcheck="false" placeholder=${"email,first_name\nann@example.com,Ann"}></textarea></div>
       <div class="row">
         <div class="field"><label for="i-format">Format</label>
           <select id="i-format" name="format" value=${format} onChange=${(e) => setFormat(e.currentTarget.value)}><option value="CSV">CSV</option><option value="NDJSON">NDJSON</option></select></div>

@@ -281,6 +281,15 @@ def test_an_automation_made_with_the_form_runs_on_its_event(dash, server, shots)
     _wait_text(dash, "disabled", "disabled", "#automation-state")
     _click(dash, "button", "Enable")
     _wait_text(dash, "enabled", "enabled", "#automation-state")
+    # Edit: the form opens filled in; a new name, the same trigger and steps.
+    _click(dash, "a", "Edit")
+    _wait_text(dash, "the edit form", "Edit Tag buyers", "main h1")
+    assert dash.js("document.getElementById('s1-value').value") == '"{{event.properties.orderId}}"'
+    assert dash.js("document.getElementById('c0-op').value") == "GT"
+    _type(dash, "#a-name", "Tag big buyers")
+    _click(dash, "button[type=submit]", "Save automation")
+    _wait_text(dash, "the renamed automation", "Tag big buyers", "main h1")
+    assert "value GT 5" in _text(dash, "dl.facts")
     _http(origin, key, "POST", "/api/v1/pipelines/events", {
         "email": "buyer@example.com", "eventType": "order.placed", "value": "42.50", "currency": "EUR",
         "properties": {"orderId": "A-1"},

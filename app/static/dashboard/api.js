@@ -54,7 +54,9 @@ export async function gql(query, variables = {}) {
   }
   if (response.status === 429) {
     const wait = response.headers.get("Retry-After");
-    throw new ApiError(`Rate limit reached${wait ? `: try again in ${wait} s` : ""}.`, { status: 429, code: "rate_limited" });
+    const error = new ApiError(`Rate limit reached${wait ? `: trying again in ${wait} s` : ""}.`, { status: 429, code: "rate_limited" });
+    error.retryAfter = Number(wait) || null;
+    throw error;
   }
   if (!body) throw new ApiError(`The server answered ${response.status} without JSON.`, { status: response.status });
   if (Array.isArray(body.errors) && body.errors.length) {

@@ -71,7 +71,7 @@ export function AutomationsPage() {
 export function AutomationPage({ id }) {
   const [actionError, setActionError] = useState(null);
   const [secretShown, setSecretShown] = useState(false);
-  const one = useLoad(async () => (await gql(ONE, { id })).automation, [id], { poll: 5000 });
+  const one = useLoad(async () => (await gql(ONE, { id })).automation, [id], { poll: 10000 });
   const a = one.data;
   if (!a) {
     return html`<${Page} title="Automation"><${ErrorNote} error=${one.error} />

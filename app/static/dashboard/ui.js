@@ -10,8 +10,11 @@ export function navigate(path, { replace = false } = {}) {
   window.dispatchEvent(new Event("viperatron:navigate"));
 }
 
-// Run `load` now, whenever `deps` change, on reload(), and every `poll` ms while `poll` is set
-// and the tab is visible. Keeps the last data while reloading.
+// Run `load` now, whenever `deps` change, on reload(), and, while `poll` (ms) is set, again and
+// again while the tab is visible: first after `poll` ms, then a little later each time (up to
+// 5 s), so that a long import or a slow message costs little of the key's rate limit; after a 429
+// it waits what Retry-After says. Keeps the last data while reloading.
+const POLL_MAX = 5000;
 export function useLoad(load, deps, { poll = 0 } = {}) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
   const generation = useRef(0);
@@ -23,13 +26,26 @@ export function useLoad(load, deps, { poll = 0 } = {}) {
       if (mine === generation.current) setState({ data, error: null, loading: false });
     } catch (error) {
       if (mine === generation.current) setState((s) => ({ data: s.data, error, loading: false }));
+      return error;
     }
+    return null;
   }, deps);
   useEffect(() => { reload(); }, [reload]);
   useEffect(() => {
     if (!poll) return undefined;
-    const timer = setInterval(() => { if (!document.hidden) reload(); }, poll);
-    return () => clearInterval(timer);
+    let delay = poll;
+    let timer = null;
+    let stopped = false;
+    const tick = async () => {
+      if (stopped) return;
+      const error = document.hidden ? null : await reload();
+      if (stopped) return;
+      delay = Math.min(Math.round(delay * 1.25), Math.max(poll, POLL_MAX));
+      if (error && error.status === 429) delay = Math.max(delay, (error.retryAfter || 5) * 1000);
+      timer = setTimeout(tick, delay);
+    };
+    timer = setTimeout(tick, delay);
+    return () => { stopped = true; clearTimeout(timer); };
   }, [reload, poll]);
   return { ...state, reload };
 }

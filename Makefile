@@ -24,7 +24,7 @@ install: $(STAMP)
 dev: $(DEV_STAMP)
 
 # Front-end packages the pages serve from our own origin (GraphiQL and its React, Scalar's API
-# reference, the dashboard's Preact + htm + uPlot, axe-core for its browser test), pinned exactly in $(VENDOR)/package.json with its package-lock.json (both committed);
+# reference), pinned exactly in $(VENDOR)/package.json with its package-lock.json (both committed);
 # `npm ci` installs exactly the locked tree into $(VENDOR)/node_modules (git-ignored), again only
 # when the lock file changes. Nothing is loaded from a CDN at run time.
 NPM_STAMP := $(VENDOR)/node_modules/.installed

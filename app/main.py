@@ -19,6 +19,7 @@ from app.web import handlers
 from app.core import webhook_urls
 from app.web import openapi
 from app.web.docs import install_redoc
+from app.web.dashboard import install_dashboard
 from app.web.pages import install_pages
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.web.middleware import EdgeMiddleware
@@ -127,4 +128,5 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
         return JSONResponse(status)
 
     install_pages(app, settings)  # / (developer home) and /reference (Scalar)
+    install_dashboard(app)  # /dashboard (the GraphQL dashboard) and its modules
     return app

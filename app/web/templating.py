@@ -18,4 +18,5 @@ NAV = (
     ("/docs", "Swagger UI"),
     ("/redoc", "ReDoc"),
     ("/graphql", "GraphiQL"),
+    ("/dashboard", "Dashboard"),
 )

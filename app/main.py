@@ -20,6 +20,7 @@ from app.core import webhook_urls
 from app.web import openapi
 from app.web.docs import install_redoc
 from app.web.pages import install_pages
+from app.web import accounts
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.web.middleware import EdgeMiddleware
 from app.web.ratelimit import RedisLimiter
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
         max_import_body_bytes=settings.max_import_body_bytes, deadline_seconds=settings.request_deadline_seconds,
     )
     app.include_router(rest_router)
+    app.include_router(accounts.router)  # /auth/*: the dashboard's sign-in (not in /openapi.json)
     graphql: GraphQLRouter = OfflineGraphQLRouter(
         schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False
     )

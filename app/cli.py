@@ -22,6 +22,7 @@ from app.core.errors import ApiError
 from app.web.keys import any_key_exists, create_key, list_keys, revoke_key
 from app.main import create_app
 from app.core.settings import Settings
+from app.core.validation import normalize_email
 from app.engines.transports import parse_smtp_url
 from app.engines.worker import Worker
 from models import ImportJob, Organization
@@ -252,12 +253,16 @@ def users_create(
     email: str = typer.Option(..., "--email", help="The person's email address."),
     org: str = typer.Option(..., "--org", help="Organization name (created if needed)."),
     role: Role = typer.Option(Role.MEMBER, "--role", help="owner, admin or member."),
-    password: str = typer.Option(..., prompt=True, hide_input=True, callback=_password,
-                                 help="Asked for when not given (read from stdin when it is not a terminal)."),
+    password: str = typer.Option(..., prompt=True, hide_input=True, callback=_password, envvar="VIPERATRON_PASSWORD",
+                                 help="Asked for (hidden) unless VIPERATRON_PASSWORD is set; not on the command line."),
 ) -> None:
     """Create an account (its address counts as verified) with a role in an organization; an
     existing account gains (or changes) the membership."""
     settings = Settings.from_env()
+    try:
+        email = normalize_email(email)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--email") from None
     try:
         user = _run(_with_db(settings, lambda: create_user(settings, email, org, role, password)))
     except ApiError as error:
@@ -270,7 +275,8 @@ def users_create(
 def users_reset_password(
     email: str = typer.Option(..., "--email", help="The account's email address."),
     password: str = typer.Option(..., prompt="New password", hide_input=True, callback=_password,
-                                 help="Asked for when not given (read from stdin when it is not a terminal)."),
+                                 envvar="VIPERATRON_PASSWORD",
+                                 help="Asked for (hidden) unless VIPERATRON_PASSWORD is set; not on the command line."),
 ) -> None:
     """Set a new password; every session of the account ends."""
     user = _run(_with_db(Settings.from_env(), lambda: reset_password(email, password)))

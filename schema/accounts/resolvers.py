@@ -377,6 +377,9 @@ async def log_in(settings: Settings, data: LogIn, client: str, previous_token: s
     if user is None or not matches or membership is None:
         now = clock.now()
         await LoginFailure.bulk_create([LoginFailure(subject=s, at=now) for s in subjects])
+        # Failures past the window count for nothing: forget them (the table stays small).
+        expired = now - timedelta(seconds=settings.login_window_seconds)
+        await LoginFailure.filter(subject__in=subjects, at__lt=expired).delete()
         raise ApiError(ErrorCode.UNAUTHORIZED, "Wrong email address or password.")
     await LoginFailure.filter(subject=subjects[0]).delete()
     if _hasher.check_needs_rehash(user.password_hash):

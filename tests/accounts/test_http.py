@@ -5,6 +5,7 @@ and password reset."""
 from __future__ import annotations
 
 import dataclasses
+import secrets
 import uuid
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
@@ -35,6 +36,11 @@ async def mailed_link(settings, tmp_path, organization_id: str, to: str) -> str:
     message = await Message.filter(organization_id=organization_id, to=[to]).order_by("-created_at").first()
     assert message is not None and message.status == "sent", message
     return link_in_eml(tmp_path / f"{message.id}.eml")
+
+
+def fresh_address() -> str:
+    """A client address no earlier test (or run: failures stay in the database) has used."""
+    return "10." + ".".join(str(secrets.randbelow(254) + 1) for _ in range(3))
 
 
 def token_of(link: str) -> str:
@@ -133,7 +139,7 @@ async def test_sessions_expire_when_idle(make_client, make_person):
 
 async def test_login_is_throttled_per_account(make_client, make_person):
     person = await make_person("member")
-    here, elsewhere = await make_client(address="10.7.0.1"), await make_client(address="10.7.0.2")
+    here, elsewhere = await make_client(address=fresh_address()), await make_client(address=fresh_address())
     for _ in range(10):
         assert (await auth_post(here, "login", {"email": person.email, "password": "wrong"})).status_code == 401
     # The right password, from another address: the account is locked for the window.
@@ -147,7 +153,7 @@ async def test_login_is_throttled_per_account(make_client, make_person):
 
 async def test_login_is_throttled_per_client_address(make_client, make_person):
     person = await make_person("member")
-    here, elsewhere = await make_client(address="10.8.0.1"), await make_client(address="10.8.0.2")
+    here, elsewhere = await make_client(address=fresh_address()), await make_client(address=fresh_address())
     for i in range(10):  # ten different (unknown) accounts from one address
         response = await auth_post(here, "login", {"email": unique_email(f"guess{i}"), "password": "wrong"})
         assert response.status_code == 401
@@ -253,7 +259,7 @@ async def test_password_reset_through_the_outbox_link_ends_every_session(
     assert (await gql(client, person, VIEWER)).status_code == 401  # the old session ended
     reused = await auth_post(client, "password-reset/confirm", {"token": token_of(link), "password": "another one!!"})
     assert reused.status_code == 422
-    other_address = await make_client(address="10.9.0.1")
+    other_address = await make_client(address=fresh_address())
     assert (await auth_post(other_address, "login", {"email": person.email, "password": PASSWORD})).status_code == 401
     assert (await gql(client, await log_in_ok(client, person.email, new_password), VIEWER)).status_code == 200
 

@@ -7,13 +7,13 @@ digests (app.core.tokens.token_digest)."""
 from tortoise import fields
 from tortoise.models import Model
 
-from app.core.ids import new_id
+from app.core.ids import PREFIXES, new_id
 
 ROLES = ("owner", "admin", "member")
 
 
 class User(Model):
-    id = fields.CharField(max_length=40, primary_key=True, default=lambda: new_id("usr"))
+    id = fields.CharField(max_length=40, primary_key=True, default=lambda: new_id(PREFIXES["user"]))
     email = fields.CharField(max_length=320)
     email_key = fields.CharField(max_length=320, unique=True)  # lower-cased: one account per address
     password_hash = fields.CharField(max_length=255)
@@ -25,7 +25,7 @@ class User(Model):
 
 
 class Membership(Model):
-    id = fields.CharField(max_length=40, primary_key=True, default=lambda: new_id("mem"))
+    id = fields.BigIntField(primary_key=True)
     user = fields.ForeignKeyField("models.User", related_name="memberships", on_delete=fields.CASCADE)
     organization = fields.ForeignKeyField("models.Organization", related_name="memberships", on_delete=fields.CASCADE)
     role = fields.CharField(max_length=8)  # owner | admin | member
@@ -39,7 +39,7 @@ class Membership(Model):
 class UserSession(Model):
     """A signed-in browser: the cookie holds the token, this row only its digest."""
 
-    id = fields.CharField(max_length=40, primary_key=True, default=lambda: new_id("ses"))
+    id = fields.BigIntField(primary_key=True)  # internal: never shown, the token is the handle
     token_hash = fields.CharField(max_length=64, unique=True)
     user = fields.ForeignKeyField("models.User", related_name="sessions", on_delete=fields.CASCADE)
     organization = fields.ForeignKeyField("models.Organization", related_name="sessions", on_delete=fields.CASCADE)
@@ -54,7 +54,7 @@ class AccountToken(Model):
     """A one-time link: `verify` (email address), `reset` (password), `invite` (membership),
     `setup` (the first-start owner account). Used once (`used_at`), before `expires_at`."""
 
-    id = fields.CharField(max_length=40, primary_key=True, default=lambda: new_id("tok"))
+    id = fields.BigIntField(primary_key=True)  # internal: never shown, the token is the handle
     kind = fields.CharField(max_length=8)
     token_hash = fields.CharField(max_length=64, unique=True)
     user = fields.ForeignKeyField("models.User", related_name="tokens", null=True, on_delete=fields.CASCADE)

@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 
 from app.core import clock
 from app.core.errors import ApiError, ErrorCode, FieldError, invalid
+from app.core.ids import require_id
 from app.core.principal import Principal
 from app.core.settings import Settings
 from app.core.tokens import display_prefix, generate_key, hash_key, new_token, token_digest
@@ -135,8 +136,11 @@ class PersonView(ViewModel):
 
 
 class MemberView(ViewModel):
+    """A person as a member of one organization."""
+
     user_id: str
     email: str
+    email_verified: bool
     role: Role
     joined_at: datetime
 
@@ -510,17 +514,31 @@ def _require_manager(principal: Principal) -> None:
         raise _forbidden("Only owners and admins of the organization can do this.")
 
 
-async def viewer_person(principal: Principal) -> PersonView | None:
+def member_view(membership: Membership) -> MemberView:
+    user = membership.user
+    return MemberView(user_id=user.id, email=user.email, email_verified=user.email_verified_at is not None,
+                      role=Role(membership.role), joined_at=membership.created_at)
+
+
+async def viewer_member(principal: Principal) -> MemberView | None:
+    """The signed-in person as a member of the session's organization; None for a key."""
     if not principal.is_person:
         return None
-    return person_view(await User.get(id=principal.user_id))
+    return await get_member(principal, principal.user_id)
+
+
+async def get_member(principal: Principal, user_id: str) -> MemberView:
+    """A member of the caller's organization (people only: a key sees no members)."""
+    _require_person(principal)
+    require_id("user", user_id)
+    return member_view(await _member(principal, user_id))
 
 
 async def list_members(principal: Principal) -> list[MemberView]:
     _require_person(principal)
     rows = await (Membership.filter(organization_id=principal.organization_id)
                   .select_related("user").order_by("created_at", "id"))
-    return [MemberView(user_id=m.user_id, email=m.user.email, role=Role(m.role), joined_at=m.created_at) for m in rows]
+    return [member_view(m) for m in rows]
 
 
 async def invite_member(settings: Settings, principal: Principal, data: Invite) -> InvitationView:
@@ -543,7 +561,7 @@ async def _member(principal: Principal, user_id: str) -> Membership:
     membership = await (Membership.filter(organization_id=principal.organization_id, user_id=user_id)
                         .select_related("user").first())
     if membership is None:
-        raise ApiError(ErrorCode.NOT_FOUND, "Member not found.")
+        raise ApiError(ErrorCode.NOT_FOUND, "User not found.")
     return membership
 
 
@@ -554,20 +572,19 @@ async def _other_owners(membership: Membership) -> bool:
 
 async def change_member_role(principal: Principal, data: RoleChange) -> MemberView:
     _require_manager(principal)
-    membership = await _member(principal, data.user_id)
+    membership = await _member(principal, require_id("user", data.user_id))
     if principal.role != Role.OWNER and Role.OWNER in (membership.role, data.role):
         raise _forbidden("Only an owner can make or unmake an owner.")
     if membership.role == Role.OWNER and data.role != Role.OWNER and not await _other_owners(membership):
         raise invalid("role", "The organization's last owner cannot step down; make another owner first.", "invalid")
     membership.role = data.role
     await membership.save(update_fields=["role"])
-    return MemberView(user_id=membership.user_id, email=membership.user.email, role=data.role,
-                      joined_at=membership.created_at)
+    return member_view(membership)
 
 
 async def remove_member(principal: Principal, user_id: str) -> str:
     _require_manager(principal)
-    membership = await _member(principal, user_id)
+    membership = await _member(principal, require_id("user", user_id))
     if membership.role == Role.OWNER and principal.role != Role.OWNER:
         raise _forbidden("Only an owner can remove an owner.")
     if membership.role == Role.OWNER and not await _other_owners(membership):
@@ -611,7 +628,7 @@ async def create_api_key(settings: Settings, principal: Principal, data: KeyCrea
 
 async def revoke_api_key(principal: Principal, key_id: str) -> KeyView:
     _require_manager(principal)
-    key = await ApiKey.filter(id=key_id, organization_id=principal.organization_id).first()
+    key = await ApiKey.filter(id=require_id("api_key", key_id), organization_id=principal.organization_id).first()
     if key is None:
         raise ApiError(ErrorCode.NOT_FOUND, "API key not found.")
     if key.revoked_at is None:

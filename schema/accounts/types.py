@@ -13,24 +13,16 @@ from pydantic import BaseModel, ValidationError
 
 from app.core.errors import ApiError, from_pydantic
 from schema.accounts.resolvers import (
-    Invite, KeyCreate, KeyMode, KeyView, MemberView, Role, RoleChange, change_member_role, create_api_key,
+    Invite, KeyCreate, KeyMode, KeyView, Role, RoleChange, change_member_role, create_api_key,
     invite_member, list_api_keys, list_members, remove_member, revoke_api_key,
 )
 from schema.graphql_common import UserError, user_errors, validated, GraphQLInput
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
-from schema.viewer.types import ApiKeyType
+from schema.viewer.types import ApiKeyType, MemberType, member_of
 
 M = TypeVar("M", bound=BaseModel)
 
 strawberry.enum(KeyMode, name="ApiKeyMode", description="LIVE keys send email; TEST keys never let any leave.")
-
-
-@strawberry.type(name="Member", description="A person in the organization and their role.")
-class MemberType:
-    user_id: strawberry.ID
-    email: str
-    role: Role
-    joined_at: datetime
 
 
 @strawberry.type(name="Invitation", description="An invitation mailed to an address (the link works once, 7 days).")
@@ -45,10 +37,6 @@ def _model(model: type[M], **values) -> M:
         return model.model_validate(values)
     except ValidationError as exc:
         raise from_pydantic(exc.errors()) from None
-
-
-def member_of(view: MemberView) -> MemberType:
-    return MemberType(user_id=strawberry.ID(view.user_id), email=view.email, role=view.role, joined_at=view.joined_at)
 
 
 def key_of(view: KeyView) -> ApiKeyType:

@@ -9,7 +9,8 @@ from typing import Optional, Union
 import strawberry
 
 from app.core.principal import Principal
-from schema.accounts.resolvers import Role, viewer_person
+from app.core.errors import ApiError
+from schema.accounts.resolvers import MemberView, Role, get_member, viewer_member
 from schema.graphql_common import Node
 
 
@@ -36,18 +37,33 @@ strawberry.enum(Role, name="Role", description="A person's role in an organizati
                 "members and API keys; members use the rest.")
 
 
-@strawberry.type(name="Person", description="A signed-in person.")
-class PersonType:
-    user_id: strawberry.ID
+@strawberry.type(name="Member", description="A person in the organization and their role in it.")
+class MemberType(Node):
+    id: strawberry.ID
     email: str
     email_verified: bool
+    role: Role
+    joined_at: datetime
+
+
+def member_of(view: MemberView) -> MemberType:
+    return MemberType(id=strawberry.ID(view.user_id), email=view.email, email_verified=view.email_verified,
+                      role=view.role, joined_at=view.joined_at)
+
+
+async def member_node(principal: Principal, id: str) -> Optional[MemberType]:
+    """`node(id)` for a `usr_` ID: a member of the caller's organization, for people only."""
+    try:
+        return member_of(await get_member(principal, id))
+    except ApiError:
+        return None
 
 
 @strawberry.type
 class Viewer:
     organization: OrganizationType
     api_key: Optional[ApiKeyType] = strawberry.field(description="The calling key; null for a signed-in person.")
-    user: Optional[PersonType] = strawberry.field(description="The signed-in person; null for an API key.")
+    user: Optional[MemberType] = strawberry.field(description="The signed-in person; null for an API key.")
     role: Optional[Role] = strawberry.field(description="The person's role in the organization; null for an API key.")
 
 
@@ -76,8 +92,7 @@ class ViewerQueries:
     @strawberry.field
     async def viewer(self, info: strawberry.Info) -> Viewer:
         p = info.context["principal"]
-        person = await viewer_person(p)
-        user = PersonType(user_id=strawberry.ID(person.user_id), email=person.email,
-                          email_verified=person.email_verified) if person else None
+        person = await viewer_member(p)
+        user = member_of(person) if person else None
         return Viewer(organization=organization_of(p), api_key=api_key_of(p), user=user,
                       role=Role(p.role) if p.role else None)

@@ -14,10 +14,10 @@ CREATE = """mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) {
     apiKey { id prefix name mode perMinute perDay } secret userErrors { field code } } }"""
 REVOKE = "mutation($id: ID!) { revokeApiKey(input: {id: $id}) { apiKey { id revokedAt } userErrors { code } } }"
 ROLE = """mutation($u: ID!, $r: Role!) { changeMemberRole(input: {userId: $u, role: $r}) {
-    member { userId role } userErrors { field code } } }"""
+    member { id role } userErrors { field code } } }"""
 REMOVE = "mutation($u: ID!) { removeMember(input: {userId: $u}) { removedUserId userErrors { field code } } }"
 INVITE = 'mutation { inviteMember(input: {email: "new@example.com"}) { invitation { email } userErrors { code } } }'
-MEMBERS = "{ members { userId email role } }"
+MEMBERS = "{ members { id email role } }"
 
 
 def data(response) -> dict:
@@ -76,7 +76,7 @@ async def test_an_admin_makes_lists_and_revokes_keys_and_changes_members(client,
     assert (await client.get("/api/v1/contacts", headers=rest)).status_code == 401
     # Members: an admin promotes and removes members, but never touches an owner.
     promoted = data(await gql(client, admin, ROLE, {"u": member.user_id, "r": "ADMIN"}))["changeMemberRole"]
-    assert promoted == {"member": {"userId": member.user_id, "role": "ADMIN"}, "userErrors": []}
+    assert promoted == {"member": {"id": member.user_id, "role": "ADMIN"}, "userErrors": []}
     for mutation, variables in ((ROLE, {"u": member.user_id, "r": "OWNER"}), (ROLE, {"u": owner.user_id, "r": "MEMBER"}),
                                 (REMOVE, {"u": owner.user_id})):
         [payload] = data(await gql(client, admin, mutation, variables)).values()
@@ -97,7 +97,7 @@ async def test_an_api_key_cannot_manage_keys_or_members(client, key):
     created = data(await gql(client, key, CREATE, {"i": {"name": "escalate"}}))["createApiKey"]
     assert created["userErrors"] == [{"field": None, "code": "forbidden"}]
     assert await ApiKey.filter(organization_id=key.organization_id).count() == 1
-    viewer = data(await gql(client, key, "{ viewer { apiKey { id } user { userId } role } }"))["viewer"]
+    viewer = data(await gql(client, key, "{ viewer { apiKey { id } user { id } role } }"))["viewer"]
     assert viewer == {"apiKey": {"id": key.id}, "user": None, "role": None}
 
 

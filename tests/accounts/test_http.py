@@ -18,7 +18,7 @@ from tests.helpers import (
     ORIGIN, PASSWORD, SESSION_COOKIE, auth_post, delivery_worker, gql, link_in_eml, log_in_ok, session_of,
 )
 
-VIEWER = "{ viewer { organization { id name } apiKey { id } user { userId email emailVerified } role } }"
+VIEWER = "{ viewer { organization { id name } apiKey { id } user { id email emailVerified } role } }"
 CREATE_KEY = 'mutation { createApiKey(input: {name: "x"}) { secret userErrors { code } } }'
 
 
@@ -64,7 +64,7 @@ async def test_sign_up_verify_through_the_outbox_link_log_in_and_ask_graphql_who
 
     data = (await gql(client, session, VIEWER)).json()["data"]["viewer"]
     assert data == {"organization": {"id": session.organization_id, "name": org}, "apiKey": None,
-                    "user": {"userId": session.user_id, "email": email, "emailVerified": False}, "role": "OWNER"}
+                    "user": {"id": session.user_id, "email": email, "emailVerified": False}, "role": "OWNER"}
 
     link = await mailed_link(settings, tmp_path, session.organization_id, email)
     assert link.startswith(f"{settings.public_url}/dashboard/verify?token=")
@@ -189,7 +189,7 @@ async def test_open_sign_up_makes_an_organization_each_and_one_account_per_addre
 
 INVITE = """mutation($e: String!, $r: Role!) { inviteMember(input: {email: $e, role: $r}) {
     invitation { email role expiresAt } userErrors { field code } } }"""
-MEMBERS = "{ members { userId email role } }"
+MEMBERS = "{ members { id email role } }"
 
 
 async def test_an_invitation_makes_a_member_of_the_organization(client, make_person, settings, tmp_path):

@@ -335,15 +335,15 @@ async def test_a_session_of_org_b_never_sees_or_changes_org_as_keys_or_members(c
     owner_a = await make_person("owner", org=key_a.organization_name)
     member_a = await make_person("member", org=key_a.organization_name)
     owner_b = await make_person("owner")
-    query = """query($k: ID!) { apiKeys { id } members { userId email } node(id: $k) { id }
+    query = """query($k: ID!) { apiKeys { id } members { id email } node(id: $k) { id }
         viewer { organization { id } } }"""
     seen = (await gql(client, owner_b, query, {"k": key_a.id})).json()["data"]
     assert seen["apiKeys"] == [] and seen["node"] is None
-    assert seen["members"] == [{"userId": owner_b.user_id, "email": owner_b.email}]
+    assert seen["members"] == [{"id": owner_b.user_id, "email": owner_b.email}]
     assert seen["viewer"]["organization"]["id"] == owner_b.organization_id
     mutations = [
         ("mutation($k: ID!) { revokeApiKey(input: {id: $k}) { apiKey { id } userErrors { code } } }", {"k": key_a.id}),
-        ("mutation($u: ID!) { changeMemberRole(input: {userId: $u, role: OWNER}) { member { userId } userErrors { code } } }",
+        ("mutation($u: ID!) { changeMemberRole(input: {userId: $u, role: OWNER}) { member { id } userErrors { code } } }",
          {"u": member_a.user_id}),
         ("mutation($u: ID!) { removeMember(input: {userId: $u}) { removedUserId userErrors { code } } }",
          {"u": owner_a.user_id}),

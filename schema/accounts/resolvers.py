@@ -347,7 +347,7 @@ async def sign_up(settings: Settings, data: SignUp, previous_token: str | None =
         if first:
             organization, _ = await Organization.get_or_create(name=DEFAULT_ORGANIZATION)
         else:
-            name = data.organization or data.email
+            name = (data.organization or data.email)[:100]  # an address may be longer than a name
             if await Organization.filter(name=name).exists():
                 raise invalid("organization", "An organization with this name exists; choose another.", "conflict")
             organization = await Organization.create(name=name)

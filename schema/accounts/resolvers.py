@@ -377,8 +377,7 @@ async def log_in(settings: Settings, data: LogIn, client: str, previous_token: s
                        headers={"Retry-After": str(wait)})
     user = await User.filter(email_key=email_key(data.email.strip())).first()
     matches = await _password_matches(user.password_hash if user else _DUMMY_HASH, data.password)
-    membership = await _membership(user.id, data.organization_id) if user and matches else None
-    if user is None or not matches or membership is None:
+    if user is None or not matches:
         now = clock.now()
         await LoginFailure.bulk_create([LoginFailure(subject=s, at=now) for s in subjects])
         # Failures past the window count for nothing: forget them (the table stays small).
@@ -386,6 +385,12 @@ async def log_in(settings: Settings, data: LogIn, client: str, previous_token: s
         await LoginFailure.filter(subject__in=subjects, at__lt=expired).delete()
         raise ApiError(ErrorCode.UNAUTHORIZED, "Wrong email address or password.")
     await LoginFailure.filter(subject=subjects[0]).delete()
+    membership = await _membership(user.id, data.organization_id)
+    if membership is None:  # the password was right: saying why leaks nothing
+        if data.organization_id is not None:
+            raise ApiError(ErrorCode.NOT_FOUND, "Organization not found.",
+                           [FieldError("organizationId", "You are not a member of this organization.", "not_found")])
+        raise _forbidden("This account belongs to no organization any more; ask for an invitation.")
     if _hasher.check_needs_rehash(user.password_hash):
         await User.filter(id=user.id).update(password_hash=await hash_password(data.password))
     return await start_session(settings, user, membership, previous_token)

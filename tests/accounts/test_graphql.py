@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from models import ApiKey, Membership
-from tests.helpers import gql, log_in_ok
+from tests.helpers import PASSWORD, auth_post, gql, log_in_ok
 
 KEYS = "{ apiKeys { id prefix name mode perMinute perDay createdAt lastUsedAt revokedAt } }"
 CREATE = """mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) {
@@ -83,8 +83,10 @@ async def test_an_admin_makes_lists_and_revokes_keys_and_changes_members(client,
         assert payload["userErrors"][0]["code"] == "forbidden", (mutation, variables)
     removed = data(await gql(client, admin, REMOVE, {"u": member.user_id}))["removeMember"]
     assert removed == {"removedUserId": member.user_id, "userErrors": []}
-    # The removed person's session no longer reaches the organization.
+    # The removed person's session no longer reaches the organization, nor can they sign in to it.
     assert (await gql(client, member, MEMBERS)).status_code == 401
+    login = await auth_post(client, "login", {"email": member.email, "password": PASSWORD})
+    assert login.status_code == 403 and login.json()["error"]["code"] == "forbidden"
     # The last owner cannot step down or be removed, even by themself.
     last = data(await gql(client, owner, ROLE, {"u": owner.user_id, "r": "ADMIN"}))["changeMemberRole"]
     assert last["userErrors"] == [{"field": "role", "code": "invalid"}]

@@ -232,6 +232,12 @@ async def test_an_existing_account_accepts_with_its_password_and_joins_a_second_
     refused = await client.post("/auth/organization", json={"organizationId": stranger.organization_id},
                                 headers=session.headers)
     assert refused.status_code == 404
+    # Logging straight into one of the person's organizations, or into someone else's.
+    direct = await log_in_ok(client, elsewhere.email, organizationId=elsewhere.organization_id)
+    assert direct.organization_id == elsewhere.organization_id
+    other = await auth_post(client, "login", {"email": elsewhere.email, "password": PASSWORD,
+                                              "organizationId": stranger.organization_id})
+    assert other.status_code == 404 and other.json()["error"]["details"][0]["field"] == "organizationId"
 
 
 async def test_sign_up_with_an_invitation_in_invite_mode(client, make_person, settings, tmp_path):

@@ -80,6 +80,18 @@ async def verify(request: Request) -> Response:
     return _json(await accounts.verify_email(services_of(request).settings, data))
 
 
+@router.post("/verify/resend")
+async def resend_verification(request: Request) -> Response:
+    """Mail the signed-in person a new verification link."""
+    check_same_origin(request, services_of(request).settings)
+    if session_token(request) is None:
+        raise ApiError(ErrorCode.UNAUTHORIZED, "Sign in first.")
+    principal = await admit(request, people=True)
+    if not principal.is_person:
+        raise ApiError(ErrorCode.UNAUTHORIZED, "Sign in first.")
+    return _json(await accounts.resend_verification(services_of(request).settings, principal), 202)
+
+
 @router.post("/password-reset")
 async def password_reset(request: Request) -> Response:
     data = await _body(request, accounts.PasswordResetRequest)

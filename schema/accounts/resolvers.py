@@ -414,6 +414,14 @@ async def verify_email(settings: Settings, data: TokenIn) -> PersonView:
     return person_view(user)
 
 
+async def resend_verification(settings: Settings, principal: Principal) -> PersonView:
+    """Mail the signed-in person a new verification link (unless the address is verified)."""
+    user = await User.get(id=principal.user_id)
+    if user.email_verified_at is None:
+        await _send_verification(settings, user, principal.organization_id)
+    return person_view(user)
+
+
 async def request_password_reset(settings: Settings, data: PasswordResetRequest) -> None:
     """Mail a reset link if the address has an account; the answer is the same either way."""
     user = await User.filter(email_key=email_key(data.email)).first()

@@ -66,12 +66,20 @@ async def test_sign_up_verify_through_the_outbox_link_log_in_and_ask_graphql_who
     assert data == {"organization": {"id": session.organization_id, "name": org}, "apiKey": None,
                     "user": {"id": session.user_id, "email": email, "emailVerified": False}, "role": "OWNER"}
 
+    resent = await auth_post(client, "verify/resend", {}, session.cookie)  # a second link, the one used below
+    assert resent.status_code == 202 and resent.json()["emailVerified"] is False
+    assert await Message.filter(organization_id=session.organization_id, to=[email]).count() == 2
     link = await mailed_link(settings, tmp_path, session.organization_id, email)
     assert link.startswith(f"{settings.public_url}/dashboard/verify?token=")
     verified = await auth_post(client, "verify", {"token": token_of(link)})
     assert verified.status_code == 200 and verified.json()["emailVerified"] is True
     again = await auth_post(client, "verify", {"token": token_of(link)})  # single use
     assert again.status_code == 422 and again.json()["error"]["details"][0]["field"] == "token"
+    before = await Message.filter(organization_id=session.organization_id).count()
+    resent = await auth_post(client, "verify/resend", {}, session.cookie)
+    assert resent.status_code == 202 and resent.json()["emailVerified"] is True
+    assert await Message.filter(organization_id=session.organization_id).count() == before  # verified: no mail
+    assert (await auth_post(client, "verify/resend", {})).status_code == 401
 
     assert (await auth_post(client, "logout", {}, session.cookie)).status_code == 204
     session = await log_in_ok(client, email)

@@ -101,7 +101,8 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
     )
     app.include_router(graphql, prefix="/graphql")
     if VENDOR_DIR.is_dir():
-        app.mount(VENDOR_URL, StaticFiles(directory=VENDOR_DIR), name="vendor")
+        # node_modules may be a symlink (a shared install, pnpm, a worktree); ".." still cannot leave the folder.
+        app.mount(VENDOR_URL, StaticFiles(directory=VENDOR_DIR, follow_symlink=True), name="vendor")
 
     @app.get(
         "/healthz", tags=["health"], operation_id="getHealth", summary="Liveness and dependencies",

@@ -98,9 +98,16 @@ clients:
 		echo "npm not found: the openapi-typescript test is skipped (install Node.js to run it)"; \
 	fi
 
-serve: $(STAMP)
+# VIPERATRON_SECRET_KEY keys the digests of session and link tokens (docs/accounts.md): when it
+# is unset, one is generated once into the git-ignored .secret_key and used from there.
+SECRET_FILE := .secret_key
+
+$(SECRET_FILE):
+	@umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+
+serve: $(STAMP) $(SECRET_FILE)
 	@$(MAKE) --no-print-directory assets-background
-	$(BIN)/viperatron serve --host $(HOST) --port $(PORT)
+	VIPERATRON_SECRET_KEY="$${VIPERATRON_SECRET_KEY:-$$(cat $(SECRET_FILE))}" $(BIN)/viperatron serve --host $(HOST) --port $(PORT)
 
 # SQLite always; PostgreSQL + Redis too when TEST_DATABASE_URL / TEST_REDIS_URL are set.
 # Two pytest processes: Tortoise caches query executors per connection name, so the two

@@ -1,4 +1,4 @@
-"""`viperatron`: serve, worker, migrate, keys."""
+"""`viperatron`: serve, worker, migrate, keys, users."""
 
 from __future__ import annotations
 
@@ -22,17 +22,21 @@ from app.core.errors import ApiError
 from app.web.keys import any_key_exists, create_key, list_keys, revoke_key
 from app.main import create_app
 from app.core.settings import Settings
+from app.core.validation import normalize_email
 from app.engines.transports import parse_smtp_url
 from app.engines.worker import Worker
 from models import ImportJob, Organization
 from schema.imports.jobs import CHUNK_BYTES, store_upload
 from schema.imports.resolvers import import_options
+from schema.accounts.resolvers import MAX_PASSWORD, MIN_PASSWORD, Role, create_user, issue_setup_link, reset_password
 
 cli = typer.Typer(help="Viperatron: self-hostable email and customer-engagement API.", no_args_is_help=True)
 keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 cli.add_typer(keys_cli, name="keys")
 import_cli = typer.Typer(help="Import data from files.", no_args_is_help=True)
 cli.add_typer(import_cli, name="import")
+users_cli = typer.Typer(help="Create people's accounts and reset their passwords.", no_args_is_help=True)
+cli.add_typer(users_cli, name="users")
 
 
 def _run(coro):
@@ -66,13 +70,14 @@ def migrate() -> None:
     typer.echo(f"applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""), err=True)
 
 
-async def _bootstrap_key(settings: Settings) -> str | None:
-    """On first start (no key anywhere), create organization `default` and one key."""
+async def _bootstrap(settings: Settings) -> tuple[str | None, str | None]:
+    """On first start (no key anywhere), create organization `default` and one key; while no
+    account exists, a one-time link that creates the owner account of `default`."""
     async def work():
-        if await any_key_exists():
-            return None
-        _, plaintext = await create_key("default", settings, name="first key")
-        return plaintext
+        plaintext = None
+        if not await any_key_exists():
+            _, plaintext = await create_key("default", settings, name="first key")
+        return plaintext, await issue_setup_link(settings)
 
     return await _with_db(settings, work)
 
@@ -90,10 +95,12 @@ def serve(
         _check_smtp_url(settings)
     if not no_migrate:
         _run(db.migrate(settings))
-    plaintext = _run(_bootstrap_key(settings))
+    plaintext, setup_link = _run(_bootstrap(settings))
     if plaintext:
         typer.echo("Created organization 'default' and its first API key (shown once, keep it safe):", err=True)
         typer.echo(plaintext)
+    if setup_link:
+        typer.echo(f"Create the owner account of organization 'default' (one-time link, 24 h): {setup_link}", err=True)
     # Logs (access log included) go to stderr: stdout carries only the first-start key.
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
@@ -233,6 +240,50 @@ def import_contacts(
         for e in job.errors[:20]:
             typer.echo(f"  row {e['row']}: {e['field'] or '-'}: {e['code']}: {e['message']}")
     raise typer.Exit(0 if job.status == "completed" else 1)
+
+
+def _password(value: str) -> str:
+    if not MIN_PASSWORD <= len(value) <= MAX_PASSWORD:
+        raise typer.BadParameter(f"a password has {MIN_PASSWORD} to {MAX_PASSWORD} characters")
+    return value
+
+
+@users_cli.command("create")
+def users_create(
+    email: str = typer.Option(..., "--email", help="The person's email address."),
+    org: str = typer.Option(..., "--org", help="Organization name (created if needed)."),
+    role: Role = typer.Option(Role.MEMBER, "--role", help="owner, admin or member."),
+    password: str = typer.Option(..., prompt=True, hide_input=True, callback=_password, envvar="VIPERATRON_PASSWORD",
+                                 help="Asked for (hidden) unless VIPERATRON_PASSWORD is set; not on the command line."),
+) -> None:
+    """Create an account (its address counts as verified) with a role in an organization; an
+    existing account gains (or changes) the membership."""
+    settings = Settings.from_env()
+    try:
+        email = normalize_email(email)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--email") from None
+    try:
+        user = _run(_with_db(settings, lambda: create_user(settings, email, org, role, password)))
+    except ApiError as error:
+        typer.echo(error.details[0].message if error.details else error.message, err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"{user.id} {user.email} is {role.value} of {org}", err=True)
+
+
+@users_cli.command("reset-password")
+def users_reset_password(
+    email: str = typer.Option(..., "--email", help="The account's email address."),
+    password: str = typer.Option(..., prompt="New password", hide_input=True, callback=_password,
+                                 envvar="VIPERATRON_PASSWORD",
+                                 help="Asked for (hidden) unless VIPERATRON_PASSWORD is set; not on the command line."),
+) -> None:
+    """Set a new password; every session of the account ends."""
+    user = _run(_with_db(Settings.from_env(), lambda: reset_password(email, password)))
+    if user is None:
+        typer.echo(f"no account with the address {email}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"new password set for {user.email}; its sessions ended", err=True)
 
 
 def main() -> None:

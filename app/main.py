@@ -21,6 +21,7 @@ from app.web import openapi
 from app.web.docs import install_redoc
 from app.web.dashboard import install_dashboard
 from app.web.pages import install_pages
+from app.web import accounts
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.web.middleware import EdgeMiddleware
 from app.web.ratelimit import RedisLimiter
@@ -95,12 +96,14 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
         max_import_body_bytes=settings.max_import_body_bytes, deadline_seconds=settings.request_deadline_seconds,
     )
     app.include_router(rest_router)
+    app.include_router(accounts.router)  # /auth/*: the dashboard's sign-in (not in /openapi.json)
     graphql: GraphQLRouter = OfflineGraphQLRouter(
         schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False
     )
     app.include_router(graphql, prefix="/graphql")
     if VENDOR_DIR.is_dir():
-        app.mount(VENDOR_URL, StaticFiles(directory=VENDOR_DIR), name="vendor")
+        # node_modules may be a symlink (a shared install, pnpm, a worktree); ".." still cannot leave the folder.
+        app.mount(VENDOR_URL, StaticFiles(directory=VENDOR_DIR, follow_symlink=True), name="vendor")
 
     @app.get(
         "/healthz", tags=["health"], operation_id="getHealth", summary="Liveness and dependencies",

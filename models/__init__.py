@@ -8,6 +8,7 @@ from models.idempotency import IdempotencyRecord
 from models.imports import ImportChunk, ImportJob
 from models.suppressions import Suppression
 from models.automations import Automation, AutomationRun, AutomationStepLog
+from models.accounts import AccountToken, LoginFailure, Membership, User, UserSession
 
 __all__ = [
     "ApiKey",
@@ -27,4 +28,9 @@ __all__ = [
     "Automation",
     "AutomationRun",
     "AutomationStepLog",
+    "AccountToken",
+    "LoginFailure",
+    "Membership",
+    "User",
+    "UserSession",
 ]

@@ -8,6 +8,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
 
 from app.core.errors import ApiError
+from schema.accounts.types import AccountMutations, AccountQueries
 from schema.analytics.types import AnalyticsQueries
 from schema.automations.types import AutomationMutations, AutomationQueries
 from schema.cost import CostReport
@@ -48,6 +49,7 @@ Query = _root("Query", "Reads. " + COST_RULE, (
     EventQueries,
     AnalyticsQueries,
     AutomationQueries,
+    AccountQueries,
 ))
 Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_RULE, (
     ContactMutations,
@@ -58,6 +60,7 @@ Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_R
     SuppressionMutations,
     ImportMutations,
     AutomationMutations,
+    AccountMutations,
 ))
 
 

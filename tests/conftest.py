@@ -7,6 +7,7 @@ migrated database without seeing each other's rows.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import subprocess
@@ -21,8 +22,11 @@ from app.core import db, webhook_urls
 from app.core.settings import Settings
 from app.main import create_app
 from app.web.keys import create_key
+from models import Organization
+from schema.accounts.resolvers import Role, create_user
 from tests.helpers import (
-    DATABASE_URL, REDIS_URL, ROOT, SCOPE, TMP, automation_runner, delivery_worker, free_port, wait_until_healthy,
+    DATABASE_URL, PASSWORD, REDIS_URL, ROOT, SCOPE, TMP, Session, automation_runner, delivery_worker, free_port,
+    log_in_ok, wait_until_healthy,
 )
 from tests.support.smtp_server import SmtpSink, smtp_sink  # noqa: F401  (fixture)
 from tests.support.webhook_receiver import webhook_receiver  # noqa: F401  (fixture)
@@ -89,6 +93,37 @@ def make_key(settings, test_organizations):
 @pytest.fixture
 async def key(make_key) -> Key:
     return await make_key()
+
+
+@pytest.fixture
+async def make_client(settings):
+    """Factory: a client of an app whose settings differ (`await make_client(signup="open")`),
+    calling from `address` (login throttling counts failures per client address: tests that
+    fail logins use an address of their own)."""
+    async with contextlib.AsyncExitStack() as stack:
+
+        async def make(address: str = "127.0.0.1", **overrides) -> httpx.AsyncClient:
+            app = create_app(dataclasses.replace(settings, **overrides), manage_db=False)
+            transport = httpx.ASGITransport(app=app, client=(address, 50000))
+            return await stack.enter_async_context(httpx.AsyncClient(transport=transport, base_url="http://test"))
+
+        yield make
+
+
+@pytest.fixture
+def make_person(settings, client, test_organizations):
+    """Factory: a signed-in person (a Session) with `role` in a new organization, or in `org`
+    (an organization name, e.g. a Key's organization_name)."""
+
+    async def make(role: str = "owner", org: str | None = None, email: str | None = None) -> Session:
+        org = org or f"org-{uuid.uuid4().hex[:12]}"
+        email = email or f"{role}-{uuid.uuid4().hex[:10]}@example.com"
+        await create_user(settings, email, org, Role(role), PASSWORD)
+        organization = await Organization.get(name=org)
+        test_organizations.add(organization.id)
+        return await log_in_ok(client, email, organizationId=organization.id)
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -18,10 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import email
+import email.policy
 import hashlib
 import hmac
 import inspect
 import os
+import re
 import socket
 import subprocess
 import tempfile
@@ -457,3 +460,56 @@ async def expire_idempotency_key(org_or_key, idempotency_key: str) -> None:
         expires_at=datetime.now(timezone.utc) - timedelta(seconds=1)
     )
     assert changed == 1
+
+
+# ----------------------------------------------------------------------------- people (accounts)
+
+ORIGIN = "http://test"  # the test client's own origin (its base_url)
+PASSWORD = "correct horse battery staple"
+SESSION_COOKIE = "viperatron_session"
+
+
+@dataclasses.dataclass
+class Session:
+    """A signed-in person: their session cookie, sent by hand (the client's jar is cleared, so
+    nothing is sent that a test did not ask for). `headers` makes it usable wherever a Key is
+    (gql(client, session, …)): the cookie and our own Origin."""
+
+    cookie: str
+    user_id: str
+    email: str
+    organization_id: str
+    role: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Cookie": f"{SESSION_COOKIE}={self.cookie}", "Origin": ORIGIN}
+
+
+def auth_post(client, path: str, body: dict, cookie: str | None = None, origin: str | None = ORIGIN) -> "httpx.Response":
+    """POST /auth/<path> as the dashboard would (same origin, JSON), with `cookie` if given."""
+    headers = {"Origin": origin} if origin else {}
+    if cookie:
+        headers["Cookie"] = f"{SESSION_COOKIE}={cookie}"
+    return client.post(f"/auth/{path}", json=body, headers=headers)
+
+
+def session_of(client, response: "httpx.Response") -> Session:
+    """The Session a successful sign-in answer set (and the client's cookie jar emptied)."""
+    assert response.status_code in (200, 201), response.text
+    cookie = response.cookies.get(SESSION_COOKIE)
+    assert cookie, response.headers
+    client.cookies.clear()
+    body = response.json()
+    return Session(cookie, body["user"]["userId"], body["user"]["email"], body["organizationId"], body["role"])
+
+
+async def log_in_ok(client, email: str, password: str = PASSWORD, cookie: str | None = None, **extra) -> Session:
+    return session_of(client, await auth_post(client, "login", {"email": email, "password": password, **extra}, cookie))
+
+
+def link_in_eml(path: Path) -> str:
+    """The one http(s) link in an outbox .eml's text."""
+    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    [url] = re.findall(r"https?://\S+", message.get_body(("plain",)).get_content())
+    return url

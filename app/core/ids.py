@@ -24,6 +24,7 @@ PREFIXES = {
     "automation": "auto",
     "automation_run": "run",
     "suppression": "sup",
+    "user": "usr",
 }
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"

@@ -1,4 +1,5 @@
-"""The caller every resolver takes explicitly: one API key of one organization."""
+"""The caller every resolver takes explicitly: an API key of one organization, or a signed-in
+person acting in the organization their session chose."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from app.core.errors import ApiError, ErrorCode
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: one API key of one organization."""
+    """Who is calling: an API key (`key_id`) or a person (`user_id`, with their `role` in the
+    organization). A person's session has no key: `key_id` is None and `mode` is live."""
 
-    key_id: str
+    key_id: str | None
     organization_id: str
     organization_name: str
     key_name: str
@@ -19,6 +21,10 @@ class Principal:
     mode: str  # "live" | "test"
     per_minute: int
     per_day: int
+    user_id: str | None = None
+    user_email: str = ""
+    role: str | None = None  # "owner" | "admin" | "member" for a person; None for a key
+    session_id: str | None = None
 
     @classmethod
     def of_automation(cls, automation_id: str, organization_id: str, key_id: str, sandbox: bool) -> "Principal":
@@ -29,6 +35,21 @@ class Principal:
             key_name=f"automation {automation_id}", key_prefix="",
             mode="test" if sandbox else "live", per_minute=0, per_day=0,
         )
+
+    @property
+    def is_person(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def budget_id(self) -> str:
+        """Whose rate-limit budget a request is charged to: the key's, or the person's (one
+        budget per user, whichever organization the session chose)."""
+        return self.key_id if self.user_id is None else f"user:{self.user_id}"
+
+    @property
+    def manages_organization(self) -> bool:
+        """Owners and admins see and create keys and change members; members and keys do not."""
+        return self.role in ("owner", "admin")
 
     @property
     def is_test(self) -> bool:

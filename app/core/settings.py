@@ -31,6 +31,15 @@ def _float(name: str, default: float) -> float:
     return float(raw)
 
 
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = (os.environ.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, not {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite://viperatron.db"
@@ -90,6 +99,28 @@ class Settings:
     # flight in one worker process, so one organization's slow receivers or backlog leave
     # slots for the others. 0: the worker concurrency less one (at least one).
     org_max_in_flight: int = 0
+    # --- accounts (docs/accounts.md) ---
+    # Base URL of the links the service mails out (verification, password reset, invitations).
+    public_url: str = "http://127.0.0.1:8000"
+    # Keys the digests of account tokens (sessions, links); unset: plain SHA-256.
+    secret_key: str | None = None
+    # open: anyone signs up (a new organization each); invite: the first account owns
+    # `default`, later ones need an invitation; closed: no sign-up (invitations, CLI only).
+    signup: str = "invite"
+    # The sender of account emails.
+    mail_from: str = "Viperatron <no-reply@viperatron.example.com>"
+    session_idle_seconds: float = 14 * 86400.0
+    # Login throttle: this many failures within the window lock an account (and, apart, a
+    # client address) until the oldest failure leaves the window.
+    login_max_failures: int = 10
+    login_window_seconds: float = 900.0
+    # Budget of a signed-in person on /graphql (per person, like a key's).
+    user_rate_per_minute: int = 600
+    user_rate_per_day: int = 100_000
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -124,4 +155,14 @@ class Settings:
             # Workers (leases and fairness)
             smtp_timeout_seconds=_float("VIPERATRON_SMTP_TIMEOUT_SECONDS", cls.smtp_timeout_seconds),
             org_max_in_flight=_int("VIPERATRON_ORG_MAX_IN_FLIGHT", cls.org_max_in_flight),
+            # accounts
+            public_url=(os.environ.get("VIPERATRON_PUBLIC_URL") or cls.public_url).rstrip("/"),
+            secret_key=os.environ.get("VIPERATRON_SECRET_KEY") or None,
+            signup=_choice("VIPERATRON_SIGNUP", cls.signup, ("open", "invite", "closed")),
+            mail_from=os.environ.get("VIPERATRON_MAIL_FROM") or cls.mail_from,
+            session_idle_seconds=_float("VIPERATRON_SESSION_IDLE_SECONDS", cls.session_idle_seconds),
+            login_max_failures=_int("VIPERATRON_LOGIN_MAX_FAILURES", cls.login_max_failures),
+            login_window_seconds=_float("VIPERATRON_LOGIN_WINDOW_SECONDS", cls.login_window_seconds),
+            user_rate_per_minute=_int("VIPERATRON_USER_RATE_PER_MINUTE", cls.user_rate_per_minute),
+            user_rate_per_day=_int("VIPERATRON_USER_RATE_PER_DAY", cls.user_rate_per_day),
         )

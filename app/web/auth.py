@@ -11,11 +11,8 @@ and written back in one batch periodically, not on every request.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import re
-import secrets
-import string
 from datetime import datetime
 
 from cachetools import TTLCache
@@ -24,6 +21,7 @@ from starlette.requests import HTTPConnection
 from app.core import clock
 from app.core.errors import ApiError, ErrorCode
 from app.core.principal import Principal
+from app.core.tokens import display_prefix, generate_key, hash_key  # noqa: F401  (re-exported)
 from models import ApiKey
 
 log = logging.getLogger("viperatron.auth")
@@ -32,21 +30,6 @@ KEY_PATTERN = re.compile(r"^et_(live|test)_[A-Za-z0-9]{32}$")
 # Unknown keys remembered, so a client retrying with a revoked or mistyped key does not
 # query each time; small, since random keys never repeat.
 MISS_CACHE_SIZE = 10_000
-_ALPHABET = string.ascii_letters + string.digits
-DISPLAY_PREFIX_LEN = 12  # "et_live_" + 4 characters of the secret
-
-
-def generate_key(test: bool = False) -> str:
-    body = "".join(secrets.choice(_ALPHABET) for _ in range(32))
-    return f"et_{'test' if test else 'live'}_{body}"
-
-
-def hash_key(plaintext: str) -> str:
-    return hashlib.sha256(plaintext.encode()).hexdigest()
-
-
-def display_prefix(plaintext: str) -> str:
-    return plaintext[:DISPLAY_PREFIX_LEN]
 
 
 def _unauthorized(message: str) -> ApiError:

@@ -1,7 +1,7 @@
 """The GraphQL gate: the same key check as REST, then one bounded parse, then the charge.
 
 In this order, so that an unknown caller costs a key lookup and nothing else:
-1. the key is checked and one unit charged (app.web.guard.admit) before the body is read;
+1. the key (or a signed-in person's session) is checked and one unit charged (app.web.guard.admit) before the body is read;
 2. the body is decoded (strict JSON) and each query parsed once, with the token limit applied
    while parsing, and validated (schema.documents caches both for admitted callers);
 3. the operation's static cost (schema.cost) is computed; above the node maximum, or above
@@ -66,9 +66,11 @@ def _report(cost: Cost, max_nodes: int, remaining_minute: int | None = None, rem
 async def get_context(request: Request) -> dict:
     if request.method == "GET":  # the GraphiQL page; queries over GET are disabled
         return {"principal": None}
-    principal = await admit(request)
+    principal = await admit(request, people=True)
+    services = services_of(request)
+    base = {"principal": principal, "settings": services.settings, "forget_keys": services.keys.forget}
     if "json" not in request.headers.get("content-type", ""):
-        return {"principal": principal}  # Strawberry refuses the content type
+        return base  # Strawberry refuses the content type
     body = await request.body()
     payload = decode_json(body)
     decoded_body.set((body, payload))
@@ -81,8 +83,8 @@ async def get_context(request: Request) -> dict:
             cost = costs.cost(document.document, operation.operation_name, operation.variables, document.costs)
             units, nodes = units + cost.units, nodes + cost.nodes
     cost = Cost(max(1, units), nodes)
-    max_nodes = services_of(request).settings.graphql_max_nodes
-    context: dict = {"principal": principal, "prepared": prepared}
+    max_nodes = services.settings.graphql_max_nodes
+    context: dict = {**base, "prepared": prepared}
     if cost.nodes > max_nodes:
         context["refusal"] = _refusal(
             f"This query may return {cost.nodes:,} nodes; the maximum is {max_nodes:,}. Ask for smaller pages "

@@ -1,4 +1,9 @@
-"""The one gate every authenticated request passes, REST or GraphQL: key, then budget."""
+"""The one gate every authenticated request passes, REST or GraphQL: caller, then budget.
+
+The caller is an API key (REST and GraphQL) or, on GraphQL only, a signed-in person's
+session cookie (app.web.sessions): authenticated, held to the same-origin rule, charged to
+the person's own budget (not a key's) the same cost, in the organization the session chose,
+and given the same fair share. A request carrying a key is always the key's."""
 
 from __future__ import annotations
 
@@ -7,24 +12,43 @@ from starlette.requests import HTTPConnection, Request
 
 from app.core.principal import Principal
 from app.web.auth import extract_key
+from app.web.sessions import check_same_origin, session_token
 from app.core.errors import ApiError, ErrorCode
 from app.web.ratelimit import Decision
 from app.web.services import Services
 from app.core.validation import loads_strict
+from schema.accounts.resolvers import session_principal
 
 
 def services_of(conn: HTTPConnection) -> Services:
     return conn.app.state.services
 
 
-async def admit(conn: HTTPConnection, cost: int = 1) -> Principal:
-    """Authenticate the caller and charge `cost` units of its budget.
+def _has_key(conn: HTTPConnection) -> bool:
+    return "authorization" in conn.headers or "x-api-key" in conn.headers
+
+
+async def _person(conn: HTTPConnection, token: str) -> Principal:
+    settings = services_of(conn).settings
+    check_same_origin(conn, settings)
+    principal = await session_principal(settings, token)
+    if principal is None:
+        raise ApiError(ErrorCode.UNAUTHORIZED, "Your session has ended; sign in again.",
+                       headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+async def admit(conn: HTTPConnection, cost: int = 1, people: bool = False) -> Principal:
+    """Authenticate the caller and charge `cost` units of its budget. `people=True` (GraphQL)
+    also admits a session cookie when no key is sent.
 
     The rate-limit headers are left in `conn.state` for the response middleware, so they go
-    out on every authenticated response, errors included. Raises 401 or 429.
+    out on every authenticated response, errors included. Raises 401, 403 (a cross-site
+    request with a cookie) or 429.
     """
     services = services_of(conn)
-    principal = await services.keys.resolve(extract_key(conn))
+    token = session_token(conn) if people and not _has_key(conn) else None
+    principal = await (_person(conn, token) if token else services.keys.resolve(extract_key(conn)))
     conn.state.principal = principal
     await charge(conn, principal, max(1, cost))
     if services.gate is not None:  # its fair share of this process (app.web.fairness)
@@ -36,7 +60,7 @@ async def admit(conn: HTTPConnection, cost: int = 1) -> Principal:
 async def charge(conn: HTTPConnection, principal: Principal, cost: int) -> Decision:
     """Charge `cost` more units to an admitted caller (GraphQL charges what a request costs
     once its document is known). Raises 429, with no effect, when the budget has no room."""
-    decision = await services_of(conn).limiter.hit(principal.key_id, principal.per_minute, principal.per_day, cost)
+    decision = await services_of(conn).limiter.hit(principal.budget_id, principal.per_minute, principal.per_day, cost)
     conn.state.rate_limit = decision
     conn.state.rate_limit_headers = decision.headers()
     if not decision.allowed:

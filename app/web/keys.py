@@ -4,9 +4,9 @@ from __future__ import annotations
 
 
 from app.core import clock
-from app.web.auth import display_prefix, generate_key, hash_key
 from app.core.settings import Settings
 from models import ApiKey, Organization
+from schema.accounts.resolvers import create_key_in
 
 
 async def create_key(
@@ -19,17 +19,7 @@ async def create_key(
 ) -> tuple[ApiKey, str]:
     """Create the organization if needed and a key in it; returns the key and its plaintext."""
     organization, _ = await Organization.get_or_create(name=org_name)
-    plaintext = generate_key(test=test)
-    key = await ApiKey.create(
-        organization=organization,
-        name=name,
-        key_hash=hash_key(plaintext),
-        prefix=display_prefix(plaintext),
-        mode="test" if test else "live",
-        per_minute=per_minute if per_minute is not None else settings.rate_per_minute,
-        per_day=per_day if per_day is not None else settings.rate_per_day,
-    )
-    return key, plaintext
+    return await create_key_in(organization.id, settings, name, per_minute, per_day, test)
 
 
 async def list_keys(org_name: str) -> list[ApiKey]:

@@ -19,7 +19,7 @@ from schema.graphql_common import Node
 from schema.imports.resolvers import get_import
 from schema.messages.resolvers import get_message
 from schema.suppressions.resolvers import get_suppression_by_id
-from schema.viewer.types import viewer_node
+from schema.viewer.types import member_node, viewer_node
 
 
 async def _viewer(principal: Principal, id: str) -> Any:
@@ -37,6 +37,7 @@ GETTERS: dict[str, Callable[[Principal, str], Awaitable[Any]]] = {
     PREFIXES["automation"]: get_automation,
     PREFIXES["automation_run"]: get_run,
     PREFIXES["suppression"]: get_suppression_by_id,
+    PREFIXES["user"]: member_node,  # people only: a key sees no members
 }
 
 

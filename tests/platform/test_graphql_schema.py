@@ -66,10 +66,10 @@ def test_every_type_with_an_id_implements_node():
     # A contact erasure's `id` names a contact that no longer exists: nothing to fetch again.
     assert with_ids - implementing == {"ContactErasure"}
     assert implementing == {"Contact", "Message", "Event", "Suppression", "ImportJob", "Automation",
-                            "AutomationRun", "Organization", "ApiKey"}
+                            "AutomationRun", "Organization", "ApiKey", "Member"}
 
 
-async def test_node_fetches_every_kind_by_id_within_the_organization(client, key, make_key):
+async def test_node_fetches_every_kind_by_id_within_the_organization(client, key, make_key, make_person):
     other = await make_key()
     contact = (await client.post("/api/v1/contacts", json={"email": "n@example.com"}, headers=key.headers)).json()
     message = (await client.post("/api/v1/delivery/send", headers=key.headers, json={
@@ -94,13 +94,24 @@ async def test_node_fetches_every_kind_by_id_within_the_organization(client, key
         key.organization_id: ("Organization", {"name": key.organization_name}),
         key.id: ("ApiKey", {"prefix": key.plaintext[:12]}),
     }
+    # People are members: a signed-in person of the organization fetches one (a key sees none).
+    person = await make_person("admin", org=key.organization_name)
+    expected[person.user_id] = ("Member", {})
     assert {id_.split("_")[0] for id_ in expected} == set(PREFIXES.values())
     for id_, (typename, fields) in expected.items():
-        body = (await gql(client, key, NODE, {"id": id_})).json()
+        # Members are for people, and keys for keys (a key sees only itself); the rest for both.
+        caller, bystander = (person, key) if typename == "Member" else (key, person)
+        seen_by_bystander = (await gql(client, bystander, NODE, {"id": id_})).json()["data"]["node"]
+        if typename in ("Member", "ApiKey"):
+            assert seen_by_bystander is None, typename
+        else:
+            assert seen_by_bystander == {"__typename": typename, "id": id_, **fields}, typename
+        body = (await gql(client, caller, NODE, {"id": id_})).json()
         assert body["data"]["node"] == {"__typename": typename, "id": id_, **fields}, body
         # Another organization's key: the same ID is nobody's.
         assert (await gql(client, other, NODE, {"id": id_})).json()["data"]["node"] is None, typename
-    for nobody in ("ct_nope", "x", "", "zz_0123456789abcdefghijklmno", new_id("ct"), new_id("org"), new_id("key")):
+    for nobody in ("ct_nope", "x", "", "zz_0123456789abcdefghijklmno", new_id("ct"), new_id("org"), new_id("key"),
+                   new_id("usr")):
         body = (await gql(client, key, NODE, {"id": nobody})).json()
         assert body["data"]["node"] is None and "errors" not in body, nobody
 

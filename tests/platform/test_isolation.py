@@ -1,5 +1,6 @@
 """A key of organization A never reads or changes organization B's data, through any route
-or GraphQL field. The route walk fails when a new route is added without a case here."""
+or GraphQL field; nor does a signed-in person's session of organization B on GraphQL. The
+route walk fails when a new route is added without a case here."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.web.guard import GuardedRoute
-from models import Automation, AutomationRun, Contact, Message, Suppression
+from models import ApiKey, Automation, AutomationRun, Contact, Membership, Message, Suppression
 from tests.helpers import SEND, api_routes, gql
 
 # Personalized from the contact: B's send must not find A's Jane.
@@ -18,6 +19,14 @@ PERSONAL_SEND = {**SEND, "subject": "Hi {{firstName}}"}
 # no value of owned_by_a() appears in any of B's responses.
 BLOCKED_A = "blocked-a@example.com"
 AUTOMATION = {"name": "Receipt", "trigger": {"eventType": "order.placed"}, "steps": [{"type": "addTag", "tag": "buyer"}]}
+
+
+# Who calls as organization B on GraphQL: a key of B, or an owner of B signed in (a session).
+CALLERS = pytest.mark.parametrize("b_caller", ["key", "session"])
+
+
+async def org_b_caller(kind: str, make_key, make_person):
+    return await make_key() if kind == "key" else await make_person("owner")
 
 
 async def owned_by_a(client, key_a) -> dict[str, str]:
@@ -149,8 +158,9 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key, b_test_ke
     assert b_contacts[0].id != ids["contact_id"]
 
 
-async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
-    key_a, key_b = await make_key(), await make_key()
+@CALLERS
+async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key, make_person, b_caller):
+    key_a, key_b = await make_key(), await org_b_caller(b_caller, make_key, make_person)
     ids = await owned_by_a(client, key_a)
     query = """query($c: ID!, $m: ID!, $e: String!, $a: ID!) {
         contact(id: $c) { id }
@@ -188,8 +198,9 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key):
     assert [e["node"]["id"] for e in data["automations"]["edges"]] == [ids["automation_id"]]
 
 
-async def test_org_b_cannot_cancel_org_as_message_through_graphql(client, make_key):
-    key_a, key_b = await make_key(), await make_key()
+@CALLERS
+async def test_org_b_cannot_cancel_org_as_message_through_graphql(client, make_key, make_person, b_caller):
+    key_a, key_b = await make_key(), await org_b_caller(b_caller, make_key, make_person)
     ids = await owned_by_a(client, key_a)
     mutation = "mutation($m: ID!) { cancelMessage(input: {id: $m}) { message { id } userErrors { code } } }"
     payload = (await gql(client, key_b, mutation, {"m": ids["message_id"]})).json()["data"]["cancelMessage"]
@@ -247,8 +258,9 @@ async def test_send_never_personalizes_from_another_orgs_contact(client, make_ke
     assert message.subject == "Hi "
 
 
-async def test_graphql_mutations_stay_in_the_callers_org(client, make_key):
-    key_a, key_b = await make_key(), await make_key()
+@CALLERS
+async def test_graphql_mutations_stay_in_the_callers_org(client, make_key, make_person, b_caller):
+    key_a, key_b = await make_key(), await org_b_caller(b_caller, make_key, make_person)
     ids = await owned_by_a(client, key_a)
     response = await gql(
         client,
@@ -315,3 +327,37 @@ async def test_org_b_cannot_change_org_as_automation_through_graphql(client, mak
     await client.post("/api/v1/pipelines/events", json={"email": "jane@example.com", "eventType": "order.placed"},
                       headers=key_b.headers)
     assert not await AutomationRun.filter(automation_id=ids["automation_id"]).exists()
+
+
+async def test_a_session_of_org_b_never_sees_or_changes_org_as_keys_or_members(client, make_key, make_person):
+    """Owners of two organizations: B's session aims the account fields at A's key and owner."""
+    key_a = await make_key()
+    owner_a = await make_person("owner", org=key_a.organization_name)
+    member_a = await make_person("member", org=key_a.organization_name)
+    owner_b = await make_person("owner")
+    query = """query($k: ID!) { apiKeys { id } members { id email } node(id: $k) { id }
+        viewer { organization { id } } }"""
+    seen = (await gql(client, owner_b, query, {"k": key_a.id})).json()["data"]
+    assert seen["apiKeys"] == [] and seen["node"] is None
+    assert seen["members"] == [{"id": owner_b.user_id, "email": owner_b.email}]
+    assert seen["viewer"]["organization"]["id"] == owner_b.organization_id
+    mutations = [
+        ("mutation($k: ID!) { revokeApiKey(input: {id: $k}) { apiKey { id } userErrors { code } } }", {"k": key_a.id}),
+        ("mutation($u: ID!) { changeMemberRole(input: {userId: $u, role: OWNER}) { member { id } userErrors { code } } }",
+         {"u": member_a.user_id}),
+        ("mutation($u: ID!) { removeMember(input: {userId: $u}) { removedUserId userErrors { code } } }",
+         {"u": owner_a.user_id}),
+    ]
+    for mutation, variables in mutations:
+        [payload] = (await gql(client, owner_b, mutation, variables)).json()["data"].values()
+        assert payload["userErrors"] == [{"code": "not_found"}], mutation
+    assert (await ApiKey.get(id=key_a.id)).revoked_at is None
+    roles = await Membership.filter(organization_id=key_a.organization_id).values_list("user_id", "role")
+    assert sorted(roles) == sorted([(owner_a.user_id, "owner"), (member_a.user_id, "member")])
+    assert (await client.get("/api/v1/contacts", headers=key_a.headers)).status_code == 200
+    # A's owner sees and may change all of it (the test can fail).
+    seen = (await gql(client, owner_a, query, {"k": key_a.id})).json()["data"]
+    assert [k["id"] for k in seen["apiKeys"]] == [key_a.id] and len(seen["members"]) == 2
+    for mutation, variables in mutations[:2]:
+        [payload] = (await gql(client, owner_a, mutation, variables)).json()["data"].values()
+        assert payload["userErrors"] == [], mutation

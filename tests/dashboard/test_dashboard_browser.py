@@ -343,11 +343,11 @@ def test_api_keys_until_the_fields_exist(dash, server, shots):
     fields = _http(origin, key, "POST", "/graphql", {"query": '{ __type(name: "Query") { fields { name } } }'})
     has_key_fields = "apiKeys" in [f["name"] for f in fields["data"]["__type"]["fields"]]
     _open(dash, origin, "/dashboard/settings/api-keys", "API keys")
-    if has_key_fields:  # accounts and sessions have landed: the real list
-        dash.wait_js("the key list", "!!document.getElementById('api-keys')")
-    else:  # until then, what to do instead, and no error
-        text = _wait_text(dash, "the placeholder", "viperatron keys create --org", "#keys-unavailable")
-        assert "keys revoke" in text and not dash.js("!!document.querySelector('main .error:not(:empty)')")
+    # Connected with an API key (not signed in as a person), the page says how keys are managed
+    # instead of listing them: a key cannot list keys, whether or not the server has the fields.
+    text = _wait_text(dash, "the placeholder", "viperatron keys create --org", "#keys-unavailable")
+    assert "keys revoke" in text and not dash.js("!!document.querySelector('main .error:not(:empty)')")
+    assert ("Owners and admins" in text) == has_key_fields
     assert key[:12] in _text(dash), "the key in use"
     _check(dash, origin, shots, "api-keys")
     # Keyboard: Tab from the top reaches the dashboard's navigation, focus is visible.
@@ -391,10 +391,18 @@ FAKE_KEY_FIELDS = r"""
     const { query, variables } = JSON.parse(init.body);
     if (query.startsWith("query Detect")) {
       const body = await (await real(url, init)).json();
+      const without = (fields, names) => fields.filter((f) => !names.includes(f.name));
+      body.data.query.fields = without(body.data.query.fields, ["apiKeys"]);
+      body.data.mutation.fields = without(body.data.mutation.fields, ["createApiKey", "revokeApiKey"]);
       body.data.query.fields.push({ name: "apiKeys", type: NN(T("LIST", null, NN(T("OBJECT", "ApiKey")))) });
       body.data.mutation.fields.push(
         { name: "createApiKey", args: [{ name: "input", type: NN(T("INPUT_OBJECT", "CreateApiKeyInput")) }], type: NN(T("OBJECT", "CreateApiKeyPayload")) },
         { name: "revokeApiKey", args: [{ name: "input", type: NN(T("INPUT_OBJECT", "RevokeApiKeyInput")) }], type: NN(T("OBJECT", "RevokeApiKeyPayload")) });
+      return answer(body.data);
+    }
+    if (query.startsWith("query Me")) {  // as a signed-in person sees it: no key in use
+      const body = await (await real(url, init)).json();
+      if (body.data && body.data.viewer) body.data.viewer.apiKey = null;
       return answer(body.data);
     }
     if (query.startsWith("query Describe") && types[variables.name]) return answer({ __type: { name: variables.name, ...types[variables.name] } });

@@ -83,13 +83,13 @@ export function ApiKeysPage() {
   return html`<${Page} title="API keys">
     <${ErrorNote} error=${spec.error} />
     ${s && s.viewer.apiKey ? html`<p>This dashboard is using key <code>${s.viewer.apiKey.prefix}…</code> (${s.viewer.apiKey.name || "unnamed"}, ${s.viewer.apiKey.mode}) of <strong>${s.viewer.organization.name}</strong>.</p>` : null}
-    ${s && !s.available ? html`<section class="empty" id="keys-unavailable"><h2>Managing keys here is coming</h2>
-      <p>This server's GraphQL API has no <code>apiKeys</code> field yet (it comes with accounts and sign-in). Meanwhile, manage keys on the server:</p>
+    ${s && (!s.available || s.viewer.apiKey) ? html`<section class="empty" id="keys-unavailable"><h2>Keys are managed by people</h2>
+      <p>${s.available ? html`Owners and admins manage keys here once signed in to the dashboard; an API key cannot list or create keys.` : html`This server's GraphQL API has no <code>apiKeys</code> field.`} With an API key, manage keys on the server:</p>
       <${Code} label="Key commands">${`viperatron keys create --org "${s.viewer.organization.name}" --name dashboard
 viperatron keys create --org "${s.viewer.organization.name}" --test   # et_test_: no email leaves
 viperatron keys list --org "${s.viewer.organization.name}"
 viperatron keys revoke KEY_ID_OR_PREFIX`}<//></section>` : null}
-    ${s && s.available ? html`<${KeyList} spec=${s} version=${listVersion} onChange=${() => setListVersion(listVersion + 1)} />` : null}
+    ${s && s.available && !s.viewer.apiKey ? html`<${KeyList} spec=${s} version=${listVersion} onChange=${() => setListVersion(listVersion + 1)} />` : null}
     ${!s && spec.loading ? html`<p class="muted">Looking for the key fields…</p>` : null}
   <//>`;
 }

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
-VENDOR := app/static/vendor
+VENDOR := app/static/frontend
 
 # Where `make serve` listens: `make serve PORT=8080 HOST=0.0.0.0`. Set on the command line only
 # (an exported HOST or PORT in the environment does not move the server).

@@ -167,7 +167,7 @@ def main() -> int:
         listening = out.first(lambda line: bool(LISTENING.search(line)), "stderr")
 
         assets_ready = None
-        stamp = checkout / "app" / "static" / "vendor" / "node_modules" / ".installed"
+        stamp = checkout / "app" / "static" / "frontend" / "node_modules" / ".installed"
         if not assets_in_front:  # installed in the background: note when the pages have them
             wait_until = time.monotonic() + 180
             while not stamp.exists() and time.monotonic() < wait_until and process.poll() is None:

@@ -2,7 +2,7 @@
 
 The page is a small Preact + htm application (ES modules, no build step) in app/static/dashboard,
 served at /static/dashboard; its libraries (preact, htm, uPlot) are the pinned packages in
-app/static/vendor/package.json, installed by `make assets` and served from /static/vendor through
+app/static/frontend/package.json, installed by `make assets` and served from /static/frontend through
 an import map. The application talks only to /graphql: with the API key the user pastes (kept in
 localStorage, sent as `Authorization: Bearer`), or, without one, with the browser's same-origin
 cookies (sessions). Without the vendor packages the shell says how to install them.

@@ -1,8 +1,8 @@
 """GraphiQL served with no internet access, that explains how to use a key.
 
 Our own page (app/web/templates/graphiql.html) instead of Strawberry's, which loads React and
-GraphiQL from unpkg: `make assets` installs the pinned packages (app/static/vendor/package.json
-and its lock file) into app/static/vendor/node_modules, served at /static/vendor. The page opens
+GraphiQL from unpkg: `make assets` installs the pinned packages (app/static/frontend/package.json
+and its lock file) into app/static/frontend/node_modules, served at /static/frontend. The page opens
 on a working example query with a bar to paste an API key (kept in the browser's localStorage
 and put in the Headers editor as `Authorization: Bearer <key>`); until a key is there it asks
 the server nothing, so it never opens on a 401. Without the packages it says how to install them;
@@ -23,8 +23,8 @@ from app.core.validation import decode_json
 from app.web.graphql_gate import decoded_body
 from app.web.templating import NAV, templates
 
-VENDOR_DIR = Path(__file__).resolve().parents[1] / "static" / "vendor"
-VENDOR_URL = "/static/vendor"
+VENDOR_DIR = Path(__file__).resolve().parents[1] / "static" / "frontend"
+VENDOR_URL = "/static/frontend"
 
 # (package, file) under node_modules, in load order.
 SCRIPTS = (

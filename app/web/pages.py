@@ -8,7 +8,7 @@ links to the other pages. The examples are computed once per process and the pag
 origin it is served under (a few at most), so a request costs a dictionary lookup.
 
 `/reference` is Scalar's API reference (`@scalar/api-reference`, installed by `make assets`
-into app/static/vendor and served from there): no telemetry, no font or proxy host, the
+into app/static/frontend and served from there): no telemetry, no font or proxy host, the
 "open in client" call-out hidden, authentication preset to the document's security schemes.
 """
 

@@ -20,7 +20,7 @@ import pytest
 from tests.helpers import ROOT, eventually_sync
 from tests.support.browser import Page, pytestmark  # noqa: F401
 
-AXE = ROOT / "app/static/vendor/node_modules/axe-core/axe.min.js"
+AXE = ROOT / "app/static/frontend/node_modules/axe-core/axe.min.js"
 CSV = "email,first_name,plan\nann@example.com,Ann,pro\nnot-an-email,Bob,free\ncid@example.com,Cid,pro\n"
 
 

@@ -70,8 +70,8 @@ async def test_everything_the_shell_loads_is_served_from_this_origin(client):
 
 
 def test_the_libraries_are_pinned_exactly():
-    package = json.loads((ROOT / "app/static/vendor/package.json").read_text())
-    lock = json.loads((ROOT / "app/static/vendor/package-lock.json").read_text())
+    package = json.loads((ROOT / "app/static/frontend/package.json").read_text())
+    lock = json.loads((ROOT / "app/static/frontend/package-lock.json").read_text())
     for name in ("preact", "htm", "uplot", "axe-core"):
         version = package["dependencies"][name]
         assert re.fullmatch(r"\d+\.\d+\.\d+", version), (name, version)

@@ -61,7 +61,7 @@ async def test_graphiql_page_is_public_and_offline_when_assets_are_installed(cli
         assert not os.environ.get("CI"), "CI must install the GraphiQL assets (make assets)"
         return
     assert "unpkg.com" not in response.text
-    for src in re.findall(r'(?:src|href)="(/static/vendor/[^"]+)"', response.text):
+    for src in re.findall(r'(?:src|href)="(/static/frontend/[^"]+)"', response.text):
         assert (await client.get(src)).status_code == 200, src
 
 

@@ -112,7 +112,7 @@ SCALAR_CLIENTS = {
 def test_reference_shows_six_languages_and_sends_with_a_key(browser, server, shots):
     origin, key = server
     _require(
-        (ROOT / "app/static/vendor/node_modules/@scalar/api-reference/dist/browser/standalone.js").is_file(),
+        (ROOT / "app/static/frontend/node_modules/@scalar/api-reference/dist/browser/standalone.js").is_file(),
         "Scalar not installed: run `make assets` (needs npm)",
     )
     browser.goto(f"{origin}/reference")

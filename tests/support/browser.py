@@ -21,7 +21,7 @@ import pytest
 
 from tests.helpers import ROOT, eventually_sync, free_port
 
-VENDOR = ROOT / "app" / "static" / "vendor" / "node_modules"
+VENDOR = ROOT / "app" / "static" / "frontend" / "node_modules"
 IN_CI = bool(os.environ.get("CI"))
 
 pytestmark = pytest.mark.skipif(

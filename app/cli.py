@@ -16,19 +16,18 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from app.core import db
-
-from app.engines import imports
 from app.core.errors import ApiError
-from app.web.keys import any_key_exists, create_key, list_keys, revoke_key
-from app.main import create_app
 from app.core.settings import Settings
 from app.core.validation import normalize_email
+from app.engines import imports
 from app.engines.transports import parse_smtp_url
 from app.engines.worker import Worker
+from app.main import create_app
+from app.web.keys import any_key_exists, create_key, list_keys, revoke_key
 from models import ImportJob, Organization
+from schema.accounts.resolvers import MAX_PASSWORD, MIN_PASSWORD, Role, create_user, issue_setup_link, reset_password
 from schema.imports.jobs import CHUNK_BYTES, store_upload
 from schema.imports.resolvers import import_options
-from schema.accounts.resolvers import MAX_PASSWORD, MIN_PASSWORD, Role, create_user, issue_setup_link, reset_password
 
 cli = typer.Typer(help="Viperatron: self-hostable email and customer-engagement API.", no_args_is_help=True)
 keys_cli = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)

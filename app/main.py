@@ -12,25 +12,20 @@ from starlette.responses import JSONResponse
 from starlette.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
-from app.core import db
-
-from app.web import handlers
-
-from app.core import webhook_urls
-from app.web import openapi
-from app.web.docs import install_redoc
-from app.web.dashboard import install_dashboard
-from app.web.pages import install_pages
-from app.web import accounts
-from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
-from app.web.middleware import EdgeMiddleware
-from app.web.ratelimit import RedisLimiter
-from app.web.services import Services
+from app.core import db, webhook_urls
 from app.core.settings import Settings
 from app.engines.worker import Worker
+from app.web import accounts, handlers, openapi
+from app.web.dashboard import install_dashboard
+from app.web.docs import install_redoc
+from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
+from app.web.graphql_gate import get_context
+from app.web.middleware import EdgeMiddleware
+from app.web.pages import install_pages
+from app.web.ratelimit import RedisLimiter
+from app.web.services import Services
 from rest_compat import router as rest_router
 from schema.graphql import schema
-from app.web.graphql_gate import get_context
 
 log = logging.getLogger("viperatron")
 

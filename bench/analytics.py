@@ -174,8 +174,8 @@ async def main() -> None:
 
     from app.core import db
     from app.core.principal import Principal
-    from app.web.keys import create_key
     from app.core.settings import Settings
+    from app.web.keys import create_key
     from schema.analytics import resolvers as an
 
     name = database_name()

@@ -312,8 +312,8 @@ def ours_processes(count: int, concurrency: int) -> tuple[float, Counter]:
 async def child(concurrency: int) -> None:
     """One runner process: init, say `ready`, wait for `go`, drain, report one JSON line."""
     from app.core import db
-    from app.engines.automations import AutomationRunner
     from app.core.settings import Settings
+    from app.engines.automations import AutomationRunner
 
     settings = Settings(database_url=DATABASE_URL)
     await db.init_db(settings)
@@ -353,8 +353,8 @@ def parse_args() -> argparse.Namespace:
 async def run(args: argparse.Namespace) -> int:
     from app.core import db
     from app.core.principal import Principal
-    from app.web.keys import create_key
     from app.core.settings import Settings
+    from app.web.keys import create_key
     from schema.automations.resolvers import AutomationCreate, create_automation
 
     n = args.runs

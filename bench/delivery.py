@@ -546,8 +546,8 @@ def parse_args() -> argparse.Namespace:
 
 async def run(args: argparse.Namespace) -> int:
     from app.core import db
-    from app.web.keys import create_key
     from app.core.settings import Settings
+    from app.web.keys import create_key
 
     n = args.messages
     concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]

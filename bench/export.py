@@ -629,8 +629,8 @@ def parse_args() -> argparse.Namespace:
 async def run(args: argparse.Namespace) -> int:
     from app.core import db
     from app.core.principal import Principal
-    from app.web.keys import create_key
     from app.core.settings import Settings
+    from app.web.keys import create_key
 
     n = args.contacts
     small_n = max(n // 10, 1)

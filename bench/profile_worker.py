@@ -271,8 +271,8 @@ async def py_spy_pass(py_spy: str, n: int, concurrency: int, org: str, key: str,
 
 async def run(args) -> int:
     from app.core import db
-    from app.web.keys import create_key
     from app.core.settings import Settings
+    from app.web.keys import create_key
 
     await d.fresh_database(args.synchronous_commit)
     initialized = False

@@ -3,7 +3,7 @@
 Migrations are applied beforehand by `viperatron migrate` (see bench/run.py).
 """
 
-from app.main import create_app
 from app.core.settings import Settings
+from app.main import create_app
 
 app = create_app(Settings.from_env())

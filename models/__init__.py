@@ -1,14 +1,14 @@
 """Tortoise models, one file per feature. Tortoise loads this package as app `models`."""
 
-from models.organizations import ApiKey, Organization
+from models.accounts import AccountToken, LoginFailure, Membership, User, UserSession
+from models.automations import Automation, AutomationRun, AutomationStepLog
 from models.contacts import Contact, ContactTag
 from models.delivery import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
 from models.events import Event
 from models.idempotency import IdempotencyRecord
 from models.imports import ImportChunk, ImportJob
+from models.organizations import ApiKey, Organization
 from models.suppressions import Suppression
-from models.automations import Automation, AutomationRun, AutomationStepLog
-from models.accounts import AccountToken, LoginFailure, Membership, User, UserSession
 
 __all__ = [
     "ApiKey",

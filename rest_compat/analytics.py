@@ -3,7 +3,23 @@
 from fastapi import Query
 
 from rest_compat.common import Caller, feature_router, limit_query, one_of
-from schema.analytics.resolvers import DEFAULT_ATTRIBUTION_HOURS, MAX_ATTRIBUTION_HOURS, MAX_TOP, AutomationRevenueReport, ContactAnalytics, EventAnalytics, Granularity, MessageAnalytics, TopContacts, contact_analytics, event_analytics, message_analytics, revenue_by_automation, top_contacts, window
+from schema.analytics.resolvers import (
+    DEFAULT_ATTRIBUTION_HOURS,
+    MAX_ATTRIBUTION_HOURS,
+    MAX_TOP,
+    AutomationRevenueReport,
+    ContactAnalytics,
+    EventAnalytics,
+    Granularity,
+    MessageAnalytics,
+    TopContacts,
+    contact_analytics,
+    event_analytics,
+    message_analytics,
+    revenue_by_automation,
+    top_contacts,
+    window,
+)
 
 router = feature_router("/analytics", "analytics")
 

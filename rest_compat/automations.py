@@ -1,8 +1,29 @@
 from rest_compat.common import (
-    IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, cursor_query, feature_router, limit_query, live_only,
+    IDEMPOTENT,
+    NOT_FOUND,
+    Caller,
+    IdempotencyKey,
+    ListEnvelope,
+    cursor_query,
+    feature_router,
+    limit_query,
+    live_only,
     path_id,
 )
-from schema.automations.resolvers import AutomationCreate, AutomationPatch, AutomationView, RunView, create_automation, delete_automation, get_automation, list_automations, list_runs, rotate_webhook_secret, set_automation_enabled, update_automation
+from schema.automations.resolvers import (
+    AutomationCreate,
+    AutomationPatch,
+    AutomationView,
+    RunView,
+    create_automation,
+    delete_automation,
+    get_automation,
+    list_automations,
+    list_runs,
+    rotate_webhook_secret,
+    set_automation_enabled,
+    update_automation,
+)
 from schema.contracts import ApiModel
 
 router = feature_router("/automations", "automations")

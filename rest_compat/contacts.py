@@ -5,12 +5,31 @@ from fastapi.responses import StreamingResponse
 
 from app.core.validation import EMAIL_SCHEMA
 from rest_compat.common import (
-    IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, cursor_query, error_response, feature_router,
-    limit_query, one_of, path_id, time_query,
+    IDEMPOTENT,
+    NOT_FOUND,
+    Caller,
+    IdempotencyKey,
+    ListEnvelope,
+    cursor_query,
+    error_response,
+    feature_router,
+    limit_query,
+    one_of,
+    path_id,
+    time_query,
 )
 from schema.contacts.export import FORMATS, ExportFormat, export_contacts
 from schema.contacts.filters import MAX_FIELD_FILTERS, MAX_TAG_FILTERS, ContactFilters, custom_field_params
-from schema.contacts.resolvers import ContactPatch, ContactUpsert, ContactView, get_contact, get_contact_by_email, list_contacts, update_contact, upsert_contact
+from schema.contacts.resolvers import (
+    ContactPatch,
+    ContactUpsert,
+    ContactView,
+    get_contact,
+    get_contact_by_email,
+    list_contacts,
+    update_contact,
+    upsert_contact,
+)
 from schema.erasure.resolvers import ErasureResult, erase_contact
 
 router = feature_router("/contacts", "contacts")

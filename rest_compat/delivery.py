@@ -1,9 +1,29 @@
 from models.delivery import MessageStatus
 from rest_compat.common import (
-    IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, ListEnvelope, cursor_query, error_response, feature_router,
-    limit_query, live_only, one_of, path_id, text_query, time_query,
+    IDEMPOTENT,
+    NOT_FOUND,
+    Caller,
+    IdempotencyKey,
+    ListEnvelope,
+    cursor_query,
+    error_response,
+    feature_router,
+    limit_query,
+    live_only,
+    one_of,
+    path_id,
+    text_query,
+    time_query,
 )
-from schema.delivery.resolvers import BatchSend, SendBatchResult, SendEmail, SendResult, parse_batch_item, send_batch, send_email
+from schema.delivery.resolvers import (
+    BatchSend,
+    SendBatchResult,
+    SendEmail,
+    SendResult,
+    parse_batch_item,
+    send_batch,
+    send_email,
+)
 from schema.messages.resolvers import MessageView, cancel_message, get_message, list_messages
 
 router = feature_router("/delivery", "delivery")

@@ -1,9 +1,27 @@
 from fastapi import Query
 
 from rest_compat.common import (
-    IDEMPOTENT, Caller, IdempotencyKey, ListEnvelope, cursor_query, feature_router, limit_query, text_query, time_query,
+    IDEMPOTENT,
+    Caller,
+    IdempotencyKey,
+    ListEnvelope,
+    cursor_query,
+    feature_router,
+    limit_query,
+    text_query,
+    time_query,
 )
-from schema.events.resolvers import BatchIngest, EventView, IngestBatchResult, IngestEvent, IngestResult, ingest_batch, ingest_event, list_events, parse_batch
+from schema.events.resolvers import (
+    BatchIngest,
+    EventView,
+    IngestBatchResult,
+    IngestEvent,
+    IngestResult,
+    ingest_batch,
+    ingest_event,
+    list_events,
+    parse_batch,
+)
 
 router = feature_router("/pipelines", "pipelines")
 

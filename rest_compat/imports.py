@@ -14,7 +14,14 @@ from starlette.formparsers import MultiPartException
 
 from app.core.errors import invalid
 from rest_compat.common import IDEMPOTENT, NOT_FOUND, Caller, IdempotencyKey, error_response, feature_router, path_id
-from schema.imports.resolvers import ImportCreated, ImportJobView, cancel_import, create_import, get_import, import_options
+from schema.imports.resolvers import (
+    ImportCreated,
+    ImportJobView,
+    cancel_import,
+    create_import,
+    get_import,
+    import_options,
+)
 
 router = feature_router("/contacts", "contacts")
 

@@ -2,10 +2,26 @@ from fastapi import Path, Query, Response
 
 from app.core.validation import EMAIL_SCHEMA
 from rest_compat.common import (
-    IDEMPOTENT, Caller, ErrorEnvelope, IdempotencyKey, ListEnvelope, cursor_query, feature_router, limit_query, live_only,
+    IDEMPOTENT,
+    Caller,
+    ErrorEnvelope,
+    IdempotencyKey,
+    ListEnvelope,
+    cursor_query,
+    feature_router,
+    limit_query,
+    live_only,
     one_of,
 )
-from schema.suppressions.resolvers import SuppressionAdd, SuppressionReason, SuppressionView, add_suppression, get_suppression, list_suppressions, remove_suppression
+from schema.suppressions.resolvers import (
+    SuppressionAdd,
+    SuppressionReason,
+    SuppressionView,
+    add_suppression,
+    get_suppression,
+    list_suppressions,
+    remove_suppression,
+)
 
 router = feature_router("/suppressions", "suppressions")
 

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import strawberry
 from graphql import GraphQLError, specified_rules
-from strawberry.schema.config import StrawberryConfig
 from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 
 from app.core.errors import ApiError
 from schema.accounts.types import AccountMutations, AccountQueries
 from schema.analytics.types import AnalyticsQueries
 from schema.automations.types import AutomationMutations, AutomationQueries
-from schema.cost import CostReport
-from schema.documents import MAX_TOKENS, VALIDATION_RULES, PreparedDocument
 from schema.contacts.types import ContactMutations, ContactQueries
+from schema.cost import CostReport
 from schema.delivery.types import DeliveryMutations
+from schema.documents import MAX_TOKENS, VALIDATION_RULES, PreparedDocument
 from schema.erasure.types import ErasureMutations
 from schema.events.types import EventMutations, EventQueries
-from schema.imports.types import ImportMutations, ImportQueries
 from schema.graphql_common import SCALARS
+from schema.imports.types import ImportMutations, ImportQueries
 from schema.messages.types import MessageMutations, MessageQueries
 from schema.nodes.types import NodeQueries
 from schema.suppressions.types import SuppressionMutations, SuppressionQueries

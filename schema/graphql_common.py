@@ -8,9 +8,9 @@ from typing import Any, Callable, Generic, NewType, TypeVar
 
 import strawberry
 from graphql import FloatValueNode, IntValueNode, StringValueNode, ValueNode
-from strawberry.types.enum import has_enum_definition
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_serializer
 from pydantic.alias_generators import to_camel
+from strawberry.types.enum import has_enum_definition
 
 from app.core.errors import ApiError, from_pydantic
 from app.core.ids import PREFIXES

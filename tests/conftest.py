@@ -25,8 +25,18 @@ from app.web.keys import create_key
 from models import Organization
 from schema.accounts.resolvers import Role, create_user
 from tests.helpers import (
-    DATABASE_URL, PASSWORD, REDIS_URL, ROOT, SCOPE, TMP, Session, automation_runner, delivery_worker, free_port,
-    log_in_ok, wait_until_healthy,
+    DATABASE_URL,
+    PASSWORD,
+    REDIS_URL,
+    ROOT,
+    SCOPE,
+    TMP,
+    Session,
+    automation_runner,
+    delivery_worker,
+    free_port,
+    log_in_ok,
+    wait_until_healthy,
 )
 from tests.support.smtp_server import SmtpSink, smtp_sink  # noqa: F401  (fixture)
 from tests.support.webhook_receiver import webhook_receiver  # noqa: F401  (fixture)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from decimal import Decimal
 import json
 import math
 import re
+from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, Any
 
 import pycountry

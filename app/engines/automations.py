@@ -26,9 +26,9 @@ webhooks are at least once, and `Viperatron-Webhook-Id` lets receivers drop the 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
 import json
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -36,18 +36,18 @@ from typing import Any
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app.engines import webhooks
-from app.core.principal import Principal
 from app.core.clock import now
-from app.engines.delivery_queue import retry_delay
 from app.core.errors import ApiError
+from app.core.principal import Principal
+from app.engines import webhooks
+from app.engines.delivery_queue import retry_delay
 from app.engines.leases import Slots, fenced, per_org_cap, pick_params, pick_sql, renew_sql
 from models import AutomationRun, AutomationStepLog, Contact, ContactTag, Event
 from schema.automations import triggers
+from schema.automations.triggers import wakeups
 from schema.contacts.resolvers import merge_custom_fields
 from schema.delivery.resolvers import SendEmail, queue_email
 from schema.events.resolvers import format_value
-from schema.automations.triggers import wakeups
 
 log = logging.getLogger("viperatron.automations")
 

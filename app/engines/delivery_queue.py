@@ -22,10 +22,10 @@ from datetime import datetime, timedelta
 
 from tortoise import Tortoise
 
-from app.core.clock import now
-from models.delivery import CANCELABLE_STATUSES
-from app.engines.leases import fence_sql, pick_params, pick_sql, renew_sql
 from app.core import wakeups as _wakeups
+from app.core.clock import now
+from app.engines.leases import fence_sql, pick_params, pick_sql, renew_sql
+from models.delivery import CANCELABLE_STATUSES
 
 CLAIMABLE = ("queued", "deferred", "sending")
 HELD = "sending"  # a claimed message's status while its lease holds

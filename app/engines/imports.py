@@ -27,13 +27,13 @@ A duplicate email inside one file: the last row wins, earlier ones count as `ski
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
 import csv
 import json
 import logging
 import os
 import re
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable, Iterator

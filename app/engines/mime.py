@@ -42,9 +42,6 @@ from app.core.headers import RESERVED_HEADERS, SIMPLE_ADDRESS, bare_address, mes
 from app.core.validation import CONTROL_CHARS, ascii_domain_address, one_line
 
 
-
-
-
 class Unsendable(ValueError):
     """The message cannot be built or addressed as stored; waiting will not change that."""
 

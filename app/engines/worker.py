@@ -12,20 +12,20 @@ organization has at most VIPERATRON_ORG_MAX_IN_FLIGHT of the worker's slots (app
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
 import logging
 import time
+from collections.abc import Collection
 from datetime import timedelta
 
+from app.core.settings import Settings
+from app.core.validation import email_key
 from app.engines import delivery_queue as queue
 from app.engines.automations import AutomationRunner
 from app.engines.delivery_queue import Claim
 from app.engines.imports import ImportRunner
 from app.engines.leases import Slots, per_org_cap
 from app.engines.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
-from app.core.settings import Settings
 from app.engines.transports import Outcome, Transport, make_transport, smtp_url_summary
-from app.core.validation import email_key
 from models import Message, MessageAttachment
 from schema.idempotency.resolvers import purge_expired
 from schema.suppressions.resolvers import suppress, suppressed_keys

@@ -20,11 +20,11 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.requests import Request
 
-from app.web.guard import admit, charge, services_of
 from app.core.validation import decode_json
-from schema.graphql import schema
+from app.web.guard import admit, charge, services_of
 from schema.cost import Cost, CostModel
 from schema.documents import DocumentCache, Prepared
+from schema.graphql import schema
 
 documents = DocumentCache(schema._schema)
 costs = CostModel(schema)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from fastapi.routing import APIRoute
 from starlette.requests import HTTPConnection, Request
 
-from app.core.principal import Principal
-from app.web.auth import extract_key
-from app.web.sessions import check_same_origin, session_token
 from app.core.errors import ApiError, ErrorCode
+from app.core.principal import Principal
+from app.core.validation import loads_strict
+from app.web.auth import extract_key
 from app.web.ratelimit import Decision
 from app.web.services import Services
-from app.core.validation import loads_strict
+from app.web.sessions import check_same_origin, session_token
 from schema.accounts.resolvers import session_principal
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from app.core import clock
 from app.core.settings import Settings
 from models import ApiKey, Organization

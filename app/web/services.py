@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.core.settings import Settings
 from app.web.auth import KeyStore
 from app.web.fairness import OrgGate
 from app.web.ratelimit import MemoryLimiter, RedisLimiter, make_limiter
-from app.core.settings import Settings
 
 
 @dataclass

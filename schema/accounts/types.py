@@ -8,15 +8,25 @@ from datetime import datetime
 from typing import Annotated, Optional, TypeVar
 
 import strawberry
-
 from pydantic import BaseModel, ValidationError
 
 from app.core.errors import ApiError, from_pydantic
 from schema.accounts.resolvers import (
-    Invite, KeyCreate, KeyMode, KeyView, Role, RoleChange, change_member_role, create_api_key,
-    invite_member, list_api_keys, list_members, remove_member, revoke_api_key,
+    Invite,
+    KeyCreate,
+    KeyMode,
+    KeyView,
+    Role,
+    RoleChange,
+    change_member_role,
+    create_api_key,
+    invite_member,
+    list_api_keys,
+    list_members,
+    remove_member,
+    revoke_api_key,
 )
-from schema.graphql_common import UserError, user_errors, validated, GraphQLInput
+from schema.graphql_common import GraphQLInput, UserError, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.viewer.types import ApiKeyType, MemberType, member_of
 

@@ -39,9 +39,9 @@ from pydantic import WithJsonSchema
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app.core.principal import Principal
 from app.core.db import dialect
 from app.core.errors import invalid
+from app.core.principal import Principal
 from app.core.validation import EMAIL_SCHEMA
 from models.delivery import MESSAGE_STATUSES, MessageStatus
 from schema.contracts import ViewModel

@@ -8,8 +8,8 @@ from typing import Annotated
 import strawberry
 
 from models.delivery import MessageStatus
-from schema.graphql_common import DecimalString, as_in, graphql_enum
 from schema.analytics.resolvers import (
+    DEFAULT_ATTRIBUTION_HOURS,
     AutomationRevenue,
     ContactAnalytics,
     ContactBucket,
@@ -17,7 +17,6 @@ from schema.analytics.resolvers import (
     CurrencyAutomations,
     CurrencyRevenue,
     CurrencyValue,
-    DEFAULT_ATTRIBUTION_HOURS,
     EventAnalytics,
     EventBucket,
     EventTypeFigures,
@@ -33,6 +32,7 @@ from schema.analytics.resolvers import (
     top_contacts,
     window,
 )
+from schema.graphql_common import DecimalString, as_in, graphql_enum
 
 graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")
 

@@ -10,19 +10,32 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal, Optional, Union
 
 from pydantic import (
-    AfterValidator, BeforeValidator, Field, StrictBool, StringConstraints, ValidationError, WithJsonSchema, field_validator,
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StringConstraints,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
-from app.core import templating
-
-from app.core import webhook_urls
-from app.core.principal import Principal, check_may_change
+from app.core import templating, webhook_urls
 from app.core.errors import ApiError, ErrorCode, FieldError, from_pydantic, not_found
 from app.core.ids import require_id
-from app.core.validation import MAX_BODY_CHARS, EventTypeName, MAX_SUBJECT_CHARS, HeaderText, Mailbox, Tag, check_json_size
+from app.core.principal import Principal, check_may_change
+from app.core.validation import (
+    MAX_BODY_CHARS,
+    MAX_SUBJECT_CHARS,
+    EventTypeName,
+    HeaderText,
+    Mailbox,
+    Tag,
+    check_json_size,
+)
 from models import Automation, AutomationRun, AutomationStepLog
 from models.automations import RunStatus, StepLogStatus, new_webhook_secret
 from schema.automations import triggers

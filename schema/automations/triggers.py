@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from app.core.clock import now
 from app.core import wakeups as _wakeups
+from app.core.clock import now
 from models import Automation, AutomationRun
 
 CACHE_SECONDS = 1.0

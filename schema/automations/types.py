@@ -10,10 +10,6 @@ from strawberry.scalars import JSON
 
 from app.core.errors import ApiError
 from models.automations import RunStatus, StepLogStatus
-from schema.graphql_common import (
-    Connection, GraphQLInput, Node, UserError, as_in, connection, graphql_enum, node_type, user_errors, validated,
-)
-from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.automations.resolvers import (
     AddTagStepView,
     AutomationCreate,
@@ -25,8 +21,8 @@ from schema.automations.resolvers import (
     RunView,
     SendEmailStepView,
     SetCustomFieldStepView,
-    StepType,
     StepLogView,
+    StepType,
     TriggerView,
     WaitStepView,
     WebhookStepView,
@@ -39,6 +35,19 @@ from schema.automations.resolvers import (
     set_automation_enabled,
     update_automation,
 )
+from schema.graphql_common import (
+    Connection,
+    GraphQLInput,
+    Node,
+    UserError,
+    as_in,
+    connection,
+    graphql_enum,
+    node_type,
+    user_errors,
+    validated,
+)
+from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 
 graphql_enum(ConditionOp, "ConditionOp")
 graphql_enum(RunStatus, "AutomationRunStatus", "An automation run's status.")

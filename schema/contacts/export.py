@@ -17,8 +17,8 @@ from typing import AsyncIterator
 
 from tortoise import Tortoise
 
-from app.core.principal import Principal
 from app.core.errors import invalid
+from app.core.principal import Principal
 from models import ContactTag
 from schema.contacts.csv_cells import csv_safe_cell
 from schema.contacts.filters import ContactFilters, filtered_contacts

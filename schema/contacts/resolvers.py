@@ -11,14 +11,14 @@ from tortoise.exceptions import IntegrityError
 from tortoise.query_utils import Prefetch
 from tortoise.transactions import in_transaction
 
-from app.core.principal import Principal
 from app.core.errors import ApiError, ErrorCode, FieldError, invalid, not_found
 from app.core.ids import require_id
+from app.core.principal import Principal
 from app.core.validation import EMAIL_SCHEMA, EmailAddress, JsonObject, Tag, email_key
 from models import Contact, ContactTag
-from schema.contracts import ApiModel, Page, check_page_size, decode_cursor, fits
 from schema.contacts.filters import ContactFilters, filtered_contacts
 from schema.contacts.writes import find_or_create_contact
+from schema.contracts import ApiModel, Page, check_page_size, decode_cursor, fits
 from schema.idempotency.resolvers import idempotent
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]

@@ -10,13 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
-from schema.graphql_common import (
-    Connection, GraphQLInput, Node, UserError, connection, node_type, user_errors, validated,
-)
 from schema.contacts.filters import ContactFilters
-from schema.events.types import EventType, event_connection
-from schema.events.resolvers import list_events
-from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.contacts.resolvers import (
     ContactPatch,
     ContactUpsert,
@@ -27,6 +21,20 @@ from schema.contacts.resolvers import (
     update_contact,
     upsert_contact,
 )
+from schema.events.resolvers import list_events
+from schema.events.types import EventType, event_connection
+from schema.graphql_common import (
+    Connection,
+    GraphQLInput,
+    Node,
+    UserError,
+    connection,
+    node_type,
+    user_errors,
+    validated,
+)
+from schema.idempotency.resolvers import IDEMPOTENCY_HELP
+
 
 @node_type(ContactView, name="Contact", description="A person in your organization.")
 class ContactType(ContactView, Node):

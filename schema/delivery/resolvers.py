@@ -16,15 +16,24 @@ from pydantic import Field, StringConstraints, ValidationError, WithJsonSchema, 
 from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
-from app.core import clock, wakeups
-
-from app.core import templating
-from app.core.principal import Principal
+from app.core import clock, templating, wakeups
 from app.core.errors import ApiError, from_pydantic, invalid
 from app.core.headers import RESERVED_HEADERS
+from app.core.principal import Principal
 from app.core.validation import (
-    MAX_BODY_CHARS, MAX_SUBJECT_CHARS, NO_CONTROL_PATTERN, EmailAddress, HeaderText, IsoDateTime, JsonObject, Mailbox, OneOrMany, Tag,
-    email_key, email_list_schema, one_line,
+    MAX_BODY_CHARS,
+    MAX_SUBJECT_CHARS,
+    NO_CONTROL_PATTERN,
+    EmailAddress,
+    HeaderText,
+    IsoDateTime,
+    JsonObject,
+    Mailbox,
+    OneOrMany,
+    Tag,
+    email_key,
+    email_list_schema,
+    one_line,
 )
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
 from models.delivery import MessageStatus

@@ -10,8 +10,6 @@ from pydantic import Field
 from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
-from schema.graphql_common import GraphQLInput, UserError, detail_errors, graphql_enum, user_errors, validated
-from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from models.delivery import MessageStatus
 from schema.delivery.resolvers import (
     SendBatchItem,
@@ -20,6 +18,8 @@ from schema.delivery.resolvers import (
     send_batch,
     send_email,
 )
+from schema.graphql_common import GraphQLInput, UserError, detail_errors, graphql_enum, user_errors, validated
+from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 
 # The enums of the REST contracts, with the same values (member names are the wire values).
 graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")

@@ -14,9 +14,9 @@ from __future__ import annotations
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
-from app.core.principal import Principal
 from app.core.errors import not_found
 from app.core.ids import require_id
+from app.core.principal import Principal
 from models import (
     Contact,
     Event,

@@ -7,12 +7,13 @@ from typing import Optional
 import strawberry
 
 from app.core.errors import ApiError
-from schema.graphql_common import UserError, as_in, user_errors
-from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.erasure.resolvers import (
     ErasureResult,
     erase_contact,
 )
+from schema.graphql_common import UserError, as_in, user_errors
+from schema.idempotency.resolvers import IDEMPOTENCY_HELP
+
 
 @strawberry.pydantic.type(name="ContactErasure")
 class ErasureType(ErasureResult):

@@ -17,21 +17,36 @@ from enum import StrEnum
 from typing import Annotated, Any, Optional
 
 from babel.numbers import get_currency_precision
-from pydantic import AfterValidator, Field, StringConstraints, TypeAdapter, ValidationError, WithJsonSchema, model_validator
+from pydantic import (
+    AfterValidator,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from tortoise.transactions import in_transaction
 
 from app.core import clock
-from app.core.principal import Principal
-from schema.contacts.writes import contact_ids
-from schema.automations.triggers import StoredEvent, start_runs
-from app.core.ids import PREFIXES, looks_like, new_id, require_id
 from app.core.errors import ApiError, from_pydantic, invalid, not_found
+from app.core.ids import PREFIXES, looks_like, new_id, require_id
+from app.core.principal import Principal
 from app.core.validation import (
-    EMAIL_SCHEMA, CurrencyCode, EventTypeName, IsoDateTime, JsonObject, decimal_places, email_key, normalize_email,
+    EMAIL_SCHEMA,
+    CurrencyCode,
+    EventTypeName,
+    IsoDateTime,
+    JsonObject,
+    decimal_places,
+    email_key,
+    normalize_email,
 )
 from models import Contact, Event
-from schema.contracts import BatchItemError, ApiModel, Page, check_fits, check_page_size, decode_cursor
+from schema.automations.triggers import StoredEvent, start_runs
+from schema.contacts.writes import contact_ids
+from schema.contracts import ApiModel, BatchItemError, Page, check_fits, check_page_size, decode_cursor
 from schema.idempotency.resolvers import idempotent
 
 MAX_VALUE = Decimal("1e15")

@@ -10,20 +10,31 @@ from strawberry.scalars import JSON
 
 from app.core.errors import ApiError, invalid
 from schema.contracts import Page
-from schema.graphql_common import (
-    DECIMAL_HELP, Connection, DecimalString, GraphQLInput, Node, UserError, as_in, connection, detail_errors,
-    graphql_enum, node_type, validated, user_errors,
-)
-from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.events.resolvers import (
-    IngestBatchItem,
     EventView,
+    IngestBatchItem,
     IngestEvent,
     IngestStatus,
     ingest_batch,
     ingest_event,
     list_events,
 )
+from schema.graphql_common import (
+    DECIMAL_HELP,
+    Connection,
+    DecimalString,
+    GraphQLInput,
+    Node,
+    UserError,
+    as_in,
+    connection,
+    detail_errors,
+    graphql_enum,
+    node_type,
+    user_errors,
+    validated,
+)
+from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 
 graphql_enum(IngestStatus, "IngestStatus", "What became of an ingested event.")
 

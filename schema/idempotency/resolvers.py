@@ -19,8 +19,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.core import clock
-from app.core.principal import Principal
 from app.core.errors import ApiError, ErrorCode, invalid
+from app.core.principal import Principal
 from models import IdempotencyRecord
 
 R = TypeVar("R", bound=BaseModel)

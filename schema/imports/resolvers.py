@@ -12,16 +12,15 @@ from typing import AsyncIterator, Optional
 from pydantic import Field, ValidationError
 
 from app.core import wakeups
-from app.core.principal import Principal
 from app.core.errors import ApiError, ErrorCode, from_pydantic, invalid, not_found
 from app.core.ids import require_id
+from app.core.principal import Principal
 from app.core.validation import Tag
 from models import ImportJob
 from models.imports import ImportFormat, ImportStatus
 from schema.contracts import ApiModel
 from schema.idempotency.resolvers import idempotent
 from schema.imports import jobs
-
 
 
 class ImportOptions(ApiModel):

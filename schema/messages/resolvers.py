@@ -9,10 +9,10 @@ from pydantic import Field
 from tortoise.expressions import Subquery
 
 from app.core import clock
-from app.core.principal import Principal, check_may_change
 from app.core.errors import ApiError, ErrorCode, invalid, not_found
-from app.core.ids import require_id
 from app.core.headers import message_id_header
+from app.core.ids import require_id
+from app.core.principal import Principal, check_may_change
 from app.core.validation import email_key
 from models import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
 from models.delivery import CANCELABLE_STATUSES, MESSAGE_STATUSES, MessageStatus

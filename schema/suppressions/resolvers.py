@@ -13,9 +13,9 @@ from typing import Annotated, Optional
 from pydantic import StringConstraints
 from pydantic_core import PydanticCustomError
 
-from app.core.principal import Principal, check_may_change
 from app.core.errors import invalid, not_found
 from app.core.ids import require_id
+from app.core.principal import Principal, check_may_change
 from app.core.validation import EmailAddress, email_key, normalize_email
 from models import Suppression
 from schema.contracts import ApiModel, Page, check_page_size, decode_cursor

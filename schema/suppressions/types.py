@@ -7,7 +7,16 @@ from typing import Annotated, Optional
 import strawberry
 
 from app.core.errors import ApiError
-from schema.graphql_common import Connection, GraphQLInput, Node, UserError, connection, node_type, user_errors, validated
+from schema.graphql_common import (
+    Connection,
+    GraphQLInput,
+    Node,
+    UserError,
+    connection,
+    node_type,
+    user_errors,
+    validated,
+)
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.suppressions.resolvers import (
     SuppressionAdd,

@@ -8,8 +8,8 @@ from typing import Optional, Union
 
 import strawberry
 
-from app.core.principal import Principal
 from app.core.errors import ApiError
+from app.core.principal import Principal
 from schema.accounts.resolvers import MemberView, Role, get_member, viewer_member
 from schema.graphql_common import Node
 

@@ -15,7 +15,15 @@ import pytest
 from app.core import clock
 from models import ApiKey, Message, Organization, User, UserSession
 from tests.helpers import (
-    ORIGIN, PASSWORD, SESSION_COOKIE, auth_post, delivery_worker, gql, link_in_eml, log_in_ok, session_of,
+    ORIGIN,
+    PASSWORD,
+    SESSION_COOKIE,
+    auth_post,
+    delivery_worker,
+    gql,
+    link_in_eml,
+    log_in_ok,
+    session_of,
 )
 
 VIEWER = "{ viewer { organization { id name } apiKey { id } user { id email emailVerified } role } }"

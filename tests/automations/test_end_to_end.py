@@ -7,7 +7,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime, timedelta, timezone
 
-
 from models import Message
 from tests.helpers import automation_runner, gql, verify_signature
 

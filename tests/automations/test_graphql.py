@@ -3,9 +3,7 @@ webhook URLs as userErrors."""
 
 from __future__ import annotations
 
-
 from tests.helpers import TAG_BUYER, gql
-
 
 CREATE = """mutation($input: AutomationInput!) {
   createAutomation(input: $input) { automation { id name enabled trigger { eventType conditions { field op value } }

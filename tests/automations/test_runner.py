@@ -7,11 +7,19 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-
 from app.engines.automations import now
 from models import AutomationRun, AutomationStepLog, Message
 from tests.helpers import (
-    TAG_BUYER, automation_body, automation_ok, automation_runner, contact_of, delivery_worker, eventually, ingest_order, runs_of, start_loops,
+    TAG_BUYER,
+    automation_body,
+    automation_ok,
+    automation_runner,
+    contact_of,
+    delivery_worker,
+    eventually,
+    ingest_order,
+    runs_of,
+    start_loops,
 )
 
 

@@ -15,11 +15,21 @@ from app.engines import webhooks
 from app.engines.automations import now
 from models import AutomationRun
 from tests.helpers import (
-    automation_body, automation_ok, contact_of, eventually, free_port, gql, ingest_order, run_until_settled, runner_for,
-    runs_of, settled_run, start_loops, verify_signature,
+    automation_body,
+    automation_ok,
+    contact_of,
+    eventually,
+    free_port,
+    gql,
+    ingest_order,
+    run_until_settled,
+    runner_for,
+    runs_of,
+    settled_run,
+    start_loops,
+    verify_signature,
 )
 from tests.support.smtp_server import make_self_signed_cert
-
 
 HOOK_THEN_TAG = lambda url: [{"type": "webhook", "url": url}, {"type": "addTag", "tag": "buyer"}]  # noqa: E731
 

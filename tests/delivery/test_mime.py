@@ -6,8 +6,8 @@ import email
 import email.policy
 import re
 from dataclasses import replace
-from email.header import decode_header, make_header
 from datetime import datetime, timezone
+from email.header import decode_header, make_header
 
 import pytest
 

@@ -14,9 +14,9 @@ from email.header import decode_header, make_header
 
 import pytest
 
+from app.core.settings import Settings
 from app.engines import delivery_queue
 from app.engines.leases import per_org_cap
-from app.core.settings import Settings
 from app.engines.worker import Worker
 from models import Message, Suppression
 from tests.helpers import delivery_worker, eventually, send_ok, start_loops

@@ -11,9 +11,9 @@ import httpx
 import pytest
 from tortoise import Tortoise
 
+from app.main import create_app
 from app.web.auth import generate_key
 from app.web.keys import revoke_key
-from app.main import create_app
 from models import ApiKey
 from tests.helpers import SEND, gql
 

@@ -17,7 +17,12 @@ import json
 import urllib.request
 
 from tests.support.browser import (  # noqa: F401  (fixtures)
-    VIEWER_QUERY, browser, pytestmark, server, shots, tmp_dir,
+    VIEWER_QUERY,
+    browser,
+    pytestmark,
+    server,
+    shots,
+    tmp_dir,
 )
 
 

@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from tortoise.transactions import in_transaction
 
-from app.engines import delivery_queue
 from app.core.ids import new_id
+from app.engines import delivery_queue
 from models import Message, MessageEvent, MessageRecipient
 from tests.helpers import BACKEND, DATABASE_URL, ROOT, eventually
 from tests.support.smtp_server import SmtpSink

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from graphql.language.parser import Parser
 
-from models import Contact, Message
 from app.web.graphql_gate import costs, documents
+from models import Contact, Message
 from schema.documents import MAX_TOKENS, DocumentCache, prepare
 from schema.graphql import schema
 from tests.helpers import gql

@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
+from app.core.settings import Settings
 from app.main import create_app
 from app.web.ratelimit import MemoryLimiter
-from app.core.settings import Settings
 from models import Contact, Message
 from tests.helpers import DATABASE_URL, REDIS_URL, SEND, free_port, gql, requires_redis
 

@@ -10,6 +10,7 @@ from app.engines import automations, delivery_queue, imports
 from models import AutomationRun, ImportJob, Message
 from tests.helpers import SEND
 
+
 async def test_a_scoped_delivery_claim_takes_only_its_organizations_messages(client, make_key):
     mine, other = await make_key(), await make_key()
     for key in (mine, other):

@@ -11,7 +11,14 @@ import pytest
 
 from models import Automation, Message
 from tests.helpers import (
-    api_routes, automation_body, automation_ok, gql, ingest_order, run_until_settled, runner_for, runs_of,
+    api_routes,
+    automation_body,
+    automation_ok,
+    gql,
+    ingest_order,
+    run_until_settled,
+    runner_for,
+    runs_of,
     verify_signature,
 )
 

@@ -38,10 +38,13 @@ class Message(Model):
     api_key = fields.ForeignKeyField(
         "models.ApiKey", related_name="messages", null=True, on_delete=fields.SET_NULL
     )
-    to = fields.JSONField()  # list of addresses
+    to = fields.JSONField()  # list of bare addresses (names: recipient_names)
     cc = fields.JSONField(default=list)
     bcc = fields.JSONField(default=list)
     reply_to = fields.JSONField(default=list)
+    # The names given with recipients: {"to"|"cc"|"bcc"|"replyTo": [name or null, … one per
+    # address, in order]}; a field none of whose recipients has a name is absent.
+    recipient_names = fields.JSONField(default=dict)
     from_address = fields.CharField(max_length=400)
     subject = fields.CharField(max_length=998)
     html = fields.TextField(null=True)

@@ -45,6 +45,9 @@ class Settings:
     database_url: str = "sqlite://viperatron.db"
     redis_url: str | None = None
     smtp_url: str | None = None
+    # The name the worker gives in EHLO (an `?ehlo=` in SMTP_URL wins); None: this machine's
+    # fully qualified name (app.engines.transports.default_ehlo_name).
+    ehlo_name: str | None = None
     outbox_dir: str = "./outbox"
     rate_per_minute: int = 60
     rate_per_day: int = 10_000
@@ -128,6 +131,7 @@ class Settings:
             database_url=os.environ.get("DATABASE_URL") or cls.database_url,
             redis_url=os.environ.get("REDIS_URL") or None,
             smtp_url=os.environ.get("SMTP_URL") or None,
+            ehlo_name=os.environ.get("VIPERATRON_EHLO_NAME") or None,
             outbox_dir=os.environ.get("OUTBOX_DIR") or cls.outbox_dir,
             rate_per_minute=_int("VIPERATRON_RATE_PER_MINUTE", cls.rate_per_minute),
             rate_per_day=_int("VIPERATRON_RATE_PER_DAY", cls.rate_per_day),

@@ -7,11 +7,20 @@ import math
 import re
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Optional
 
 import pycountry
 from email_validator import EmailNotValidError, validate_email
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_serializer,
+)
 from pydantic_core import PydanticCustomError
 
 from app.core.errors import ApiError, ErrorCode
@@ -71,17 +80,48 @@ def email_key(email: str) -> str:
     return email.lower()
 
 
+MAX_NAME_CHARS = 200  # a display name (`from`, recipients); its own limit, the address has its own
+_SPECIALS = re.compile(r'[()<>@,;:\\".\[\]]')
+
+
+def split_mailbox(value: str) -> tuple[str, str]:
+    """`addr`, `Name <addr>` or `"Quoted, Name" <addr>` as (name, addr), neither validated;
+    a quoted name is unquoted (`\\"` and `\\\\` read as `"` and `\\`)."""
+    match = _NAME_ADDR.match(value)
+    if not match:
+        return "", value.strip()
+    name = match[1].strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = re.sub(r"\\(.)", r"\1", name[1:-1])
+    return name.strip(), match[2].strip()
+
+
+def format_mailbox(name: str | None, address: str) -> str:
+    """`address`, or `Name <address>` with the name quoted when RFC 5322 needs it (commas,
+    dots, quotes, …). Kept readable, not RFC 2047: MIME encoding happens at send time."""
+    if not name:
+        return address
+    if _SPECIALS.search(name):
+        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return f"{name} <{address}>"
+
+
+def display_name(value: str | None) -> str | None:
+    """A display name as given: one line, at most MAX_NAME_CHARS; blank means none."""
+    if value is None:
+        return None
+    _no_control(value)
+    value = value.strip()
+    if len(value) > MAX_NAME_CHARS:
+        raise PydanticCustomError("too_long", "A name has at most {n} characters.", {"n": MAX_NAME_CHARS})
+    return value or None
+
+
 def _mailbox(value: str) -> str:
     """`addr` or `Name <addr>`; returns it re-serialized with a validated address."""
     _no_control(value)
-    match = _NAME_ADDR.match(value)
-    name, addr = (match[1].strip().strip('"').strip(), match[2]) if match else ("", value.strip())
-    addr = normalize_email(addr)
-    if not name:
-        return addr
-    if any(c in name for c in '()<>@,;:\\".[]'):
-        name = '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return f"{name} <{addr}>"  # kept readable (not RFC 2047); MIME encoding happens at send time
+    name, addr = split_mailbox(value)
+    return format_mailbox(display_name(name), normalize_email(addr))
 
 
 def _currency(value: str) -> str:
@@ -182,7 +222,7 @@ EMAIL_SCHEMA = {
 MAILBOX_SCHEMA = {
     "type": "string",
     "maxLength": 400,
-    "pattern": f"^(?:{ADDRESS_PATTERN}|[^<>\\u0000-\\u001f\\u007f\\u0085\\u2028\\u2029]*<{ADDRESS_PATTERN}>)$",
+    "pattern": f"^(?:{ADDRESS_PATTERN}|[^<>\\u0000-\\u001f\\u007f\\u0085\\u2028\\u2029]{{0,{MAX_NAME_CHARS}}}<{ADDRESS_PATTERN}>)$",
     "description": "An address (`hello@acme.com`) or a name and an address (`Acme <hello@acme.com>`).",
     "examples": ["hello@acme.com", "Acme <hello@acme.com>"],
 }
@@ -231,15 +271,74 @@ def to_list(value: Any) -> Any:
 OneOrMany = BeforeValidator(to_list)
 
 
-def email_list_schema(min_items: int, max_items: int) -> WithJsonSchema:
-    """The schema of recipients (`to`, `cc`, `bcc`, `replyTo`): one address, or a list of them."""
-    return WithJsonSchema({
-        "anyOf": [
-            EMAIL_SCHEMA,
-            {"type": "array", "items": EMAIL_SCHEMA, "minItems": min_items, "maxItems": max_items},
-        ],
-        "description": "One address, or a list of addresses.",
-    })
+NAME_SCHEMA = {
+    "type": "string", "maxLength": MAX_NAME_CHARS, "pattern": NO_CONTROL_PATTERN,
+    "description": "The name shown with the address (`Jane Doe`); any characters but line breaks.",
+}
+RECIPIENT_SCHEMA = {
+    "anyOf": [
+        EMAIL_SCHEMA,
+        {**MAILBOX_SCHEMA, "description": "A name and an address: `Jane Doe <jane@example.com>`."},
+        {
+            "type": "object",
+            "properties": {"email": EMAIL_SCHEMA, "name": NAME_SCHEMA},
+            "required": ["email"],
+            "additionalProperties": False,
+            "description": "An address and, optionally, the name shown with it.",
+            "examples": [{"email": "jane@example.com", "name": "Jane Doe"}],
+        },
+    ],
+}
+
+DisplayName = Annotated[str, AfterValidator(display_name), WithJsonSchema(NAME_SCHEMA)]
+
+
+class Recipient(BaseModel):
+    """One recipient: its address and, optionally, the name shown with it in the headers.
+    Given as `addr`, `Name <addr>` or `{"email", "name"}`; serialized as the mailbox text
+    (`addr` when there is no name), so a request's fingerprint does not depend on the form."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    email: EmailAddress
+    name: Optional[DisplayName] = None
+
+    @model_serializer
+    def _as_text(self) -> str:
+        return format_mailbox(self.name, self.email)
+
+
+def _recipient_text(value: Any) -> Any:
+    """`addr` or `Name <addr>` → Recipient (errors name the item, as for an address)."""
+    if isinstance(value, (dict, Recipient)):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("recipient_type", "Give an address, `Name <address>` or {\"email\", \"name\"}.")
+    _no_control(value)
+    name, addr = split_mailbox(value)
+    return Recipient(email=normalize_email(addr), name=display_name(name))
+
+
+def _recipient_list(value: Any) -> Any:
+    """One recipient (text or object) or a list of them."""
+    return [value] if isinstance(value, (str, dict)) else value
+
+
+def recipient_list(max_items: int, *, required: bool) -> Any:
+    """The type of `to` (required: not empty), `cc`, `bcc`, `replyTo`: one recipient or a list."""
+    return Annotated[
+        list[Annotated[Recipient, BeforeValidator(_recipient_text)]],
+        BeforeValidator(_recipient_list),
+        Field(min_length=1 if required else 0, max_length=max_items),
+        WithJsonSchema({
+            "anyOf": [
+                RECIPIENT_SCHEMA,
+                {"type": "array", "items": RECIPIENT_SCHEMA, "minItems": 1, "maxItems": max_items},
+            ],
+            "description": "One recipient or a list of them. A recipient is an address (`jane@example.com`), "
+            "a name and an address (`Jane Doe <jane@example.com>`), or `{\"email\", \"name\"}`.",
+        }),
+    ]
 
 
 EVENT_TYPE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,99}$")

@@ -24,7 +24,7 @@ import base64
 import io
 import re
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email import charset as _charset
 from email.encoders import encode_base64
@@ -33,13 +33,13 @@ from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.nonmultipart import MIMENonMultipart
 from email.policy import Compat32
-from email.utils import format_datetime, formataddr, getaddresses
+from email.utils import format_datetime, getaddresses
 
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 
 from app.core.headers import RESERVED_HEADERS, SIMPLE_ADDRESS, bare_address, message_id_header
-from app.core.validation import CONTROL_CHARS, ascii_domain_address, one_line
+from app.core.validation import CONTROL_CHARS, ascii_domain_address, format_mailbox, one_line
 
 
 class Unsendable(ValueError):
@@ -67,6 +67,9 @@ class OutgoingEmail:
     headers: dict[str, str]  # custom headers, validated by the caller
     attachments: list[Attachment]
     date: datetime  # aware UTC datetime -> Date header
+    # Display names of to/cc/replyTo: field ("to", "cc", "bcc", "replyTo") -> one name or None
+    # per address of that field, in order (Message.recipient_names). The addresses stay bare.
+    names: dict[str, list[str | None]] = field(default_factory=dict)
 
 
 # UTF-8 bodies as quoted-printable: mostly-ASCII text stays readable in the raw message and
@@ -244,11 +247,11 @@ def _write_headers(root: MIMEBase, email: OutgoingEmail) -> None:
         del root[name]
     utf8 = needs_smtputf8(email)
     root["From"] = _address_list("From", [email.from_address], utf8)
-    root["To"] = _address_list("To", email.to, utf8)
+    root["To"] = _address_list("To", email.to, utf8, email.names.get("to"))
     if email.cc:
-        root["Cc"] = _address_list("Cc", email.cc, utf8)
+        root["Cc"] = _address_list("Cc", email.cc, utf8, email.names.get("cc"))
     if email.reply_to:
-        root["Reply-To"] = _address_list("Reply-To", email.reply_to, utf8)
+        root["Reply-To"] = _address_list("Reply-To", email.reply_to, utf8, email.names.get("replyTo"))
     root["Subject"] = _text_header("Subject", one_line(email.subject))
     root["Date"] = _date_header(email.date)
     root["Message-ID"] = message_id_header(email.id, email.from_address)
@@ -268,11 +271,17 @@ def _check_custom_header(name: str, value: str) -> None:
         raise Unsendable(f"custom header {name} has a control character in its value")
 
 
-def _address_list(name: str, addresses: list[str], utf8: bool) -> str:
+def _address_list(name: str, addresses: list[str], utf8: bool, names: list[str | None] | None = None) -> str:
     """Addresses as one header value, folded between addresses (compat32 would fold inside
     quoted display names); non-ASCII display names become RFC 2047 encoded words. Domains
-    are A-labels unless the message goes out as UTF-8 anyway."""
-    if all(SIMPLE_ADDRESS.match(address) for address in addresses):
+    are A-labels unless the message goes out as UTF-8 anyway. `names`: a display name (or
+    None) for each of `addresses`, which are then bare addresses."""
+    if names and any(names):
+        rendered = [
+            _address(one_line(display_name or ""), _header_address(bare_address(address), utf8))
+            for address, display_name in zip(addresses, [*names, *[None] * (len(addresses) - len(names))])
+        ]
+    elif all(SIMPLE_ADDRESS.match(address) for address in addresses):
         rendered = [_header_address(address, utf8) for address in addresses]
     else:
         pairs = getaddresses([one_line(address) for address in addresses])
@@ -288,7 +297,8 @@ def _header_address(address: str, utf8: bool) -> str:
 
 def _address(display_name: str, address: str) -> str:
     if not display_name or display_name.isascii():
-        return formataddr((display_name, address))
+        # (Not email.utils.formataddr: it refuses a UTF-8 address, which SMTPUTF8 allows.)
+        return format_mailbox(display_name, address)
     return f"{_encoded_words(display_name, _MAX_WORD)} <{address}>"
 
 

@@ -16,15 +16,20 @@ Accepted URLs: smtp://[user:pass@]host[:25]            plain
                smtp://…?starttls=true                  STARTTLS required
                smtps://[user:pass@]host[:465]          implicit TLS
                optional query: verify=false (self-signed certificates), timeout=SECONDS, pool=N,
-               allow_insecure_auth=true
+               allow_insecure_auth=true, ehlo=NAME (the name said in EHLO)
 A user name on plain smtp:// is refused (the password would cross the network readable)
 unless the URL says allow_insecure_auth=true, e.g. for a relay on localhost.
+
+The EHLO name is `?ehlo=` in the URL, else VIPERATRON_EHLO_NAME, else this machine's fully
+qualified name: many receivers score (or refuse) a client that says `localhost`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
+import socket
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +46,9 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_DEADLINE = 60.0
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-_QUERY_KEYS = ("starttls", "verify", "timeout", "pool", "allow_insecure_auth")
+_QUERY_KEYS = ("starttls", "verify", "timeout", "pool", "allow_insecure_auth", "ehlo")
+# What EHLO may name (RFC 5321 4.1.1.1): a domain, or an address literal ([192.0.2.1], [IPv6:…]).
+_EHLO_NAME = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[A-Za-z0-9:.]+\])$")
 
 # What a broken connection looks like: refused, reset, timed out, TLS failure (OSError);
 # an error reply while connecting (greeting, EHLO, STARTTLS, AUTH) also means "not now".
@@ -73,6 +80,7 @@ class SmtpSettings:
     password: str | None
     timeout: float
     pool_size: int
+    ehlo_name: str | None = None  # `?ehlo=`; None: the transport's default
 
     @property
     def tls_mode(self) -> str:
@@ -109,6 +117,9 @@ def parse_smtp_url(url: str) -> SmtpSettings:
             "SMTP URL has a user name but no TLS, so the password would be sent in the clear: use "
             "smtps:// or ?starttls=true, or add ?allow_insecure_auth=true if the path is trusted"
         )
+    ehlo_name = query.get("ehlo") or None
+    if ehlo_name is not None:
+        check_ehlo_name(ehlo_name, "SMTP URL parameter ehlo")
     return SmtpSettings(
         host=parts.hostname,
         port=port,
@@ -119,7 +130,23 @@ def parse_smtp_url(url: str) -> SmtpSettings:
         password=unquote(parts.password) if parts.password is not None else None,
         timeout=timeout,
         pool_size=pool_size,
+        ehlo_name=ehlo_name,
     )
+
+
+def check_ehlo_name(name: str, where: str) -> str:
+    if len(name) > 255 or not _EHLO_NAME.match(name):
+        raise ValueError(f"{where} must be a host name (mail.example.com) or an address literal ([192.0.2.1])")
+    return name
+
+
+def default_ehlo_name() -> str:
+    """This machine's fully qualified name (socket.getfqdn()); its plain host name when that
+    says no more than `localhost`."""
+    for name in (socket.getfqdn(), socket.gethostname()):
+        if name and not name.lower().startswith("localhost") and _EHLO_NAME.match(name):
+            return name
+    return "localhost"
 
 
 def _flag(query: dict[str, str], name: str, default: bool) -> bool:
@@ -151,14 +178,19 @@ class SmtpTransport:
     within `deadline` seconds in all."""
 
     def __init__(
-        self, url: str, pool_size: int | None = None, timeout: float | None = None, deadline: float | None = None
+        self, url: str, pool_size: int | None = None, timeout: float | None = None, deadline: float | None = None,
+        ehlo_name: str | None = None,
     ):
         settings = parse_smtp_url(url)
-        # Values in the URL are the operator's; explicit arguments are the caller's override.
+        # Values in the URL are the operator's; explicit arguments are the caller's override
+        # (except the EHLO name: the URL's, else the argument, i.e. VIPERATRON_EHLO_NAME).
         self.settings = settings
         self.pool_size = pool_size or settings.pool_size
         self.timeout = timeout or settings.timeout
         self.deadline = deadline or DEFAULT_DEADLINE
+        if ehlo_name:
+            check_ehlo_name(ehlo_name, "VIPERATRON_EHLO_NAME")
+        self.ehlo_name = settings.ehlo_name or ehlo_name or default_ehlo_name()
         self._idle: list[aiosmtplib.SMTP] = []  # LIFO: the warmest connection goes first
         self._slots = asyncio.Semaphore(self.pool_size)
         self._closed = False
@@ -224,6 +256,7 @@ class SmtpTransport:
             start_tls=s.starttls,  # False: no opportunistic upgrade on plain smtp://
             validate_certs=s.verify,
             timeout=self.timeout,
+            local_hostname=self.ehlo_name,
         )
         try:
             await client.connect()
@@ -411,9 +444,10 @@ class FileOutbox:
 
 
 def make_transport(
-    smtp_url: str | None, outbox_dir: str, pool_size: int | None = None, deadline: float | None = None
+    smtp_url: str | None, outbox_dir: str, pool_size: int | None = None, deadline: float | None = None,
+    ehlo_name: str | None = None,
 ) -> Transport:
     """SMTP when a URL is configured, else the file outbox."""
     if smtp_url:
-        return SmtpTransport(smtp_url, pool_size=pool_size, deadline=deadline)
+        return SmtpTransport(smtp_url, pool_size=pool_size, deadline=deadline, ehlo_name=ehlo_name)
     return FileOutbox(outbox_dir)

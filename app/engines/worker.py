@@ -45,7 +45,8 @@ class Worker:
         self.organizations = organizations
         self.concurrency = max(1, concurrency or settings.worker_concurrency)
         self.transport = transport or make_transport(
-            settings.smtp_url, settings.outbox_dir, self.concurrency, settings.smtp_timeout_seconds
+            settings.smtp_url, settings.outbox_dir, self.concurrency, settings.smtp_timeout_seconds,
+            ehlo_name=settings.ehlo_name,
         )
         self._stopping = asyncio.Event()
         per_org = per_org_cap(settings.org_max_in_flight, self.concurrency)
@@ -193,4 +194,5 @@ async def _outgoing(message: Message) -> OutgoingEmail:
         headers=dict(message.headers),
         attachments=attachments,
         date=message.created_at,
+        names=dict(message.recipient_names or {}),
     )

@@ -24,16 +24,15 @@ from app.core.validation import (
     MAX_BODY_CHARS,
     MAX_SUBJECT_CHARS,
     NO_CONTROL_PATTERN,
-    EmailAddress,
     HeaderText,
     IsoDateTime,
     JsonObject,
     Mailbox,
-    OneOrMany,
+    Recipient,
     Tag,
     email_key,
-    email_list_schema,
     one_line,
+    recipient_list,
 )
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
 from models.delivery import MessageStatus
@@ -66,9 +65,7 @@ HEADERS_SCHEMA = {
     "description": "Extra headers, name to value (not those Viperatron writes: From, To, Subject, Message-ID, …).",
 }
 
-Addresses = Annotated[
-    list[EmailAddress], OneOrMany, Field(max_length=MAX_RECIPIENTS), email_list_schema(1, MAX_RECIPIENTS)
-]
+Recipients = recipient_list(MAX_RECIPIENTS, required=False)
 
 
 class AttachmentIn(ApiModel):
@@ -95,12 +92,10 @@ class SendEmail(ApiModel):
     """Body of `POST /api/v1/delivery/send` and GraphQL `SendEmailInput`. Give a non-empty `html`,
     `text` or both; at most 50 recipients across `to`, `cc` and `bcc`."""
 
-    to: Annotated[
-        list[EmailAddress], OneOrMany, Field(min_length=1, max_length=MAX_RECIPIENTS), email_list_schema(1, MAX_RECIPIENTS)
-    ]
-    cc: Optional[Addresses] = None
-    bcc: Optional[Addresses] = None
-    reply_to: Optional[Addresses] = None
+    to: recipient_list(MAX_RECIPIENTS, required=True)
+    cc: Optional[Recipients] = None
+    bcc: Optional[Recipients] = None
+    reply_to: Optional[Recipients] = None
     from_: Mailbox = Field(alias="from")
     subject: Annotated[HeaderText, StringConstraints(min_length=1, max_length=MAX_SUBJECT_CHARS)]
     html: Optional[Annotated[str, StringConstraints(max_length=MAX_BODY_CHARS)]] = None
@@ -204,6 +199,16 @@ class SendBatchResult(ApiModel):
 # ----------------------------------------------------------------------------- resolvers
 
 
+def recipient_names(data: SendEmail) -> dict[str, list[str | None]]:
+    """The names given with the recipients, stored beside their addresses: field → names in
+    the order of its addresses (None: no name); fields without any name are left out."""
+    names = {}
+    for field, recipients in (("to", data.to), ("cc", data.cc), ("bcc", data.bcc), ("replyTo", data.reply_to)):
+        if recipients and any(r.name for r in recipients):
+            names[field] = [r.name for r in recipients]
+    return names
+
+
 def _templated(data: SendEmail) -> bool:
     return any("{" in (source or "") for source in (data.subject, data.html, data.text))
 
@@ -214,7 +219,7 @@ async def _template_variables(organization_id: str, data: SendEmail) -> dict[str
     the hot send path the ORM's query building cost more than the query)."""
     values: dict[str, Any] = {}
     if len(data.to) == 1 and _templated(data):
-        rows = await Contact.filter(organization_id=organization_id, email_key=email_key(data.to[0])).limit(1).values(
+        rows = await Contact.filter(organization_id=organization_id, email_key=email_key(data.to[0].email)).limit(1).values(
             "first_name", "last_name", "email", "custom_fields"
         )
         if rows:
@@ -259,10 +264,11 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
         message = await Message.create(
             organization_id=org,
             api_key_id=principal.key_id,
-            to=data.to,
-            cc=data.cc or [],
-            bcc=data.bcc or [],
-            reply_to=data.reply_to or [],
+            to=[r.email for r in data.to],
+            cc=[r.email for r in data.cc or []],
+            bcc=[r.email for r in data.bcc or []],
+            reply_to=[r.email for r in data.reply_to or []],
+            recipient_names=recipient_names(data),
             from_address=data.from_,
             subject=subject,
             html=html,
@@ -280,7 +286,7 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
             contact_id=contact_id,
         )
         recipients = [
-            MessageRecipient(message_id=message.id, organization_id=org, kind=kind, email_key=email_key(a))
+            MessageRecipient(message_id=message.id, organization_id=org, kind=kind, email_key=email_key(a.email))
             for kind, addresses in (("to", data.to), ("cc", data.cc or []), ("bcc", data.bcc or []))
             for a in addresses
         ]

@@ -25,6 +25,9 @@ from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")
 graphql_enum(SendBatchItemStatus, "SendBatchItemStatus", "What became of one message of a batch.")
 
+RECIPIENTS_HELP = "Addresses (`jane@example.com`) or names and addresses (`Jane Doe <jane@example.com>`)."
+
+
 @strawberry.pydantic.input(name="AttachmentInput")
 class AttachmentInput(GraphQLInput):
     filename: str
@@ -34,10 +37,10 @@ class AttachmentInput(GraphQLInput):
 
 @strawberry.pydantic.input(name="SendEmailInput")
 class SendEmailInput(GraphQLInput):
-    to: list[str]
-    cc: Optional[list[str]] = None
-    bcc: Optional[list[str]] = None
-    reply_to: Optional[list[str]] = None
+    to: Annotated[list[str], strawberry.field(description=RECIPIENTS_HELP)]
+    cc: Annotated[Optional[list[str]], strawberry.field(description=RECIPIENTS_HELP)] = None
+    bcc: Annotated[Optional[list[str]], strawberry.field(description=RECIPIENTS_HELP)] = None
+    reply_to: Annotated[Optional[list[str]], strawberry.field(description=RECIPIENTS_HELP)] = None
     from_: Annotated[str, strawberry.field(name="from")] = Field(alias="from")
     subject: str
     html: Optional[str] = None

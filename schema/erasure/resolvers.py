@@ -66,7 +66,7 @@ async def _erase_contact(principal: Principal, contact_id: str, suppress: bool) 
         )
         if message_ids:
             await Message.filter(id__in=message_ids).using_db(conn).update(
-                to=[ERASED], cc=[], bcc=[], reply_to=[], subject=ERASED, html=None, text=None,
+                to=[ERASED], cc=[], bcc=[], reply_to=[], recipient_names={}, subject=ERASED, html=None, text=None,
                 variables={}, metadata={}, headers={}, last_reply=None, attachment_count=0,
             )
             await MessageAttachment.filter(message_id__in=message_ids).using_db(conn).delete()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Optional
 
 from pydantic import Field
@@ -32,13 +33,31 @@ class AttachmentInfo(ApiModel):
     size: int
 
 
+class RecipientKind(StrEnum):
+    """Which field a recipient was given in. Member names are the wire values."""
+
+    to = "to"
+    cc = "cc"
+    bcc = "bcc"
+    replyTo = "replyTo"
+
+
+class RecipientView(ApiModel):
+    kind: RecipientKind
+    email: str
+    name: Optional[str] = Field(description="The name shown with the address, or null.")
+
+
 class MessageView(ApiModel):
     id: str
     status: MessageStatus
-    to: list[str]
+    to: list[str] = Field(description="The `to` addresses (names, if given, are in `recipients`).")
     cc: list[str]
     bcc: list[str]
     reply_to: list[str]
+    recipients: list[RecipientView] = Field(
+        description="Every address of `to`, `cc`, `bcc` and `replyTo` in that order, each with its name."
+    )
     from_: str = Field(alias="from")
     subject: str
     html: Optional[str]
@@ -69,6 +88,7 @@ def _view(message: Message, events: list[MessageEvent], attachments: list[Messag
         cc=message.cc,
         bcc=message.bcc,
         reply_to=message.reply_to,
+        recipients=_recipients(message),
         from_=message.from_address,
         subject=message.subject,
         html=message.html,
@@ -87,6 +107,16 @@ def _view(message: Message, events: list[MessageEvent], attachments: list[Messag
         updated_at=message.updated_at,
         events=timeline,
     )
+
+
+def _recipients(message: Message) -> list[RecipientView]:
+    names = message.recipient_names or {}
+    return [
+        RecipientView(kind=kind, email=address, name=given[i] if i < len(given) else None)
+        for kind, addresses in (("to", message.to), ("cc", message.cc), ("bcc", message.bcc), ("replyTo", message.reply_to))
+        for given in [names.get(kind) or []]
+        for i, address in enumerate(addresses)
+    ]
 
 
 async def _views(messages: list[Message]) -> list[MessageView]:

@@ -16,6 +16,8 @@ from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.messages.resolvers import (
     AttachmentInfo,
     MessageView,
+    RecipientKind,
+    RecipientView,
     TimelineEvent,
     cancel_message,
     get_message,
@@ -23,6 +25,7 @@ from schema.messages.resolvers import (
 )
 
 graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")
+graphql_enum(RecipientKind, "RecipientKind", "The field a recipient was given in.")
 
 
 @strawberry.pydantic.type(name="MessageEvent")
@@ -35,12 +38,18 @@ class AttachmentInfoType(AttachmentInfo):
     pass
 
 
+@strawberry.pydantic.type(name="MessageRecipient", description="A recipient of a message and its name.")
+class RecipientViewType(RecipientView):
+    pass
+
+
 @node_type(MessageView, name="Message", description="An email and its timeline.")
 class MessageType(MessageView, Node):
     id: strawberry.ID
     from_: Annotated[str, strawberry.field(name="from")] = Field(alias="from")
     headers: JSON
     attachments: list[AttachmentInfoType]
+    recipients: list[RecipientViewType] = as_in(MessageView, "recipients")
     metadata: JSON
     events: list[TimelineEventType] = as_in(MessageView, "events")
 

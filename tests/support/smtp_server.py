@@ -46,6 +46,7 @@ class Received:
     peer: tuple[str, int]  # client address: one per connection
     tls: bool
     auth_user: str | None
+    host_name: str | None = None  # what the client said in EHLO/HELO
 
 
 @dataclass(frozen=True)
@@ -299,6 +300,7 @@ class SmtpSink:
             peer=session.peer,
             tls=tls,
             auth_user=auth.login.decode() if isinstance(auth, LoginPassword) else None,
+            host_name=session.host_name,
         )
         with self._lock:
             self.messages.append(received)

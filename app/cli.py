@@ -20,7 +20,7 @@ from app.core.errors import ApiError
 from app.core.settings import Settings
 from app.core.validation import normalize_email
 from app.engines import imports
-from app.engines.transports import parse_smtp_url
+from app.engines.transports import check_ehlo_name, parse_smtp_url
 from app.engines.worker import Worker
 from app.main import create_app
 from app.web.keys import any_key_exists, create_key, list_keys, revoke_key
@@ -51,6 +51,12 @@ def _check_smtp_url(settings: Settings) -> None:
     except ValueError as exc:  # the message never echoes the URL (it may hold a password)
         typer.echo(f"SMTP_URL: {exc}", err=True)
         raise typer.Exit(2) from None
+    if settings.ehlo_name:
+        try:
+            check_ehlo_name(settings.ehlo_name, "VIPERATRON_EHLO_NAME")
+        except ValueError as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(2) from None
 
 
 async def _with_db(settings: Settings, work):

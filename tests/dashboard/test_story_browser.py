@@ -226,6 +226,13 @@ def test_the_whole_story(browser, server, shots, outbox, tmp_path):
     click(page, "nav.side button", "Sign out")
     wait_text(page, "the sign-in form", "Sign in", "main h1")
     assert _graphql(page, "{ viewer { organization { name } } }").get("data") is None, "the session ended"
+    # Sign-up is by invitation now that an account exists: the form says so.
+    click(page, "#to-signup")
+    type_text(page, "#signup-email", "stranger@example.com")
+    type_text(page, "#signup-password", PASSWORD)
+    click(page, "button[type=submit]", "Create account")
+    wait_text(page, "sign-up refused", "needs an invitation", "#signup-refused")
+    _check(page, origin, shots, "sign-up-refused")
     _visit(page, invitation, "Join your team")
     _check(page, origin, shots, "accept-invitation")
     type_text(page, "#accept-password", "member password 1")
@@ -262,4 +269,23 @@ def test_the_whole_story(browser, server, shots, outbox, tmp_path):
     click(page, "button[type=submit]", "Sign in")
     wait_text(page, "signed in again", "Messages", "main h1")
     assert text_of(page, "#who-email") == MEMBER
+
+    # --- the owner makes the member an admin, then removes them after confirming ---------------------
+    click(page, "nav.side button", "Sign out")
+    wait_text(page, "the sign-in form", "Sign in", "main h1")
+    type_text(page, "#signin-email", OWNER)
+    type_text(page, "#signin-password", PASSWORD)
+    click(page, "button[type=submit]", "Sign in")
+    wait_text(page, "the owner signed in", "Messages", "main h1")
+    _nav(page, "Team", "Team")
+    wait_text(page, "the member in the list", MEMBER, "#members")
+    select = page.js(f"[...document.querySelectorAll('#members select')].find(s => s.closest('tr').innerText.includes({json.dumps(MEMBER)})).id")
+    choose(page, f"#{select}", "ADMIN")
+    click(page, f"#members button[aria-label='Save the role of {MEMBER}']")
+    wait_text(page, "the new role", f"{MEMBER} is now admin", "#team-status")
+    click(page, f"#members button[aria-label='Remove {MEMBER}']")
+    wait_text(page, "the confirmation", "Their sessions in it end", "#members")
+    click(page, "#members button.danger", f"Remove {MEMBER}")
+    wait_text(page, "removed", f"{MEMBER} is no longer a member", "#team-status")
+    page.wait_js("gone from the list", f"!document.getElementById('members').innerText.includes({json.dumps(MEMBER)})")
     assert not page.console_errors, page.console_errors

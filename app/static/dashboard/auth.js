@@ -2,7 +2,7 @@
 // the mailed links open (verify, reset-password, accept-invitation, setup). Each form posts to
 // /auth/*, which sets or clears the session cookie; errors show next to their fields.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { KEY_PATTERN, auth, saveKey } from "./api.js";
+import { KEY_PATTERN, auth, saveKey, storedKey } from "./api.js";
 import { Page, html } from "./ui.js";
 
 const MIN_PASSWORD = 10;
@@ -120,7 +120,7 @@ function KeyForm({ error, onKey }) {
         placeholder="et_live_…" />
       <button type="submit">Use key</button>
     </form>
-    <p id="key-problem" class="error" role="alert">${problem || (error && error.status !== 401 ? error.message : "")}</p>
+    <p id="key-problem" class="error" role="alert">${problem || (error && (error.status !== 401 || storedKey()) ? error.message : "")}</p>
   </div>`;
 }
 

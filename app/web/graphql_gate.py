@@ -68,7 +68,8 @@ async def get_context(request: Request) -> dict:
         return {"principal": None}
     principal = await admit(request, people=True)
     services = services_of(request)
-    base = {"principal": principal, "settings": services.settings, "forget_keys": services.keys.forget}
+    base = {"principal": principal, "settings": services.settings, "forget_keys": services.keys.forget,
+            "usage": services.limiter.used_today}
     if "json" not in request.headers.get("content-type", ""):
         return base  # Strawberry refuses the content type
     body = await request.body()

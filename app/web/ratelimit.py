@@ -83,6 +83,10 @@ def decide(
 class Limiter(Protocol):
     async def hit(self, key_id: str, per_minute: int, per_day: int, cost: int = 1) -> Decision: ...
 
+    async def used_today(self, key_ids: list[str]) -> dict[str, int]:
+        """Units charged in today's (UTC) window per key, without charging anything."""
+        ...
+
 
 class MemoryLimiter:
     """In-process fixed windows; exact within one process."""
@@ -104,6 +108,14 @@ class MemoryLimiter:
             d_used += cost
         self._counts[key_id] = (w.minute, m_used, w.day, d_used)
         return decide(allowed, m_used, d_used, per_minute, per_day, cost, w)
+
+    async def used_today(self, key_ids: list[str]) -> dict[str, int]:
+        today = Windows.at(self._clock()).day
+        used = {}
+        for key_id in key_ids:
+            _, _, day, d_used = self._counts.get(key_id, (0, 0, today, 0))
+            used[key_id] = d_used if day == today else 0
+        return used
 
 
 # KEYS: minute counter, day counter. ARGV: cost, per_minute, per_day, minute ttl, day ttl.
@@ -161,6 +173,18 @@ class RedisLimiter:
             log.warning("Redis reachable again; shared rate limits restored")
             self.degraded = False
         return decide(bool(allowed), int(used_m), int(used_d), per_minute, per_day, cost, w)
+
+    async def used_today(self, key_ids: list[str]) -> dict[str, int]:
+        """One MGET of the day counters; the in-process counts while Redis is down."""
+        now = self._clock()
+        if not key_ids or now < self._down_until:
+            return await self._fallback.used_today(key_ids)
+        day = Windows.at(now).day
+        try:
+            values = await self._client.mget([f"vip:rl:{key_id}:d:{day}" for key_id in key_ids])
+        except self._errors:
+            return await self._fallback.used_today(key_ids)
+        return {key_id: int(value or 0) for key_id, value in zip(key_ids, values)}
 
     async def ping(self) -> bool:
         try:

@@ -21,6 +21,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app.core import clock
+from app.core.db import dialect
 from app.core.errors import ApiError, ErrorCode, FieldError, invalid
 from app.core.ids import require_id
 from app.core.principal import Principal
@@ -30,6 +31,7 @@ from app.core.validation import EmailAddress, email_key
 from models import AccountToken, ApiKey, LoginFailure, Membership, Organization, User, UserSession
 from schema.contracts import ApiModel, ViewModel
 from schema.delivery.resolvers import SendEmail, queue_email
+from schema.idempotency.resolvers import idempotent
 
 DEFAULT_ORGANIZATION = "default"
 MIN_PASSWORD = 10
@@ -41,6 +43,9 @@ LINK_LIFETIME = {  # how long each kind of link works
     "setup": timedelta(days=1),
 }
 # Where the dashboard takes each link (it POSTs the token to the matching /auth endpoint).
+# The advisory lock (any constant bigint of ours) under which the first account is decided.
+FIRST_ACCOUNT_LOCK = 0x76697065_00000001
+
 LINK_PATH = {
     "verify": "/dashboard/verify",
     "reset": "/dashboard/reset-password",
@@ -171,6 +176,18 @@ class KeyView(ViewModel):
     created_at: datetime
     last_used_at: Optional[datetime]
     revoked_at: Optional[datetime]
+
+
+class CreatedKey(ViewModel):
+    """A new key and its secret. The secret is left out of what an idempotency record keeps
+    (`exclude`): a replay answers the key with `secret` null, as nothing stores it."""
+
+    key: KeyView
+    secret: Optional[str] = Field(default=None, exclude=True)
+
+
+class Removed(ViewModel):
+    user_id: str
 
 
 class Started(ViewModel):
@@ -339,7 +356,8 @@ async def sign_up(settings: Settings, data: SignUp, previous_token: str | None =
                                        previous_token, email=data.email)
     if settings.signup == "closed":
         raise _forbidden("Sign-up is closed on this server; ask an administrator for an invitation.")
-    async with in_transaction():
+    async with in_transaction() as connection:
+        await _decide_first_account_alone(connection)
         first = not await User.exists()
         if not first and settings.signup != "open":
             raise _forbidden("Sign-up needs an invitation on this server; ask an administrator of your organization.")
@@ -354,6 +372,15 @@ async def sign_up(settings: Settings, data: SignUp, previous_token: str | None =
         membership = await _join(user, organization.id, Role.OWNER)
     await _send_verification(settings, user, organization.id)
     return await start_session(settings, user, membership, previous_token)
+
+
+async def _decide_first_account_alone(connection) -> None:
+    """Two sign-ups at the same instant must not both find no account and both become owners:
+    on PostgreSQL a transaction-scoped advisory lock makes them decide one after the other (the
+    second's `User.exists()` then sees the first's committed row). SQLite runs one write
+    transaction at a time already."""
+    if dialect() == "postgres":
+        await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [FIRST_ACCOUNT_LOCK])
 
 
 async def _throttled(settings: Settings, subjects: list[str]) -> int | None:
@@ -484,10 +511,14 @@ async def set_up_owner(settings: Settings, data: OwnerSetup, previous_token: str
     row = await AccountToken.filter(token_hash=token_digest(data.token, settings.secret_key), kind="setup").first()
     if row is None or row.used_at is not None or row.expires_at <= clock.now() or await User.exists():
         raise _bad_token()
-    await _use_token(settings, "setup", data.token)
-    user = await _create_user(data.email, data.password, verified=True)
-    organization, _ = await Organization.get_or_create(name=DEFAULT_ORGANIZATION)
-    membership = await _join(user, organization.id, Role.OWNER)
+    async with in_transaction() as connection:
+        await _decide_first_account_alone(connection)
+        if await User.exists():  # a sign-up got there first
+            raise _bad_token()
+        await _use_token(settings, "setup", data.token)
+        user = await _create_user(data.email, data.password, verified=True)
+        organization, _ = await Organization.get_or_create(name=DEFAULT_ORGANIZATION)
+        membership = await _join(user, organization.id, Role.OWNER)
     return await start_session(settings, user, membership, previous_token)
 
 
@@ -554,8 +585,17 @@ async def list_members(principal: Principal) -> list[MemberView]:
     return [member_view(m) for m in rows]
 
 
-async def invite_member(settings: Settings, principal: Principal, data: Invite) -> InvitationView:
+async def invite_member(settings: Settings, principal: Principal, data: Invite,
+                        idempotency_key: str | None = None) -> InvitationView:
     _require_manager(principal)
+
+    async def run() -> tuple[InvitationView, int]:
+        return await _invite(settings, principal, data), 200
+
+    return (await idempotent(principal, idempotency_key, "accounts.invite", data, run, InvitationView)).result
+
+
+async def _invite(settings: Settings, principal: Principal, data: Invite) -> InvitationView:
     if data.role == Role.OWNER and principal.role != Role.OWNER:
         raise _forbidden("Only an owner can invite another owner.")
     existing = await User.filter(email_key=email_key(data.email)).first()
@@ -583,8 +623,16 @@ async def _other_owners(membership: Membership) -> bool:
         id=membership.id).exists()
 
 
-async def change_member_role(principal: Principal, data: RoleChange) -> MemberView:
+async def change_member_role(principal: Principal, data: RoleChange, idempotency_key: str | None = None) -> MemberView:
     _require_manager(principal)
+
+    async def run() -> tuple[MemberView, int]:
+        return await _change_role(principal, data), 200
+
+    return (await idempotent(principal, idempotency_key, "accounts.change_role", data, run, MemberView)).result
+
+
+async def _change_role(principal: Principal, data: RoleChange) -> MemberView:
     membership = await _member(principal, require_id("user", data.user_id))
     if principal.role != Role.OWNER and Role.OWNER in (membership.role, data.role):
         raise _forbidden("Only an owner can make or unmake an owner.")
@@ -595,8 +643,17 @@ async def change_member_role(principal: Principal, data: RoleChange) -> MemberVi
     return member_view(membership)
 
 
-async def remove_member(principal: Principal, user_id: str) -> str:
+async def remove_member(principal: Principal, user_id: str, idempotency_key: str | None = None) -> str:
     _require_manager(principal)
+
+    async def run() -> tuple[Removed, int]:
+        return Removed(user_id=await _remove(principal, user_id)), 200
+
+    request = {"userId": user_id}
+    return (await idempotent(principal, idempotency_key, "accounts.remove", request, run, Removed)).result.user_id
+
+
+async def _remove(principal: Principal, user_id: str) -> str:
     membership = await _member(principal, require_id("user", user_id))
     if membership.role == Role.OWNER and principal.role != Role.OWNER:
         raise _forbidden("Only an owner can remove an owner.")
@@ -632,15 +689,31 @@ async def list_api_keys(principal: Principal) -> list[KeyView]:
     return [key_view(k) for k in keys]
 
 
-async def create_api_key(settings: Settings, principal: Principal, data: KeyCreate) -> tuple[KeyView, str]:
+async def create_api_key(settings: Settings, principal: Principal, data: KeyCreate,
+                         idempotency_key: str | None = None) -> CreatedKey:
+    """A new key. Replayed with the same idempotency key, the answer is the same key with no
+    secret: the secret exists only in the first answer."""
     _require_manager(principal)
-    key, plaintext = await create_key_in(principal.organization_id, settings, data.name, data.per_minute,
-                                         data.per_day, test=data.mode == KeyMode.TEST)
-    return key_view(key), plaintext
+
+    async def run() -> tuple[CreatedKey, int]:
+        key, plaintext = await create_key_in(principal.organization_id, settings, data.name, data.per_minute,
+                                             data.per_day, test=data.mode == KeyMode.TEST)
+        return CreatedKey(key=key_view(key), secret=plaintext), 201
+
+    return (await idempotent(principal, idempotency_key, "accounts.create_key", data, run, CreatedKey)).result
 
 
-async def revoke_api_key(principal: Principal, key_id: str) -> KeyView:
+async def revoke_api_key(principal: Principal, key_id: str, idempotency_key: str | None = None) -> KeyView:
     _require_manager(principal)
+
+    async def run() -> tuple[KeyView, int]:
+        return await _revoke(principal, key_id), 200
+
+    request = {"id": key_id}
+    return (await idempotent(principal, idempotency_key, "accounts.revoke_key", request, run, KeyView)).result
+
+
+async def _revoke(principal: Principal, key_id: str) -> KeyView:
     key = await ApiKey.filter(id=require_id("api_key", key_id), organization_id=principal.organization_id).first()
     if key is None:
         raise ApiError(ErrorCode.NOT_FOUND, "API key not found.")

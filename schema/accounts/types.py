@@ -112,7 +112,8 @@ class RemoveMemberPayload:
 @strawberry.type
 class CreateApiKeyPayload:
     api_key: Optional[ApiKeyType]
-    secret: Optional[str] = strawberry.field(description="The key itself (et_live_…/et_test_…): shown this once.")
+    secret: Optional[str] = strawberry.field(description="The key itself (et_live_…/et_test_…): shown this once. "
+                                             "Null when replayed with the same idempotencyKey (it is never stored).")
     user_errors: list[UserError]
 
 
@@ -145,7 +146,8 @@ class AccountMutations:
     @strawberry.mutation(description="Mail an invitation link to join this organization (owners and admins).")
     async def invite_member(self, info: strawberry.Info, input: InviteMemberInput) -> InviteMemberPayload:
         try:
-            view = await invite_member(info.context["settings"], info.context["principal"], validated(input, Invite))
+            view = await invite_member(info.context["settings"], info.context["principal"], validated(input, Invite),
+                                       input.idempotency_key)
         except ApiError as error:
             return InviteMemberPayload(invitation=None, user_errors=user_errors(error))
         return InviteMemberPayload(invitation=InvitationType(email=view.email, role=view.role,
@@ -154,7 +156,8 @@ class AccountMutations:
     @strawberry.mutation(description="Change a member's role (owners and admins; only owners make or unmake owners).")
     async def change_member_role(self, info: strawberry.Info, input: ChangeMemberRoleInput) -> ChangeMemberRolePayload:
         try:
-            view = await change_member_role(info.context["principal"], _model(RoleChange, user_id=str(input.user_id), role=input.role))
+            data = _model(RoleChange, user_id=str(input.user_id), role=input.role)
+            view = await change_member_role(info.context["principal"], data, input.idempotency_key)
         except ApiError as error:
             return ChangeMemberRolePayload(member=None, user_errors=user_errors(error))
         return ChangeMemberRolePayload(member=member_of(view), user_errors=[])
@@ -162,7 +165,7 @@ class AccountMutations:
     @strawberry.mutation(description="Remove a person from the organization; their sessions in it end.")
     async def remove_member(self, info: strawberry.Info, input: RemoveMemberInput) -> RemoveMemberPayload:
         try:
-            removed = await remove_member(info.context["principal"], str(input.user_id))
+            removed = await remove_member(info.context["principal"], str(input.user_id), input.idempotency_key)
         except ApiError as error:
             return RemoveMemberPayload(removed_user_id=None, user_errors=user_errors(error))
         return RemoveMemberPayload(removed_user_id=strawberry.ID(removed), user_errors=[])
@@ -171,15 +174,16 @@ class AccountMutations:
     async def create_api_key(self, info: strawberry.Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
         try:
             data = _model(KeyCreate, name=input.name, mode=input.mode, per_minute=input.per_minute, per_day=input.per_day)
-            view, secret = await create_api_key(info.context["settings"], info.context["principal"], data)
+            created = await create_api_key(info.context["settings"], info.context["principal"], data,
+                                           input.idempotency_key)
         except ApiError as error:
             return CreateApiKeyPayload(api_key=None, secret=None, user_errors=user_errors(error))
-        return CreateApiKeyPayload(api_key=key_of(view), secret=secret, user_errors=[])
+        return CreateApiKeyPayload(api_key=key_of(created.key), secret=created.secret, user_errors=[])
 
     @strawberry.mutation(description="Revoke an API key: refused at once by this process, within 5 s by others.")
     async def revoke_api_key(self, info: strawberry.Info, input: RevokeApiKeyInput) -> RevokeApiKeyPayload:
         try:
-            view = await revoke_api_key(info.context["principal"], str(input.id))
+            view = await revoke_api_key(info.context["principal"], str(input.id), input.idempotency_key)
         except ApiError as error:
             return RevokeApiKeyPayload(api_key=None, user_errors=user_errors(error))
         forget = info.context.get("forget_keys")

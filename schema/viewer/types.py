@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Optional, Union
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from app.core.errors import ApiError
 from app.core.principal import Principal
@@ -20,6 +21,20 @@ class OrganizationType(Node):
     name: str
 
 
+def _usage_loader(info: strawberry.Info) -> DataLoader[str, int]:
+    """One read of the rate limiter's day counters for all the keys in a response."""
+    context = info.context
+    if "usage_loader" not in context:
+        usage = context.get("usage")
+
+        async def load(key_ids: list[str]) -> list[int]:
+            counts = await usage(key_ids) if usage is not None else {}
+            return [counts.get(key_id, 0) for key_id in key_ids]
+
+        context["usage_loader"] = DataLoader(load_fn=load)
+    return context["usage_loader"]
+
+
 @strawberry.type(name="ApiKey")
 class ApiKeyType(Node):
     id: strawberry.ID
@@ -31,6 +46,11 @@ class ApiKeyType(Node):
     created_at: Optional[datetime] = None
     last_used_at: Optional[datetime] = None
     revoked_at: Optional[datetime] = None
+
+    @strawberry.field(description="Units charged against this key's daily limit since 00:00 UTC: 1 per REST "
+                      "request, a GraphQL query's cost (see `extensions.cost`). Resets with the daily limit.")
+    async def requests_today(self, info: strawberry.Info) -> int:
+        return await _usage_loader(info).load(str(self.id))
 
 
 strawberry.enum(Role, name="Role", description="A person's role in an organization: owners and admins manage "

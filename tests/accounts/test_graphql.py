@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import ApiKey, Membership
+from models import ApiKey, Membership, Message
 from tests.helpers import PASSWORD, auth_post, gql, log_in_ok
 
 KEYS = "{ apiKeys { id prefix name mode perMinute perDay createdAt lastUsedAt revokedAt } }"
@@ -137,3 +137,44 @@ async def test_a_signed_out_visitor_gets_401(client, field):
     response = await client.post("/graphql", json={"query": "{ %s { __typename } }" % field},
                                  headers={"Origin": "http://test"})
     assert response.status_code == 401
+
+
+async def test_requests_today_counts_what_each_key_was_charged(client, make_person, make_key):
+    owner = await make_person("owner")
+    key = await make_key(org=await org_name(owner))
+    for _ in range(3):
+        assert (await client.get("/api/v1/contacts", headers=key.headers)).status_code == 200
+    listed = data(await gql(client, owner, "{ apiKeys { id requestsToday } }"))["apiKeys"]
+    assert listed == [{"id": key.id, "requestsToday": 3}]
+    # The key sees its own count, this request's cost included.
+    response = await gql(client, key, "{ viewer { apiKey { requestsToday } } }")
+    cost = response.json()["extensions"]["cost"]["requested"]
+    assert data(response)["viewer"] == {"apiKey": {"requestsToday": 3 + cost}}
+    created = data(await gql(client, owner, CREATE.replace("perDay }", "perDay requestsToday }"),
+                             {"i": {"name": "fresh"}}))["createApiKey"]
+    assert created["apiKey"]["requestsToday"] == 0
+
+
+async def test_account_mutations_replay_with_the_same_idempotency_key(client, make_person, settings):
+    owner = await make_person("owner")
+    create = """mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) {
+        apiKey { id name } secret userErrors { field code } } }"""
+    first = data(await gql(client, owner, create, {"i": {"name": "ci", "idempotencyKey": "key-1"}}))["createApiKey"]
+    again = data(await gql(client, owner, create, {"i": {"name": "ci", "idempotencyKey": "key-1"}}))["createApiKey"]
+    assert first["secret"].startswith("et_live_") and first["userErrors"] == []
+    # The same key, but never its secret again: it was not stored to be replayed.
+    assert again == {"apiKey": first["apiKey"], "secret": None, "userErrors": []}
+    assert await ApiKey.filter(organization_id=owner.organization_id).count() == 1
+    other = data(await gql(client, owner, create, {"i": {"name": "other", "idempotencyKey": "key-1"}}))["createApiKey"]
+    assert other["userErrors"] == [{"field": None, "code": "conflict"}]
+
+    invite = """mutation($k: String) { inviteMember(input: {email: "twice@example.com", idempotencyKey: $k}) {
+        invitation { email } userErrors { code } } }"""
+    for _ in range(2):
+        invited = data(await gql(client, owner, invite, {"k": "invite-1"}))["inviteMember"]
+        assert invited == {"invitation": {"email": "twice@example.com"}, "userErrors": []}
+    assert await Message.filter(organization_id=owner.organization_id, to=["twice@example.com"]).count() == 1
+
+    revoke = "mutation($id: ID!) { revokeApiKey(input: {id: $id, idempotencyKey: \"r-1\"}) { apiKey { revokedAt } } }"
+    revoked = [data(await gql(client, owner, revoke, {"id": first["apiKey"]["id"]}))["revokeApiKey"] for _ in range(2)]
+    assert revoked[0] == revoked[1] and revoked[0]["apiKey"]["revokedAt"]

@@ -4,6 +4,7 @@ and password reset."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import secrets
 import uuid
@@ -13,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from app.core import clock
-from models import ApiKey, Message, Organization, User, UserSession
+from models import ApiKey, Membership, Message, Organization, User, UserSession
 from tests.helpers import (
     ORIGIN,
     PASSWORD,
@@ -296,3 +297,20 @@ async def test_secure_cookie_when_the_public_url_is_https(make_client, make_pers
 
 def test_auth_endpoints_stay_out_of_the_public_openapi(app):
     assert not [path for path in app.openapi()["paths"] if path.startswith("/auth")]
+
+
+async def test_two_simultaneous_first_sign_ups_make_one_owner(make_client, test_organizations):
+    """With no account yet, the first sign-up owns `default` and the next needs an invitation,
+    even when both arrive at once (they decide one after the other)."""
+    await User.all().delete()  # memberships, sessions and tokens go with them
+    client = await make_client()  # VIPERATRON_SIGNUP=invite, the default
+    emails = [unique_email(f"first{i}") for i in range(4)]
+    responses = await asyncio.gather(
+        *(auth_post(client, "signup", {"email": email, "password": PASSWORD}) for email in emails))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 403, 403, 403], [r.text for r in responses]
+    [owner] = [session_of(client, r) for r in responses if r.status_code == 201]
+    test_organizations.add(owner.organization_id)
+    assert owner.role == "owner" and (await Organization.get(id=owner.organization_id)).name == "default"
+    assert await User.all().count() == 1
+    assert await Membership.filter(role="owner").count() == 1

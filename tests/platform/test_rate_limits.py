@@ -117,6 +117,9 @@ async def test_memory_limiter_windows_reset():
     day_blocked = await limiter.hit("k", 2, 3)
     assert not day_blocked.allowed and day_blocked.remaining_day == 0
     assert day_blocked.retry_after == 86_400 - (int(now[0]) % 86_400)
+    assert await limiter.used_today(["k", "unused"]) == {"k": 3, "unused": 0}  # a refused hit costs nothing
+    now[0] += 86_400
+    assert await limiter.used_today(["k"]) == {"k": 0}  # a new UTC day
 
 
 async def test_unreachable_redis_degrades_without_500(make_key, caplog):

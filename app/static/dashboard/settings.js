@@ -2,12 +2,11 @@
 // (read-only) and a note instead of keys; with a pasted API key, both say how they are managed
 // (a key can list neither keys nor people).
 import { useContext, useState } from "preact/hooks";
-import { ApiError, gql, mutate, rememberCreatedKey } from "./api.js";
+import { gql, mutate, rememberCreatedKey } from "./api.js";
 import { Code, ErrorNote, Page, ViewerContext, When, html, useLoad } from "./ui.js";
 
 const KEY_FIELDS = "id prefix name mode perMinute perDay createdAt lastUsedAt revokedAt";
 const KEYS = `query ApiKeys { apiKeys { ${KEY_FIELDS} requestsToday } }`;
-const KEYS_WITHOUT_COUNT = `query ApiKeys { apiKeys { ${KEY_FIELDS} } }`;
 const CREATE_KEY = `mutation CreateApiKey($input: CreateApiKeyInput!) {
   createApiKey(input: $input) { secret apiKey { id prefix name mode } userErrors { field message code } }
 }`;
@@ -35,13 +34,7 @@ function roleName(role) {
 }
 
 async function loadKeys() {
-  try {
-    return (await gql(KEYS)).apiKeys;
-  } catch (error) {
-    // A server from before the daily count: the list without it.
-    if (error instanceof ApiError && /requestsToday/.test(error.message)) return (await gql(KEYS_WITHOUT_COUNT)).apiKeys;
-    throw error;
-  }
+  return (await gql(KEYS)).apiKeys;
 }
 
 function KeyCommands({ organization }) {
@@ -118,7 +111,6 @@ function KeyManager() {
     setConfirming(null);
     keys.reload();
   };
-  const hasCount = keys.data && keys.data.some((k) => "requestsToday" in k);
   return html`
     <form class="filters" onSubmit=${create} aria-label="Create a key" id="new-key">
       <div class="field"><label for="new-key-name">Name</label><input id="new-key-name" name="name" maxlength="100" placeholder="production" /></div>
@@ -142,7 +134,7 @@ function KeyManager() {
     ${keys.data && keys.data.length === 0 ? html`<p class="muted">No keys yet.</p>` : null}
     ${keys.data && keys.data.length ? html`<table class="list" id="api-keys"><caption class="sr-only">API keys, newest first</caption>
       <thead><tr><th scope="col">Prefix</th><th scope="col">Name</th><th scope="col">Mode</th><th scope="col">Created</th>
-        <th scope="col">Last used</th>${hasCount ? html`<th scope="col">Requests today</th>` : null}<th scope="col">Limits</th>
+        <th scope="col">Last used</th><th scope="col">Requests today</th><th scope="col">Limits</th>
         <th scope="col">State</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
       <tbody>${keys.data.map((k) => html`<tr id=${`key-${k.id}`} class=${k.revokedAt ? "revoked" : undefined}>
         <td><code>${k.prefix}…</code></td>
@@ -150,7 +142,7 @@ function KeyManager() {
         <td><span class=${`badge badge-${k.mode}`}>${k.mode}</span></td>
         <td><${When} value=${k.createdAt} /></td>
         <td><${When} value=${k.lastUsedAt} /></td>
-        ${hasCount ? html`<td class="requests-today">${k.requestsToday} <span class="muted">of ${k.perDay}</span></td>` : null}
+        <td class="requests-today">${k.requestsToday} <span class="muted">of ${k.perDay}</span></td>
         <td>${k.perMinute}/min, ${k.perDay}/day</td>
         <td>${k.revokedAt ? html`<span class="badge badge-failed">revoked</span> <${When} value=${k.revokedAt} />` : html`<span class="badge badge-sent">active</span>`}</td>
         <td>${k.revokedAt ? null : confirming === k.id

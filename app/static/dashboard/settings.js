@@ -29,6 +29,10 @@ function manages(viewer) {
   return Boolean(viewer && viewer.user && (viewer.role === "OWNER" || viewer.role === "ADMIN"));
 }
 
+function count(n) {
+  return n == null ? "—" : Number(n).toLocaleString();
+}
+
 function roleName(role) {
   return (role || "").toLowerCase();
 }
@@ -142,8 +146,8 @@ function KeyManager() {
         <td><span class=${`badge badge-${k.mode}`}>${k.mode}</span></td>
         <td><${When} value=${k.createdAt} /></td>
         <td><${When} value=${k.lastUsedAt} /></td>
-        <td class="requests-today">${k.requestsToday} <span class="muted">of ${k.perDay}</span></td>
-        <td>${k.perMinute}/min, ${k.perDay}/day</td>
+        <td class="requests-today">${count(k.requestsToday)} <span class="muted">of ${count(k.perDay)}</span></td>
+        <td>${count(k.perMinute)}/min, ${count(k.perDay)}/day</td>
         <td>${k.revokedAt ? html`<span class="badge badge-failed">revoked</span> <${When} value=${k.revokedAt} />` : html`<span class="badge badge-sent">active</span>`}</td>
         <td>${k.revokedAt ? null : confirming === k.id
           ? html`<div class="confirm" role="group" aria-label=${`Revoke ${k.prefix}?`}>

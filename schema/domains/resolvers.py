@@ -55,6 +55,11 @@ class RecordStatus(StrEnum):
     INVALID = "invalid"  # a record is there, with another value
 
 
+class RecordType(StrEnum):
+    TXT = "TXT"
+    MX = "MX"
+
+
 class RecordPurpose(StrEnum):
     DKIM = "dkim"
     SPF = "spf"
@@ -95,7 +100,7 @@ class DomainCreate(ApiModel):
 
 
 class DnsRecord(ViewModel):
-    type: str = Field(description="`TXT` or `MX`.")
+    type: RecordType
     name: str = Field(description="The record's full name.")
     value: str = Field(description="What to publish (for MX: priority and host).")
     purpose: RecordPurpose
@@ -176,7 +181,7 @@ def sending_host(settings: Settings) -> str:
 @dataclass(frozen=True)
 class _Wanted:
     purpose: RecordPurpose
-    type: str
+    type: RecordType
     name: str
     value: str
     found: Callable[[list], RecordStatus]
@@ -208,11 +213,11 @@ def _wanted(settings: Settings, domain: Domain) -> list[_Wanted]:
         return RecordStatus.VERIFIED if any(r.startswith("v=DMARC1") for r in records) else RecordStatus.PENDING
 
     return [
-        _Wanted(RecordPurpose.DKIM, "TXT", f"{domain.selector}._domainkey.{domain.name}",
+        _Wanted(RecordPurpose.DKIM, RecordType.TXT, f"{domain.selector}._domainkey.{domain.name}",
                 f"v=DKIM1; k=rsa; p={domain.dkim_public_key}", dkim),
-        _Wanted(RecordPurpose.SPF, "TXT", bounce, f"v=spf1 {spf_mechanism} ~all", spf),
-        _Wanted(RecordPurpose.RETURN_PATH, "MX", bounce, f"10 {host}", mx),
-        _Wanted(RecordPurpose.DMARC, "TXT", f"_dmarc.{domain.name}", "v=DMARC1; p=none; adkim=r; aspf=r", dmarc),
+        _Wanted(RecordPurpose.SPF, RecordType.TXT, bounce, f"v=spf1 {spf_mechanism} ~all", spf),
+        _Wanted(RecordPurpose.RETURN_PATH, RecordType.MX, bounce, f"10 {host}", mx),
+        _Wanted(RecordPurpose.DMARC, RecordType.TXT, f"_dmarc.{domain.name}", "v=DMARC1; p=none; adkim=r; aspf=r", dmarc),
     ]
 
 
@@ -231,7 +236,7 @@ async def check_dns(settings: Settings, domain: Domain, resolver: Dns) -> Domain
     found: dict[str, str] = {}
     try:
         for wanted in _wanted(settings, domain):
-            answer = await (resolver.mx(wanted.name) if wanted.type == "MX" else resolver.txt(wanted.name))
+            answer = await (resolver.mx(wanted.name) if wanted.type == RecordType.MX else resolver.txt(wanted.name))
             found[wanted.purpose.value] = wanted.found(answer or []).value
     except DnsUnavailable as exc:
         log.warning("DNS check of %s (%s) got no answer: %s", domain.name, domain.id, exc)
@@ -320,12 +325,18 @@ async def verify_domain(settings: Settings, principal: Principal, domain_id: str
     return domain_view(settings, await check_dns(settings, domain, resolver or SystemDns(settings.dns_server)))
 
 
-async def delete_domain(settings: Settings, principal: Principal, domain_id: str) -> DomainView:
+async def delete_domain(settings: Settings, principal: Principal, domain_id: str,
+                        idempotency_key: str | None = None) -> DomainView:
     """Forget a domain and its key: its mail is no longer signed."""
-    domain = await _get(principal, domain_id)
-    check_may_change(principal, False, "domain")
-    await Domain.filter(id=domain.id).delete()
-    return domain_view(settings, domain)
+
+    async def run() -> tuple[DomainView, int]:
+        domain = await _get(principal, domain_id)
+        check_may_change(principal, False, "domain")
+        await Domain.filter(id=domain.id).delete()
+        return domain_view(settings, domain), 200
+
+    request = {"id": domain_id}
+    return (await idempotent(principal, idempotency_key, "domains.delete", request, run, DomainView)).result
 
 
 # ----------------------------------------------------------------------------- send path and worker

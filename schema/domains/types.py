@@ -14,6 +14,7 @@ from schema.domains.resolvers import (
     DomainView,
     RecordPurpose,
     RecordStatus,
+    RecordType,
     create_domain,
     delete_domain,
     get_domain,
@@ -26,6 +27,7 @@ from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 graphql_enum(DomainStatus, "DomainStatus", "`verified` once the DKIM record is published.")
 graphql_enum(RecordStatus, "DnsRecordStatus", "What the last DNS check found for a record.")
 graphql_enum(RecordPurpose, "DnsRecordPurpose", "What a DNS record is for.")
+graphql_enum(RecordType, "DnsRecordKind", "A DNS record's type (TXT or MX).")
 
 
 @strawberry.pydantic.type(name="DnsRecord", description="A DNS record to publish for a sending domain.")
@@ -42,6 +44,12 @@ class DomainType(DomainView, Node):
 @strawberry.pydantic.input(name="CreateDomainInput")
 class CreateDomainInput(GraphQLInput):
     name: str
+    idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
+
+
+@strawberry.input(name="DomainIdInput")
+class DomainIdInput:
+    id: strawberry.ID
     idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
@@ -77,17 +85,18 @@ class DomainMutations:
         return DomainPayload(domain=view, user_errors=[])
 
     @strawberry.mutation(description="Check a domain's DNS records now.")
-    async def verify_domain(self, info: strawberry.Info, id: strawberry.ID) -> DomainPayload:
+    async def verify_domain(self, info: strawberry.Info, input: DomainIdInput) -> DomainPayload:
         try:
-            view = await verify_domain(info.context["settings"], info.context["principal"], str(id))
+            view = await verify_domain(info.context["settings"], info.context["principal"], str(input.id))
         except ApiError as error:
             return DomainPayload(domain=None, user_errors=user_errors(error))
         return DomainPayload(domain=view, user_errors=[])
 
     @strawberry.mutation(description="Remove a sending domain and its DKIM key.")
-    async def delete_domain(self, info: strawberry.Info, id: strawberry.ID) -> DomainPayload:
+    async def delete_domain(self, info: strawberry.Info, input: DomainIdInput) -> DomainPayload:
         try:
-            view = await delete_domain(info.context["settings"], info.context["principal"], str(id))
+            view = await delete_domain(info.context["settings"], info.context["principal"], str(input.id),
+                                       input.idempotency_key)
         except ApiError as error:
             return DomainPayload(domain=None, user_errors=user_errors(error))
         return DomainPayload(domain=view, user_errors=[])

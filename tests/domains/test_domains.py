@@ -148,7 +148,7 @@ async def test_graphql_creates_and_verifies_a_domain(dclient, key, dns_server):
                          {"n": a_domain()})).json()["data"]["createDomain"]
     assert created["userErrors"] == [] and created["domain"]["status"] == "PENDING"
     publish(dns_server, created["domain"])
-    verified = (await gql(dclient, key, "mutation($id: ID!) { verifyDomain(id: $id) { domain { status } } }",
+    verified = (await gql(dclient, key, "mutation($id: ID!) { verifyDomain(input: {id: $id}) { domain { status } } }",
                           {"id": created["domain"]["id"]})).json()["data"]["verifyDomain"]
     assert verified["domain"]["status"] == "VERIFIED"
     bad = (await gql(dclient, key, 'mutation { createDomain(input: {name: "nodot"}) { domain { id } '
@@ -196,16 +196,17 @@ async def test_the_signature_of_a_deferred_message_is_kept_for_its_retry(dclient
     smtp_sink.script_data_for("later@example.com", "451 4.3.0 Try again later")
     message_id = await send_ok(dclient, key, to="later@example.com", **{"from": f"hello@{name}"}, subject="S",
                                text="T", html="<p>T</p>")
-    worker = delivery_worker(dataclasses.replace(worker_settings, secret_key=SECRET, retry_base_seconds=0.01,
-                                                 retry_max_interval_seconds=0.01))
+    worker = delivery_worker(dataclasses.replace(worker_settings, secret_key=SECRET, retry_base_seconds=60, retry_give_up_seconds=3600,
+                                                 retry_max_interval_seconds=60))
     try:
-        await worker.drain()
+        await worker.drain()  # 451: deferred, its signature kept
         stored = await Message.get(id=message_id)
         assert stored.status == "deferred" and stored.dkim_signature.startswith("DKIM-Signature:")
         await Message.filter(id=message_id).update(due_at=stored.created_at)
         await worker.drain()
     finally:
         await worker.transport.close()
+    assert (await Message.get(id=message_id)).attempts == 2
     [received] = smtp_sink.received_by_id(message_id)
     # The first attempt's signature, over the first attempt's bytes: the retry sent the same ones.
     assert received.data.startswith(stored.dkim_signature.encode())

@@ -4,6 +4,7 @@ from models.accounts import AccountToken, LoginFailure, Membership, User, UserSe
 from models.automations import Automation, AutomationRun, AutomationStepLog
 from models.contacts import Contact, ContactTag
 from models.delivery import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
+from models.domains import Domain
 from models.events import Event
 from models.idempotency import IdempotencyRecord
 from models.imports import ImportChunk, ImportJob
@@ -33,4 +34,5 @@ __all__ = [
     "Membership",
     "User",
     "UserSession",
+    "Domain",
 ]

@@ -61,6 +61,7 @@ class Message(Model):
     attempts = fields.IntField(default=0)
     last_reply = fields.TextField(null=True)  # the last SMTP reply (or connection error)
     sent_at = fields.DatetimeField(null=True)
+    dkim_signature = fields.TextField(null=True)  # the DKIM-Signature header of a deferred attempt, for retries
     # Set on messages sent by an automation's sendEmail step: revenue is attributed through them.
     automation = fields.ForeignKeyField(
         "models.Automation", related_name="messages", null=True, on_delete=fields.SET_NULL

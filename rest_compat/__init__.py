@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 
 from app.web.guard import GuardedRoute
-from rest_compat import analytics, automations, contacts, delivery, events, imports, suppressions
+from rest_compat import analytics, automations, contacts, delivery, domains, events, imports, suppressions
 from rest_compat.common import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", route_class=GuardedRoute, responses=ERROR_RESPONSES)
@@ -14,3 +14,4 @@ router.include_router(events.router)
 router.include_router(suppressions.router)
 router.include_router(analytics.router)
 router.include_router(automations.router)
+router.include_router(domains.router)

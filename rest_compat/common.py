@@ -4,19 +4,28 @@ error bodies."""
 from enum import Enum
 from typing import Annotated, Any, Generic, Optional, TypeVar
 
-from fastapi import APIRouter, Depends, Header, Path, Query
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, Field
 from starlette.convertors import StringConvertor, register_url_convertor
 
 from app.core.errors import ErrorCode
 from app.core.ids import PREFIXES
 from app.core.principal import Principal
+from app.core.settings import Settings
 from app.core.validation import IsoDateTime
-from app.web.guard import GuardedRoute, current_principal
+from app.web.guard import GuardedRoute, current_principal, services_of
 from schema.contracts import MAX_PAGE, ApiModel, Page
 
 # The authenticated caller (GuardedRoute has already checked the key and the budget).
 Caller = Annotated[Principal, Depends(current_principal)]
+
+
+def _settings(request: Request) -> Settings:
+    return services_of(request).settings
+
+
+# The server's settings, for resolvers that need them (links, keys, DNS).
+ServerSettings = Annotated[Settings, Depends(_settings)]
 
 T = TypeVar("T")
 

@@ -5,6 +5,7 @@ from rest_compat.common import (
     Caller,
     IdempotencyKey,
     ListEnvelope,
+    ServerSettings,
     cursor_query,
     error_response,
     feature_router,
@@ -54,8 +55,9 @@ class MessageList(ListEnvelope[MessageView]):
     "At most 50 recipients across `to`, `cc` and `bcc`; attachments total at most 10 MiB.",
     responses={202: {"content": {"application/json": {"example": {"messageId": "msg_1a2b3c", "status": "queued"}}}}, **IDEMPOTENT},
 )
-async def send(body: SendEmail, caller: Caller, idempotency_key: IdempotencyKey = None) -> SendResult:
-    return await send_email(caller, body, idempotency_key)
+async def send(body: SendEmail, caller: Caller, settings: ServerSettings,
+               idempotency_key: IdempotencyKey = None) -> SendResult:
+    return await send_email(caller, body, idempotency_key, verified_domains=settings.verified_domains_required)
 
 
 @router.post(
@@ -67,9 +69,10 @@ async def send(body: SendEmail, caller: Caller, idempotency_key: IdempotencyKey 
     "their `error` (same shape as a single send's error); `accepted`/`rejected` count them.",
     responses=IDEMPOTENT,
 )
-async def batch(body: BatchSend, caller: Caller, idempotency_key: IdempotencyKey = None) -> SendBatchResult:
+async def batch(body: BatchSend, caller: Caller, settings: ServerSettings,
+                idempotency_key: IdempotencyKey = None) -> SendBatchResult:
     items = [parse_batch_item(i, raw) for i, raw in enumerate(body.messages)]
-    return await send_batch(caller, items, idempotency_key)
+    return await send_batch(caller, items, idempotency_key, verified_domains=settings.verified_domains_required)
 
 
 @router.get(

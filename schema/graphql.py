@@ -15,6 +15,7 @@ from schema.contacts.types import ContactMutations, ContactQueries
 from schema.cost import CostReport
 from schema.delivery.types import DeliveryMutations
 from schema.documents import MAX_TOKENS, VALIDATION_RULES, PreparedDocument
+from schema.domains.types import DomainMutations, DomainQueries
 from schema.erasure.types import ErasureMutations
 from schema.events.types import EventMutations, EventQueries
 from schema.graphql_common import SCALARS
@@ -50,6 +51,7 @@ Query = _root("Query", "Reads. " + COST_RULE, (
     AnalyticsQueries,
     AutomationQueries,
     AccountQueries,
+    DomainQueries,
 ))
 Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_RULE, (
     ContactMutations,
@@ -61,6 +63,7 @@ Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_R
     ImportMutations,
     AutomationMutations,
     AccountMutations,
+    DomainMutations,
 ))
 
 

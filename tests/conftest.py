@@ -44,7 +44,8 @@ from tests.support.webhook_receiver import webhook_receiver  # noqa: F401  (fixt
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    return Settings(database_url=DATABASE_URL, redis_url=REDIS_URL)
+    # A secret key, as `make serve` sets one: it seals DKIM keys and keys token digests.
+    return Settings(database_url=DATABASE_URL, redis_url=REDIS_URL, secret_key="test-secret-key")
 
 
 @pytest.fixture(scope="session", autouse=True)

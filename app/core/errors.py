@@ -19,6 +19,8 @@ class ErrorCode(str, Enum):
     INTERNAL = "internal"
     TIMEOUT = "timeout"
     METHOD_NOT_ALLOWED = "method_not_allowed"
+    DOMAIN_NOT_VERIFIED = "domain_not_verified"
+    UNAVAILABLE = "unavailable"
 
 
 STATUS = {
@@ -33,6 +35,8 @@ STATUS = {
     ErrorCode.INTERNAL: 500,
     ErrorCode.TIMEOUT: 504,
     ErrorCode.METHOD_NOT_ALLOWED: 405,
+    ErrorCode.DOMAIN_NOT_VERIFIED: 422,
+    ErrorCode.UNAVAILABLE: 503,
 }
 
 

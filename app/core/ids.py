@@ -25,6 +25,7 @@ PREFIXES = {
     "automation_run": "run",
     "suppression": "sup",
     "user": "usr",
+    "domain": "dom",
 }
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"

@@ -120,9 +120,23 @@ class Settings:
     # Budget of a signed-in person on /graphql (per person, like a key's).
     user_rate_per_minute: int = 600
     user_rate_per_day: int = 100_000
+    # --- sending domains (docs/domains.md) ---
+    # Refuse sends whose From domain is not a verified domain of the organization
+    # (422 domain_not_verified). None: on when public_url is https, off otherwise.
+    require_verified_domain: bool | None = None
+    # The DNS server domain checks ask ("host" or "host:port"); unset: the system's resolver.
+    dns_server: str | None = None
+    # How often the worker re-checks the DNS records of domains (pending and verified).
+    domain_recheck_seconds: float = 3600.0
 
     @property
     def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def verified_domains_required(self) -> bool:
+        if self.require_verified_domain is not None:
+            return self.require_verified_domain
         return self.public_url.startswith("https://")
 
     @classmethod
@@ -169,4 +183,9 @@ class Settings:
             login_window_seconds=_float("VIPERATRON_LOGIN_WINDOW_SECONDS", cls.login_window_seconds),
             user_rate_per_minute=_int("VIPERATRON_USER_RATE_PER_MINUTE", cls.user_rate_per_minute),
             user_rate_per_day=_int("VIPERATRON_USER_RATE_PER_DAY", cls.user_rate_per_day),
+            # sending domains
+            require_verified_domain=(_bool("VIPERATRON_REQUIRE_VERIFIED_DOMAIN", False)
+                                     if os.environ.get("VIPERATRON_REQUIRE_VERIFIED_DOMAIN") else None),
+            dns_server=os.environ.get("VIPERATRON_DNS_SERVER") or None,
+            domain_recheck_seconds=_float("VIPERATRON_DOMAIN_RECHECK_SECONDS", cls.domain_recheck_seconds),
         )

@@ -178,7 +178,8 @@ async def _contact(run: RunClaim, conn):
     return contact
 
 
-async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEvent", conn) -> tuple[str, str]:
+async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEvent", conn,
+                 verified_domains: bool = False) -> tuple[str, str]:
     """Apply one step's effect inside `conn`'s transaction; returns (log status, detail)."""
 
     kind = step["type"]
@@ -212,7 +213,8 @@ async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEv
                 body[optional] = step[optional]
         try:
             result = await queue_email(
-                principal, SendEmail.model_validate(body), automation_id=automation.id, contact_id=contact.id
+                principal, SendEmail.model_validate(body), automation_id=automation.id, contact_id=contact.id,
+                verified_domains=verified_domains,
             )
         except ApiError as error:  # e.g. a template over a limit: the run fails, it is not retried
             codes = ", ".join(dict.fromkeys(d.code for d in error.details)) or error.code.value
@@ -304,7 +306,8 @@ class LazyEvent:
         return self._event
 
 
-async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy()) -> str:
+async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy(),
+                      verified_domains: bool = False) -> str:
     """Run a claimed run from its current step until it waits, completes or fails. The last
     step's transaction also completes the run."""
     automation = await triggers.automation(claim.automation_id)
@@ -336,7 +339,7 @@ async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy
                 changed = await _fenced(claim, conn).filter(current_step=index).update(**moved)
                 if not changed:
                     raise Fenced()
-                status, detail = await _apply(step, claim, automation, event, conn)
+                status, detail = await _apply(step, claim, automation, event, conn, verified_domains)
                 if kind == "wait":
                     detail = f"waiting until {moved['due_at'].isoformat(timespec='seconds').replace('+00:00', 'Z')}"
                 elif delivered is not None:
@@ -372,6 +375,7 @@ class AutomationRunner:
         self.idle = idle_poll_seconds if idle_poll_seconds is not None else max(settings.idle_poll_seconds, IDLE_POLL_SECONDS)
         self.concurrency = max(1, concurrency if concurrency is not None else settings.worker_concurrency)
         self.webhooks = webhooks.Policy.from_settings(settings)
+        self.verified_domains = settings.verified_domains_required
         self._stopping = asyncio.Event()
         per_org = per_org_cap(settings.org_max_in_flight, self.concurrency)
         self._slots = Slots(self.concurrency, per_org, self.lease_seconds, renew, "automation runs")
@@ -391,7 +395,7 @@ class AutomationRunner:
 
     async def _run(self, claim: RunClaim) -> str:
         try:
-            return await run_claimed(claim, self.webhooks)
+            return await run_claimed(claim, self.webhooks, self.verified_domains)
         except Exception as exc:
             log.exception("automation run %s failed unexpectedly", claim.id)
             if claim.attempt >= MAX_ATTEMPTS:

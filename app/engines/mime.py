@@ -21,9 +21,9 @@ header text is encoded and folded here (`_encoded_words`): `email.header.Header`
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import re
-import secrets
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email import charset as _charset
@@ -90,8 +90,8 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TOKEN = re.compile(r"^[a-z0-9!#$&^_.+-]+$")
 _HEADER_NAME = re.compile(r"^[!-9;-~]+$")  # RFC 5322 field name: printable ASCII except ":"
 _MOVED_HEADERS = ("Content-Type", "Content-Transfer-Encoding")
-# Random boundaries need no scan of the body: "=_" never occurs in quoted-printable or
-# base64 output, and 7bit text cannot guess 128 random bits.
+# Boundaries need no scan of the body: "=_" never occurs in quoted-printable or base64 output,
+# and 7bit text cannot guess 128 bits derived from the message's random ID (see _boundary).
 _BOUNDARY_PREFIX = "=_vpt_"
 
 
@@ -178,7 +178,7 @@ def build(email: OutgoingEmail) -> bytes:
 def _build(email: OutgoingEmail) -> bytes:
     body = _body(email)
     if email.attachments:
-        root = MIMEMultipart("mixed", boundary=_new_boundary())
+        root = MIMEMultipart("mixed", boundary=_boundary(email.id, "mixed"))
         del body["MIME-Version"]
         root.attach(body)
         for attachment in email.attachments:
@@ -197,14 +197,17 @@ def _body(email: OutgoingEmail) -> MIMEBase:
         return _text_part(text or "", "plain")
     if text is None:
         text = html_to_text(email.html)
-    alternative = MIMEMultipart("alternative", boundary=_new_boundary())
+    alternative = MIMEMultipart("alternative", boundary=_boundary(email.id, "alternative"))
     alternative.attach(_text_part(text, "plain"))  # least preferred first (RFC 2046)
     alternative.attach(_text_part(email.html, "html"))
     return alternative
 
 
-def _new_boundary() -> str:
-    return _BOUNDARY_PREFIX + secrets.token_hex(16)
+def _boundary(message_id: str, part: str) -> str:
+    """The same for every build of a message, so a retry sends the very bytes its DKIM
+    signature was made over; unguessable to whoever wrote the content, which was fixed before
+    the message's random ID existed."""
+    return _BOUNDARY_PREFIX + hashlib.sha256(f"{message_id}:{part}".encode()).hexdigest()[:32]
 
 
 def _text_part(content: str, subtype: str) -> MIMENonMultipart:

@@ -22,11 +22,14 @@ from app.core.validation import email_key
 from app.engines import delivery_queue as queue
 from app.engines.automations import AutomationRunner
 from app.engines.delivery_queue import Claim
+from app.engines.dkim import Signer
+from app.engines.dkim import sign as dkim_sign
 from app.engines.imports import ImportRunner
 from app.engines.leases import Slots, per_org_cap
 from app.engines.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
 from app.engines.transports import Outcome, Transport, make_transport, smtp_url_summary
 from models import Message, MessageAttachment
+from schema.domains.resolvers import recheck_domains
 from schema.idempotency.resolvers import purge_expired
 from schema.suppressions.resolvers import suppress, suppressed_keys
 
@@ -52,6 +55,8 @@ class Worker:
         per_org = per_org_cap(settings.org_max_in_flight, self.concurrency)
         self._slots = Slots(self.concurrency, per_org, settings.lease_seconds, queue.renew, "messages")
         self._last_purge = 0.0
+        self._last_domain_check = 0.0
+        self.signer = Signer(settings)
 
     async def run(self) -> None:
         """Deliver until `stop()`; waits for in-flight sends before returning.
@@ -131,7 +136,12 @@ class Worker:
             await _finish(claim, "sent", "sandbox (test key): not handed to a transport" + note)
             return
         data = build(email)
+        signature = await self._signature(message, data)
+        data = signature + data
         outcome = await self.transport.send(envelope_sender(email), recipients, data, message.id)
+        if outcome.kind == "deferred" and signature and not message.dkim_signature:
+            # The retry sends the same bytes (builds are deterministic) with the same signature.
+            await Message.filter(id=message.id).update(dkim_signature=signature.decode("ascii"))
         for address, reply in outcome.rejected.items():
             await suppress(message.organization_id, address, "bounced", reply, message.id)
         if outcome.kind == "sent":
@@ -140,6 +150,14 @@ class Worker:
             await _finish(claim, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         else:
             await self._defer(claim, message, outcome.reply + _refusals(outcome) + note)
+
+    async def _signature(self, message: Message, data: bytes) -> bytes:
+        """The message's DKIM-Signature line: the one of an earlier attempt, else a new one when
+        the organization has a key for the From domain, else nothing."""
+        if message.dkim_signature:
+            return message.dkim_signature.encode("ascii")
+        key = await self.signer.key_for(message.organization_id, message.from_address)
+        return dkim_sign(data, key) if key else b""
 
     async def _defer(self, claim: Claim, message: Message, detail: str) -> None:
         s = self.settings
@@ -163,6 +181,17 @@ class Worker:
             await purge_expired()
         except Exception:
             log.exception("purging expired idempotency records failed")
+        await self._maybe_check_domains()
+
+    async def _maybe_check_domains(self) -> None:
+        every = self.settings.domain_recheck_seconds
+        if time.monotonic() - self._last_domain_check < every:
+            return
+        self._last_domain_check = time.monotonic()
+        try:
+            await recheck_domains(self.settings, older_than=queue.now() - timedelta(seconds=every))
+        except Exception:
+            log.exception("re-checking the DNS of sending domains failed")
 
 
 async def _finish(claim: Claim, status: str, detail: str, **kwargs) -> None:

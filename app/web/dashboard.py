@@ -3,9 +3,9 @@
 The page is a small Preact + htm application (ES modules, no build step) in app/static/dashboard,
 served at /static/dashboard; its libraries (preact, htm, uPlot) are the pinned packages in
 app/static/frontend/package.json, installed by `make assets` and served from /static/frontend through
-an import map. The application talks only to /graphql: with the API key the user pastes (kept in
-localStorage, sent as `Authorization: Bearer`), or, without one, with the browser's same-origin
-cookies (sessions). Without the vendor packages the shell says how to install them.
+an import map. The application signs people in, up and out with the /auth/* JSON endpoints (they
+set the session cookie) and does everything else through /graphql: with the session cookie, or
+with an API key an operator pastes (kept in localStorage, sent as `Authorization: Bearer`). Without the vendor packages the shell says how to install them.
 See docs/dashboard.md.
 """
 
@@ -44,6 +44,7 @@ ROUTES = (
     ("suppressions", "Suppressions"),
     ("analytics", "Analytics"),
     ("settings/api-keys", "API keys"),
+    ("settings/team", "Team"),
 )
 
 CACHE_CONTROL = "no-cache"

@@ -37,6 +37,7 @@ from app.core.validation import (
 from models import Contact, Message, MessageAttachment, MessageRecipient, MessageTag
 from models.delivery import MessageStatus
 from schema.contracts import ApiModel, BatchItemError
+from schema.domains.resolvers import require_verified_sender
 from schema.idempotency.resolvers import idempotent
 
 MAX_RECIPIENTS = 50
@@ -240,9 +241,12 @@ def _render(field: str, source: str | None, variables: dict[str, Any], max_chars
 
 
 async def queue_email(principal: Principal, data: SendEmail, *, automation_id: str | None = None,
-                      contact_id: str | None = None) -> SendResult:
+                      contact_id: str | None = None, verified_domains: bool = False) -> SendResult:
     """Queue one message; an automation's sendEmail step names itself and the contact, so
-    events can be attributed to the automation (analytics)."""
+    events can be attributed to the automation (analytics). `verified_domains`: the server
+    requires From to be a verified domain of the organization."""
+    if verified_domains:
+        await require_verified_sender(principal.organization_id, data.from_)
     for field in ("subject", "html", "text"):  # syntax errors first, before any lookup
         source = getattr(data, field)
         if source is not None:
@@ -310,9 +314,10 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
     return SendResult(message_id=message.id, status=message.status)
 
 
-async def send_email(principal: Principal, data: SendEmail, idempotency_key: str | None = None) -> SendResult:
+async def send_email(principal: Principal, data: SendEmail, idempotency_key: str | None = None, *,
+                     verified_domains: bool = False) -> SendResult:
     async def run() -> tuple[SendResult, int]:
-        return await queue_email(principal, data), 202
+        return await queue_email(principal, data, verified_domains=verified_domains), 202
 
     return (await idempotent(principal, idempotency_key, "delivery.send", data, run, SendResult)).result
 
@@ -326,7 +331,8 @@ def parse_batch_item(index: int, raw: Any) -> SendEmail | ApiError:
 
 
 async def send_batch(
-    principal: Principal, items: list[SendEmail | ApiError], idempotency_key: str | None = None
+    principal: Principal, items: list[SendEmail | ApiError], idempotency_key: str | None = None, *,
+    verified_domains: bool = False,
 ) -> SendBatchResult:
     """Queue every valid message; invalid ones are reported per item (partial success)."""
     if not 1 <= len(items) <= MAX_BATCH:
@@ -340,7 +346,7 @@ async def send_batch(
             try:
                 if isinstance(item, ApiError):
                     raise item
-                stored = await queue_email(principal, item)
+                stored = await queue_email(principal, item, verified_domains=verified_domains)
                 results.append(SendBatchItem(index=index, message_id=stored.message_id, status=stored.status.value))
             except ApiError as error:
                 body = error.body()["error"]

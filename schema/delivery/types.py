@@ -106,7 +106,8 @@ class DeliveryMutations:
     @strawberry.mutation
     async def send_email(self, info: strawberry.Info, input: SendEmailInput) -> SendEmailPayload:
         try:
-            result = await send_email(info.context["principal"], validated(input, SendEmail), input.idempotency_key)
+            result = await send_email(info.context["principal"], validated(input, SendEmail), input.idempotency_key,
+                                      verified_domains=info.context["settings"].verified_domains_required)
         except ApiError as error:
             return SendEmailPayload(message_id=None, status=None, user_errors=user_errors(error))
         return SendEmailPayload(message_id=result.message_id, status=result.status, user_errors=[])
@@ -115,7 +116,8 @@ class DeliveryMutations:
     async def send_email_batch(self, info: strawberry.Info, input: SendEmailBatchInput) -> SendEmailBatchPayload:
         items = [_graphql_item(i, m) for i, m in enumerate(input.messages)]
         try:
-            result = await send_batch(info.context["principal"], items, input.idempotency_key)
+            result = await send_batch(info.context["principal"], items, input.idempotency_key,
+                                      verified_domains=info.context["settings"].verified_domains_required)
         except ApiError as error:
             return SendEmailBatchPayload(accepted=0, rejected=0, results=[], user_errors=user_errors(error))
         results = [

@@ -14,6 +14,7 @@ from app.core.ids import PREFIXES
 from app.core.principal import Principal
 from schema.automations.resolvers import get_automation, get_run
 from schema.contacts.resolvers import get_contact
+from schema.domains.resolvers import get_domain
 from schema.events.resolvers import get_event
 from schema.graphql_common import Node
 from schema.imports.resolvers import get_import
@@ -27,7 +28,7 @@ async def _viewer(principal: Principal, id: str) -> Any:
 
 
 # Every kind of ID (PREFIXES) -> the resolver that reads one, for the caller's organization.
-GETTERS: dict[str, Callable[[Principal, str], Awaitable[Any]]] = {
+GETTERS: dict[str, Callable[[Principal, str], Awaitable[Any]] | None] = {
     PREFIXES["organization"]: _viewer,
     PREFIXES["api_key"]: _viewer,
     PREFIXES["contact"]: get_contact,
@@ -38,6 +39,7 @@ GETTERS: dict[str, Callable[[Principal, str], Awaitable[Any]]] = {
     PREFIXES["automation_run"]: get_run,
     PREFIXES["suppression"]: get_suppression_by_id,
     PREFIXES["user"]: member_node,  # people only: a key sees no members
+    PREFIXES["domain"]: None,  # get_domain, which also takes the server's settings (its DNS records name the host)
 }
 
 
@@ -45,10 +47,12 @@ GETTERS: dict[str, Callable[[Principal, str], Awaitable[Any]]] = {
 class NodeQueries:
     @strawberry.field(description="Any object with a global ID (Relay's refetch), or null when your organization has none with it.")
     async def node(self, info: strawberry.Info, id: strawberry.ID) -> Optional[Node]:
-        getter = GETTERS.get(str(id).partition("_")[0])
-        if getter is None:
+        prefix = str(id).partition("_")[0]
+        if prefix not in GETTERS:
             return None
         try:
-            return await getter(info.context["principal"], str(id))
+            if prefix == PREFIXES["domain"]:
+                return await get_domain(info.context["settings"], info.context["principal"], str(id))
+            return await GETTERS[prefix](info.context["principal"], str(id))
         except ApiError:
             return None

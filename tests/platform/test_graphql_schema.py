@@ -66,7 +66,7 @@ def test_every_type_with_an_id_implements_node():
     # A contact erasure's `id` names a contact that no longer exists: nothing to fetch again.
     assert with_ids - implementing == {"ContactErasure"}
     assert implementing == {"Contact", "Message", "Event", "Suppression", "ImportJob", "Automation",
-                            "AutomationRun", "Organization", "ApiKey", "Member"}
+                            "AutomationRun", "Organization", "ApiKey", "Member", "Domain"}
 
 
 async def test_node_fetches_every_kind_by_id_within_the_organization(client, key, make_key, make_person):
@@ -83,6 +83,7 @@ async def test_node_fetches_every_kind_by_id_within_the_organization(client, key
     suppression = (await client.post("/api/v1/suppressions", json={"email": "s@example.com"}, headers=key.headers)).json()
     job = (await client.post("/api/v1/contacts/import", content=b"email\ni@example.com\n",
                              headers={**key.headers, "Content-Type": "text/csv"})).json()
+    domain = (await client.post("/api/v1/domains", json={"name": "node-test.com"}, headers=key.headers)).json()
     expected = {
         contact["id"]: ("Contact", {"email": "n@example.com"}),
         message["messageId"]: ("Message", {}),
@@ -93,6 +94,7 @@ async def test_node_fetches_every_kind_by_id_within_the_organization(client, key
         run.id: ("AutomationRun", {"automationId": automation["id"]}),
         key.organization_id: ("Organization", {"name": key.organization_name}),
         key.id: ("ApiKey", {"prefix": key.plaintext[:12]}),
+        domain["id"]: ("Domain", {}),
     }
     # People are members: a signed-in person of the organization fetches one (a key sees none).
     person = await make_person("admin", org=key.organization_name)

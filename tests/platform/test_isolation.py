@@ -10,7 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.web.guard import GuardedRoute
-from models import ApiKey, Automation, AutomationRun, Contact, Membership, Message, Suppression
+from models import ApiKey, Automation, AutomationRun, Contact, Domain, Membership, Message, Suppression
 from tests.helpers import SEND, api_routes, gql
 
 # Personalized from the contact: B's send must not find A's Jane.
@@ -47,7 +47,10 @@ async def owned_by_a(client, key_a) -> dict[str, str]:
     assert imported.status_code == 202, imported.text
     automation = await client.post("/api/v1/automations", json=AUTOMATION, headers=key_a.headers)
     assert automation.status_code == 201, automation.text
+    domain = await client.post("/api/v1/domains", json={"name": "acme-a.com"}, headers=key_a.headers)
+    assert domain.status_code == 201, domain.text
     return {
+        "domain_id": domain.json()["id"],
         "automation_id": automation.json()["id"],
         "import_id": imported.json()["importId"],
         "contact_id": contact.json()["id"],
@@ -96,6 +99,11 @@ CASES = {
     ("GET", "/api/v1/automations/{automation_id}/runs"): {},
     ("GET", "/api/v1/analytics/revenue/top-contacts"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
     ("GET", "/api/v1/analytics/revenue/automations"): {"params": {"from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z"}},
+    ("POST", "/api/v1/domains"): {"json": {"name": "acme-a.com"}},
+    ("GET", "/api/v1/domains"): {},
+    ("GET", "/api/v1/domains/{domain_id}"): {},
+    ("POST", "/api/v1/domains/{domain_id}/verify"): {},
+    ("DELETE", "/api/v1/domains/{domain_id}"): {},
 }
 
 
@@ -156,13 +164,18 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key, b_test_ke
     b_contacts = await Contact.filter(organization_id=key_b.organization_id)
     assert [c.email for c in b_contacts] == ["jane@example.com"]
     assert b_contacts[0].id != ids["contact_id"]
+    domain = await Domain.get(id=ids["domain_id"])  # not deleted by B; B's own has its own key
+    assert domain.organization_id == key_a.organization_id
+    if not b_test_key:
+        b_domain = await Domain.get(organization_id=key_b.organization_id, name="acme-a.com")
+        assert b_domain.dkim_private_key != domain.dkim_private_key
 
 
 @CALLERS
 async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key, make_person, b_caller):
     key_a, key_b = await make_key(), await org_b_caller(b_caller, make_key, make_person)
     ids = await owned_by_a(client, key_a)
-    query = """query($c: ID!, $m: ID!, $e: String!, $a: ID!) {
+    query = """query($c: ID!, $m: ID!, $e: String!, $a: ID!, $d: ID!) {
         contact(id: $c) { id }
         contactByEmail(email: "jane@example.com") { id }
         contacts(first: 100) { edges { node { id } } }
@@ -176,8 +189,11 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key, make_
         viewer { organization { id } }
         automation(id: $a) { id }
         automations(first: 100) { edges { node { id } } }
+        domain(id: $d) { id }
+        domains { id }
     }"""
-    variables = {"c": ids["contact_id"], "m": ids["message_id"], "e": ids["email"], "a": ids["automation_id"]}
+    variables = {"c": ids["contact_id"], "m": ids["message_id"], "e": ids["email"], "a": ids["automation_id"],
+                 "d": ids["domain_id"]}
     data = (await gql(client, key_b, query, variables)).json()["data"]
     assert data["contact"] is None and data["contactByEmail"] is None and data["message"] is None
     assert data["contacts"]["edges"] == [] and data["tagged"]["edges"] == []
@@ -186,6 +202,7 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key, make_
     assert data["suppressions"]["edges"] == [] and data["blocked"]["edges"] == []
     assert data["viewer"]["organization"]["id"] == key_b.organization_id
     assert data["automation"] is None and data["automations"]["edges"] == []
+    assert data["domain"] is None and data["domains"] == []
     # The same query with A's key sees everything: the test can fail.
     data = (await gql(client, key_a, query, variables)).json()["data"]
     assert data["contact"]["id"] == ids["contact_id"] == data["contactByEmail"]["id"]
@@ -196,6 +213,7 @@ async def test_org_b_graphql_fields_see_nothing_of_org_a(client, make_key, make_
     assert [e["node"]["id"] for e in data["blocked"]["edges"]] == [ids["suppression_id"]]
     assert data["automation"]["id"] == ids["automation_id"]
     assert [e["node"]["id"] for e in data["automations"]["edges"]] == [ids["automation_id"]]
+    assert data["domain"]["id"] == ids["domain_id"] and [d["id"] for d in data["domains"]] == [ids["domain_id"]]
 
 
 @CALLERS

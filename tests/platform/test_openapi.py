@@ -56,7 +56,12 @@ ENUMS = {
     "SendBatchItemStatus": ["queued", "rejected"],
     "IngestStatus": ["accepted", "rejected"],
     "ErrorCode": ["unauthorized", "forbidden", "not_found", "conflict", "payload_too_large", "validation_error",
-                  "invalid_json", "rate_limited", "internal", "timeout", "method_not_allowed"],
+                  "invalid_json", "rate_limited", "internal", "timeout", "method_not_allowed", "domain_not_verified",
+                  "unavailable"],
+    "DomainStatus": ["pending", "verified"],
+    "RecordStatus": ["pending", "verified", "invalid"],
+    "RecordPurpose": ["dkim", "spf", "return_path", "dmarc"],
+    "RecordType": ["TXT", "MX"],
 }
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

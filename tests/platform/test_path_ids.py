@@ -19,6 +19,7 @@ PATH_IDS = {
     "import_id": "import",
     "message_id": "message",
     "automation_id": "automation",
+    "domain_id": "domain",
 }
 NOT_IDS = {"email"}  # /contacts/by-email/{email}, /suppressions/{email}: addresses, checked as such
 

@@ -1,12 +1,17 @@
 """Headless Chromium (Debian's `chromium`) over the DevTools protocol, and a live server for it:
-the fixtures the browser tests share (tests/platform/test_browser.py, test_pages.py)."""
+the fixtures the browser tests share (tests/platform/test_browser.py, test_pages.py,
+tests/dashboard/), and the helpers the dashboard's tests drive pages with (click, type, wait for
+text, axe-core, screenshots, the file outbox's mailed links)."""
 
 from __future__ import annotations
 
 import base64
+import email
+import email.policy
 import itertools
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
@@ -86,8 +91,15 @@ def tmp_dir():
 
 
 @pytest.fixture(scope="module")
-def server(tmp_dir):
-    """`viperatron serve` on a fresh SQLite database: (origin, the bootstrap API key)."""
+def server_env() -> dict[str, str]:
+    """More environment for `server` (a test directory's conftest may override it)."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_dir, server_env):
+    """`viperatron serve` on a fresh SQLite database, delivering into the file outbox
+    (tmp_dir/outbox), its mailed links pointing at itself: (origin, the bootstrap API key)."""
     _require(
         (VENDOR / "graphiql" / "graphiql.min.js").is_file(),
         "GraphiQL assets not installed: run `make assets` (needs npm)",
@@ -99,7 +111,9 @@ def server(tmp_dir):
         OUTBOX_DIR=str(tmp_dir / "outbox"),
         PYTHONUNBUFFERED="1",
         PYTHONPATH=str(ROOT),  # this checkout's code, even when .venv is another checkout's
+        VIPERATRON_PUBLIC_URL=f"http://127.0.0.1:{port}",
     )
+    env.update(server_env)
     stderr = open(tmp_dir / "server.log", "wb")
     proc = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "viperatron"), "serve", "--port", str(port)],
@@ -109,7 +123,7 @@ def server(tmp_dir):
         stdout=subprocess.PIPE,
         stderr=stderr,
     )
-    origin = f"http://127.0.0.1:{port}"
+    origin = env["VIPERATRON_PUBLIC_URL"]
     try:
         # The first line of stdout is the bootstrap key, printed before uvicorn starts.
         eventually_sync(lambda: select.select([proc.stdout], [], [], 0.5)[0], timeout=30,
@@ -260,4 +274,104 @@ def shots(tmp_dir) -> Path:
     return path
 
 
-# --- the tests ----------------------------------------------------------------------------------
+# --- driving the dashboard ----------------------------------------------------------------------
+
+AXE = ROOT / "app/static/frontend/node_modules/axe-core/axe.min.js"
+
+
+def require_axe() -> None:
+    _require(AXE.is_file(), "axe-core not installed: run `make assets`")
+
+
+def q(selector: str) -> str:
+    return f"document.querySelector({json.dumps(selector)})"
+
+
+def text_of(page: Page, selector: str = "main") -> str:
+    return page.js(f"({q(selector)} || {{}}).innerText || ''")
+
+
+def click(page: Page, selector: str, text: str | None = None) -> None:
+    """Click the first element matching `selector` whose text starts with `text` (any, if None)."""
+    found = page.js(
+        f"(() => {{ const e = [...document.querySelectorAll({json.dumps(selector)})]"
+        f".find(e => {json.dumps(text)} === null || e.innerText.trim().startsWith({json.dumps(text)}));"
+        " if (!e) return false; e.scrollIntoView({block: 'center'}); e.click(); return true; })()"
+    )
+    assert found, f"nothing to click: {selector} {text!r}"
+
+
+def type_text(page: Page, selector: str, text: str, clear: bool = True) -> None:
+    """Focus a control and type into it as a person would (Preact sees real input events)."""
+    assert page.js(f"(() => {{ const e = {q(selector)}; if (!e) return false; e.focus();"
+                   f" if ({json.dumps(clear)}) e.select && e.select(); return document.activeElement === e; }})()"), selector
+    page.call("Input.insertText", text=text)
+
+
+def choose(page: Page, selector: str, value: str) -> None:
+    """Set a <select>'s value, with the events a person's choice fires."""
+    assert page.js(f"(() => {{ const e = {q(selector)}; if (!e) return false; e.value = {json.dumps(value)};"
+                   " e.dispatchEvent(new Event('change', {bubbles: true})); e.dispatchEvent(new Event('input', {bubbles: true}));"
+                   " return true; })()"), selector
+
+
+def press(page: Page, key: str, code: int, text: str = "") -> None:
+    page.call("Input.dispatchKeyEvent", type="keyDown", key=key, code=key, windowsVirtualKeyCode=code, text=text)
+    page.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=key, windowsVirtualKeyCode=code)
+
+
+def wait_text(page: Page, what: str, text: str, selector: str = "main", timeout: float = 20) -> str:
+    """Wait until `selector`'s text contains `text`; that text."""
+    probe = f"(() => {{ const t = ({q(selector)} || {{}}).innerText || ''; return t.includes({json.dumps(text)}) && t; }})()"
+    return eventually_sync(lambda: page.js(probe), timeout=timeout, every=0.1, retry=ANY_ERROR,
+                           what=lambda: f"{what} (main says: {text_of(page)[:600]!r}; errors: {page.console_errors})")
+
+
+def open_page(page: Page, origin: str, path: str, heading: str) -> None:
+    """Load a dashboard URL and wait for its heading."""
+    page.goto(f"{origin}{path}")
+    wait_text(page, f"the {heading!r} page", heading, "main h1")
+
+
+def axe_check(page: Page, name: str) -> None:
+    """axe-core (evaluated into the page: no request) finds no serious or critical violation."""
+    if not page.js("typeof axe !== 'undefined'"):
+        page.js(AXE.read_text() + "\n;true")
+    result = page.js("axe.run(document, {resultTypes: ['violations'], iframes: false})"
+                     ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+                     " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))")
+    bad = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert not bad, f"axe on {name}: {json.dumps(bad, indent=1)}"
+
+
+def check_page(page: Page, origin: str, shots: Path, name: str) -> None:
+    """A screenshot (shots/dashboard-NAME.png), axe, no request to another origin, no uncaught error."""
+    page.screenshot(shots / f"dashboard-{name}.png")
+    axe_check(page, name)
+    page.assert_local_only(origin)
+    assert not page.console_errors, page.console_errors
+
+
+def http_json(origin: str, key: str, method: str, path: str, body: dict | None = None) -> dict:
+    """A JSON request with `key`; the JSON answer."""
+    request = urllib.request.Request(f"{origin}{path}", method=method, data=json.dumps(body).encode() if body else None,
+                                     headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def mailed_link(outbox: Path, to: str, subject: str, timeout: float = 30) -> str:
+    """The link in the newest email to `to` with `subject` the server wrote into its outbox."""
+    def find() -> str | None:
+        found = []
+        for path in outbox.glob("*.eml"):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if to in str(message["To"]) and subject in str(message["Subject"]):
+                found.append((path.stat().st_mtime, message))
+        if not found:
+            return None
+        text = max(found, key=lambda f: f[0])[1].get_body(("plain",)).get_content()
+        return re.findall(r"https?://\S+", text)[0]
+
+    return eventually_sync(find, timeout=timeout, every=0.2, what=f"an email to {to} ({subject!r}) in the outbox",
+                           retry=ANY_ERROR)

@@ -1,5 +1,6 @@
-// The dashboard's only server: POST /graphql. With the pasted API key (localStorage, sent as
-// `Authorization: Bearer`), else with the browser's same-origin cookies (a session).
+// The dashboard's server: POST /graphql, with the pasted API key (localStorage, sent as
+// `Authorization: Bearer`), else with the browser's same-origin session cookie; and the
+// /auth/* JSON endpoints that sign people up, in and out (they set and clear that cookie).
 const STORE = "viperatron:apiKey"; // shared with GraphiQL's key bar
 export const KEY_PATTERN = /^et_(live|test)_[A-Za-z0-9]{32}$/;
 
@@ -10,9 +11,25 @@ export function saveKey(key) {
   try { localStorage.setItem(STORE, key); } catch { /* private mode: kept for this page only */ }
   window.dispatchEvent(new Event("viperatron:key"));
 }
-export function forgetKey() {
+export function forgetKey(notify = true) {
   try { localStorage.removeItem(STORE); } catch { /* nothing kept */ }
-  window.dispatchEvent(new Event("viperatron:key"));
+  if (notify) window.dispatchEvent(new Event("viperatron:key"));
+}
+
+// A key created on Settings → API keys in this page's life (never stored): the Messages empty
+// state fills it into its curl when no key is pasted.
+let createdKey = "";
+export function rememberCreatedKey(key) { createdKey = key || ""; }
+export function lastCreatedKey() { return createdKey; }
+
+// The organizations of the signed-in person (the sign-in answer lists them; viewer does not),
+// kept for this tab so that the organization switcher survives a reload.
+const ORGS = "viperatron:organizations";
+export function rememberOrganizations(list) {
+  try { sessionStorage.setItem(ORGS, JSON.stringify(list || [])); } catch { /* kept nowhere */ }
+}
+export function knownOrganizations() {
+  try { return JSON.parse(sessionStorage.getItem(ORGS) || "[]"); } catch { return []; }
 }
 
 export class ApiError extends Error {
@@ -33,6 +50,33 @@ function messageOf(body, fallback) {
   return fallback;
 }
 
+// POST /auth/<path> with a JSON body: the answer's JSON (null for 204), or an ApiError whose
+// `fields` maps each field named in the error's details to its message.
+export async function auth(path, body = {}) {
+  let response;
+  try {
+    response = await fetch(`/auth/${path}`, {
+      method: "POST", credentials: "same-origin", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+    });
+  } catch (error) {
+    throw new ApiError(`The server could not be reached (${error.message}).`);
+  }
+  let data = null;
+  try { data = await response.json(); } catch { /* 204 or not JSON */ }
+  if (response.ok) return data;
+  const problem = (data && data.error) || {};
+  let message = problem.message || messageOf(data, `The server answered ${response.status}.`);
+  if (response.status === 429) {
+    const wait = response.headers.get("Retry-After");
+    if (wait) message = `${message} (about ${Math.ceil(Number(wait) / 60) || 1} min)`;
+  }
+  const error = new ApiError(message, { status: response.status, code: problem.code || null });
+  error.fields = {};
+  for (const d of problem.details || []) if (d.field && !error.fields[d.field]) error.fields[d.field] = d.message;
+  throw error;
+}
+
 export async function gql(query, variables = {}) {
   const headers = { "Content-Type": "application/json", Accept: "application/json" };
   const key = storedKey();
@@ -48,7 +92,7 @@ export async function gql(query, variables = {}) {
   let body = null;
   try { body = await response.json(); } catch { /* not JSON */ }
   if (response.status === 401 || response.status === 403) {
-    const error = new ApiError(messageOf(body, "Not signed in: paste an API key."), { status: response.status, code: "unauthorized" });
+    const error = new ApiError(messageOf(body, "Not signed in."), { status: response.status, code: "unauthorized" });
     if (response.status === 401) window.dispatchEvent(new Event("viperatron:unauthorized"));
     throw error;
   }

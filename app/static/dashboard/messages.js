@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { gql, mutate, storedKey } from "./api.js";
+import { gql, lastCreatedKey, mutate, storedKey } from "./api.js";
 import { Code, Empty, ErrorNote, More, Page, Status, Tags, When, html, localDay, useLoad, usePages } from "./ui.js";
 
 const STATUSES = ["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled"];
@@ -47,6 +47,7 @@ export function MessagesPage() {
     setFilter(next);
   };
   const filtered = Object.keys(filter).length > 0;
+  const key = storedKey() || lastCreatedKey();
   return html`<${Page} title="Messages" actions=${html`<button type="button" class="secondary" onClick=${pages.reload}>Refresh</button>`}>
     <form class="filters" onSubmit=${apply} aria-label="Filter messages">
       <div class="field"><label for="m-status">Status</label>
@@ -59,8 +60,10 @@ export function MessagesPage() {
     </form>
     <${ErrorNote} error=${pages.error} />
     ${pages.nodes && pages.nodes.length === 0 && !filtered ? html`<${Empty} title="No messages yet">
-      <p>Send your first email with your key, then watch it here:</p>
-      <${Code} label="Send a message with curl">${sendCurl(storedKey())}<//>
+      ${key ? html`<p>Send your first email with your key, then watch it here:</p>`
+        : html`<p id="needs-key">Sending takes an API key: <a href="/dashboard/settings/api-keys">create one in Settings → API keys</a>
+          (owners and admins), then use it in place of <code>et_live_YOUR_KEY</code>:</p>`}
+      <${Code} label="Send a message with curl">${sendCurl(key)}<//>
       <p>Or from <a href="/graphql">GraphiQL</a> with the <code>sendEmail</code> mutation.</p>
     <//>` : null}
     ${pages.nodes && pages.nodes.length === 0 && filtered ? html`<p class="muted">No message matches these filters.</p>` : null}

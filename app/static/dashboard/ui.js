@@ -1,8 +1,12 @@
 // Shared pieces of the dashboard's pages.
+import { createContext } from "preact";
 import { html } from "htm/preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 
 export { html };
+
+// Who is using the dashboard: the `viewer` (organization, apiKey, user, role).
+export const ViewerContext = createContext(null);
 
 export function navigate(path, { replace = false } = {}) {
   if (replace) history.replaceState(null, "", path);

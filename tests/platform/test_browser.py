@@ -21,6 +21,7 @@ from tests.support.browser import (  # noqa: F401  (fixtures)
     browser,
     pytestmark,
     server,
+    server_env,
     shots,
     tmp_dir,
 )

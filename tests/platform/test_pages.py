@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import ROOT
-from tests.support.browser import Page, _require, browser, pytestmark, server, tmp_dir  # noqa: F401
+from tests.support.browser import Page, _require, browser, pytestmark, server, server_env, tmp_dir  # noqa: F401
 
 SEND = "/api/v1/delivery/send"
 LANGUAGES = ("curl", "node", "python", "php", "go", "ruby")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from models import ApiKey, Membership, Message
-from tests.helpers import PASSWORD, auth_post, gql, log_in_ok
+from tests.helpers import PASSWORD, auth_post, gql, log_in_ok, within_one_minute_window
 
 KEYS = "{ apiKeys { id prefix name mode perMinute perDay createdAt lastUsedAt revokedAt } }"
 CREATE = """mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) {
@@ -106,6 +106,7 @@ async def test_an_api_key_cannot_manage_keys_or_members(client, key):
 async def test_a_person_has_a_budget_of_their_own_charged_like_a_key(make_client, make_key, make_person):
     client = await make_client(user_rate_per_minute=5, user_rate_per_day=1000)
     person = await make_person("owner")
+    await within_one_minute_window()
     query = "{ a: contacts(first: 50) { edges { node { id } } } b: messages(first: 5) { edges { node { id } } } }"
     first = await gql(client, person, query)
     assert first.status_code == 200 and first.json()["extensions"]["cost"]["requested"] == 2

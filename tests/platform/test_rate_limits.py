@@ -12,7 +12,7 @@ from app.core.settings import Settings
 from app.main import create_app
 from app.web.ratelimit import MemoryLimiter
 from models import Contact, Message
-from tests.helpers import DATABASE_URL, REDIS_URL, SEND, free_port, gql, requires_redis
+from tests.helpers import DATABASE_URL, REDIS_URL, SEND, free_port, gql, requires_redis, within_one_minute_window
 
 HEADERS = (
     "X-RateLimit-Limit-Minute",
@@ -25,6 +25,7 @@ HEADERS = (
 
 async def test_headers_on_success_and_on_errors(client, make_key):
     key = await make_key(per_minute=10, per_day=100)
+    await within_one_minute_window()  # the minute window must not reset mid-test
     ok = await client.post("/api/v1/delivery/send", json=SEND, headers=key.headers)
     assert ok.status_code == 202
     assert [ok.headers[h] for h in HEADERS[:2]] == ["10", "9"]
@@ -43,6 +44,7 @@ async def test_headers_on_success_and_on_errors(client, make_key):
 
 async def test_over_budget_is_429_with_retry_after_and_no_effect(client, make_key):
     key = await make_key(per_minute=2, per_day=100)
+    await within_one_minute_window()  # the minute window must not reset mid-test
     for _ in range(2):
         assert (await client.post("/api/v1/delivery/send", json=SEND, headers=key.headers)).status_code == 202
     rejected = await client.post("/api/v1/delivery/send", json=SEND, headers=key.headers)
@@ -58,6 +60,7 @@ async def test_over_budget_is_429_with_retry_after_and_no_effect(client, make_ke
 
 async def test_day_budget_gives_retry_after_until_midnight(client, make_key):
     key = await make_key(per_minute=100, per_day=1)
+    await within_one_minute_window()  # the minute window must not reset mid-test
     await client.get("/api/v1/contacts", headers=key.headers)
     rejected = await client.get("/api/v1/contacts", headers=key.headers)
     assert rejected.status_code == 429
@@ -70,6 +73,7 @@ async def test_day_budget_gives_retry_after_until_midnight(client, make_key):
 
 async def test_rest_and_graphql_share_one_budget(client, make_key):
     key = await make_key(per_minute=3, per_day=100)
+    await within_one_minute_window()  # the minute window must not reset mid-test
     assert (await client.get("/api/v1/contacts", headers=key.headers)).status_code == 200
     assert (await gql(client, key, "{ viewer { apiKey { id } } }")).status_code == 200
     assert (await client.get("/api/v1/contacts", headers=key.headers)).status_code == 200
@@ -81,6 +85,7 @@ async def test_rest_and_graphql_share_one_budget(client, make_key):
 
 async def test_aliased_mutations_each_cost_one_unit(client, make_key):
     key = await make_key(per_minute=10, per_day=100)
+    await within_one_minute_window()  # the minute window must not reset mid-test
     fields = " ".join(
         f'm{i}: sendEmail(input: {{to: ["a@example.com"], from: "a@acme.com", subject: "s", text: "t"}}) {{ messageId }}'
         for i in range(50)
@@ -126,6 +131,7 @@ async def test_unreachable_redis_degrades_without_500(make_key, caplog):
     settings = Settings(database_url=DATABASE_URL, redis_url=f"redis://127.0.0.1:{free_port()}/0")
     app = create_app(settings, manage_db=False)
     key = await make_key(per_minute=2, per_day=100)
+    await within_one_minute_window()  # the minute window must not reset mid-test
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
         statuses = [(await c.get("/api/v1/contacts", headers=key.headers)).status_code for _ in range(3)]
         assert statuses == [200, 200, 429]  # the in-process limiter still enforces the budget
@@ -138,6 +144,7 @@ async def test_unreachable_redis_degrades_without_500(make_key, caplog):
 @requires_redis
 async def test_two_instances_share_one_redis_budget(make_key):
     key = await make_key(per_minute=4, per_day=100)
+    await within_one_minute_window()  # the minute window must not reset mid-test
     settings = Settings(database_url=DATABASE_URL, redis_url=REDIS_URL)
     apps = [create_app(settings, manage_db=False) for _ in range(2)]
     clients = [httpx.AsyncClient(transport=httpx.ASGITransport(app=a), base_url="http://test") for a in apps]

@@ -14,6 +14,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from app.core import db, webhook_urls
 from app.core.settings import Settings
+from app.engines.inbound import InboundServer
 from app.engines.worker import Worker
 from app.web import accounts, handlers, openapi
 from app.web.dashboard import install_dashboard
@@ -45,9 +46,12 @@ Every response to an authenticated request carries `X-RateLimit-*` headers; over
 get 429 with `Retry-After`. Errors are `{"error": {"code", "message", "details"}}`."""
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_worker: bool = False) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, manage_db: bool = True, run_worker: bool = False, run_inbound: bool = False
+) -> FastAPI:
     """`manage_db=False` leaves Tortoise to the caller (tests and the CLI init it themselves);
-    `run_worker=True` delivers queued messages in this process (`viperatron serve`)."""
+    `run_worker=True` delivers queued messages in this process (`viperatron serve`);
+    `run_inbound=True` receives bounces and complaints on VIPERATRON_INBOUND_PORT too."""
     settings = settings or Settings.from_env()
     services = Services.build(settings)
     webhook_urls.configure(settings)
@@ -61,9 +65,14 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
         if run_worker:
             worker = Worker(settings)
             worker_task = asyncio.create_task(worker.run(), name="delivery-worker")
+        listener = InboundServer(settings) if run_inbound else None
+        if listener is not None:
+            await listener.start()
         try:
             yield
         finally:
+            if listener is not None:
+                await listener.stop()
             if worker is not None:
                 worker.stop()
                 await worker_task

@@ -19,6 +19,9 @@ class MessageStatus(StrEnum):
     failed = "failed"
     suppressed = "suppressed"
     canceled = "canceled"
+    # After `sent`: a report came back to the message's return path (app/engines/inbound.py).
+    bounced = "bounced"  # a recipient's server gave up on it for good (a DSN with Action: failed)
+    complained = "complained"  # a recipient reported it as spam (an ARF complaint)
 
 
 MESSAGE_STATUSES = tuple(s.value for s in MessageStatus)

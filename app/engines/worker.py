@@ -27,6 +27,7 @@ from app.engines.dkim import sign as dkim_sign
 from app.engines.imports import ImportRunner
 from app.engines.leases import Slots, per_org_cap
 from app.engines.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
+from app.engines.return_path import ReturnPaths
 from app.engines.transports import Outcome, Transport, make_transport, smtp_url_summary
 from models import Message, MessageAttachment
 from schema.domains.resolvers import recheck_domains
@@ -57,6 +58,7 @@ class Worker:
         self._last_purge = 0.0
         self._last_domain_check = 0.0
         self.signer = Signer(settings)
+        self.return_paths = ReturnPaths(settings)
 
     async def run(self) -> None:
         """Deliver until `stop()`; waits for in-flight sends before returning.
@@ -138,7 +140,10 @@ class Worker:
         data = build(email)
         signature = await self._signature(message, data)
         data = signature + data
-        outcome = await self.transport.send(envelope_sender(email), recipients, data, message.id)
+        sender = await self.return_paths.sender(
+            message.organization_id, message.id, message.from_address, envelope_sender(email)
+        )
+        outcome = await self.transport.send(sender, recipients, data, message.id)
         if outcome.kind == "deferred" and signature and not message.dkim_signature:
             # The retry sends the same bytes (builds are deterministic) with the same signature.
             await Message.filter(id=message.id).update(dkim_signature=signature.decode("ascii"))

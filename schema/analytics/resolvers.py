@@ -65,8 +65,11 @@ DEFAULT_ATTRIBUTION_HOURS = 168  # revenue per automation: last touch within 7 d
 MAX_ATTRIBUTION_HOURS = 2160  # 90 days
 WORK_MEM = "32MB"  # top contacts on PostgreSQL: room for a hash aggregate when the planner picks one
 SLOT = timedelta(minutes=15)
-# Statuses that end a message's delivery; the delivery rate's denominator.
-FINAL = ("sent", "failed", "suppressed")
+# Statuses that end a message's delivery; the delivery rate's denominator. Of these, DELIVERED
+# reached the recipient's mailbox (a complaint comes from there); a bounced message was handed
+# to a server that later gave up on it. SENT: handed over (sent_at set), whatever came back.
+FINAL = ("sent", "failed", "suppressed", "bounced", "complained")
+DELIVERED = ("sent", "complained")
 
 
 @lru_cache(maxsize=1)
@@ -263,9 +266,10 @@ def _status_counts(counts: dict[str, int]) -> list[StatusCount]:
 
 
 async def message_analytics(principal: Principal, w: Window) -> MessageAnalytics:
-    """Messages created in the window, by their status now. deliveryRate = sent / (sent + failed +
-    suppressed) (null when none); medianSecondsToSend: median of sentAt − createdAt over the
-    window's sent messages (milliseconds precision)."""
+    """Messages created in the window, by their status now. deliveryRate = (sent + complained) /
+    (sent + complained + failed + suppressed + bounced) (null when none); medianSecondsToSend:
+    median of sentAt − createdAt over the window's messages handed over (sent, bounced or
+    complained; milliseconds precision)."""
     org = principal.organization_id
     keys = _all_buckets(w)
     rows = await _grouped("messages", "created_at", w, org, ["status"], "COUNT(*) AS n", keys)
@@ -279,7 +283,7 @@ async def message_analytics(principal: Principal, w: Window) -> MessageAnalytics
         for k in keys
     ]
     final = sum(totals[s] for s in FINAL)
-    rate = round(totals["sent"] / final, 6) if final else None
+    rate = round(sum(totals[s] for s in DELIVERED) / final, 6) if final else None
     return MessageAnalytics(
         buckets=buckets,
         total=sum(totals.values()),
@@ -291,7 +295,7 @@ async def message_analytics(principal: Principal, w: Window) -> MessageAnalytics
 
 async def _median_to_send(org: str, w: Window) -> Optional[float]:
     base = "FROM messages WHERE organization_id = {0} AND created_at >= {1} AND created_at < {2} " \
-           "AND status = 'sent' AND sent_at IS NOT NULL"
+           "AND status IN ('sent', 'bounced', 'complained') AND sent_at IS NOT NULL"
     if dialect() == "postgres":
         sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) AS m "
                + base.format("$1", "$2", "$3"))

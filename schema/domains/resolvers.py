@@ -403,3 +403,15 @@ async def recheck_domains(settings: Settings, older_than: datetime, limit: int =
     for domain in rows[:limit]:
         await check_dns(settings, domain, resolver)
     return len(rows[:limit])
+
+
+async def bounce_domain(organization_id: str, from_address: str) -> str | None:
+    """`bounces.<domain>` of the most specific sending domain of the From domain (or a parent)
+    whose bounce MX record (`return_path`) was found pointing at us; else None. A domain whose
+    MX is not published yet is not used: receivers refuse a sender domain that has no MX."""
+    rows = await Domain.filter(organization_id=organization_id, name__in=_parents(domain_of(from_address)))
+    wanted = RecordStatus.VERIFIED.value
+    ready = [d for d in rows if (d.record_status or {}).get(RecordPurpose.RETURN_PATH.value) == wanted]
+    if not ready:
+        return None
+    return f"{BOUNCE_LABEL}.{max(ready, key=lambda d: len(d.name)).name}"

@@ -45,7 +45,7 @@ GRAPHQL_TWINS = {
     ("post", "/api/v1/automations/{automation_id}/rotate-webhook-secret"): "rotateAutomationWebhookSecret",
 }
 ENUMS = {
-    "MessageStatus": ["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled"],
+    "MessageStatus": ["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled", "bounced", "complained"],
     "SuppressionReason": ["unsubscribed", "bounced", "complained", "manual"],
     "ImportStatus": ["pending", "running", "completed", "failed", "canceled"],
     "ImportFormat": ["csv", "ndjson"],

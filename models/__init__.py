@@ -10,6 +10,7 @@ from models.idempotency import IdempotencyRecord
 from models.imports import ImportChunk, ImportJob
 from models.organizations import ApiKey, Organization
 from models.suppressions import Suppression
+from models.tracking import MessageEngagement
 
 __all__ = [
     "ApiKey",
@@ -35,4 +36,5 @@ __all__ = [
     "User",
     "UserSession",
     "Domain",
+    "MessageEngagement",
 ]

@@ -23,6 +23,7 @@ from schema.imports.types import ImportMutations, ImportQueries
 from schema.messages.types import MessageMutations, MessageQueries
 from schema.nodes.types import NodeQueries
 from schema.suppressions.types import SuppressionMutations, SuppressionQueries
+from schema.tracking.types import TrackingMutations, TrackingQueries
 from schema.viewer.types import ViewerQueries
 
 COST_RULE = (
@@ -52,6 +53,7 @@ Query = _root("Query", "Reads. " + COST_RULE, (
     AutomationQueries,
     AccountQueries,
     DomainQueries,
+    TrackingQueries,
 ))
 Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_RULE, (
     ContactMutations,
@@ -64,6 +66,7 @@ Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_R
     AutomationMutations,
     AccountMutations,
     DomainMutations,
+    TrackingMutations,
 ))
 
 

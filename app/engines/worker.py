@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import timedelta
 
 from app.core.settings import Settings
@@ -26,16 +27,28 @@ from app.engines.dkim import Signer
 from app.engines.dkim import sign as dkim_sign
 from app.engines.imports import ImportRunner
 from app.engines.leases import Slots, per_org_cap
-from app.engines.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
+from app.engines.mime import (
+    Attachment,
+    OutgoingEmail,
+    Unsendable,
+    build,
+    envelope_recipients,
+    envelope_sender,
+    html_to_text,
+)
+from app.engines.tracking import instrument
 from app.engines.transports import Outcome, Transport, make_transport, smtp_url_summary
 from models import Message, MessageAttachment
 from schema.domains.resolvers import recheck_domains
 from schema.idempotency.resolvers import purge_expired
 from schema.suppressions.resolvers import suppress, suppressed_keys
+from schema.tracking.resolvers import organization_defaults
 
 log = logging.getLogger("viperatron.worker")
 
 PURGE_EVERY_SECONDS = 600.0
+# An organization's tracking defaults, re-read at most this often (a change applies within it).
+TRACKING_CACHE_SECONDS = 30.0
 
 
 class Worker:
@@ -57,6 +70,7 @@ class Worker:
         self._last_purge = 0.0
         self._last_domain_check = 0.0
         self.signer = Signer(settings)
+        self._tracking_cache: dict[str, tuple[float, tuple[bool, bool]]] = {}
 
     async def run(self) -> None:
         """Deliver until `stop()`; waits for in-flight sends before returning.
@@ -124,7 +138,7 @@ class Worker:
             await self._defer(claim, message, f"internal error: {type(exc).__name__}")
 
     async def _attempt(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:
-        email = await _outgoing(message)
+        email = await self._tracked(message, await _outgoing(message))
         recipients = envelope_recipients(email)
         skipped = [r for r in recipients if (message.organization_id, email_key(r)) in blocked]
         recipients = [r for r in recipients if r not in skipped]
@@ -150,6 +164,31 @@ class Worker:
             await _finish(claim, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         else:
             await self._defer(claim, message, outcome.reply + _refusals(outcome) + note)
+
+    async def _tracked(self, message: Message, email: OutgoingEmail) -> OutgoingEmail:
+        """The HTML with its tracked links and open pixel, when the message (or, where it does
+        not say, its organization) asks for them; a text part derived from the HTML first, so
+        it keeps the original links."""
+        opens, clicks = message.track_opens, message.track_clicks
+        if opens is None or clicks is None:
+            default_opens, default_clicks = await self._tracking_defaults(message.organization_id)
+            opens = default_opens if opens is None else opens
+            clicks = default_clicks if clicks is None else clicks
+        if not email.html or not (opens or clicks) or not self.settings.secret_key:
+            return email
+        html = instrument(email.html, message.id, public_url=self.settings.public_url,
+                          secret_key=self.settings.secret_key, opens=opens, clicks=clicks)
+        return replace(email, html=html, text=email.text if email.text is not None else html_to_text(email.html))
+
+    async def _tracking_defaults(self, organization_id: str) -> tuple[bool, bool]:
+        cached = self._tracking_cache.get(organization_id)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        defaults = await organization_defaults(organization_id)
+        if len(self._tracking_cache) > 10_000:
+            self._tracking_cache.clear()
+        self._tracking_cache[organization_id] = (time.monotonic() + TRACKING_CACHE_SECONDS, defaults)
+        return defaults
 
     async def _signature(self, message: Message, data: bytes) -> bytes:
         """The message's DKIM-Signature line: the one of an earlier attempt, else a new one when

@@ -10,7 +10,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.web.guard import GuardedRoute
-from models import ApiKey, Automation, AutomationRun, Contact, Domain, Membership, Message, Suppression
+from models import ApiKey, Automation, AutomationRun, Contact, Domain, Membership, Message, Organization, Suppression
 from tests.helpers import SEND, api_routes, gql
 
 # Personalized from the contact: B's send must not find A's Jane.
@@ -104,6 +104,8 @@ CASES = {
     ("GET", "/api/v1/domains/{domain_id}"): {},
     ("POST", "/api/v1/domains/{domain_id}/verify"): {},
     ("DELETE", "/api/v1/domains/{domain_id}"): {},
+    ("GET", "/api/v1/tracking"): {},
+    ("PATCH", "/api/v1/tracking"): {"json": {"opens": True, "clicks": True}},
 }
 
 
@@ -164,6 +166,8 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key, b_test_ke
     b_contacts = await Contact.filter(organization_id=key_b.organization_id)
     assert [c.email for c in b_contacts] == ["jane@example.com"]
     assert b_contacts[0].id != ids["contact_id"]
+    a_org = await Organization.get(id=key_a.organization_id)  # B's tracking change was B's own
+    assert (a_org.track_opens, a_org.track_clicks) == (False, False)
     domain = await Domain.get(id=ids["domain_id"])  # not deleted by B; B's own has its own key
     assert domain.organization_id == key_a.organization_id
     if not b_test_key:

@@ -11,6 +11,7 @@ from models.imports import ImportChunk, ImportJob
 from models.organizations import ApiKey, Organization
 from models.suppressions import Suppression
 from models.tracking import MessageEngagement
+from models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
@@ -37,4 +38,6 @@ __all__ = [
     "UserSession",
     "Domain",
     "MessageEngagement",
+    "WebhookEndpoint",
+    "WebhookDelivery",
 ]

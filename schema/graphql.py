@@ -25,6 +25,7 @@ from schema.nodes.types import NodeQueries
 from schema.suppressions.types import SuppressionMutations, SuppressionQueries
 from schema.tracking.types import TrackingMutations, TrackingQueries
 from schema.viewer.types import ViewerQueries
+from schema.webhook_endpoints.types import WebhookMutations, WebhookQueries
 
 COST_RULE = (
     "Each request is charged what the same data costs through REST, worked out before it runs: "
@@ -54,6 +55,7 @@ Query = _root("Query", "Reads. " + COST_RULE, (
     AccountQueries,
     DomainQueries,
     TrackingQueries,
+    WebhookQueries,
 ))
 Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_RULE, (
     ContactMutations,
@@ -67,6 +69,7 @@ Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_R
     AccountMutations,
     DomainMutations,
     TrackingMutations,
+    WebhookMutations,
 ))
 
 

@@ -25,6 +25,7 @@ from app.engines.automations import AutomationRunner
 from app.engines.delivery_queue import Claim
 from app.engines.dkim import Signer
 from app.engines.dkim import sign as dkim_sign
+from app.engines.endpoint_deliveries import EndpointDeliveryRunner
 from app.engines.imports import ImportRunner
 from app.engines.leases import Slots, per_org_cap
 from app.engines.mime import (
@@ -43,6 +44,7 @@ from schema.domains.resolvers import recheck_domains
 from schema.idempotency.resolvers import purge_expired
 from schema.suppressions.resolvers import suppress, suppressed_keys
 from schema.tracking.resolvers import organization_defaults
+from schema.webhook_endpoints.resolvers import message_event, publish
 
 log = logging.getLogger("viperatron.worker")
 
@@ -90,13 +92,17 @@ class Worker:
 
         automations = AutomationRunner(self.settings, organizations=self.organizations)
         automations_task = asyncio.create_task(automations.run(), name="automation-runner")
+        hooks = EndpointDeliveryRunner(self.settings, organizations=self.organizations)
+        hooks_task = asyncio.create_task(hooks.run(), name="webhook-delivery-runner")
         try:
             await self._slots.serve(self._claim, self._stopping, wake, idle, self._maybe_purge)
         finally:
             imports.stop()
             automations.stop()
+            hooks.stop()
             await imports_task
             await automations_task
+            await hooks_task
             queue.wakeups.unlisten(wake)
             if self._slots.tasks:  # each send ends within its SMTP deadline (leases renewed meanwhile)
                 await asyncio.wait(self._slots.tasks, timeout=self.settings.smtp_timeout_seconds + 5)
@@ -132,7 +138,7 @@ class Worker:
         try:
             await self._attempt(claim, message, blocked)
         except Unsendable as exc:  # a bad address or header, an encoding error: waiting won't help
-            await _finish(claim, "failed", f"cannot be sent as stored: {exc}")
+            await _finish(claim, message, "failed", f"cannot be sent as stored: {exc}")
         except Exception as exc:  # never lose a message to a bug: retry it later
             log.exception("delivering %s failed unexpectedly", claim.id)
             await self._defer(claim, message, f"internal error: {type(exc).__name__}")
@@ -144,10 +150,10 @@ class Worker:
         recipients = [r for r in recipients if r not in skipped]
         note = f"; suppressed recipients skipped: {', '.join(skipped)}" if skipped else ""
         if not recipients:
-            await _finish(claim, "suppressed", "every recipient is on the suppression list: " + ", ".join(skipped))
+            await _finish(claim, message, "suppressed", "every recipient is on the suppression list: " + ", ".join(skipped))
             return
         if message.sandbox:
-            await _finish(claim, "sent", "sandbox (test key): not handed to a transport" + note)
+            await _finish(claim, message, "sent", "sandbox (test key): not handed to a transport" + note)
             return
         data = build(email)
         signature = await self._signature(message, data)
@@ -159,9 +165,9 @@ class Worker:
         for address, reply in outcome.rejected.items():
             await suppress(message.organization_id, address, "bounced", reply, message.id)
         if outcome.kind == "sent":
-            await _finish(claim, "sent", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+            await _finish(claim, message, "sent", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         elif outcome.kind == "failed":
-            await _finish(claim, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+            await _finish(claim, message, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         else:
             await self._defer(claim, message, outcome.reply + _refusals(outcome) + note)
 
@@ -204,10 +210,10 @@ class Worker:
         origin = message.send_at or message.created_at
         next_try = queue.now() + timedelta(seconds=delay)
         if next_try > origin + timedelta(seconds=s.retry_give_up_seconds):
-            await _finish(claim, "failed", f"gave up after {claim.attempt} attempts: {detail}", reply=detail)
+            await _finish(claim, message, "failed", f"gave up after {claim.attempt} attempts: {detail}", reply=detail)
             return
         await _finish(
-            claim, "deferred", f"{detail}; next attempt at {next_try.isoformat(timespec='seconds')}",
+            claim, message, "deferred", f"{detail}; next attempt at {next_try.isoformat(timespec='seconds')}",
             reply=detail, due_at=next_try,
         )
 
@@ -233,10 +239,18 @@ class Worker:
             log.exception("re-checking the DNS of sending domains failed")
 
 
-async def _finish(claim: Claim, status: str, detail: str, **kwargs) -> None:
+async def _finish(claim: Claim, message: Message, status: str, detail: str, **kwargs) -> None:
     if not await queue.finish(claim, status, detail, **kwargs):
         # Our lease expired and another worker claimed the message: its attempt counts.
         log.warning("claim of %s (attempt %d) was taken over; %s not recorded", claim.id, claim.attempt, status)
+        return
+    if status in REPORTED:
+        await publish(message.organization_id, f"message.{status}", message_event(message, status, detail),
+                      sandbox=message.sandbox)
+
+
+# Outcomes integrators' webhook endpoints hear of (docs/webhooks.md).
+REPORTED = ("sent", "deferred", "failed")
 
 
 def _refusals(outcome: Outcome) -> str:

@@ -40,6 +40,7 @@ from schema.contracts import ApiModel, BatchItemError
 from schema.domains.resolvers import require_verified_sender
 from schema.idempotency.resolvers import idempotent
 from schema.tracking.resolvers import TrackingChoice
+from schema.webhook_endpoints.resolvers import EventType, message_event, publish
 
 MAX_RECIPIENTS = 50
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -316,6 +317,7 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
                     for content in [a.decoded()]
                 ]
             )
+        await publish(org, EventType.MESSAGE_QUEUED, message_event(message, "queued"), sandbox=principal.is_test)
     wakeups.deliveries.notify()
     return SendResult(message_id=message.id, status=message.status)
 

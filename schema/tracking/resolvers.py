@@ -21,6 +21,7 @@ from app.core.settings import Settings
 from app.core.signing import open_token
 from models import Message, MessageEngagement, Organization
 from schema.contracts import ApiModel, ViewModel
+from schema.webhook_endpoints.resolvers import publish
 
 OPEN_PURPOSE = "track-open"
 CLICK_PURPOSE = "track-click"
@@ -112,11 +113,14 @@ async def _record(message_id: str, kind: str, user_agent: str, url: str | None =
         return
     await Message.filter(id=message_id).update(**{counter: F(counter) + 1})
     await Message.filter(id=message_id, **{f"{first}__isnull": True}).update(**{first: now})
+    who = agent_class(user_agent).value
+    data = {"messageId": message_id, "url": url, "agentClass": who, "userAgent": user_agent[:MAX_AGENT]}
+    await publish(message.organization_id, f"message.{kind}", {k: v for k, v in data.items() if v is not None})
     if message.opens + message.clicks >= MAX_RECORDED:
         return
     await MessageEngagement.create(
         organization_id=message.organization_id, message_id=message_id, kind=kind, url=url,
-        agent_class=agent_class(user_agent).value, agent=user_agent[:MAX_AGENT], at=now,
+        agent_class=who, agent=user_agent[:MAX_AGENT], at=now,
     )
 
 

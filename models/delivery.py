@@ -64,6 +64,13 @@ class Message(Model):
     attempts = fields.IntField(default=0)
     last_reply = fields.TextField(null=True)  # the last SMTP reply (or connection error)
     sent_at = fields.DatetimeField(null=True)
+    # Tracking asked for by the send (None: the organization's default, decided at delivery).
+    track_opens = fields.BooleanField(null=True)
+    track_clicks = fields.BooleanField(null=True)
+    opens = fields.IntField(default=0)
+    clicks = fields.IntField(default=0)
+    first_opened_at = fields.DatetimeField(null=True)
+    first_clicked_at = fields.DatetimeField(null=True)
     dkim_signature = fields.TextField(null=True)  # the DKIM-Signature header of a deferred attempt, for retries
     # Set on messages sent by an automation's sendEmail step: revenue is attributed through them.
     automation = fields.ForeignKeyField(

@@ -24,6 +24,7 @@ from app.core.validation import email_key
 from models import Message, MessageEvent
 from schema.bounces.reports import COMPLAINT_TYPES, RecipientReport, Report
 from schema.suppressions.resolvers import suppress
+from schema.webhook_endpoints.resolvers import EventType, message_event, publish
 
 log = logging.getLogger("viperatron.bounces")
 
@@ -120,6 +121,9 @@ async def _record_dsn(message: Message, report: Report) -> Recorded:
     status = await _set_status(message, "bounced", BOUNCE_FROM, failed[0].diagnostic or None)
     detail = "; ".join([*(_describe(r) for r in [*failed, *others]), *notes])
     await _event(message.id, status, detail + _by(report))
+    if status == "bounced":
+        await publish(message.organization_id, EventType.MESSAGE_BOUNCED,
+                      {**message_event(message, "bounced", detail), "suppressed": suppressed}, sandbox=message.sandbox)
     log.info("message %s bounced (%s); suppressed: %s", message.id, detail, ", ".join(suppressed) or "none")
     return Recorded(message.id, "bounced", suppressed)
 
@@ -139,5 +143,9 @@ async def _record_complaint(message: Message, report: Report) -> Recorded:
     status = await _set_status(message, "complained", COMPLAINT_FROM, None)
     who = address or "a recipient (not named in the report: nobody suppressed)"
     await _event(message.id, status, f"{who} reported it as spam ({report.feedback_type}){agent}{_by(report)}")
+    if status == "complained":
+        data = message_event(message, "complained", f"{report.feedback_type} report{agent}")
+        await publish(message.organization_id, EventType.MESSAGE_COMPLAINED, {**data, "suppressed": suppressed},
+                      sandbox=message.sandbox)
     log.info("message %s: complaint (%s) by %s", message.id, report.feedback_type, who)
     return Recorded(message.id, "complained", suppressed)

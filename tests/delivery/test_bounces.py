@@ -13,8 +13,9 @@ import pytest
 
 from app.core.verp import make_token, read_token, return_path
 from app.engines.inbound import InboundServer
+from app.engines.webhooks import verify
 from models import Domain, Message, MessageEvent, Suppression
-from tests.helpers import delivery_worker, send_ok
+from tests.helpers import delivery_worker, send_ok, webhook_runner
 from tests.support.reports import arf_report, postfix_dsn, rfc3464_dsn
 
 SECRET = "test-secret-key"  # tests/conftest.py's settings
@@ -163,8 +164,10 @@ async def test_a_delay_notice_only_adds_an_event_and_a_failure_suppresses_only_i
 
 
 async def test_a_complaint_marks_the_message_complained_and_suppresses_the_address(
-    client, key, worker, smtp_sink, inbound
+    client, key, worker, smtp_sink, inbound, settings, webhook_receiver, allow_private
 ):
+    hook = (await client.post("/api/v1/webhooks", json={"url": webhook_receiver.url, "events": [
+        "message.complained"]}, headers=key.headers)).json()
     domain = await sending_domain(client, key)
     message_id = await send_ok(client, key, to="jane@example.com", text="hi", **{"from": f"hello@{domain}"})
     received = await deliver(worker, message_id, smtp_sink)
@@ -179,6 +182,11 @@ async def test_a_complaint_marks_the_message_complained_and_suppresses_the_addre
     later = await send_ok(client, key, to="jane@example.com", text="again", **{"from": f"hello@{domain}"})
     await worker.drain()
     assert (await Message.get(id=later)).status == "suppressed"
+    # An integrator's endpoint heard of it, signed.
+    await webhook_runner(settings).drain()
+    [call] = webhook_receiver.received
+    assert call.json()["type"] == "message.complained" and call.json()["data"]["suppressed"] == ["jane@example.com"]
+    assert verify(hook["secret"], call.headers["Viperatron-Signature"], call.body)
 
 
 async def test_forged_tokens_and_other_recipients_are_refused_and_unknown_messages_dropped(

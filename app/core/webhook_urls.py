@@ -8,7 +8,11 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass
+from typing import Annotated
 from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, StringConstraints, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 MAX_URL_LENGTH = 2048
 
@@ -123,3 +127,24 @@ def check_url(url: str, allow_private: bool | None = None) -> str:
             "(set VIPERATRON_WEBHOOK_ALLOW_PRIVATE=true to allow them).",
         )
     return url
+
+
+def _checked(value: str) -> str:
+    try:
+        return check_url(value)
+    except BadUrl as exc:
+        raise PydanticCustomError(exc.code, "{message}", {"message": str(exc)}) from None
+
+
+# A URL webhooks may call, as an API field: the schema states the shape, the check the rest.
+WebhookUrl = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    AfterValidator(_checked),
+    WithJsonSchema({
+        "type": "string",
+        "maxLength": MAX_URL_LENGTH,  # (an IRI: any Unicode past the host)
+        "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::[0-9]{1,4})?(?:[/?#][^\\s\\u0000-\\u001f\\u007f-\\u009f]*)?$",
+        "description": "http(s) URL; loopback, private and link-local addresses are refused.",
+    }),
+]

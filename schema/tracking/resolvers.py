@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Optional
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 from tortoise.expressions import F
 
 from app.core import clock
@@ -60,8 +60,9 @@ def agent_class(user_agent: str) -> AgentClass:
 class TrackingChoice(ApiModel):
     """What a send asks for; a field left out follows the organization's default."""
 
-    opens: Optional[bool] = Field(None, description="Add a 1×1 image that reports opens.")
-    clicks: Optional[bool] = Field(None, description="Route http(s) links through a redirect that reports clicks.")
+    opens: Optional[StrictBool] = Field(None, description="Add a 1×1 image that reports opens.")
+    clicks: Optional[StrictBool] = Field(None, description="Route http(s) links through a redirect that reports "
+                                         "clicks.")
 
 
 class TrackingSettings(ApiModel):
@@ -70,8 +71,8 @@ class TrackingSettings(ApiModel):
 
 
 class TrackingUpdate(ApiModel):
-    opens: Optional[bool] = None
-    clicks: Optional[bool] = None
+    opens: Optional[StrictBool] = None
+    clicks: Optional[StrictBool] = None
 
 
 class Engagement(ViewModel):

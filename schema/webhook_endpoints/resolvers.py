@@ -14,14 +14,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Optional
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictBool
 from tortoise.transactions import in_transaction
 
 from app.core import clock, wakeups
 from app.core.errors import ApiError, ErrorCode, invalid
 from app.core.ids import new_id, require_id
 from app.core.principal import Principal, check_may_change
-from app.core.webhook_urls import BadUrl, check_url
+from app.core.webhook_urls import WebhookUrl
 from models import Message, WebhookDelivery, WebhookEndpoint
 from models.automations import new_webhook_secret
 from schema.contracts import ApiModel, Page, ViewModel, check_page_size, decode_cursor
@@ -58,30 +58,19 @@ SECRET_HELP = ("Signs every call: `Viperatron-Signature: t=<unix>,v1=<hex HMAC-S
                "only to your organization (not to a test key).")
 
 
-def _url(value: str) -> str:
-    try:
-        return check_url(value)
-    except BadUrl as exc:
-        raise ValueError(str(exc)) from None
-
-
 class EndpointCreate(ApiModel):
-    url: str = Field(max_length=2048, description="An http(s) URL that answers 2xx within 10 s.",
-                     examples=["https://example.com/viperatron/webhooks"])
+    url: WebhookUrl = Field(description="An http(s) URL that answers 2xx within 10 s; loopback, private and "
+                            "link-local addresses are refused.", examples=["https://example.com/viperatron/webhooks"])
     events: list[EventType] = Field(min_length=1, max_length=len(EventType),
                                     description="The event types to send it.")
     description: str = Field("", max_length=200)
 
-    _check_url = field_validator("url")(classmethod(lambda cls, v: _url(v)))
-
 
 class EndpointUpdate(ApiModel):
-    url: Optional[str] = Field(None, max_length=2048)
+    url: Optional[WebhookUrl] = None
     events: Optional[list[EventType]] = Field(None, min_length=1, max_length=len(EventType))
     description: Optional[str] = Field(None, max_length=200)
-    enabled: Optional[bool] = None
-
-    _check_url = field_validator("url")(classmethod(lambda cls, v: v if v is None else _url(v)))
+    enabled: Optional[StrictBool] = None
 
 
 class EndpointView(ViewModel):

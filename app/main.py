@@ -15,7 +15,7 @@ from strawberry.fastapi import GraphQLRouter
 from app.core import db, webhook_urls
 from app.core.settings import Settings
 from app.engines.worker import Worker
-from app.web import accounts, handlers, openapi
+from app.web import accounts, handlers, openapi, unsubscribe
 from app.web.dashboard import install_dashboard
 from app.web.docs import install_redoc
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
     )
     app.include_router(rest_router)
     app.include_router(accounts.router)  # /auth/*: the dashboard's sign-in (not in /openapi.json)
+    app.include_router(unsubscribe.router)  # /u/TOKEN: one-click unsubscribe links (not in /openapi.json)
     graphql: GraphQLRouter = OfflineGraphQLRouter(
         schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False
     )

@@ -61,6 +61,8 @@ class Message(Model):
     attempts = fields.IntField(default=0)
     last_reply = fields.TextField(null=True)  # the last SMTP reply (or connection error)
     sent_at = fields.DatetimeField(null=True)
+    # One-click unsubscribe (RFC 8058): the worker writes List-Unsubscribe and List-Unsubscribe-Post.
+    unsubscribe = fields.BooleanField(default=False)
     dkim_signature = fields.TextField(null=True)  # the DKIM-Signature header of a deferred attempt, for retries
     # Set on messages sent by an automation's sendEmail step: revenue is attributed through them.
     automation = fields.ForeignKeyField(

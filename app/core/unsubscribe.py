@@ -22,8 +22,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 MAC_BYTES = 16
-# Longer than any token we make (two IDs of 40 characters, an address of 320): refused unread.
-MAX_TOKEN_CHARS = 600
+# Longer than any token we make (two IDs of 40 characters, an address of 320 characters in
+# UTF-8): refused unread.
+MAX_TOKEN_CHARS = 2048
 PATH = "/u/"
 # The header pair every unsubscribable message carries (RFC 8058 section 3.1).
 ONE_CLICK = "List-Unsubscribe=One-Click"

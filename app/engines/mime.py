@@ -270,6 +270,8 @@ def _write_headers(root: MIMEBase, email: OutgoingEmail) -> None:
         url = email.unsubscribe_url
         if not url.isascii() or CONTROL_CHARS.search(url) or any(c in url for c in " <>,"):
             raise Unsendable(f"unsubscribe URL not allowed: {url!r}")
+        if len("List-Unsubscribe: <>") + len(url) > _MAX_7BIT_LINE:
+            raise Unsendable("the unsubscribe link is longer than a header line may be (the address is too long)")
         # One URL cannot be folded (no white space in it); it stays under 998 octets.
         root["List-Unsubscribe"] = _Folded(f"<{url}>")
         root["List-Unsubscribe-Post"] = ONE_CLICK

@@ -7,12 +7,15 @@ other organizations' links are refused, never with a 500."""
 from __future__ import annotations
 
 import base64
+import dataclasses
 import uuid
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import pytest
 
 from app.core.unsubscribe import UnsubscribeLink, make_token, read_token
+from app.engines.mime import OutgoingEmail, Unsendable, build
 from models import Event, Message, Suppression
 from tests.helpers import automation_body, automation_ok, gql, send_ok
 
@@ -230,3 +233,23 @@ def test_the_route_is_not_part_of_the_api(app):
 def test_read_token_refuses_junk(token, settings):
     assert read_token(settings.secret_key, token) is None
     assert read_token(None, token) is None
+
+
+def test_the_builder_writes_both_headers_the_same_every_time():
+    sample = OutgoingEmail(
+        id="msg_0abcdefghijklmnopqrstuvwx", from_address="Acme <news@acme.com>", to=["jane@example.com"], cc=[],
+        bcc=[], reply_to=[], subject="Digest", html="<p>Hi</p>", text=None, headers={"X-Campaign": "weekly"},
+        attachments=[], date=datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+        unsubscribe_url="https://mail.example.com/u/" + "A" * 300,
+    )
+    data = build(sample)
+    assert data == build(sample)
+    head = data.split(b"\r\n\r\n", 1)[0].decode()
+    assert f"\r\nList-Unsubscribe: <{sample.unsubscribe_url}>\r\n" in head
+    assert "\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in head
+    assert "List-Unsubscribe" not in build(dataclasses.replace(sample, unsubscribe_url=None)).decode()
+    for bad in (dataclasses.replace(sample, headers={"List-Unsubscribe": "<mailto:x@example.com>"}),
+                dataclasses.replace(sample, unsubscribe_url="https://x.example/u/a>\r\nBcc: x@example.com"),
+                dataclasses.replace(sample, unsubscribe_url="https://x.example/u/" + "A" * 1000)):
+        with pytest.raises(Unsendable):
+            build(bad)

@@ -1,4 +1,4 @@
-"""`viperatron`: serve, worker, migrate, keys, users."""
+"""`viperatron`: serve, worker, inbound, migrate, keys, users."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from app.core.errors import ApiError
 from app.core.settings import Settings
 from app.core.validation import normalize_email
 from app.engines import imports
+from app.engines.inbound import DEFAULT_PORT, InboundServer
 from app.engines.transports import check_ehlo_name, parse_smtp_url
 from app.engines.worker import Worker
 from app.main import create_app
@@ -109,7 +110,8 @@ def serve(
     # Logs (access log included) go to stderr: stdout carries only the first-start key.
     log_config = copy.deepcopy(uvicorn.config.LOGGING_CONFIG)
     log_config["handlers"]["access"]["stream"] = "ext://sys.stderr"
-    uvicorn.run(create_app(settings, run_worker=not no_worker), host=host, port=port, log_level="info", log_config=log_config)
+    app = create_app(settings, run_worker=not no_worker, run_inbound=settings.inbound_port is not None)
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=log_config)
 
 
 @cli.command()
@@ -131,6 +133,32 @@ def worker(
         await runner.run()
 
     _run(_with_db(settings, work))
+
+
+@cli.command()
+def inbound(
+    host: Optional[str] = typer.Option(None, help="Interface to bind; default VIPERATRON_INBOUND_HOST or 127.0.0.1."),
+    port: Optional[int] = typer.Option(
+        None, min=0, max=65535, help=f"Port to bind; default VIPERATRON_INBOUND_PORT or {DEFAULT_PORT}."
+    ),
+) -> None:
+    """Receive bounces and complaints over SMTP (the MX of your bounce domains) until SIGTERM or Ctrl-C."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env()
+
+    async def work():
+        listener = InboundServer(settings, host=host, port=port)
+        stopping = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stopping.set)
+        await listener.serve_until(stopping)
+
+    try:
+        _run(_with_db(settings, work))
+    except OSError as exc:  # the port is taken, or needs privileges
+        typer.echo(f"cannot listen: {exc}", err=True)
+        raise typer.Exit(2) from None
 
 
 @keys_cli.command("create")

@@ -14,8 +14,9 @@ from strawberry.fastapi import GraphQLRouter
 
 from app.core import db, webhook_urls
 from app.core.settings import Settings
+from app.engines.inbound import InboundServer
 from app.engines.worker import Worker
-from app.web import accounts, handlers, openapi, unsubscribe
+from app.web import accounts, handlers, openapi, tracking, unsubscribe
 from app.web.dashboard import install_dashboard
 from app.web.docs import install_redoc
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
@@ -45,9 +46,12 @@ Every response to an authenticated request carries `X-RateLimit-*` headers; over
 get 429 with `Retry-After`. Errors are `{"error": {"code", "message", "details"}}`."""
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_worker: bool = False) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, *, manage_db: bool = True, run_worker: bool = False, run_inbound: bool = False
+) -> FastAPI:
     """`manage_db=False` leaves Tortoise to the caller (tests and the CLI init it themselves);
-    `run_worker=True` delivers queued messages in this process (`viperatron serve`)."""
+    `run_worker=True` delivers queued messages in this process (`viperatron serve`);
+    `run_inbound=True` receives bounces and complaints on VIPERATRON_INBOUND_PORT too."""
     settings = settings or Settings.from_env()
     services = Services.build(settings)
     webhook_urls.configure(settings)
@@ -61,9 +65,14 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
         if run_worker:
             worker = Worker(settings)
             worker_task = asyncio.create_task(worker.run(), name="delivery-worker")
+        listener = InboundServer(settings) if run_inbound else None
+        if listener is not None:
+            await listener.start()
         try:
             yield
         finally:
+            if listener is not None:
+                await listener.stop()
             if worker is not None:
                 worker.stop()
                 await worker_task
@@ -93,6 +102,7 @@ def create_app(settings: Settings | None = None, *, manage_db: bool = True, run_
     app.include_router(rest_router)
     app.include_router(accounts.router)  # /auth/*: the dashboard's sign-in (not in /openapi.json)
     app.include_router(unsubscribe.router)  # /u/TOKEN: one-click unsubscribe links (not in /openapi.json)
+    app.include_router(tracking.router)  # /t/*: open pixel and tracked links (not in /openapi.json)
     graphql: GraphQLRouter = OfflineGraphQLRouter(
         schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False
     )

@@ -10,6 +10,8 @@ from models.idempotency import IdempotencyRecord
 from models.imports import ImportChunk, ImportJob
 from models.organizations import ApiKey, Organization
 from models.suppressions import Suppression
+from models.tracking import MessageEngagement
+from models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiKey",
@@ -35,4 +37,7 @@ __all__ = [
     "User",
     "UserSession",
     "Domain",
+    "MessageEngagement",
+    "WebhookEndpoint",
+    "WebhookDelivery",
 ]

@@ -19,6 +19,9 @@ class MessageStatus(StrEnum):
     failed = "failed"
     suppressed = "suppressed"
     canceled = "canceled"
+    # After `sent`: a report came back to the message's return path (app/engines/inbound.py).
+    bounced = "bounced"  # a recipient's server gave up on it for good (a DSN with Action: failed)
+    complained = "complained"  # a recipient reported it as spam (an ARF complaint)
 
 
 MESSAGE_STATUSES = tuple(s.value for s in MessageStatus)
@@ -63,6 +66,13 @@ class Message(Model):
     sent_at = fields.DatetimeField(null=True)
     # One-click unsubscribe (RFC 8058): the worker writes List-Unsubscribe and List-Unsubscribe-Post.
     unsubscribe = fields.BooleanField(default=False)
+    # Tracking asked for by the send (None: the organization's default, decided at delivery).
+    track_opens = fields.BooleanField(null=True)
+    track_clicks = fields.BooleanField(null=True)
+    opens = fields.IntField(default=0)
+    clicks = fields.IntField(default=0)
+    first_opened_at = fields.DatetimeField(null=True)
+    first_clicked_at = fields.DatetimeField(null=True)
     dkim_signature = fields.TextField(null=True)  # the DKIM-Signature header of a deferred attempt, for retries
     # Set on messages sent by an automation's sendEmail step: revenue is attributed through them.
     automation = fields.ForeignKeyField(

@@ -8,6 +8,9 @@ class Organization(Model):
     id = fields.CharField(max_length=40, primary_key=True, default=lambda: new_id("org"))
     name = fields.CharField(max_length=100, unique=True)
     created_at = fields.DatetimeField(auto_now_add=True)
+    # Defaults of messages that do not say (docs/tracking.md): off until the organization opts in.
+    track_opens = fields.BooleanField(default=False)
+    track_clicks = fields.BooleanField(default=False)
 
     class Meta:
         table = "organizations"

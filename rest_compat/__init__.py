@@ -3,7 +3,18 @@
 from fastapi import APIRouter
 
 from app.web.guard import GuardedRoute
-from rest_compat import analytics, automations, contacts, delivery, domains, events, imports, suppressions
+from rest_compat import (
+    analytics,
+    automations,
+    contacts,
+    delivery,
+    domains,
+    events,
+    imports,
+    suppressions,
+    tracking,
+    webhooks,
+)
 from rest_compat.common import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/v1", route_class=GuardedRoute, responses=ERROR_RESPONSES)
@@ -15,3 +26,5 @@ router.include_router(suppressions.router)
 router.include_router(analytics.router)
 router.include_router(automations.router)
 router.include_router(domains.router)
+router.include_router(tracking.router)
+router.include_router(webhooks.router)

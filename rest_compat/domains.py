@@ -42,7 +42,9 @@ class DomainList(ListEnvelope[DomainView]):
     "<name>`), SPF and MX records for the bounce domain `bounces.<name>`, and a DMARC suggestion. Then call "
     "`POST /domains/{id}/verify`. Mail from the domain (or its subdomains) is DKIM-signed from now on.",
     responses={409: error_response("The domain is already set up", "conflict", "This domain is already set up "
-                                   "in your organization."), **IDEMPOTENT, **live_only("domain")},
+                                   "in your organization."), **IDEMPOTENT, **live_only("domain"),
+               503: error_response("The server has no secret key to encrypt DKIM keys with", "unavailable",
+                                   "This server has no VIPERATRON_SECRET_KEY.")},
 )
 async def create(body: DomainCreate, caller: Caller, settings: ServerSettings,
                  idempotency_key: IdempotencyKey = None) -> DomainView:

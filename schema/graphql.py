@@ -23,7 +23,9 @@ from schema.imports.types import ImportMutations, ImportQueries
 from schema.messages.types import MessageMutations, MessageQueries
 from schema.nodes.types import NodeQueries
 from schema.suppressions.types import SuppressionMutations, SuppressionQueries
+from schema.tracking.types import TrackingMutations, TrackingQueries
 from schema.viewer.types import ViewerQueries
+from schema.webhook_endpoints.types import WebhookMutations, WebhookQueries
 
 COST_RULE = (
     "Each request is charged what the same data costs through REST, worked out before it runs: "
@@ -52,6 +54,8 @@ Query = _root("Query", "Reads. " + COST_RULE, (
     AutomationQueries,
     AccountQueries,
     DomainQueries,
+    TrackingQueries,
+    WebhookQueries,
 ))
 Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_RULE, (
     ContactMutations,
@@ -64,6 +68,8 @@ Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_R
     AutomationMutations,
     AccountMutations,
     DomainMutations,
+    TrackingMutations,
+    WebhookMutations,
 ))
 
 

@@ -142,7 +142,8 @@ def live_server(database, settings):
     """The real server in a subprocess (`viperatron serve`), for tests over real HTTP. Without
     its worker: tests that deliver run their own, and two claimers would race for messages."""
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "OUTBOX_DIR": str(TMP / "outbox")}
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "OUTBOX_DIR": str(TMP / "outbox"),
+           "VIPERATRON_SECRET_KEY": settings.secret_key}
     env.pop("REDIS_URL", None)
     if REDIS_URL:
         env["REDIS_URL"] = REDIS_URL

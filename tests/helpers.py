@@ -40,6 +40,7 @@ import pytest
 import schema.graphql
 from app.core.validation import email_key
 from app.engines.automations import AutomationRunner, now
+from app.engines.endpoint_deliveries import EndpointDeliveryRunner
 from app.engines.imports import ImportRunner
 from app.engines.worker import Worker
 from models import AutomationRun, Contact, ContactTag, Event, IdempotencyRecord, Message
@@ -328,6 +329,13 @@ SCOPE = RunnerScope()
 
 def automation_runner(settings, **kwargs) -> AutomationRunner:
     return AutomationRunner(settings, organizations=SCOPE.organizations, **kwargs)
+
+
+def webhook_runner(settings, **kwargs) -> EndpointDeliveryRunner:
+    """The runner of integrators' webhook deliveries for this test's organizations, calling 127.0.0.1."""
+    allowed = dataclasses.replace(settings, webhook_allow_private=True, webhook_retry_base_seconds=0.01,
+                                  webhook_retry_max_interval_seconds=0.01)
+    return EndpointDeliveryRunner(allowed, organizations=SCOPE.organizations, **kwargs)
 
 
 def import_runner(settings, **kwargs) -> ImportRunner:

@@ -26,6 +26,8 @@ PREFIXES = {
     "suppression": "sup",
     "user": "usr",
     "domain": "dom",
+    "webhook_endpoint": "whe",
+    "webhook_delivery": "whd",
 }
 
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"

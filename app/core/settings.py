@@ -128,6 +128,15 @@ class Settings:
     dns_server: str | None = None
     # How often the worker re-checks the DNS records of domains (pending and verified).
     domain_recheck_seconds: float = 3600.0
+    # --- bounces and complaints (docs/domains.md) ---
+    # The domain of return paths (bounces+TOKEN@…) for mail whose From domain has no sending
+    # domain with its bounce MX published; unset: such mail keeps its From address as the
+    # return path (and its bounces do not come back to us).
+    bounce_domain: str | None = None
+    # The inbound SMTP listener that receives bounces and complaints (`viperatron inbound`, or
+    # inside `serve` when a port is set).
+    inbound_host: str = "127.0.0.1"
+    inbound_port: int | None = None
 
     @property
     def secure_cookies(self) -> bool:
@@ -188,4 +197,8 @@ class Settings:
                                      if os.environ.get("VIPERATRON_REQUIRE_VERIFIED_DOMAIN") else None),
             dns_server=os.environ.get("VIPERATRON_DNS_SERVER") or None,
             domain_recheck_seconds=_float("VIPERATRON_DOMAIN_RECHECK_SECONDS", cls.domain_recheck_seconds),
+            # bounces and complaints
+            bounce_domain=(os.environ.get("VIPERATRON_BOUNCE_DOMAIN") or "").strip().rstrip(".").lower() or None,
+            inbound_host=os.environ.get("VIPERATRON_INBOUND_HOST") or cls.inbound_host,
+            inbound_port=_int("VIPERATRON_INBOUND_PORT", 0) or None,
         )

@@ -38,3 +38,4 @@ async def idle(stopping: asyncio.Event, wake: asyncio.Event, seconds: float) -> 
 deliveries = Wakeups()  # a message was queued
 imports = Wakeups()  # an import job was created
 automation_runs = Wakeups()  # a run was started
+webhook_deliveries = Wakeups()  # an event was queued for a webhook endpoint

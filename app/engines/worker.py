@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import timedelta
 
 from app.core.headers import bare_address
@@ -26,18 +27,33 @@ from app.engines.automations import AutomationRunner
 from app.engines.delivery_queue import Claim
 from app.engines.dkim import Signer
 from app.engines.dkim import sign as dkim_sign
+from app.engines.endpoint_deliveries import EndpointDeliveryRunner
 from app.engines.imports import ImportRunner
 from app.engines.leases import Slots, per_org_cap
-from app.engines.mime import Attachment, OutgoingEmail, Unsendable, build, envelope_recipients, envelope_sender
+from app.engines.mime import (
+    Attachment,
+    OutgoingEmail,
+    Unsendable,
+    build,
+    envelope_recipients,
+    envelope_sender,
+    html_to_text,
+)
+from app.engines.return_path import ReturnPaths
+from app.engines.tracking import instrument
 from app.engines.transports import Outcome, Transport, make_transport, smtp_url_summary
 from models import Message, MessageAttachment
 from schema.domains.resolvers import recheck_domains
 from schema.idempotency.resolvers import purge_expired
 from schema.suppressions.resolvers import suppress, suppressed_keys
+from schema.tracking.resolvers import organization_defaults
+from schema.webhook_endpoints.resolvers import message_event, publish
 
 log = logging.getLogger("viperatron.worker")
 
 PURGE_EVERY_SECONDS = 600.0
+# An organization's tracking defaults, re-read at most this often (a change applies within it).
+TRACKING_CACHE_SECONDS = 30.0
 
 
 class Worker:
@@ -60,6 +76,8 @@ class Worker:
         self._last_domain_check = 0.0
         self.signer = Signer(settings)
         self._warned_no_secret = False
+        self.return_paths = ReturnPaths(settings)
+        self._tracking_cache: dict[str, tuple[float, tuple[bool, bool]]] = {}
 
     async def run(self) -> None:
         """Deliver until `stop()`; waits for in-flight sends before returning.
@@ -79,13 +97,17 @@ class Worker:
 
         automations = AutomationRunner(self.settings, organizations=self.organizations)
         automations_task = asyncio.create_task(automations.run(), name="automation-runner")
+        hooks = EndpointDeliveryRunner(self.settings, organizations=self.organizations)
+        hooks_task = asyncio.create_task(hooks.run(), name="webhook-delivery-runner")
         try:
             await self._slots.serve(self._claim, self._stopping, wake, idle, self._maybe_purge)
         finally:
             imports.stop()
             automations.stop()
+            hooks.stop()
             await imports_task
             await automations_task
+            await hooks_task
             queue.wakeups.unlisten(wake)
             if self._slots.tasks:  # each send ends within its SMTP deadline (leases renewed meanwhile)
                 await asyncio.wait(self._slots.tasks, timeout=self.settings.smtp_timeout_seconds + 5)
@@ -121,36 +143,39 @@ class Worker:
         try:
             await self._attempt(claim, message, blocked)
         except Unsendable as exc:  # a bad address or header, an encoding error: waiting won't help
-            await _finish(claim, "failed", f"cannot be sent as stored: {exc}")
+            await _finish(claim, message, "failed", f"cannot be sent as stored: {exc}")
         except Exception as exc:  # never lose a message to a bug: retry it later
             log.exception("delivering %s failed unexpectedly", claim.id)
             await self._defer(claim, message, f"internal error: {type(exc).__name__}")
 
     async def _attempt(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:
-        email = await _outgoing(message, self._unsubscribe_url(message))
+        email = await self._tracked(message, await _outgoing(message, self._unsubscribe_url(message)))
         recipients = envelope_recipients(email)
         skipped = [r for r in recipients if (message.organization_id, email_key(r)) in blocked]
         recipients = [r for r in recipients if r not in skipped]
         note = f"; suppressed recipients skipped: {', '.join(skipped)}" if skipped else ""
         if not recipients:
-            await _finish(claim, "suppressed", "every recipient is on the suppression list: " + ", ".join(skipped))
+            await _finish(claim, message, "suppressed", "every recipient is on the suppression list: " + ", ".join(skipped))
             return
         if message.sandbox:
-            await _finish(claim, "sent", "sandbox (test key): not handed to a transport" + note)
+            await _finish(claim, message, "sent", "sandbox (test key): not handed to a transport" + note)
             return
         data = build(email)
         signature = await self._signature(message, data)
         data = signature + data
-        outcome = await self.transport.send(envelope_sender(email), recipients, data, message.id)
+        sender = await self.return_paths.sender(
+            message.organization_id, message.id, message.from_address, envelope_sender(email)
+        )
+        outcome = await self.transport.send(sender, recipients, data, message.id)
         if outcome.kind == "deferred" and signature and not message.dkim_signature:
             # The retry sends the same bytes (builds are deterministic) with the same signature.
             await Message.filter(id=message.id).update(dkim_signature=signature.decode("ascii"))
         for address, reply in outcome.rejected.items():
             await suppress(message.organization_id, address, "bounced", reply, message.id)
         if outcome.kind == "sent":
-            await _finish(claim, "sent", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+            await _finish(claim, message, "sent", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         elif outcome.kind == "failed":
-            await _finish(claim, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+            await _finish(claim, message, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         else:
             await self._defer(claim, message, outcome.reply + _refusals(outcome) + note)
 
@@ -167,6 +192,30 @@ class Worker:
         address = bare_address([*message.to, *message.cc, *message.bcc][0])
         link = UnsubscribeLink(message.organization_id, message.id, address)
         return unsubscribe_url(self.settings.public_url, self.settings.secret_key, link)
+    async def _tracked(self, message: Message, email: OutgoingEmail) -> OutgoingEmail:
+        """The HTML with its tracked links and open pixel, when the message (or, where it does
+        not say, its organization) asks for them; a text part derived from the HTML first, so
+        it keeps the original links."""
+        opens, clicks = message.track_opens, message.track_clicks
+        if opens is None or clicks is None:
+            default_opens, default_clicks = await self._tracking_defaults(message.organization_id)
+            opens = default_opens if opens is None else opens
+            clicks = default_clicks if clicks is None else clicks
+        if not email.html or not (opens or clicks) or not self.settings.secret_key:
+            return email
+        html = instrument(email.html, message.id, public_url=self.settings.public_url,
+                          secret_key=self.settings.secret_key, opens=opens, clicks=clicks)
+        return replace(email, html=html, text=email.text if email.text is not None else html_to_text(email.html))
+
+    async def _tracking_defaults(self, organization_id: str) -> tuple[bool, bool]:
+        cached = self._tracking_cache.get(organization_id)
+        if cached is not None and cached[0] > time.monotonic():
+            return cached[1]
+        defaults = await organization_defaults(organization_id)
+        if len(self._tracking_cache) > 10_000:
+            self._tracking_cache.clear()
+        self._tracking_cache[organization_id] = (time.monotonic() + TRACKING_CACHE_SECONDS, defaults)
+        return defaults
 
     async def _signature(self, message: Message, data: bytes) -> bytes:
         """The message's DKIM-Signature line: the one of an earlier attempt, else a new one when
@@ -182,10 +231,10 @@ class Worker:
         origin = message.send_at or message.created_at
         next_try = queue.now() + timedelta(seconds=delay)
         if next_try > origin + timedelta(seconds=s.retry_give_up_seconds):
-            await _finish(claim, "failed", f"gave up after {claim.attempt} attempts: {detail}", reply=detail)
+            await _finish(claim, message, "failed", f"gave up after {claim.attempt} attempts: {detail}", reply=detail)
             return
         await _finish(
-            claim, "deferred", f"{detail}; next attempt at {next_try.isoformat(timespec='seconds')}",
+            claim, message, "deferred", f"{detail}; next attempt at {next_try.isoformat(timespec='seconds')}",
             reply=detail, due_at=next_try,
         )
 
@@ -211,10 +260,18 @@ class Worker:
             log.exception("re-checking the DNS of sending domains failed")
 
 
-async def _finish(claim: Claim, status: str, detail: str, **kwargs) -> None:
+async def _finish(claim: Claim, message: Message, status: str, detail: str, **kwargs) -> None:
     if not await queue.finish(claim, status, detail, **kwargs):
         # Our lease expired and another worker claimed the message: its attempt counts.
         log.warning("claim of %s (attempt %d) was taken over; %s not recorded", claim.id, claim.attempt, status)
+        return
+    if status in REPORTED:
+        await publish(message.organization_id, f"message.{status}", message_event(message, status, detail),
+                      sandbox=message.sandbox)
+
+
+# Outcomes integrators' webhook endpoints hear of (docs/webhooks.md).
+REPORTED = ("sent", "deferred", "failed")
 
 
 def _refusals(outcome: Outcome) -> str:

@@ -35,7 +35,7 @@ from typing import Annotated, Any, Optional
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.numbers import get_currency_precision
-from pydantic import WithJsonSchema
+from pydantic import Field, WithJsonSchema
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
@@ -65,8 +65,11 @@ DEFAULT_ATTRIBUTION_HOURS = 168  # revenue per automation: last touch within 7 d
 MAX_ATTRIBUTION_HOURS = 2160  # 90 days
 WORK_MEM = "32MB"  # top contacts on PostgreSQL: room for a hash aggregate when the planner picks one
 SLOT = timedelta(minutes=15)
-# Statuses that end a message's delivery; the delivery rate's denominator.
-FINAL = ("sent", "failed", "suppressed")
+# Statuses that end a message's delivery; the delivery rate's denominator. Of these, DELIVERED
+# reached the recipient's mailbox (a complaint comes from there); a bounced message was handed
+# to a server that later gave up on it. SENT: handed over (sent_at set), whatever came back.
+FINAL = ("sent", "failed", "suppressed", "bounced", "complained")
+DELIVERED = ("sent", "complained")
 
 
 @lru_cache(maxsize=1)
@@ -256,6 +259,12 @@ class MessageAnalytics(ViewModel):
     statuses: list[StatusCount]
     delivery_rate: Optional[float]
     median_seconds_to_send: Optional[float]
+    opened: int = Field(description="Sent messages opened at least once (tracked messages only).")
+    opened_by_people: int = Field(description="Sent messages opened at least once by a mail client or an image "
+                                  "proxy, not only by a machine such as Apple Mail Privacy Protection.")
+    clicked: int = Field(description="Sent messages with at least one tracked link followed.")
+    open_rate: Optional[float] = Field(description="opened / sent (null when none was sent).")
+    click_rate: Optional[float] = Field(description="clicked / sent (null when none was sent).")
 
 
 def _status_counts(counts: dict[str, int]) -> list[StatusCount]:
@@ -263,9 +272,10 @@ def _status_counts(counts: dict[str, int]) -> list[StatusCount]:
 
 
 async def message_analytics(principal: Principal, w: Window) -> MessageAnalytics:
-    """Messages created in the window, by their status now. deliveryRate = sent / (sent + failed +
-    suppressed) (null when none); medianSecondsToSend: median of sentAt − createdAt over the
-    window's sent messages (milliseconds precision)."""
+    """Messages created in the window, by their status now. deliveryRate = (sent + complained) /
+    (sent + complained + failed + suppressed + bounced) (null when none); medianSecondsToSend:
+    median of sentAt − createdAt over the window's messages handed over (sent, bounced or
+    complained; milliseconds precision)."""
     org = principal.organization_id
     keys = _all_buckets(w)
     rows = await _grouped("messages", "created_at", w, org, ["status"], "COUNT(*) AS n", keys)
@@ -279,19 +289,45 @@ async def message_analytics(principal: Principal, w: Window) -> MessageAnalytics
         for k in keys
     ]
     final = sum(totals[s] for s in FINAL)
-    rate = round(totals["sent"] / final, 6) if final else None
+    rate = round(sum(totals[s] for s in DELIVERED) / final, 6) if final else None
+    opened, by_people, clicked = await _engagement(org, w)
+    sent = sum(totals[s] for s in DELIVERED)  # accepted by the receiving server
     return MessageAnalytics(
         buckets=buckets,
         total=sum(totals.values()),
         statuses=_status_counts(totals),
         delivery_rate=rate,
         median_seconds_to_send=await _median_to_send(org, w),
+        opened=opened,
+        opened_by_people=by_people,
+        clicked=clicked,
+        open_rate=round(opened / sent, 6) if sent else None,
+        click_rate=round(clicked / sent, 6) if sent else None,
     )
+
+
+async def _engagement(org: str, w: Window) -> tuple[int, int, int]:
+    """(opened, opened by people, clicked) among the window's sent messages."""
+    is_pg = dialect() == "postgres"
+    ph = _placeholders(3)
+    params = [org, w.start, w.end] if is_pg else [org, _sqlite_time(w.start), _sqlite_time(w.end)]
+    delivered = ", ".join(f"'{s}'" for s in DELIVERED)
+    window = (f"m.organization_id = {ph[0]} AND m.created_at >= {ph[1]} AND m.created_at < {ph[2]} "
+              f"AND m.status IN ({delivered})")
+    sql = (
+        "SELECT COALESCE(SUM(CASE WHEN m.opens > 0 THEN 1 ELSE 0 END), 0) AS opened, "
+        "COALESCE(SUM(CASE WHEN m.clicks > 0 THEN 1 ELSE 0 END), 0) AS clicked, "
+        "COALESCE(SUM(CASE WHEN m.opens > 0 AND EXISTS (SELECT 1 FROM message_engagements e WHERE e.message_id = m.id "
+        "AND e.kind = 'opened' AND e.agent_class <> 'machine') THEN 1 ELSE 0 END), 0) AS people "
+        f"FROM messages m WHERE {window}"
+    )
+    row = (await _rows(sql, params))[0]
+    return int(row["opened"]), int(row["people"]), int(row["clicked"])
 
 
 async def _median_to_send(org: str, w: Window) -> Optional[float]:
     base = "FROM messages WHERE organization_id = {0} AND created_at >= {1} AND created_at < {2} " \
-           "AND status = 'sent' AND sent_at IS NOT NULL"
+           "AND status IN ('sent', 'bounced', 'complained') AND sent_at IS NOT NULL"
     if dialect() == "postgres":
         sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) AS m "
                + base.format("$1", "$2", "$3"))

@@ -54,8 +54,10 @@ def _candidates(value: str) -> list[Any]:
         parsed = json.loads(value)
     except ValueError:
         return found
-    if isinstance(parsed, (int, float, bool)) and not isinstance(parsed, str):
+    if isinstance(parsed, bool) or (isinstance(parsed, int) and -(2**63) <= parsed < 2**63):
         found.append(parsed)
+    elif isinstance(parsed, (int, float)):  # beyond 64 bits a JSON number is compared as a float
+        found.append(float(parsed))
     return found
 
 

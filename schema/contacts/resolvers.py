@@ -20,6 +20,7 @@ from schema.contacts.filters import ContactFilters, filtered_contacts
 from schema.contacts.writes import find_or_create_contact
 from schema.contracts import ApiModel, Page, check_page_size, decode_cursor, fits
 from schema.idempotency.resolvers import idempotent
+from schema.webhook_endpoints.resolvers import EventType, publish
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
@@ -151,7 +152,10 @@ async def _upsert(principal: Principal, data: ContactUpsert) -> tuple[ContactVie
                 setattr(contact, name, value)
             await contact.save(using_db=conn)
         await _add_tags(conn, principal.organization_id, contact.id, data.tags)
-    return await _reload(contact.id), created
+    view = await _reload(contact.id)
+    await publish(principal.organization_id, EventType.CONTACT_CREATED if created else EventType.CONTACT_UPDATED,
+                  view.model_dump(mode="json", by_alias=True), sandbox=principal.is_test)
+    return view, created
 
 
 async def update_contact(
@@ -198,7 +202,10 @@ async def _update_contact(principal: Principal, contact_id: str, data: ContactPa
         await _add_tags(conn, org, contact.id, data.add_tags)
         if data.remove_tags:
             await ContactTag.filter(contact_id=contact.id, tag__in=data.remove_tags).using_db(conn).delete()
-    return await _reload(contact.id)
+    view = await _reload(contact.id)
+    await publish(org, EventType.CONTACT_UPDATED, view.model_dump(mode="json", by_alias=True),
+                  sandbox=principal.is_test)
+    return view
 
 
 async def get_contact(principal: Principal, contact_id: str) -> ContactView:

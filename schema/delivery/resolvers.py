@@ -39,6 +39,8 @@ from models.delivery import MessageStatus
 from schema.contracts import ApiModel, BatchItemError
 from schema.domains.resolvers import require_verified_sender
 from schema.idempotency.resolvers import idempotent
+from schema.tracking.resolvers import TrackingChoice
+from schema.webhook_endpoints.resolvers import EventType, message_event, publish
 
 MAX_RECIPIENTS = 50
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -118,6 +120,9 @@ class SendEmail(ApiModel):
     metadata: Optional[JsonObject] = None
     send_at: Optional[IsoDateTime] = Field(None, description="Deliver at this time (at most 30 days ahead).")
     unsubscribe: Optional[bool] = Field(False, description=UNSUBSCRIBE_HELP)
+    tracking: Optional[TrackingChoice] = Field(
+        None, description="Open and click tracking of this message; what it leaves out follows your organization's "
+        "settings (off unless turned on).")
 
     model_config = ApiModel.model_config | {
         "json_schema_extra": {
@@ -310,6 +315,8 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
             automation_id=automation_id,
             contact_id=contact_id,
             unsubscribe=bool(data.unsubscribe),
+            track_opens=data.tracking.opens if data.tracking else None,
+            track_clicks=data.tracking.clicks if data.tracking else None,
         )
         recipients = [
             MessageRecipient(message_id=message.id, organization_id=org, kind=kind, email_key=email_key(a.email))
@@ -332,6 +339,7 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
                     for content in [a.decoded()]
                 ]
             )
+        await publish(org, EventType.MESSAGE_QUEUED, message_event(message, "queued"), sandbox=principal.is_test)
     wakeups.deliveries.notify()
     return SendResult(message_id=message.id, status=message.status)
 

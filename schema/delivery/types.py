@@ -21,6 +21,7 @@ from schema.delivery.resolvers import (
 )
 from schema.graphql_common import GraphQLInput, UserError, detail_errors, graphql_enum, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
+from schema.tracking.resolvers import TrackingChoice
 
 # The enums of the REST contracts, with the same values (member names are the wire values).
 graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")
@@ -34,6 +35,12 @@ class AttachmentInput(GraphQLInput):
     filename: str
     content: Annotated[str, strawberry.field(description="The file, base64-encoded.")]
     content_type: Optional[str] = "application/octet-stream"
+
+
+@strawberry.pydantic.input(name="TrackingInput")
+class TrackingInput(GraphQLInput):
+    opens: Annotated[Optional[bool], strawberry.field(description=TrackingChoice.model_fields["opens"].description)] = None
+    clicks: Annotated[Optional[bool], strawberry.field(description=TrackingChoice.model_fields["clicks"].description)] = None
 
 
 @strawberry.pydantic.input(name="SendEmailInput")
@@ -53,6 +60,7 @@ class SendEmailInput(GraphQLInput):
     metadata: Optional[JSON] = None
     send_at: Annotated[Optional[datetime], strawberry.field(description=SendEmail.model_fields["send_at"].description)] = None
     unsubscribe: Annotated[Optional[bool], strawberry.field(description=UNSUBSCRIBE_HELP)] = False
+    tracking: Annotated[Optional[TrackingInput], strawberry.field(description=SendEmail.model_fields["tracking"].description)] = None
     idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -67,15 +68,17 @@ class RecordPurpose(StrEnum):
     DMARC = "dmarc"
 
 
+# Letters, digits and hyphens in dot-separated labels, the last one starting with a letter (an
+# internationalized name in its ASCII `xn--` form).
+DOMAIN_PATTERN = r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"
+
+
 def normalize_domain(value: str) -> str:
-    """Lower-case ASCII (IDNA) form of a domain name; ValueError with a reason otherwise."""
-    name = value.strip().rstrip(".").lower()
-    if not name:
-        raise ValueError("Give a domain name, e.g. mail.example.com.")
-    try:
-        name = name.encode("idna").decode("ascii")
-    except UnicodeError:
-        raise ValueError("Not a valid domain name.") from None
+    """The lower-case name; ValueError with a reason otherwise."""
+    if not re.fullmatch(DOMAIN_PATTERN, value):
+        raise ValueError("Give a domain name such as mail.example.com: letters, digits and hyphens between dots "
+                         "(an internationalized name in its xn-- form).")
+    name = value.lower()
     labels = name.split(".")
     if len(labels) < 2 or len(name) > 253:
         raise ValueError("Give a full domain name with a dot, e.g. mail.example.com.")
@@ -90,8 +93,9 @@ def normalize_domain(value: str) -> str:
 
 
 class DomainCreate(ApiModel):
-    name: str = Field(max_length=253, description="The domain your From addresses use, e.g. `acme.com`.",
-                      examples=["acme.com"])
+    name: str = Field(max_length=253, pattern=DOMAIN_PATTERN, examples=["acme.com"],
+                      description="The domain your From addresses use, e.g. `acme.com` (an internationalized name in "
+                      "its ASCII `xn--` form).")
 
     @field_validator("name")
     @classmethod
@@ -399,3 +403,15 @@ async def recheck_domains(settings: Settings, older_than: datetime, limit: int =
     for domain in rows[:limit]:
         await check_dns(settings, domain, resolver)
     return len(rows[:limit])
+
+
+async def bounce_domain(organization_id: str, from_address: str) -> str | None:
+    """`bounces.<domain>` of the most specific sending domain of the From domain (or a parent)
+    whose bounce MX record (`return_path`) was found pointing at us; else None. A domain whose
+    MX is not published yet is not used: receivers refuse a sender domain that has no MX."""
+    rows = await Domain.filter(organization_id=organization_id, name__in=_parents(domain_of(from_address)))
+    wanted = RecordStatus.VERIFIED.value
+    ready = [d for d in rows if (d.record_status or {}).get(RecordPurpose.RETURN_PATH.value) == wanted]
+    if not ready:
+        return None
+    return f"{BOUNCE_LABEL}.{max(ready, key=lambda d: len(d.name)).name}"

@@ -19,6 +19,7 @@ from models import Message, MessageAttachment, MessageEvent, MessageRecipient, M
 from models.delivery import CANCELABLE_STATUSES, MESSAGE_STATUSES, MessageStatus
 from schema.contracts import ApiModel, Page, check_fits, check_page_size, decode_cursor
 from schema.idempotency.resolvers import idempotent
+from schema.tracking.resolvers import Engagement
 
 
 class TimelineEvent(ApiModel):
@@ -75,6 +76,7 @@ class MessageView(ApiModel):
     created_at: datetime
     updated_at: datetime
     events: list[TimelineEvent] = Field(description="Every status change, oldest first.")
+    engagement: Engagement = Field(description="Opens and clicks, when the message is tracked (docs/tracking.md).")
 
 
 def _view(message: Message, events: list[MessageEvent], attachments: list[MessageAttachment]) -> MessageView:
@@ -106,6 +108,8 @@ def _view(message: Message, events: list[MessageEvent], attachments: list[Messag
         created_at=message.created_at,
         updated_at=message.updated_at,
         events=timeline,
+        engagement=Engagement(opens=message.opens, clicks=message.clicks, first_opened_at=message.first_opened_at,
+                              first_clicked_at=message.first_clicked_at),
     )
 
 

@@ -23,6 +23,7 @@ from schema.messages.resolvers import (
     get_message,
     list_messages,
 )
+from schema.tracking.resolvers import Engagement
 
 graphql_enum(MessageStatus, "MessageStatus", "A message's status, in the order of its life.")
 graphql_enum(RecipientKind, "RecipientKind", "The field a recipient was given in.")
@@ -43,6 +44,11 @@ class RecipientViewType(RecipientView):
     pass
 
 
+@strawberry.pydantic.type(name="Engagement", description="Opens and clicks of a tracked message.")
+class EngagementType(Engagement):
+    pass
+
+
 @node_type(MessageView, name="Message", description="An email and its timeline.")
 class MessageType(MessageView, Node):
     id: strawberry.ID
@@ -52,6 +58,7 @@ class MessageType(MessageView, Node):
     recipients: list[RecipientViewType] = as_in(MessageView, "recipients")
     metadata: JSON
     events: list[TimelineEventType] = as_in(MessageView, "events")
+    engagement: EngagementType = as_in(MessageView, "engagement")
 
 
 @strawberry.input

@@ -21,6 +21,7 @@ from schema.imports.resolvers import get_import
 from schema.messages.resolvers import get_message
 from schema.suppressions.resolvers import get_suppression_by_id
 from schema.viewer.types import member_node, viewer_node
+from schema.webhook_endpoints.resolvers import get_delivery, get_endpoint
 
 
 async def _viewer(principal: Principal, id: str) -> Any:
@@ -39,6 +40,8 @@ GETTERS: dict[str, Callable[[Principal, str], Awaitable[Any]] | None] = {
     PREFIXES["automation_run"]: get_run,
     PREFIXES["suppression"]: get_suppression_by_id,
     PREFIXES["user"]: member_node,  # people only: a key sees no members
+    PREFIXES["webhook_endpoint"]: get_endpoint,
+    PREFIXES["webhook_delivery"]: get_delivery,
     PREFIXES["domain"]: None,  # get_domain, which also takes the server's settings (its DNS records name the host)
 }
 

@@ -20,6 +20,7 @@ from models import Contact, Organization
 from schema.contracts import ApiModel
 from schema.events.resolvers import IngestEvent, ingest_event
 from schema.suppressions.resolvers import SuppressionReason, suppress
+from schema.webhook_endpoints.resolvers import EventType, publish
 
 EVENT_TYPE = "email.unsubscribed"
 
@@ -39,9 +40,15 @@ async def unsubscribe(link: UnsubscribeLink) -> Unsubscribed:
     org = link.organization_id
     if not await Organization.filter(id=org).exists():
         raise not_found("Unsubscribe link")
-    await suppress(org, link.address, SuppressionReason.UNSUBSCRIBED.value,
-                   "one-click unsubscribe (List-Unsubscribe)", link.message_id)
-    if not await Contact.filter(organization_id=org, email_key=email_key(link.address)).exists():
+    new = await suppress(org, link.address, SuppressionReason.UNSUBSCRIBED.value,
+                         "one-click unsubscribe (List-Unsubscribe)", link.message_id)
+    contact = await Contact.filter(organization_id=org, email_key=email_key(link.address)).first()
+    if new:  # integrators' endpoints hear of it once
+        data = {"messageId": link.message_id, "email": link.address}
+        await publish(org, EventType.MESSAGE_UNSUBSCRIBED, data)
+        if contact is not None:
+            await publish(org, EventType.CONTACT_UNSUBSCRIBED, {**data, "contactId": contact.id})
+    if contact is None:
         return Unsubscribed(email=link.address, event_id=None)
     try:
         event = IngestEvent(email=link.address, event_type=EVENT_TYPE, event_id=event_id_for(link.message_id),

@@ -12,6 +12,7 @@ async def test_graphql_matches_rest(client, seeded):
     query = """query($from: DateTime!, $to: DateTime!, $g: String!, $tz: String!) {
       analytics(from: $from, to: $to, granularity: $g, timezone: $tz) {
         messages { total deliveryRate medianSecondsToSend statuses { status count }
+                   opened openedByPeople clicked openRate clickRate
                    buckets { start total statuses { status count } } }
         events { totals { eventType count values { currency count sum average } }
                  buckets { start types { eventType count values { currency count sum average } } } }

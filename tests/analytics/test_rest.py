@@ -113,7 +113,8 @@ async def test_hour_buckets_in_dst_fall_back_and_half_hour_zones(client, make_ke
 async def test_message_figures(client, seeded):
     key, _, _ = seeded
     body = await get_analytics(client, key, "messages", granularity="day", timezone="America/New_York")
-    zero = {"queued": 0, "sending": 0, "sent": 0, "deferred": 0, "failed": 0, "suppressed": 0, "canceled": 0}
+    zero = {"queued": 0, "sending": 0, "sent": 0, "deferred": 0, "failed": 0, "suppressed": 0, "canceled": 0,
+            "bounced": 0, "complained": 0}
     totals = {s["status"]: s["count"] for s in body["statuses"]}
     assert totals == {**zero, "sent": 3, "failed": 1, "suppressed": 1, "queued": 1, "canceled": 1}
     assert body["total"] == 7

@@ -1,5 +1,5 @@
 """The `viperatron` CLI in subprocesses: keys, migrate, the first start on an empty database,
-SMTP AUTH refused without TLS, and importing contacts."""
+SMTP AUTH refused without TLS, importing contacts, and the inbound listener for bounces."""
 
 from __future__ import annotations
 
@@ -11,10 +11,13 @@ import subprocess
 import sys
 import uuid
 
+import aiosmtplib
 import httpx
 
-from models import ApiKey
-from tests.helpers import DATABASE_URL, ROOT, eventually_sync, free_port, wait_until_healthy
+from app.core.verp import return_path
+from models import ApiKey, Message, Suppression
+from tests.helpers import DATABASE_URL, ROOT, create_message, eventually, eventually_sync, free_port, wait_until_healthy
+from tests.support.reports import rfc3464_dsn
 
 
 def cli(*args: str, database_url: str = DATABASE_URL) -> subprocess.CompletedProcess:
@@ -146,3 +149,47 @@ def test_cli_import_prints_progress_and_summary(tmp_path):
         [*viperatron, "import", "contacts", str(bad), "--org", "acme"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     )
     assert failed.returncode == 1 and "email" in failed.stdout + failed.stderr
+
+
+async def _rcpt_code(port: int, rcpt: str) -> int:
+    async with aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10) as smtp:
+        await smtp.mail("")
+        try:
+            return (await smtp.rcpt(rcpt)).code
+        except aiosmtplib.SMTPRecipientRefused as exc:
+            return exc.code
+
+
+async def test_inbound_records_a_bounce_and_serve_runs_the_listener_when_a_port_is_set(make_key, tmp_path):
+    key = await make_key()
+    message = await create_message(key, status="sent")
+    path = return_path("test-secret-key", message.id, "bounces.example.com")
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL, "VIPERATRON_SECRET_KEY": "test-secret-key"}
+    port = free_port()
+    inbound = subprocess.Popen([sys.executable, "-m", "app.cli", "inbound", "--port", str(port)], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=open(tmp_path / "inbound.log", "w"))
+    try:
+        await eventually(lambda: _rcpt_code(port, "someone@example.com"), timeout=30, retry=(OSError, aiosmtplib.SMTPException))
+        assert await _rcpt_code(port, "someone@example.com") == 550
+        dsn = rfc3464_dsn(path, [{"final": "x@example.com", "action": "failed", "status": "5.1.1",
+                                  "diagnostic": "550 5.1.1 no such user"}], "To: x@example.com\n")
+        async with aiosmtplib.SMTP(hostname="127.0.0.1", port=port, timeout=10) as smtp:
+            await smtp.sendmail("", [path], dsn)
+        assert (await Message.get(id=message.id)).status == "bounced"
+        assert await Suppression.filter(organization_id=key.organization_id, email_key="x@example.com").exists()
+    finally:
+        inbound.terminate()
+        assert inbound.wait(timeout=10) in (0, -15)
+
+    smtp_port, http_port = free_port(), free_port()
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--no-worker", "--no-migrate", "--port", str(http_port)],
+        cwd=ROOT, env={**env, "VIPERATRON_INBOUND_PORT": str(smtp_port)}, stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "serve.log", "w"),
+    )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{http_port}", serve, log=tmp_path / "serve.log")
+        assert await _rcpt_code(smtp_port, "someone@example.com") == 550
+    finally:
+        serve.terminate()
+        serve.wait(timeout=10)

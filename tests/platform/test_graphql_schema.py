@@ -66,7 +66,8 @@ def test_every_type_with_an_id_implements_node():
     # A contact erasure's `id` names a contact that no longer exists: nothing to fetch again.
     assert with_ids - implementing == {"ContactErasure"}
     assert implementing == {"Contact", "Message", "Event", "Suppression", "ImportJob", "Automation",
-                            "AutomationRun", "Organization", "ApiKey", "Member", "Domain"}
+                            "AutomationRun", "Organization", "ApiKey", "Member", "Domain",
+                            "WebhookEndpoint", "WebhookDelivery"}
 
 
 async def test_node_fetches_every_kind_by_id_within_the_organization(client, key, make_key, make_person):
@@ -84,6 +85,9 @@ async def test_node_fetches_every_kind_by_id_within_the_organization(client, key
     job = (await client.post("/api/v1/contacts/import", content=b"email\ni@example.com\n",
                              headers={**key.headers, "Content-Type": "text/csv"})).json()
     domain = (await client.post("/api/v1/domains", json={"name": "node-test.com"}, headers=key.headers)).json()
+    endpoint = (await client.post("/api/v1/webhooks", json={"url": "https://example.com/n", "events": ["message.sent"]},
+                                  headers=key.headers)).json()
+    test_call = (await client.post(f"/api/v1/webhooks/{endpoint['id']}/test", headers=key.headers)).json()
     expected = {
         contact["id"]: ("Contact", {"email": "n@example.com"}),
         message["messageId"]: ("Message", {}),
@@ -95,6 +99,8 @@ async def test_node_fetches_every_kind_by_id_within_the_organization(client, key
         key.organization_id: ("Organization", {"name": key.organization_name}),
         key.id: ("ApiKey", {"prefix": key.plaintext[:12]}),
         domain["id"]: ("Domain", {}),
+        endpoint["id"]: ("WebhookEndpoint", {}),
+        test_call["id"]: ("WebhookDelivery", {}),
     }
     # People are members: a signed-in person of the organization fetches one (a key sees none).
     person = await make_person("admin", org=key.organization_name)

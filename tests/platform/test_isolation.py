@@ -10,7 +10,18 @@ import pytest
 from fastapi.routing import APIRoute
 
 from app.web.guard import GuardedRoute
-from models import ApiKey, Automation, AutomationRun, Contact, Domain, Membership, Message, Suppression
+from models import (
+    ApiKey,
+    Automation,
+    AutomationRun,
+    Contact,
+    Domain,
+    Membership,
+    Message,
+    Organization,
+    Suppression,
+    WebhookEndpoint,
+)
 from tests.helpers import SEND, api_routes, gql
 
 # Personalized from the contact: B's send must not find A's Jane.
@@ -49,7 +60,12 @@ async def owned_by_a(client, key_a) -> dict[str, str]:
     assert automation.status_code == 201, automation.text
     domain = await client.post("/api/v1/domains", json={"name": "acme-a.com"}, headers=key_a.headers)
     assert domain.status_code == 201, domain.text
+    endpoint = await client.post("/api/v1/webhooks", json={"url": "https://example.com/a", "events": ["message.sent"]},
+                                 headers=key_a.headers)
+    assert endpoint.status_code == 201, endpoint.text
     return {
+        "endpoint_id": endpoint.json()["id"],
+        "endpoint_secret": endpoint.json()["secret"],  # B's responses must not show it
         "domain_id": domain.json()["id"],
         "automation_id": automation.json()["id"],
         "import_id": imported.json()["importId"],
@@ -104,6 +120,16 @@ CASES = {
     ("GET", "/api/v1/domains/{domain_id}"): {},
     ("POST", "/api/v1/domains/{domain_id}/verify"): {},
     ("DELETE", "/api/v1/domains/{domain_id}"): {},
+    ("GET", "/api/v1/tracking"): {},
+    ("PATCH", "/api/v1/tracking"): {"json": {"opens": True, "clicks": True}},
+    ("POST", "/api/v1/webhooks"): {"json": {"url": "https://example.com/b", "events": ["message.sent"]}},
+    ("GET", "/api/v1/webhooks"): {},
+    ("GET", "/api/v1/webhooks/{endpoint_id}"): {},
+    ("PATCH", "/api/v1/webhooks/{endpoint_id}"): {"json": {"url": "https://example.com/mallory", "enabled": False}},
+    ("DELETE", "/api/v1/webhooks/{endpoint_id}"): {},
+    ("POST", "/api/v1/webhooks/{endpoint_id}/rotate-secret"): {},
+    ("POST", "/api/v1/webhooks/{endpoint_id}/test"): {},
+    ("GET", "/api/v1/webhooks/{endpoint_id}/deliveries"): {},
 }
 
 
@@ -164,6 +190,11 @@ async def test_org_b_cannot_see_or_change_org_a(app, client, make_key, b_test_ke
     b_contacts = await Contact.filter(organization_id=key_b.organization_id)
     assert [c.email for c in b_contacts] == ["jane@example.com"]
     assert b_contacts[0].id != ids["contact_id"]
+    a_endpoint = await WebhookEndpoint.get(id=ids["endpoint_id"])  # not changed, rotated or deleted by B
+    assert (a_endpoint.url, a_endpoint.enabled, a_endpoint.secret) == ("https://example.com/a", True,
+                                                                       ids["endpoint_secret"])
+    a_org = await Organization.get(id=key_a.organization_id)  # B's tracking change was B's own
+    assert (a_org.track_opens, a_org.track_clicks) == (False, False)
     domain = await Domain.get(id=ids["domain_id"])  # not deleted by B; B's own has its own key
     assert domain.organization_id == key_a.organization_id
     if not b_test_key:

@@ -45,7 +45,7 @@ GRAPHQL_TWINS = {
     ("post", "/api/v1/automations/{automation_id}/rotate-webhook-secret"): "rotateAutomationWebhookSecret",
 }
 ENUMS = {
-    "MessageStatus": ["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled"],
+    "MessageStatus": ["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled", "bounced", "complained"],
     "SuppressionReason": ["unsubscribed", "bounced", "complained", "manual"],
     "ImportStatus": ["pending", "running", "completed", "failed", "canceled"],
     "ImportFormat": ["csv", "ndjson"],
@@ -62,6 +62,10 @@ ENUMS = {
     "RecordStatus": ["pending", "verified", "invalid"],
     "RecordPurpose": ["dkim", "spf", "return_path", "dmarc"],
     "RecordType": ["TXT", "MX"],
+    "EventType": ["message.queued", "message.sent", "message.deferred", "message.bounced", "message.complained",
+                  "message.failed", "message.opened", "message.clicked", "message.unsubscribed", "contact.created",
+                  "contact.updated", "contact.unsubscribed"],
+    "DeliveryStatus": ["pending", "sending", "delivered", "failed"],
 }
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

@@ -20,6 +20,7 @@ PATH_IDS = {
     "message_id": "message",
     "automation_id": "automation",
     "domain_id": "domain",
+    "endpoint_id": "webhook_endpoint",
 }
 NOT_IDS = {"email"}  # /contacts/by-email/{email}, /suppressions/{email}: addresses, checked as such
 
@@ -69,7 +70,7 @@ async def test_every_route_with_a_path_id_answers_404_for_a_malformed_id(app, cl
         unknown_response = await client.request(method, url(new_id(PREFIXES[kind])), headers=key.headers, **body)
         assert unknown_response.status_code == 404, (method, path, unknown_response.text)
         expected = unknown_response.json()
-        assert expected == {"error": {"code": "not_found", "message": f"{kind.capitalize()} not found.", "details": []}}
+        assert expected == {"error": {"code": "not_found", "message": f"{kind.replace('_', ' ').capitalize()} not found.", "details": []}}
         for name, make in MALFORMED.items():
             response = await client.request(method, url(make(kind)), headers=key.headers, **body)
             assert response.status_code == 404, (method, path, name, response.text)

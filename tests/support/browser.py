@@ -109,6 +109,7 @@ def server(tmp_dir, server_env):
     env.update(
         DATABASE_URL=f"sqlite://{tmp_dir / 'b.db'}",
         OUTBOX_DIR=str(tmp_dir / "outbox"),
+        VIPERATRON_SECRET_KEY="browser-test-secret-key",
         PYTHONUNBUFFERED="1",
         PYTHONPATH=str(ROOT),  # this checkout's code, even when .venv is another checkout's
         VIPERATRON_PUBLIC_URL=f"http://127.0.0.1:{port}",

@@ -16,8 +16,9 @@ import pytest
 
 from app.core.unsubscribe import UnsubscribeLink, make_token, read_token
 from app.engines.mime import OutgoingEmail, Unsendable, build
+from app.engines.webhooks import verify
 from models import Event, Message, Suppression
-from tests.helpers import automation_body, automation_ok, gql, send_ok
+from tests.helpers import automation_body, automation_ok, gql, send_ok, webhook_runner
 
 TEXT = {"text": "Your weekly digest.", "html": "<p>Your weekly digest.</p>"}
 
@@ -49,9 +50,11 @@ def encoded(mac: bytes, payload: bytes) -> str:
 
 
 async def test_a_send_with_unsubscribe_carries_both_headers_and_the_link_unsubscribes(
-    client, key, worker, runner, smtp_sink, settings,
+    client, key, worker, runner, smtp_sink, settings, webhook_receiver, allow_private,
 ):
     address = an_address()
+    hook = await client.post("/api/v1/webhooks", headers=key.headers, json={
+        "url": webhook_receiver.url, "events": ["message.unsubscribed", "contact.unsubscribed"]})
     await automation_ok(client, key, automation_body(
         trigger={"eventType": "email.unsubscribed"}, steps=[{"type": "addTag", "tag": "unsubscribed"}]))
     await client.post("/api/v1/contacts", json={"email": address}, headers=key.headers)
@@ -91,6 +94,13 @@ async def test_a_send_with_unsubscribe_carries_both_headers_and_the_link_unsubsc
     assert again.status_code == 200
     assert await Suppression.filter(organization_id=key.organization_id).count() == 1
     assert await Event.filter(organization_id=key.organization_id, event_type="email.unsubscribed").count() == 1
+    # An integrator's endpoint heard of it once, signed.
+    await webhook_runner(settings).drain()
+    calls = [c.json() for c in webhook_receiver.received]
+    assert sorted(c["type"] for c in calls) == ["contact.unsubscribed", "message.unsubscribed"]
+    assert all(c["data"]["email"] == address and c["data"]["messageId"] == message_id for c in calls)
+    assert all(verify(hook.json()["secret"], c.headers["Viperatron-Signature"], c.body)
+               for c in webhook_receiver.received)
     # The suppression shows in the API and a later send to the address is suppressed.
     listed = (await client.get("/api/v1/suppressions", headers=key.headers)).json()["data"]
     assert [(s["email"], s["reason"]) for s in listed] == [(address, "unsubscribed")]

@@ -11,7 +11,7 @@ const QUERY = `query Analytics($from: DateTime!, $to: DateTime!, $tz: String!) {
     revenueByAutomation { currency automations { automationId name total events contacts sent } }
   }
 }`;
-const STATUS_COLORS = { queued: "#6b7280", sending: "#2563eb", sent: "#0b6e4f", deferred: "#b45309", failed: "#b42318", suppressed: "#7c3aed", canceled: "#374151" };
+const STATUS_COLORS = { queued: "#6b7280", sending: "#2563eb", sent: "#0b6e4f", deferred: "#b45309", failed: "#b42318", suppressed: "#7c3aed", canceled: "#374151", bounced: "#9a3412", complained: "#be185d" };
 const PALETTE = ["#0b6e4f", "#2563eb", "#b45309", "#7c3aed", "#b42318", "#0e7490", "#be185d", "#4d7c0f"];
 const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
 const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { gql, lastCreatedKey, mutate, storedKey } from "./api.js";
 import { Code, Empty, ErrorNote, More, Page, Status, Tags, When, html, localDay, useLoad, usePages } from "./ui.js";
 
-const STATUSES = ["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled"];
+const STATUSES = ["queued", "sending", "sent", "deferred", "failed", "suppressed", "canceled", "bounced", "complained"];
 const LIST = `query Messages($after: String, $filter: MessageFilter) {
   messages(first: 25, after: $after, filter: $filter) {
     edges { node { id status to subject tags sendAt createdAt sandbox } }

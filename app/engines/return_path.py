@@ -1,0 +1,45 @@
+"""The envelope sender (SMTP MAIL FROM) of a message: a VERP return path `bounces+TOKEN@…`
+(app/core/verp.py) so bounces and complaints come back to the inbound listener
+(app/engines/inbound.py) naming the message.
+
+Its domain is `bounces.<sending domain>` when the organization has a sending domain for the
+From domain whose bounce MX is published, else VIPERATRON_BOUNCE_DOMAIN; with neither (or without
+VIPERATRON_SECRET_KEY, which signs the tokens) the From address, as before. Domains are cached
+for a minute per (organization, From domain), like DKIM keys."""
+
+from __future__ import annotations
+
+import time
+
+from app.core.settings import Settings
+from app.core.verp import return_path
+from schema.domains.resolvers import bounce_domain, domain_of
+
+CACHE_SECONDS = 60.0
+
+
+class ReturnPaths:
+    def __init__(self, settings: Settings, clock=time.monotonic) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._domains: dict[tuple[str, str], tuple[float, str | None]] = {}
+
+    async def domain_for(self, organization_id: str, from_address: str) -> str | None:
+        """The bounce domain of mail from `from_address`, or None (keep the From address)."""
+        cache_key = (organization_id, domain_of(from_address))
+        cached = self._domains.get(cache_key)
+        if cached is not None and cached[0] > self._clock():
+            return cached[1]
+        domain = await bounce_domain(organization_id, from_address) or self._settings.bounce_domain
+        if len(self._domains) > 10_000:
+            self._domains.clear()
+        self._domains[cache_key] = (self._clock() + CACHE_SECONDS, domain)
+        return domain
+
+    async def sender(self, organization_id: str, message_id: str, from_address: str, fallback: str) -> str:
+        """`bounces+TOKEN@<bounce domain>` for the message, else `fallback` (its bare From)."""
+        secret = self._settings.secret_key
+        if not secret:
+            return fallback
+        domain = await self.domain_for(organization_id, from_address)
+        return (return_path(secret, message_id, domain) if domain else None) or fallback

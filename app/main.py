@@ -16,7 +16,7 @@ from app.core import db, webhook_urls
 from app.core.settings import Settings
 from app.engines.inbound import InboundServer
 from app.engines.worker import Worker
-from app.web import accounts, handlers, openapi, tracking
+from app.web import accounts, handlers, openapi, tracking, unsubscribe
 from app.web.dashboard import install_dashboard
 from app.web.docs import install_redoc
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
@@ -101,6 +101,7 @@ def create_app(
     )
     app.include_router(rest_router)
     app.include_router(accounts.router)  # /auth/*: the dashboard's sign-in (not in /openapi.json)
+    app.include_router(unsubscribe.router)  # /u/TOKEN: one-click unsubscribe links (not in /openapi.json)
     app.include_router(tracking.router)  # /t/*: open pixel and tracked links (not in /openapi.json)
     graphql: GraphQLRouter = OfflineGraphQLRouter(
         schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False

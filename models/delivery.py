@@ -64,6 +64,8 @@ class Message(Model):
     attempts = fields.IntField(default=0)
     last_reply = fields.TextField(null=True)  # the last SMTP reply (or connection error)
     sent_at = fields.DatetimeField(null=True)
+    # One-click unsubscribe (RFC 8058): the worker writes List-Unsubscribe and List-Unsubscribe-Post.
+    unsubscribe = fields.BooleanField(default=False)
     # Tracking asked for by the send (None: the organization's default, decided at delivery).
     track_opens = fields.BooleanField(null=True)
     track_clicks = fields.BooleanField(null=True)

@@ -36,6 +36,15 @@ class Principal:
             mode="test" if sandbox else "live", per_minute=0, per_day=0,
         )
 
+    @classmethod
+    def of_recipient(cls, organization_id: str) -> "Principal":
+        """A recipient acting through a link mailed to them (one-click unsubscribe): no key, no
+        person, live, no request limits (the link's route bounds its own work)."""
+        return cls(
+            key_id=None, organization_id=organization_id, organization_name="", key_name="recipient",
+            key_prefix="", mode="live", per_minute=0, per_day=0,
+        )
+
     @property
     def is_person(self) -> bool:
         return self.user_id is not None

@@ -206,8 +206,9 @@ async def _apply(step: dict[str, Any], run: RunClaim, automation, event: "LazyEv
         return "completed", f"custom field `{step['name']}` set"
     if kind == "sendEmail":
         principal = Principal.of_automation(automation.id, run.organization_id, automation.api_key_id, run.sandbox)
+        # Automation emails are marketing-like: each carries a one-click unsubscribe link.
         body = {"to": [contact.email], "from": step["from"], "subject": step["subject"],
-                "variables": {"event": _event_variables(await event.get())}}
+                "variables": {"event": _event_variables(await event.get())}, "unsubscribe": True}
         for optional in ("html", "text"):
             if step.get(optional) is not None:
                 body[optional] = step[optional]

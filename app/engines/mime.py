@@ -39,6 +39,7 @@ from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 
 from app.core.headers import RESERVED_HEADERS, SIMPLE_ADDRESS, bare_address, message_id_header
+from app.core.unsubscribe import ONE_CLICK
 from app.core.validation import CONTROL_CHARS, ascii_domain_address, format_mailbox, one_line
 
 
@@ -70,6 +71,9 @@ class OutgoingEmail:
     # Display names of to/cc/replyTo: field ("to", "cc", "bcc", "replyTo") -> one name or None
     # per address of that field, in order (Message.recipient_names). The addresses stay bare.
     names: dict[str, list[str | None]] = field(default_factory=dict)
+    # The one-click unsubscribe URL (RFC 8058): written as List-Unsubscribe with
+    # List-Unsubscribe-Post; the same for every build of the message (app/core/unsubscribe.py).
+    unsubscribe_url: str | None = None
 
 
 # UTF-8 bodies as quoted-printable: mostly-ASCII text stays readable in the raw message and
@@ -90,6 +94,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TOKEN = re.compile(r"^[a-z0-9!#$&^_.+-]+$")
 _HEADER_NAME = re.compile(r"^[!-9;-~]+$")  # RFC 5322 field name: printable ASCII except ":"
 _MOVED_HEADERS = ("Content-Type", "Content-Transfer-Encoding")
+_UNSUBSCRIBE_HEADERS = ("list-unsubscribe", "list-unsubscribe-post")
 # Boundaries need no scan of the body: "=_" never occurs in quoted-printable or base64 output,
 # and 7bit text cannot guess 128 bits derived from the message's random ID (see _boundary).
 _BOUNDARY_PREFIX = "=_vpt_"
@@ -261,8 +266,19 @@ def _write_headers(root: MIMEBase, email: OutgoingEmail) -> None:
     root["MIME-Version"] = "1.0"
     for name, value in moved:
         root[name] = value
+    if email.unsubscribe_url is not None:
+        url = email.unsubscribe_url
+        if not url.isascii() or CONTROL_CHARS.search(url) or any(c in url for c in " <>,"):
+            raise Unsendable(f"unsubscribe URL not allowed: {url!r}")
+        if len("List-Unsubscribe: <>") + len(url) > _MAX_7BIT_LINE:
+            raise Unsendable("the unsubscribe link is longer than a header line may be (the address is too long)")
+        # One URL cannot be folded (no white space in it); it stays under 998 octets.
+        root["List-Unsubscribe"] = _Folded(f"<{url}>")
+        root["List-Unsubscribe-Post"] = ONE_CLICK
     for name, value in email.headers.items():
         _check_custom_header(name, value)
+        if email.unsubscribe_url is not None and name.lower() in _UNSUBSCRIBE_HEADERS:
+            raise Unsendable(f"custom header {name} conflicts with the one-click unsubscribe link")
         root[name] = _text_header(name, value)
 
 

@@ -18,7 +18,9 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import timedelta
 
+from app.core.headers import bare_address
 from app.core.settings import Settings
+from app.core.unsubscribe import UnsubscribeLink, unsubscribe_url
 from app.core.validation import email_key
 from app.engines import delivery_queue as queue
 from app.engines.automations import AutomationRunner
@@ -73,6 +75,7 @@ class Worker:
         self._last_purge = 0.0
         self._last_domain_check = 0.0
         self.signer = Signer(settings)
+        self._warned_no_secret = False
         self.return_paths = ReturnPaths(settings)
         self._tracking_cache: dict[str, tuple[float, tuple[bool, bool]]] = {}
 
@@ -146,7 +149,7 @@ class Worker:
             await self._defer(claim, message, f"internal error: {type(exc).__name__}")
 
     async def _attempt(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:
-        email = await self._tracked(message, await _outgoing(message))
+        email = await self._tracked(message, await _outgoing(message, self._unsubscribe_url(message)))
         recipients = envelope_recipients(email)
         skipped = [r for r in recipients if (message.organization_id, email_key(r)) in blocked]
         recipients = [r for r in recipients if r not in skipped]
@@ -176,6 +179,19 @@ class Worker:
         else:
             await self._defer(claim, message, outcome.reply + _refusals(outcome) + note)
 
+    def _unsubscribe_url(self, message: Message) -> str | None:
+        """The message's one-click unsubscribe URL (the same at every attempt), or None: not
+        asked for, or no VIPERATRON_SECRET_KEY to sign it with (then the mail goes without)."""
+        if not message.unsubscribe:
+            return None
+        if not self.settings.secret_key:
+            if not self._warned_no_secret:
+                log.warning("VIPERATRON_SECRET_KEY is not set: mail goes out without its unsubscribe link")
+                self._warned_no_secret = True
+            return None
+        address = bare_address([*message.to, *message.cc, *message.bcc][0])
+        link = UnsubscribeLink(message.organization_id, message.id, address)
+        return unsubscribe_url(self.settings.public_url, self.settings.secret_key, link)
     async def _tracked(self, message: Message, email: OutgoingEmail) -> OutgoingEmail:
         """The HTML with its tracked links and open pixel, when the message (or, where it does
         not say, its organization) asks for them; a text part derived from the HTML first, so
@@ -263,7 +279,7 @@ def _refusals(outcome: Outcome) -> str:
     return ("; " + "; ".join(parts)) if parts and outcome.kind == "sent" else ""
 
 
-async def _outgoing(message: Message) -> OutgoingEmail:
+async def _outgoing(message: Message, unsubscribe: str | None = None) -> OutgoingEmail:
     attachments: list[Attachment] = []
     if message.attachment_count:
         rows = await MessageAttachment.filter(message_id=message.id).order_by("id")
@@ -282,4 +298,5 @@ async def _outgoing(message: Message) -> OutgoingEmail:
         attachments=attachments,
         date=message.created_at,
         names=dict(message.recipient_names or {}),
+        unsubscribe_url=unsubscribe,
     )

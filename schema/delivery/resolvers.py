@@ -70,6 +70,14 @@ HEADERS_SCHEMA = {
 
 Recipients = recipient_list(MAX_RECIPIENTS, required=False)
 
+UNSUBSCRIBE_HELP = (
+    "Add a one-click unsubscribe link (List-Unsubscribe and List-Unsubscribe-Post, RFC 8058): the "
+    "recipient's mail client can unsubscribe them, and later sends to the address are suppressed "
+    "(reason `unsubscribed`). For one recipient only; off by default (automation emails always have it)."
+)
+# Written by the worker when `unsubscribe` is on: a caller's own would conflict.
+UNSUBSCRIBE_HEADERS = ("list-unsubscribe", "list-unsubscribe-post")
+
 
 class AttachmentIn(ApiModel):
     filename: Annotated[HeaderText, StringConstraints(min_length=1, max_length=255)]
@@ -111,6 +119,7 @@ class SendEmail(ApiModel):
     tags: Optional[list[Tag]] = Field(None, max_length=MAX_TAGS)
     metadata: Optional[JsonObject] = None
     send_at: Optional[IsoDateTime] = Field(None, description="Deliver at this time (at most 30 days ahead).")
+    unsubscribe: Optional[bool] = Field(False, description=UNSUBSCRIBE_HELP)
     tracking: Optional[TrackingChoice] = Field(
         None, description="Open and click tracking of this message; what it leaves out follows your organization's "
         "settings (off unless turned on).")
@@ -163,6 +172,18 @@ class SendEmail(ApiModel):
             raise PydanticCustomError(
                 "too_many", "At most {n} recipients across to, cc and bcc.", {"field": "to", "n": MAX_RECIPIENTS}
             )
+        if self.unsubscribe:
+            if len(self.to) + len(self.cc or []) + len(self.bcc or []) != 1:
+                raise PydanticCustomError(
+                    "too_many", "An unsubscribe link names one recipient: send one message per address.",
+                    {"field": "unsubscribe"},
+                )
+            for name in self.headers or {}:
+                if name.lower() in UNSUBSCRIBE_HEADERS:
+                    raise PydanticCustomError(
+                        "reserved_header", "`{name}` is set by Viperatron when `unsubscribe` is true.",
+                        {"field": "headers", "name": name},
+                    )
         total = sum(len(a.content) * 3 // 4 for a in self.attachments or [])
         if total > MAX_ATTACHMENT_BYTES:
             raise PydanticCustomError(
@@ -293,6 +314,7 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
             due_at=max(data.send_at, now) if data.send_at else now,
             automation_id=automation_id,
             contact_id=contact_id,
+            unsubscribe=bool(data.unsubscribe),
             track_opens=data.tracking.opens if data.tracking else None,
             track_clicks=data.tracking.clicks if data.tracking else None,
         )

@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from app.core.errors import ApiError, invalid
 from models.delivery import MessageStatus
 from schema.delivery.resolvers import (
+    UNSUBSCRIBE_HELP,
     SendBatchItem,
     SendBatchItemStatus,
     SendEmail,
@@ -58,6 +59,7 @@ class SendEmailInput(GraphQLInput):
     tags: Optional[list[str]] = None
     metadata: Optional[JSON] = None
     send_at: Annotated[Optional[datetime], strawberry.field(description=SendEmail.model_fields["send_at"].description)] = None
+    unsubscribe: Annotated[Optional[bool], strawberry.field(description=UNSUBSCRIBE_HELP)] = False
     tracking: Annotated[Optional[TrackingInput], strawberry.field(description=SendEmail.model_fields["tracking"].description)] = None
     idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 

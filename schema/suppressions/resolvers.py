@@ -205,14 +205,16 @@ async def _remove_suppression(principal: Principal, email: str) -> SuppressionVi
 
 async def suppress(
     organization_id: str, email: str, reason: str, detail: str = "", message_id: str | None = None
-) -> None:
+) -> bool:
     """Suppress an address for an organization (bounce, complaint, unsubscribe); nothing
-    happens if it is already suppressed. Raises ValueError for an unknown reason."""
+    happens if it is already suppressed. Whether it is new. Raises ValueError for an unknown reason."""
     try:
         email = normalize_email(email)
     except PydanticCustomError:
         email = email.strip()  # keep what the message was addressed to; the key still matches it
-    await _insert_or_keep(organization_id, email, SuppressionReason(reason), detail[:MAX_DETAIL], message_id)
+    _, created = await _insert_or_keep(organization_id, email, SuppressionReason(reason), detail[:MAX_DETAIL],
+                                       message_id)
+    return created
 
 
 async def suppressed_keys(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:

@@ -21,6 +21,7 @@ STATED_IN_WORDS = {
     ("to", "too_large"): "analytics: at most 366 days after `from` (31 with `hour`)",
     ("sendAt", "too_late"): "a send may be scheduled at most 30 days ahead of now",
     ("to", "too_many"): "at most 50 recipients across to, cc and bcc",
+    ("unsubscribe", "too_many"): "`unsubscribe` is for one recipient only (one address across to, cc and bcc)",
     ("attachments", "too_large"): "attachments total at most 10 MiB",
     ("timezone", "invalid"): "an IANA time zone name",
     ("currency", "required"): "`currency` is required with `value`",

@@ -41,7 +41,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -121,7 +121,8 @@ async def prepare(args) -> tuple[str, datetime]:
                 noise, _ = await create_key("noise", settings, name="dashboard bench")
                 now = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
                 start = time.perf_counter()
-                await seed.load(conn, key.organization_id, args.contacts, args.events, args.messages, args.automation_messages, now)
+                await seed.load(conn, key.organization_id, args.contacts, args.events, args.messages,
+                                args.automation_messages, now)
                 await seed.load(conn, noise.organization_id, args.contacts // 10, args.events // 10,
                                 args.messages // 10, args.automation_messages // 10, now)
                 print(f"\n  loaded in {time.perf_counter() - start:.0f} s; VACUUM ANALYZE ...", flush=True)
@@ -293,7 +294,7 @@ def main() -> int:
     from tests.helpers import free_port
 
     print(f"database {urlsplit(DATABASE_URL).path.lstrip('/')}: loading ...", flush=True)
-    key, now = asyncio.run(prepare(args))
+    key, _ = asyncio.run(prepare(args))
     RESULTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
     server = start_server(port, RESULTS / "dashboard-server.log")

@@ -120,11 +120,17 @@ test: $(DEV_STAMP)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL + Redis half skipped (.ci/run sets it)"; fi
 
+# Bytecode caches on for the tests even where the environment turns them off
+# (PYTHONDONTWRITEBYTECODE=1): the suite starts a few hundred Python processes (the CLI, servers,
+# workers, schemathesis), and without caches each one compiles everything it imports again
+# (the installs don't byte-compile): `import app.cli` takes ~3.5 s instead of ~1.3 s here.
+PYCACHE := PYTHONDONTWRITEBYTECODE=
+
 test-sqlite: $(DEV_STAMP) node-tools
-	VIPERATRON_TEST_BACKEND=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
+	$(PYCACHE) VIPERATRON_TEST_BACKEND=sqlite $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test-postgres: $(DEV_STAMP) node-tools
-	VIPERATRON_TEST_BACKEND=postgres $(BIN)/pytest -q $(PYTEST_ARGS)
+	$(PYCACHE) VIPERATRON_TEST_BACKEND=postgres $(BIN)/pytest -q $(PYTEST_ARGS)
 
 # `make test` under coverage.py ([tool.coverage] in pyproject.toml), subprocesses the tests start
 # included: each half's total, then the combined report on stdout and in htmlcov/.
@@ -144,7 +150,7 @@ coverage: $(DEV_STAMP)
 # (not .coverage.<backend>: `coverage report` folds .coverage.* into .coverage and deletes them).
 coverage-sqlite coverage-postgres: coverage-%: $(DEV_STAMP) node-tools
 	rm -f .coverage-$* .coverage-$*.*
-	VIPERATRON_TEST_BACKEND=$* COVERAGE_FILE=.coverage-$* $(BIN)/coverage run -m pytest -q $(PYTEST_ARGS); status=$$?; \
+	$(PYCACHE) VIPERATRON_TEST_BACKEND=$* COVERAGE_FILE=.coverage-$* $(BIN)/coverage run -m pytest -q $(PYTEST_ARGS); status=$$?; \
 	COVERAGE_FILE=.coverage-$* $(BIN)/coverage combine -q && \
 	echo "coverage, $* half: $$(COVERAGE_FILE=.coverage-$* $(BIN)/coverage report --format=total)%"; \
 	exit $$status

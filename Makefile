@@ -111,14 +111,32 @@ serve: $(STAMP) $(SECRET_FILE)
 
 # SQLite always; PostgreSQL + Redis too when TEST_DATABASE_URL / TEST_REDIS_URL are set.
 # Two pytest processes: Tortoise caches query executors per connection name, so the two
-# backends must not share one process.
-test: $(DEV_STAMP)
+# backends must not share one process. They run at the same time (each has its own database:
+# a temporary SQLite file, TEST_DATABASE_URL): on 2 cores 320 s instead of 438 s one after the
+# other. The SQLite half prints as it goes, the PostgreSQL half's output follows when both are
+# done; TEST_JOBS=1 runs them in turn. Fails if either half failed.
+TEST_JOBS ?= 2
+
+test: $(DEV_STAMP) node-tools
 	-@$(MAKE) --no-print-directory assets
 	@$(MAKE) --no-print-directory clients
 	$(BIN)/lint-imports
-	$(MAKE) --no-print-directory test-sqlite
-	@if [ -n "$$TEST_DATABASE_URL" ]; then $(MAKE) --no-print-directory test-postgres; \
-	else echo "TEST_DATABASE_URL not set: PostgreSQL + Redis half skipped (.ci/run sets it)"; fi
+	@if [ -z "$$TEST_DATABASE_URL" ]; then \
+	  $(MAKE) --no-print-directory test-sqlite || exit 1; \
+	  echo "TEST_DATABASE_URL not set: PostgreSQL + Redis half skipped (.ci/run sets it)"; \
+	elif [ "$(TEST_JOBS)" = 1 ]; then \
+	  $(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	  $(MAKE) --no-print-directory test-postgres; postgres=$$?; \
+	  [ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; \
+	else \
+	  log=$$(mktemp); \
+	  $(MAKE) --no-print-directory test-postgres >$$log 2>&1 & pid=$$!; \
+	  $(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
+	  wait $$pid; postgres=$$?; \
+	  echo "--- PostgreSQL + Redis half (ran at the same time) ---"; cat $$log; rm -f $$log; \
+	  echo "SQLite half: $$([ $$sqlite -eq 0 ] && echo passed || echo FAILED); PostgreSQL + Redis half: $$([ $$postgres -eq 0 ] && echo passed || echo FAILED)"; \
+	  [ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; \
+	fi
 
 # Bytecode caches on for the tests even where the environment turns them off
 # (PYTHONDONTWRITEBYTECODE=1): the suite starts a few hundred Python processes (the CLI, servers,

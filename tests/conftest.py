@@ -17,12 +17,14 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
 from app.core import db, webhook_urls
 from app.core.settings import Settings
 from app.main import create_app
 from app.web.keys import create_key
 from models import Organization
+from schema.accounts import resolvers as accounts
 from schema.accounts.resolvers import Role, create_user
 from tests.helpers import (
     DATABASE_URL,
@@ -46,6 +48,19 @@ from tests.support.webhook_receiver import webhook_receiver  # noqa: F401  (fixt
 def settings() -> Settings:
     # A secret key, as `make serve` sets one: it seals DKIM keys and keys token digests.
     return Settings(database_url=DATABASE_URL, redis_url=REDIS_URL, secret_key="test-secret-key")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashes():
+    """Argon2id at its cheapest in the test process: the library's parameters (64 MiB, 3 passes)
+    cost 0.1-0.25 s per hash or check on the CI machine, and the suite makes hundreds of people
+    and logins; the tests assert the flows, not the cost. A hash keeps its parameters, so hashes
+    made by `viperatron` subprocesses (the real parameters) are checked at their own cost."""
+    with pytest.MonkeyPatch.context() as patch:
+        cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+        patch.setattr(accounts, "_hasher", cheap)
+        patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a password of anyone"))
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

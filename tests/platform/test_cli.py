@@ -55,8 +55,8 @@ async def test_keys_create_prints_only_the_key_and_list_never_shows_it():
 def test_migrate_and_first_start_on_an_empty_database(tmp_path):
     url = f"sqlite://{tmp_path / 'fresh.db'}"
     migrated = cli("migrate", database_url=url)
-    # In the order they apply: by number (10_… after 9_…)
-    files = sorted((p.name for p in (ROOT / "migrations" / "models").glob("[0-9]*_*.py")), key=lambda n: int(n.split("_")[0]))
+    files = sorted((p.name for p in (ROOT / "migrations" / "models").glob("[0-9]*_*.py")),
+                   key=lambda name: int(name.split("_")[0]))  # in aerich's order: 9 before 10
     assert migrated.returncode == 0 and f"applied {len(files)} migration(s): {', '.join(files)}" in migrated.stderr
     assert "applied 0 migration" in cli("migrate", database_url=url).stderr  # idempotent
 

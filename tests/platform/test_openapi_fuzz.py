@@ -1,7 +1,11 @@
-"""Schemathesis over our own /openapi.json against the real server: every check, and the
-examples, coverage, fuzzing and stateful phases, with a fixed seed and a bounded number of
-examples (under a minute per backend). Settings: tests/support/schemathesis.toml; the few rules the
-document can only state in words: tests/support/schemathesis_hooks.py."""
+"""Schemathesis over our own /openapi.json against the real server, once per backend: every
+check (`--checks all`: no 5xx, status codes, content types, response headers and schemas as
+documented, and the rest), and the examples, coverage, fuzzing and stateful phases, with a fixed
+seed and a bounded number of examples (SCHEMATHESIS_EXAMPLES, 10 per operation: under a minute per
+backend). In both halves: a 5xx can be the backend's own (PostgreSQL refuses what SQLite stores).
+Settings: tests/support/schemathesis.toml (it keeps U+0000 out of generated strings; that rule
+is tests/platform/test_bad_input.py's); the few rules the document can only state in words:
+tests/support/schemathesis_hooks.py."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Schemathesis hooks for tests/test_openapi_fuzz.py (loaded through SCHEMATHESIS_HOOKS).
+"""Schemathesis hooks for tests/platform/test_openapi_fuzz.py (loaded through SCHEMATHESIS_HOOKS).
 
 The OpenAPI document declares every rule JSON Schema can say. A few rules it can only state in
 words: they depend on another field, on the clock, or on what the server issued. Schema-valid

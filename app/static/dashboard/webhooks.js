@@ -103,8 +103,10 @@ export function WebhooksPage() {
   <//>`;
 }
 
+const DEFAULT_EVENTS = ["MESSAGE_SENT", "MESSAGE_BOUNCED", "MESSAGE_COMPLAINED"];
+
 function CreateForm({ onCreated }) {
-  const [events, setEvents] = useState(["MESSAGE_SENT", "MESSAGE_BOUNCED", "MESSAGE_COMPLAINED"]);
+  const [events, setEvents] = useState(DEFAULT_EVENTS);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const create = async (event) => {
@@ -116,6 +118,7 @@ function CreateForm({ onCreated }) {
       const payload = await mutate(CREATE, { input: { url: f.url.trim(), events, description: f.description.trim() } },
         "createWebhookEndpoint");
       form.reset();
+      setEvents(DEFAULT_EVENTS);
       onCreated(payload.webhookEndpoint);
     } catch (e) { setError(e); }
     setBusy(false);

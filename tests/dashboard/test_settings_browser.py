@@ -152,6 +152,7 @@ def test_a_domain_is_deleted_after_confirming(dash, server, shots):
     wait_text(dash, "its records", "DNS records of old-walk.com", "main")
     click(dash, "button", "Delete old-walk.com")
     wait_text(dash, "the confirmation", "and its DKIM key?")
+    dash.wait_js("focus in the confirmation", "document.activeElement.innerText.startsWith('Delete old-walk.com for good')")
     check_page(dash, origin, shots, "domain-delete")
     click(dash, ".confirm button", "Delete old-walk.com for good")
     wait_text(dash, "deleted", "old-walk.com was removed", "#domains-status")
@@ -200,6 +201,7 @@ def test_a_webhook_endpoint_gets_a_test_event_seen_delivered_in_its_log(dash, se
 def test_a_webhook_endpoint_is_edited_rotated_and_deleted(dash, server, shots, receiver):
     origin, _ = server
     open_page(dash, origin, "/dashboard/settings/webhooks", "Webhooks")
+    wait_text(dash, "the endpoint listed", receiver.url, "#endpoints")
     click(dash, "#endpoints button", "Open")
     wait_text(dash, "the endpoint", "Delivery log", "#endpoint-detail")
     click(dash, "#endpoint-detail button", "Show secret")

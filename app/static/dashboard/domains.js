@@ -2,7 +2,7 @@
 // them now, delete. Test keys can read domains but not change them: the server's error says so.
 import { useContext, useState } from "preact/hooks";
 import { gql, mutate } from "./api.js";
-import { CopyButton, Empty, ErrorNote, Page, ViewerContext, When, html, useLoad } from "./ui.js";
+import { Confirm, CopyButton, Empty, ErrorNote, Page, ViewerContext, When, html, useLoad } from "./ui.js";
 
 const DOMAIN_FIELDS = `id name status createdAt verifiedAt checkedAt
   dnsRecords { type name value purpose status }`;
@@ -141,9 +141,9 @@ function DomainDetail({ domain, onChange, onDeleted }) {
     </p>
     <p role="status" class="ok" id="dns-check-status">${checked}</p>
     <${ErrorNote} error=${error} />
-    ${confirming ? html`<div class="confirm danger-zone" role="group" aria-label=${`Delete ${d.name}?`}>
+    ${confirming ? html`<${Confirm} label=${`Delete ${d.name}?`}>
       <p>Delete <strong>${d.name}</strong> and its DKIM key? Mail from it goes out unsigned from then on; adding it again makes a new key and new records.</p>
       <p><button type="button" class="danger small" onClick=${remove}>Delete ${d.name} for good</button>
-        <button type="button" class="secondary small" onClick=${() => setConfirming(false)}>Keep it</button></p></div>` : null}
+        <button type="button" class="secondary small" onClick=${() => setConfirming(false)}>Keep it</button></p><//>` : null}
   </section>`;
 }

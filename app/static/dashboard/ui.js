@@ -99,6 +99,14 @@ export function CopyButton({ text, label, stateId, what = "the text" }) {
     <span role="status" class="ok copy-state" id=${stateId}>${state}</span>`;
 }
 
+// An inline confirmation: keyboard focus moves to its first button when it appears (the button
+// that opened it is gone).
+export function Confirm({ label, children }) {
+  const box = useRef(null);
+  useEffect(() => { const b = box.current && box.current.querySelector("button"); if (b) b.focus(); }, []);
+  return html`<div class="confirm danger-zone" role="group" aria-label=${label} ref=${box}>${children}</div>`;
+}
+
 export function Tags({ tags }) {
   if (!tags || !tags.length) return html`<span class="muted">—</span>`;
   return html`<ul class="tags">${tags.map((t) => html`<li>${t}</li>`)}</ul>`;

@@ -2,7 +2,7 @@
 // a test event, and each one's delivery log (polled while a delivery is on its way).
 import { useState } from "preact/hooks";
 import { gql, mutate } from "./api.js";
-import { Code, CopyButton, Empty, ErrorNote, Page, When, html, useLoad } from "./ui.js";
+import { Code, Confirm, CopyButton, Empty, ErrorNote, Page, When, html, useLoad } from "./ui.js";
 import { TestKeyNote } from "./domains.js";
 
 const GROUPS = [
@@ -195,15 +195,15 @@ function EndpointDetail({ endpoint, onChange, onDeleted }) {
       <button type="button" class="secondary" onClick=${() => setEditing(true)}>Edit</button>
       <button type="button" class="secondary" onClick=${() => setConfirm("rotate")}>Rotate secret</button>
       <button type="button" class="secondary" onClick=${() => setConfirm("delete")}>Delete endpoint</button></p>`}
-    ${confirm === "rotate" ? html`<div class="confirm danger-zone" role="group" aria-label="Rotate the signing secret?">
+    ${confirm === "rotate" ? html`<${Confirm} label="Rotate the signing secret?">
       <p>Make a new signing secret? The old one stops working at once: calls (queued ones too) are signed with the new one,
         so your server must check with it.</p>
       <p><button type="button" class="danger small" onClick=${rotate}>Rotate the secret</button>
-        <button type="button" class="secondary small" onClick=${() => setConfirm(null)}>Keep the secret</button></p></div>` : null}
-    ${confirm === "delete" ? html`<div class="confirm danger-zone" role="group" aria-label=${`Delete the endpoint ${e.url}?`}>
+        <button type="button" class="secondary small" onClick=${() => setConfirm(null)}>Keep the secret</button></p><//>` : null}
+    ${confirm === "delete" ? html`<${Confirm} label=${`Delete the endpoint ${e.url}?`}>
       <p>Delete this endpoint and its delivery log? It hears no more events.</p>
       <p><button type="button" class="danger small" onClick=${remove}>Delete for good</button>
-        <button type="button" class="secondary small" onClick=${() => setConfirm(null)}>Keep it</button></p></div>` : null}
+        <button type="button" class="secondary small" onClick=${() => setConfirm(null)}>Keep it</button></p><//>` : null}
     <p role="status" class="ok" id="endpoint-status">${note}</p>
     <${ErrorNote} error=${error} />
     <h3 id="deliveries-heading">Delivery log <button type="button" class="secondary small" onClick=${log.reload}>Refresh</button></h3>

@@ -45,6 +45,9 @@ ROUTES = (
     ("analytics", "Analytics"),
     ("settings/api-keys", "API keys"),
     ("settings/team", "Team"),
+    ("settings/domains", "Sending domains"),
+    ("settings/webhooks", "Webhooks"),
+    ("settings/tracking", "Tracking"),
 )
 
 CACHE_CONTROL = "no-cache"

@@ -13,7 +13,8 @@ from app.web import dashboard
 from tests.helpers import ROOT
 
 ROUTES = ("/dashboard", "/dashboard/", "/dashboard/messages", "/dashboard/messages/msg_123",
-          "/dashboard/automations/new", "/dashboard/settings/api-keys", "/dashboard/settings/team", "/dashboard/verify?token=x",
+          "/dashboard/automations/new", "/dashboard/settings/api-keys", "/dashboard/settings/team",
+          "/dashboard/settings/domains", "/dashboard/settings/webhooks", "/dashboard/settings/tracking", "/dashboard/verify?token=x",
           "/dashboard/reset-password?token=x", "/dashboard/accept-invitation?token=x", "/dashboard/setup?token=x",
           "/dashboard/no/such/page")
 
@@ -46,7 +47,8 @@ async def test_every_route_is_the_same_shell(client):
     assert 'href="/dashboard" aria-current="page"' in page, "the top bar marks the dashboard"
     routes = json.loads(re.search(r"data-routes='([^']*)'", page).group(1))
     assert [label for _, label in routes] == ["Messages", "Contacts", "Import", "Automations", "Suppressions",
-                                             "Analytics", "API keys", "Team"]
+                                             "Analytics", "API keys", "Team", "Sending domains", "Webhooks",
+                                             "Tracking"]
 
 
 @needs_assets

@@ -11,6 +11,9 @@ import { AutomationsPage, AutomationPage, AutomationForm } from "./automations.j
 import { SuppressionsPage } from "./suppressions.js";
 import { AnalyticsPage } from "./analytics.js";
 import { ApiKeysPage, TeamPage } from "./settings.js";
+import { DomainsPage } from "./domains.js";
+import { WebhooksPage } from "./webhooks.js";
+import { TrackingPage } from "./tracking.js";
 
 const root = document.getElementById("app");
 const ROUTES = JSON.parse(root.dataset.routes);
@@ -35,6 +38,9 @@ function route(pathname, ctx) {
     case "analytics": return { section, view: html`<${AnalyticsPage} />` };
     case "settings":
       if (id === "team") return { section: "settings/team", view: html`<${TeamPage} />` };
+      if (id === "domains") return { section: "settings/domains", view: html`<${DomainsPage} />` };
+      if (id === "webhooks") return { section: "settings/webhooks", view: html`<${WebhooksPage} />` };
+      if (id === "tracking") return { section: "settings/tracking", view: html`<${TrackingPage} />` };
       return { section: "settings/api-keys", view: html`<${ApiKeysPage} />` };
     case "verify": return { section, link: true, view: html`<${VerifyPage} signedIn=${ctx.signedIn} onVerified=${ctx.refresh} />` };
     case "reset-password": return { section, link: true, view: html`<${ResetPasswordPage} onSignedIn=${ctx.onSignedIn} />` };

@@ -15,6 +15,7 @@ const ONE = `query Message($id: ID!) {
     sendAt attempts lastReply sentAt createdAt updatedAt
     attachments { filename contentType size }
     events { status detail at }
+    engagement { opens clicks firstOpenedAt firstClickedAt }
   }
 }`;
 const CANCEL = `mutation Cancel($input: CancelMessageInput!) {
@@ -86,6 +87,19 @@ export function MessagesPage() {
 const PREVIEW_CSP = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; style-src 'unsafe-inline'">`;
 const PENDING = new Set(["queued", "sending", "deferred"]);
 
+// Opens and clicks of a tracked message, once there are any (docs/tracking.md).
+function Engagement({ value }) {
+  if (!value || (!value.opens && !value.clicks)) return null;
+  return html`<h2 id="engagement-heading">Engagement</h2>
+    <dl class="facts" id="engagement" aria-labelledby="engagement-heading">
+      <dt>Opens</dt><dd id="engagement-opens">${value.opens}</dd>
+      <dt>First opened</dt><dd><${When} value=${value.firstOpenedAt} /></dd>
+      <dt>Clicks</dt><dd id="engagement-clicks">${value.clicks}</dd>
+      <dt>First clicked</dt><dd><${When} value=${value.firstClickedAt} /></dd>
+    </dl>
+    <p class="hint muted">Opens include machines that load every image (Apple Mail Privacy Protection): clicks say more.</p>`;
+}
+
 export function MessagePage({ id }) {
   const [poll, setPoll] = useState(2000);
   const [cancelError, setCancelError] = useState(null);
@@ -120,6 +134,7 @@ export function MessagePage({ id }) {
       <dt>Last SMTP reply</dt><dd id="last-reply">${m.lastReply ? html`<code>${m.lastReply}</code>` : html`<span class="muted">none yet</span>`}</dd>
       <dt>Message-ID</dt><dd><code>${m.messageIdHeader}</code></dd>
     </dl>
+    <${Engagement} value=${m.engagement} />
     ${scheduled ? html`<p><button type="button" class="danger" onClick=${cancel}>Cancel this scheduled message</button></p>` : null}
     <${ErrorNote} error=${cancelError} />
     <h2>Timeline</h2>

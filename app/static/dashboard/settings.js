@@ -3,7 +3,7 @@
 // (a key can list neither keys nor people).
 import { useContext, useState } from "preact/hooks";
 import { gql, mutate, rememberCreatedKey } from "./api.js";
-import { Code, ErrorNote, Page, ViewerContext, When, html, useLoad } from "./ui.js";
+import { Code, CopyButton, ErrorNote, Page, ViewerContext, When, html, useLoad } from "./ui.js";
 
 const KEY_FIELDS = "id prefix name mode perMinute perDay createdAt lastUsedAt revokedAt";
 const KEYS = `query ApiKeys { apiKeys { ${KEY_FIELDS} requestsToday } }`;
@@ -72,20 +72,6 @@ export function ApiKeysPage() {
   return html`<${Page} title="API keys"><${KeyManager} /><//>`;
 }
 
-function CopyButton({ text, label }) {
-  const [state, setState] = useState("");
-  const copy = async () => {
-    try {
-      await navigator.clipboard.writeText(text);
-      setState("Copied");
-    } catch {
-      setState("Could not copy: select the key and copy it by hand.");
-    }
-  };
-  return html`<button type="button" class="small" onClick=${copy} aria-label=${label}>Copy</button>
-    <span role="status" class="ok" id="copy-state">${state}</span>`;
-}
-
 function KeyManager() {
   const [error, setError] = useState(null);
   const [created, setCreated] = useState(null);
@@ -132,7 +118,7 @@ function KeyManager() {
     ${created ? html`<div class="notice" role="status" id="new-key-secret-box">
       <p><strong>Your new key${created.key && created.key.name ? ` “${created.key.name}”` : ""}.</strong> Copy it now: it is not shown again.</p>
       <p class="secret-line"><code id="new-key-secret" tabindex="0">${created.secret}</code>
-        <${CopyButton} text=${created.secret} label="Copy the new key" /></p>
+        <${CopyButton} text=${created.secret} label="Copy the new key" stateId="copy-state" what="the key" /></p>
       <p class="muted">Use it as <code>Authorization: Bearer …</code>; the <a href="/dashboard/messages">Messages</a> page shows a curl with it.</p>
     </div>` : null}
     ${keys.data && keys.data.length === 0 ? html`<p class="muted">No keys yet.</p>` : null}

@@ -84,6 +84,29 @@ export function Code({ children, label }) {
   return html`<pre class="code" tabindex="0" aria-label=${label || "Code"}><code>${children}</code></pre>`;
 }
 
+// Copies `text` to the clipboard and says so next to the button (`stateId`: that note's id).
+export function CopyButton({ text, label, stateId, what = "the text" }) {
+  const [state, setState] = useState("");
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setState("Copied");
+    } catch {
+      setState(`Could not copy: select ${what} and copy it by hand.`);
+    }
+  };
+  return html`<button type="button" class="small secondary copy" onClick=${copy} aria-label=${label}>Copy</button>
+    <span role="status" class="ok copy-state" id=${stateId}>${state}</span>`;
+}
+
+// An inline confirmation: keyboard focus moves to its first button when it appears (the button
+// that opened it is gone).
+export function Confirm({ label, children }) {
+  const box = useRef(null);
+  useEffect(() => { const b = box.current && box.current.querySelector("button"); if (b) b.focus(); }, []);
+  return html`<div class="confirm danger-zone" role="group" aria-label=${label} ref=${box}>${children}</div>`;
+}
+
 export function Tags({ tags }) {
   if (!tags || !tags.length) return html`<span class="muted">—</span>`;
   return html`<ul class="tags">${tags.map((t) => html`<li>${t}</li>`)}</ul>`;

@@ -610,6 +610,33 @@ async def _invite(settings: Settings, principal: Principal, data: Invite) -> Inv
     return InvitationView(email=data.email, role=data.role, expires_at=clock.now() + LINK_LIFETIME["invite"])
 
 
+async def list_invitations(principal: Principal) -> list[InvitationView]:
+    """Invitations of the organization not yet accepted nor expired, newest first (owners and admins)."""
+    _require_manager(principal)
+    rows = await (AccountToken.filter(kind="invite", organization_id=principal.organization_id, used_at__isnull=True,
+                                      expires_at__gt=clock.now()).order_by("-created_at", "-id"))
+    return [InvitationView(email=r.email, role=Role(r.role), expires_at=r.expires_at) for r in rows]
+
+
+class InvitationRevoke(ApiModel):
+    email: EmailAddress
+
+
+async def revoke_invitation(principal: Principal, data: InvitationRevoke, idempotency_key: str | None = None) -> str:
+    """Every pending invitation of this address to the organization stops working; the address."""
+    _require_manager(principal)
+
+    async def run() -> tuple[Removed, int]:
+        revoked = await AccountToken.filter(kind="invite", organization_id=principal.organization_id,
+                                            email=data.email, used_at__isnull=True).update(used_at=clock.now())
+        if not revoked:
+            raise ApiError(ErrorCode.NOT_FOUND, "No pending invitation for this address.",
+                           [FieldError("email", "No pending invitation for this address.", "not_found")])
+        return Removed(user_id=data.email), 200
+
+    return (await idempotent(principal, idempotency_key, "accounts.revoke_invitation", data, run, Removed)).result.user_id
+
+
 async def _member(principal: Principal, user_id: str) -> Membership:
     membership = await (Membership.filter(organization_id=principal.organization_id, user_id=user_id)
                         .select_related("user").first())

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.core.errors import ApiError, from_pydantic
 from schema.accounts.resolvers import (
+    InvitationRevoke,
     Invite,
     KeyCreate,
     KeyMode,
@@ -22,9 +23,11 @@ from schema.accounts.resolvers import (
     create_api_key,
     invite_member,
     list_api_keys,
+    list_invitations,
     list_members,
     remove_member,
     revoke_api_key,
+    revoke_invitation,
 )
 from schema.graphql_common import GraphQLInput, UserError, user_errors, validated
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
@@ -91,6 +94,18 @@ class RevokeApiKeyInput:
     idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
 
 
+@strawberry.pydantic.input(name="RevokeInvitationInput")
+class RevokeInvitationInput(GraphQLInput):
+    email: str
+    idempotency_key: Annotated[Optional[str], strawberry.field(description=IDEMPOTENCY_HELP)] = None
+
+
+@strawberry.type
+class RevokeInvitationPayload:
+    revoked_email: Optional[str]
+    user_errors: list[UserError]
+
+
 @strawberry.type
 class InviteMemberPayload:
     invitation: Optional[InvitationType]
@@ -132,6 +147,15 @@ class AccountQueries:
         except ApiError:
             return None
 
+    @strawberry.field(description="Invitations not yet accepted nor expired, newest first (owners and admins; null "
+                      "for members and for API keys).")
+    async def invitations(self, info: strawberry.Info) -> Optional[list[InvitationType]]:
+        try:
+            views = await list_invitations(info.context["principal"])
+        except ApiError:
+            return None
+        return [InvitationType(email=v.email, role=v.role, expires_at=v.expires_at) for v in views]
+
     @strawberry.field(description="The organization's API keys, newest first, revoked ones too (owners and admins; "
                       "null for members and for API keys).")
     async def api_keys(self, info: strawberry.Info) -> Optional[list[ApiKeyType]]:
@@ -152,6 +176,15 @@ class AccountMutations:
             return InviteMemberPayload(invitation=None, user_errors=user_errors(error))
         return InviteMemberPayload(invitation=InvitationType(email=view.email, role=view.role,
                                                              expires_at=view.expires_at), user_errors=[])
+
+    @strawberry.mutation(description="Withdraw the pending invitations of an address: their links stop working.")
+    async def revoke_invitation(self, info: strawberry.Info, input: RevokeInvitationInput) -> RevokeInvitationPayload:
+        try:
+            email = await revoke_invitation(info.context["principal"], validated(input, InvitationRevoke),
+                                            input.idempotency_key)
+        except ApiError as error:
+            return RevokeInvitationPayload(revoked_email=None, user_errors=user_errors(error))
+        return RevokeInvitationPayload(revoked_email=email, user_errors=[])
 
     @strawberry.mutation(description="Change a member's role (owners and admins; only owners make or unmake owners).")
     async def change_member_role(self, info: strawberry.Info, input: ChangeMemberRoleInput) -> ChangeMemberRolePayload:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from models import ApiKey, Membership, Message
+from models import AccountToken, ApiKey, Membership, Message
 from tests.helpers import PASSWORD, auth_post, gql, log_in_ok, within_one_minute_window
 
 KEYS = "{ apiKeys { id prefix name mode perMinute perDay createdAt lastUsedAt revokedAt } }"
@@ -179,3 +179,26 @@ async def test_account_mutations_replay_with_the_same_idempotency_key(client, ma
     revoke = "mutation($id: ID!) { revokeApiKey(input: {id: $id, idempotencyKey: \"r-1\"}) { apiKey { revokedAt } } }"
     revoked = [data(await gql(client, owner, revoke, {"id": first["apiKey"]["id"]}))["revokeApiKey"] for _ in range(2)]
     assert revoked[0] == revoked[1] and revoked[0]["apiKey"]["revokedAt"]
+
+
+async def test_pending_invitations_are_listed_and_can_be_withdrawn(client, make_person, settings, tmp_path):
+    owner = await make_person("owner")
+    member = await make_person("member", org=await org_name(owner))
+    invite = 'mutation($e: String!) { inviteMember(input: {email: $e, role: ADMIN}) { userErrors { code } } }'
+    for email in ("first@example.com", "second@example.com"):
+        assert data(await gql(client, owner, invite, {"e": email}))["inviteMember"]["userErrors"] == []
+    listed = data(await gql(client, owner, "{ invitations { email role expiresAt } }"))["invitations"]
+    assert [(i["email"], i["role"]) for i in listed] == [("second@example.com", "ADMIN"), ("first@example.com", "ADMIN")]
+    assert data(await gql(client, member, "{ invitations { email } }"))["invitations"] is None  # members: no
+    revoke = 'mutation($e: String!) { revokeInvitation(input: {email: $e}) { revokedEmail userErrors { field code } } }'
+    refused = data(await gql(client, member, revoke, {"e": "first@example.com"}))["revokeInvitation"]
+    assert refused == {"revokedEmail": None, "userErrors": [{"field": None, "code": "forbidden"}]}
+    done = data(await gql(client, owner, revoke, {"e": "first@example.com"}))["revokeInvitation"]
+    assert done == {"revokedEmail": "first@example.com", "userErrors": []}
+    again = data(await gql(client, owner, revoke, {"e": "first@example.com"}))["revokeInvitation"]
+    assert again["userErrors"] == [{"field": "email", "code": "not_found"}]
+    assert [i["email"] for i in data(await gql(client, owner, "{ invitations { email } }"))["invitations"]] == [
+        "second@example.com"]
+    # The withdrawn link no longer works.
+    token = (await AccountToken.filter(kind="invite", email="first@example.com").order_by("-id").first())
+    assert token.used_at is not None

@@ -215,6 +215,7 @@ def test_the_whole_story(browser, server, shots, outbox, tmp_path):
     choose(page, "#invite-role", "MEMBER")
     click(page, "button[type=submit]", "Send invitation")
     wait_text(page, "the invitation sent", MEMBER, "#invite-sent")
+    wait_text(page, "the pending invitation", MEMBER, "#invitations")
     _check(page, origin, shots, "team")
     invitation = mailed_link(outbox, MEMBER, "Join default")
     assert invitation.startswith(f"{origin}/dashboard/accept-invitation?token="), invitation

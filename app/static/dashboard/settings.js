@@ -14,6 +14,9 @@ const REVOKE_KEY = `mutation RevokeApiKey($input: RevokeApiKeyInput!) {
   revokeApiKey(input: $input) { apiKey { id revokedAt } userErrors { field message code } }
 }`;
 const MEMBERS = "query Members { members { id email emailVerified role joinedAt } }";
+const INVITATIONS = "query Invitations { invitations { email role expiresAt } }";
+const REVOKE_INVITATION = `mutation RevokeInvitation($input: RevokeInvitationInput!) {
+  revokeInvitation(input: $input) { revokedEmail userErrors { field message code } } }`;
 const INVITE = `mutation InviteMember($input: InviteMemberInput!) {
   inviteMember(input: $input) { invitation { email role expiresAt } userErrors { field message code } }
 }`;
@@ -163,8 +166,33 @@ export function TeamPage() {
     <${ErrorNote} error=${members.error} />
     ${members.data ? html`<${MemberList} members=${members.data} viewer=${viewer} canManage=${canManage} onChange=${() => setVersion(version + 1)} />` : null}
     ${!members.data && members.loading ? html`<p class="muted">Loading the team…</p>` : null}
-    ${canManage ? html`<${InviteForm} viewer=${viewer} />` : null}
+    ${canManage ? html`<${Invitations} version=${version} />` : null}
+    ${canManage ? html`<${InviteForm} viewer=${viewer} onSent=${() => setVersion(version + 1)} />` : null}
   <//>`;
+}
+
+function Invitations({ version }) {
+  const [changed, setChanged] = useState(0);
+  const [error, setError] = useState(null);
+  const invitations = useLoad(async () => (await gql(INVITATIONS)).invitations || [], [version, changed]);
+  const withdraw = async (email) => {
+    setError(null);
+    try {
+      await mutate(REVOKE_INVITATION, { input: { email } }, "revokeInvitation");
+      setChanged(changed + 1);
+    } catch (e) { setError(e); }
+  };
+  if (!invitations.data || !invitations.data.length) return html`<${ErrorNote} error=${error || invitations.error} />`;
+  return html`<h2 id="invitations-heading">Pending invitations</h2>
+    <${ErrorNote} error=${error} />
+    <table class="list" id="invitations" aria-labelledby="invitations-heading">
+      <thead><tr><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Link works until</th>
+        <th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      <tbody>${invitations.data.map((i) => html`<tr>
+        <td>${i.email}</td><td><span class="badge role">${roleName(i.role)}</span></td><td><${When} value=${i.expiresAt} /></td>
+        <td><button type="button" class="secondary small" onClick=${() => withdraw(i.email)}
+          aria-label=${`Withdraw the invitation of ${i.email}`}>Withdraw</button></td></tr>`)}</tbody>
+    </table>`;
 }
 
 function MemberList({ members, viewer, canManage, onChange }) {
@@ -223,7 +251,7 @@ function MemberList({ members, viewer, canManage, onChange }) {
     </table>`;
 }
 
-function InviteForm({ viewer }) {
+function InviteForm({ viewer, onSent }) {
   const [error, setError] = useState(null);
   const [sent, setSent] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -236,6 +264,7 @@ function InviteForm({ viewer }) {
       const payload = await mutate(INVITE, { input: { email: f.email.trim(), role: f.role } }, "inviteMember");
       setSent(payload.invitation);
       form.reset();
+      if (onSent) onSent();
     } catch (e) { setError(e); }
     setBusy(false);
   };

@@ -39,60 +39,87 @@ from tortoise.queryset import QuerySet
 from models import Contact
 
 CHUNK_ROWS = 20_000
+FIRST_ROWS = 1_000  # the first COPY is small, so the first bytes leave soon; then 4× until CHUNK_ROWS
 QUEUE_CHUNKS = 2
 MARKER = b"\x01"  # a row the server leaves to Python (see the module docstring)
 Fallback = Callable[[list[str]], Awaitable[dict[str, bytes]]]
 COLUMNS = ("id", "email", "first_name", "last_name", "custom_fields", "created_at", "updated_at")
 
-# A number Python writes differently from jsonb (an exponent below 1e-4), at any depth.
-_PYTHON_ONLY = """jsonb_path_exists(r.custom_fields, '$.** ? (@.type() == "number" && @ != 0 && @.abs() < 0.0001)')"""
-_TAGS_CSV = "(SELECT string_agg(t.tag, ';' ORDER BY t.id) FROM contact_tags t WHERE t.contact_id = r.id)"
-_TAGS_JSON = "(SELECT '[' || string_agg(to_json(t.tag)::text, ', ' ORDER BY t.id) || ']' FROM contact_tags t WHERE t.contact_id = r.id)"
+# A number Python writes differently from jsonb (below 1e-4 jsonb writes `0.0000…`, Python an
+# exponent) may sit anywhere in this JSON text: the row goes to Python. (Strings holding
+# `0.0000` go too: slower, still right.)
+def _python_only(json_text: str) -> str:
+    return f"{json_text} LIKE '%0.0000%'"
 
 
-def _time(column: str) -> str:
-    """datetime.isoformat() of a UTC time, `+00:00` as `Z` (microseconds only when not 0)."""
-    return (
-        f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN date_trunc('second', "
-        f"{column}) = {column} THEN '' ELSE to_char({column}, '.US') END || 'Z'"
-    )
+def _time_text(column: str) -> str:
+    """The ISO text of a time (DateStyle ISO, TimeZone UTC: set before each COPY), computed once
+    in an inner layer: `2026-01-02 03:04:05.12+00`."""
+    return f"{column}::text"
+
+
+def _time(text: str) -> str:
+    """datetime.isoformat() of a UTC time with `+00:00` as `Z`, from _time_text: `T` for the
+    space, microseconds padded to 6 digits (PostgreSQL drops trailing zeros; both leave out a
+    zero fraction)."""
+    return f"overlay(CASE WHEN length({text}) = 22 THEN left({text}, 19) ELSE rpad(left({text}, -3), 26, '0') END placing 'T' from 11 for 1) || 'Z'"
+
+
+_FORMULA = "61, 43, 45, 64, 9, 13"  # = + - @ TAB CR
 
 
 def _safe(expr: str) -> str:
     """csv_cells.csv_safe_cell: a leading `'` when the text, after its leading `'`s, starts
     with =, +, -, @, TAB or CR."""
-    return f"CASE WHEN left(ltrim({expr}, ''''), 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || {expr} ELSE {expr} END"
+    return (
+        f"CASE WHEN ascii({expr}) IN ({_FORMULA}) OR (ascii({expr}) = 39 AND ascii(ltrim({expr}, ''''))"
+        f" IN ({_FORMULA})) THEN '''' || {expr} ELSE {expr} END"
+    )
 
 
 def _quoted(expr: str) -> str:
     """Python csv.writer's QUOTE_MINIMAL: in quotes, `"` doubled, when it holds , " CR or LF."""
-    return f"""CASE WHEN {expr} ~ '[",\\r\\n]' THEN '"' || replace({expr}, '"', '""') || '"' ELSE {expr} END"""
+    found = f"strpos({expr}, ',') + strpos({expr}, '\"') + strpos({expr}, chr(10)) + strpos({expr}, chr(13))"
+    return f"CASE WHEN {found} > 0 THEN '\"' || replace({expr}, '\"', '\"\"') || '\"' ELSE {expr} END"
 
 
 def _json(expr: str) -> str:
     return f"coalesce(to_json({expr})::text, 'null')"
 
 
+def _page(inner: str, tags: str) -> str:
+    """The page's rows with their tags: one aggregate over the page's id range of
+    contact_tags (its (contact_id, tag) index), not one lookup per contact."""
+    return f"""WITH page AS MATERIALIZED ({inner})
+SELECT p.*, t.tags FROM page p LEFT JOIN (
+  SELECT contact_id, {tags} AS tags FROM contact_tags
+  WHERE contact_id >= (SELECT min(id) FROM page) AND contact_id <= (SELECT max(id) FROM page)
+  GROUP BY contact_id
+) t ON t.contact_id = p.id"""
+
+
 def _csv_sql(inner: str, first_param: int, fields: list[str]) -> tuple[str, list]:
-    """Three layers: the page's rows; their cells as text, formula-safe; the quoted line."""
+    """Layers: the page's rows, tags and custom field texts; their cells, formula-safe; the line."""
     values = [f"r.custom_fields #>> ARRAY[${first_param + i}::text] AS f{i}" for i in range(len(fields))]
     cells = ["s.id"] + [_quoted(f"s.{c}") for c in ("email", "first_name", "last_name", "tags")]
     cells += ["s.created_at", "s.updated_at"] + [_quoted(f"s.f{i}") for i in range(len(fields))]
-    safe = [
-        f"{_safe(f'coalesce(r.{c}, {empty})')} AS {c}"
-        for c, empty in (("email", "''"), ("first_name", "''"), ("last_name", "''"), ("tags", "''"))
-    ] + [f"{_safe(f'coalesce(r.f{i}, {empty})')} AS f{i}" for i, empty in enumerate(["''"] * len(fields))]
+    texts = ["email", "first_name", "last_name", "tags"] + [f"f{i}" for i in range(len(fields))]
+    safe = [f"{_safe(f'coalesce(r.{c}, {EMPTY})')} AS {c}" for c in texts]
+    python_only = " OR ".join(_python_only(f"r.f{i}") for i in range(len(fields))) or "false"
     sql = f"""
 SELECT CASE WHEN s.python_only THEN chr(1) || s.id ELSE concat_ws(',', {', '.join(cells)}) END
 FROM (
-  SELECT r.id, r.python_only, {_time('r.created_at')} AS created_at, {_time('r.updated_at')} AS updated_at,
-         {', '.join(safe)}
+  SELECT r.id, coalesce({python_only}, false) AS python_only, {_time('r.created')} AS created_at,
+         {_time('r.updated')} AS updated_at, {', '.join(safe)}
   FROM (
-    SELECT r.*, {_TAGS_CSV} AS tags, {_PYTHON_ONLY} AS python_only{''.join(', ' + v for v in values)}
-    FROM ({inner}) r OFFSET 0
+    SELECT r.*, {_time_text('r.created_at')} AS created, {_time_text('r.updated_at')} AS updated{''.join(', ' + v for v in values)}
+    FROM ({_page(inner, "string_agg(tag, ';' ORDER BY id)")}) r OFFSET 0
   ) r OFFSET 0
 ) s ORDER BY s.id"""
     return sql, list(fields)
+
+
+EMPTY = "''"
 
 
 def _ndjson_sql(inner: str) -> str:
@@ -100,14 +127,16 @@ def _ndjson_sql(inner: str) -> str:
         "CASE WHEN r.custom_fields IS NULL OR r.custom_fields IN ('null', '{}', '[]', '\"\"', '0', 'false') "
         "THEN '{}' ELSE r.custom_fields::text END"
     )
+    tags = "'[' || string_agg(to_json(tag)::text, ', ' ORDER BY id) || ']'"
     return f"""
-SELECT CASE WHEN r.python_only THEN chr(1) || r.id ELSE
+SELECT CASE WHEN {_python_only('r.custom')} THEN chr(1) || r.id ELSE
   '{{"id": ' || {_json('r.id')} || ', "email": ' || {_json('r.email')} || ', "firstName": ' || {_json('r.first_name')}
   || ', "lastName": ' || {_json('r.last_name')} || ', "tags": ' || coalesce(r.tags, '[]') || ', "customFields": '
-  || {custom} || ', "createdAt": "' || {_time('r.created_at')} || '", "updatedAt": "' || {_time('r.updated_at')}
+  || r.custom || ', "createdAt": "' || {_time('r.created')} || '", "updatedAt": "' || {_time('r.updated')}
   || '"}}' END
 FROM (
-  SELECT r.*, {_TAGS_JSON} AS tags, {_PYTHON_ONLY} AS python_only FROM ({inner}) r OFFSET 0
+  SELECT r.*, {custom} AS custom, {_time_text('r.created_at')} AS created, {_time_text('r.updated_at')} AS updated
+  FROM ({_page(inner, tags)}) r OFFSET 0
 ) r ORDER BY r.id"""
 
 
@@ -151,6 +180,8 @@ def _unescape(data: bytes) -> bytes:
 async def _copy(sql: str, values: list, output: Callable[[bytes], Awaitable[None]]) -> None:
     client = Tortoise.get_connection("default")
     async with client.acquire_connection() as connection:
+        # The text of times (_time_text); the pool resets both when the connection is released.
+        await connection.execute("SET DateStyle TO ISO; SET TimeZone TO 'UTC'")
         await connection.copy_from_query(sql, *values, output=output, format="text")
 
 
@@ -201,17 +232,18 @@ async def copy_pages(query: QuerySet[Contact], format: str, fields: list[str],
     done = object()
 
     async def produce() -> None:
-        last_id = ""
+        last_id, size = "", min(FIRST_ROWS, CHUNK_ROWS)
         try:
             while True:
-                rows = await _copy_rows(*copy_statement(query, format, fields, last_id))
+                rows = await _copy_rows(*copy_statement(query, format, fields, last_id, size))
                 if not rows:
                     break
                 last_id = _last_id(rows, format)
                 count = rows.count(b"\n")
                 await queue.put(await _with_fallback(rows, format, fallback) if MARKER in rows else _finish(rows, format))
-                if count < CHUNK_ROWS:
+                if count < size:
                     break
+                size = min(size * 4, CHUNK_ROWS)
         except Exception as exc:  # noqa: BLE001  (handed to the response, which raises it)
             await queue.put(exc)
             return

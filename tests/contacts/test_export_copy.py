@@ -97,6 +97,7 @@ async def test_copy_streams_a_large_export_in_bounded_chunks(key, monkeypatch):
     for i in range(60):
         await create_contact(key, f"s{i}@example.com", custom_fields={"n": i})
     monkeypatch.setattr(export_copy, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(export_copy, "FIRST_ROWS", 5)
     statements = []
     copy = export_copy._copy
 

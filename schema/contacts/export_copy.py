@@ -179,9 +179,10 @@ def _unescape(data: bytes) -> bytes:
 
 async def _copy(sql: str, values: list, output: Callable[[bytes], Awaitable[None]]) -> None:
     client = Tortoise.get_connection("default")
-    async with client.acquire_connection() as connection:
-        # The text of times (_time_text); the pool resets both when the connection is released.
-        await connection.execute("SET DateStyle TO ISO; SET TimeZone TO 'UTC'")
+    async with client.acquire_connection() as connection, connection.transaction(readonly=True):
+        # The text of times (_time_text), for this transaction only: a released connection keeps
+        # its session settings (app/core/db.py releases it without a reset).
+        await connection.execute("SET LOCAL DateStyle TO ISO; SET LOCAL TimeZone TO 'UTC'")
         await connection.copy_from_query(sql, *values, output=output, format="text")
 
 

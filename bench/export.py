@@ -31,10 +31,9 @@ Baselines in the same run, on one raw asyncpg connection (client: this process):
 
 Then EXPLAIN (ANALYZE, BUFFERS) of the exact SQL (captured from Tortoise's query log, in this
 process) of: the list endpoint with `customField[plan]=pro` (and `=enterprise`, a selective
-value), the export's second keyset page, unfiltered and filtered, and its tag prefetch; plus
-the generic plan (what PostgreSQL may switch to after 5 executions of the same prepared
-statement: asyncpg prepares and caches every query) of the keyset page. With --profile,
-cProfile of `schema.contacts.export._stream` over `bench-small`, in this process.
+value), and of the SELECT of the export's second COPY (schema/contacts/export_copy.py),
+unfiltered and filtered, and for the small organization. With --profile, cProfile of the
+export stream (`export_contacts`, the COPY path) over `bench-small`, in this process.
 
 Env: BENCH_EXPORT_DATABASE_URL (postgres://postgres@127.0.0.1:5432/viperatron_bench_export),
 BENCH_EXPORT_CONTACTS (1000000). Prints a Markdown report and writes it to bench/results/export.md.
@@ -484,8 +483,9 @@ async def drain(stream, pages: int | None = None) -> None:
 
 async def plans(principal, small_principal) -> list[tuple[str, str, list, str]]:
     """(title, sql, values, plan text) of the queries worth looking at."""
-    from schema.contacts.export import export_contacts
-    from schema.contacts.filters import ContactFilters
+    from schema.contacts.export import _custom_field_names
+    from schema.contacts.export_copy import CHUNK_ROWS, copy_statement
+    from schema.contacts.filters import ContactFilters, filtered_contacts
     from schema.contacts.resolvers import list_contacts
 
     log = QueryLog()
@@ -497,22 +497,22 @@ async def plans(principal, small_principal) -> list[tuple[str, str, list, str]]:
     for value in ("pro", "enterprise"):
         queries = await log.capture(list_contacts(principal, 50, None, ContactFilters(custom_fields={"plan": value})))
         await add(f"list endpoint, `customField[plan]={value}` (first page)", *queries[0])
-    async def export(who, format: str, filters) -> None:
-        await drain(await export_contacts(who, format, filters), pages=2)
+    async def copy_page(title: str, who, format: str, filters) -> None:
+        # The SELECT of the export's second COPY (a full CHUNK_ROWS page after the first one):
+        # COPY takes no parameters, so asyncpg inlines the values as literals and PostgreSQL
+        # plans each page for its values (no generic plan).
+        query = await filtered_contacts(who.organization_id, filters)
+        fields = await _custom_field_names(who.organization_id) if format == "csv" else []
+        after = await query.order_by("id").offset(CHUNK_ROWS - 1).limit(1).values_list("id", flat=True)
+        await add(title, *copy_statement(query, format, fields, after[0] if after else "", CHUNK_ROWS))
 
-    # Two pages of each export: [field names (csv only)], page 1, tags 1, page 2, tags 2.
-    queries = await log.capture(export(principal, "csv", ContactFilters()))
-    names, page2, tags2 = queries[0], queries[-2], queries[-1]
-    await add("export: custom field names (CSV header)", *names)
-    await add("export: keyset page 2 (unfiltered)", *page2)
-    await add("export: keyset page 2 (unfiltered), GENERIC plan", *page2, generic=True)
-    await add("export: tag prefetch of page 2", *tags2)
-    queries = await log.capture(export(principal, "ndjson", ContactFilters(custom_fields={"plan": "pro"})))
-    await add("export: keyset page 2, `customField[plan]=pro`", *queries[-2])
-    await add("export: keyset page 2, `customField[plan]=pro`, GENERIC plan", *queries[-2], generic=True)
-    queries = await log.capture(export(small_principal, "ndjson", ContactFilters()))
-    await add("export: keyset page 2 (unfiltered) of the SMALL organization", *queries[-2])
-    await add("export: keyset page 2 (unfiltered) of the SMALL organization, GENERIC plan", *queries[-2], generic=True)
+    queries = await log.capture(_custom_field_names(principal.organization_id))
+    await add("export: custom field names (CSV header)", *queries[0])
+    await copy_page("export: COPY page 2 (unfiltered, CSV)", principal, "csv", ContactFilters())
+    await copy_page("export: COPY page 2, `customField[plan]=pro` (NDJSON)", principal, "ndjson",
+                    ContactFilters(custom_fields={"plan": "pro"}))
+    await copy_page("export: COPY page 2 (unfiltered, NDJSON) of the SMALL organization", small_principal, "ndjson",
+                    ContactFilters())
     return out
 
 
@@ -591,8 +591,7 @@ def report(n: int, exports: list[Result], baselines: list[Result], base_rss: dic
         "fields as one jsonb column) in the same id order; *vs baseline* is against the COPY of the same "
         "format/filter. Server CPU = utime+stime of the API process; PG CPU = all postgres processes (shared "
         f"server). *target*: {TARGET_ROWS_PER_SECOND:,} rows/s, below which the export counts as slow. "
-        "GENERIC plans: asyncpg prepares every query and caches the statement per connection, so from the "
-        "6th page on PostgreSQL may run the generic plan instead of one planned for the values. "
+        "The export's COPY pages are planned for their values (COPY takes no parameters: asyncpg inlines them). "
         + (f"Loading the contacts (COPY) took {load_seconds:.0f} s. " if load_seconds else "")
         + f"Machine: {os.cpu_count()} cores, shared (1-min load average before the run: {load}).",
     ]

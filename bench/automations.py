@@ -44,7 +44,7 @@ time with all N runs claimable.
 
 `--sql` runs extra SQL after migrating (experiments, e.g. an index) and writes the table to
 bench/results/automations-experiment.md instead. `--profile PATH` adds a pass of the in-process runner
-(concurrency 1) under cProfile, prints the functions with the most own time and writes the
+(`--concurrency`, default 1) under cProfile, prints the functions with the most own time and writes the
 stats to PATH (`python -m pstats PATH`; the table's numbers come from the unprofiled passes).
 
 Env: BENCH_AUTOMATIONS_DATABASE_URL (postgres://postgres@127.0.0.1:5432/viperatron_bench_automations),
@@ -354,7 +354,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--profile", metavar="PATH", help="also profile the in-process runner (cProfile stats)")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--concurrency", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="the profiled runner's concurrency (default 1; also a `--child`'s)")
     return parser.parse_args()
 
 
@@ -431,12 +432,14 @@ async def run(args: argparse.Namespace) -> int:
 
         if args.profile:
             await reset(conn, runs)
-            print("profiling the in-process runner (concurrency 1) ...", flush=True)
+            print(f"profiling the in-process runner (concurrency {args.concurrency}) ...", flush=True)
             profiler = cProfile.Profile()
+            cpu = time.process_time()
             profiler.enable()
-            seconds, _ = await ours_in_process(settings, 1)
+            seconds, _ = await ours_in_process(settings, args.concurrency)
             profiler.disable()
-            print(f"  {n / seconds:,.0f} runs/s under the profiler")
+            cpu = time.process_time() - cpu
+            print(f"  {n / seconds:,.0f} runs/s under the profiler, {cpu / n * 1e3:.2f} ms of this process's CPU per run")
             profiler.dump_stats(args.profile)
             stats = pstats.Stats(profiler)
             stats.sort_stats("tottime").print_stats(25)

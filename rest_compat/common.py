@@ -20,7 +20,7 @@ from schema.contracts import MAX_PAGE, ApiModel, Page
 Caller = Annotated[Principal, Depends(current_principal)]
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:  # async: a plain def would run in a thread
     return services_of(request).settings
 
 

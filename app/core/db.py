@@ -12,13 +12,24 @@ from app.core.settings import Settings
 MIGRATIONS_DIR = str(Path(__file__).resolve().parents[2] / "migrations")
 
 
+async def _keep_session(connection) -> None:
+    """The pool's reset of a released connection: nothing beyond what asyncpg always does (roll
+    back a transaction left open, close cursors, drop listeners). Its default reset sends
+    `RESET ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); CLOSE ALL` — a round trip on every
+    release, i.e. on every request and every step of a runner — to undo session state this
+    service never sets: no session-level SET, LISTEN or advisory lock (locks are
+    transaction-scoped), and `statement_timeout` is a connection setting that RESET ALL keeps."""
+
+
 def tortoise_config(database_url: str, statement_timeout_seconds: float | None = None) -> dict:
     """`statement_timeout_seconds` bounds every PostgreSQL statement of the process (the
     request deadline's backstop: a statement outliving its request is cancelled by the
     server). Migrations run without it: building an index may take longer."""
     connection: str | dict = database_url
-    if statement_timeout_seconds and expand_db_url(database_url)["engine"] == "tortoise.backends.asyncpg":
+    if expand_db_url(database_url)["engine"] == "tortoise.backends.asyncpg":
         connection = expand_db_url(database_url)
+        connection["credentials"]["reset"] = _keep_session
+    if statement_timeout_seconds and isinstance(connection, dict):
         settings = connection["credentials"].setdefault("server_settings", {})
         settings["statement_timeout"] = str(int(statement_timeout_seconds * 1000))
     return {

@@ -137,6 +137,10 @@ class _Subscriptions:
         self._entries[organization_id] = (time.monotonic() + CACHE_SECONDS, found)
         return found
 
+    async def wants(self, organization_id: str, event_type: EventType | str, *, sandbox: bool = False) -> bool:
+        """Whether an event of this type would go anywhere (test mode's never does)."""
+        return not sandbox and any(str(event_type) in kinds for _, kinds in await self.of(organization_id))
+
     def forget(self, organization_id: str) -> None:
         self._entries.pop(organization_id, None)
 

@@ -27,6 +27,11 @@ One run on a fresh PostgreSQL database (migrated, dropped at the end unless --ke
               signal; timed from the first start to the last finish. Its ratio to `ours, 1 × 2`
               is the gain of a second runner process.
 
+Every runner runs with its per-organization cap at its concurrency
+(VIPERATRON_ORG_MAX_IN_FLIGHT): the bench has one organization, and the default cap
+(concurrency − 1, a slot kept for other organizations) would give it one loop fewer than the
+raw baseline it is compared with.
+
 The seven cases are measured `--rounds` times, interleaved; the table gives each case's median
 runs/s and, as its ratio, the median of the per-round ratios ours / raw at the same
 parallelism (as many runner loops as raw connections; cases seconds apart, so a burst of load
@@ -56,6 +61,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import dataclasses
 import json
 import os
 import pstats
@@ -269,6 +275,7 @@ async def raw_case(connections: int) -> tuple[float, int]:
 async def ours_in_process(settings, concurrency: int) -> tuple[float, Counter]:
     from app.engines.automations import AutomationRunner
 
+    settings = dataclasses.replace(settings, org_max_in_flight=concurrency)
     started = time.perf_counter()
     outcomes = await AutomationRunner(settings, concurrency=concurrency).drain()
     seconds = time.perf_counter() - started
@@ -323,7 +330,7 @@ async def child(concurrency: int) -> None:
     from app.core.settings import Settings
     from app.engines.automations import AutomationRunner
 
-    settings = Settings(database_url=DATABASE_URL)
+    settings = Settings(database_url=DATABASE_URL, org_max_in_flight=concurrency)
     await db.init_db(settings)
     try:
         runner = AutomationRunner(settings, concurrency=concurrency)

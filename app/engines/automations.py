@@ -13,7 +13,9 @@ runs; only as many as it can start, at most `per_org` of one organization, each 
 Each step is ONE transaction fenced by the claim: advance `current_step` (only if still ours
 and still at this step), apply the step's effect (contact tag/field, or the queued message),
 write its log row. So a step's effect is applied at most once; a worker that dies mid-step leaves nothing, and
-the next claim redoes that step. `wait` moves the run to `waiting` with `due_at` = wake-up
+the next claim redoes that step. On PostgreSQL every step but sendEmail is one hand-written
+statement (one round trip: "steps in SQL" below), and a run's consecutive such steps share
+one pooled connection; sendEmail (the delivery resolver) and SQLite use the ORM transaction. `wait` moves the run to `waiting` with `due_at` = wake-up
 time, in the database, so it survives restarts.
 
 `webhook` is the one step with an effect outside the database: the POST is made first, outside

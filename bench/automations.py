@@ -1,6 +1,6 @@
 """`make bench-automations`: automation throughput (runs/s of a one-step `addTag` automation) on PostgreSQL.
 
-    python -m bench.automations [-n 2000] [--rounds 3] [--sql STATEMENT] [--keep-db] [--profile out.html]
+    python -m bench.automations [-n 2000] [--rounds 3] [--sql STATEMENT] [--keep-db] [--profile out.prof]
 
 One run on a fresh PostgreSQL database (migrated, dropped at the end unless --keep-db):
 
@@ -21,10 +21,18 @@ One run on a fresh PostgreSQL database (migrated, dropped at the end unless --ke
   ours        `app.engines.automations.AutomationRunner(concurrency=1).drain()` (claim_due +
               run_claimed, one run at a time) in this process.
   ours, c=4   one runner with concurrency 4 (the default: four loops claiming at once).
+  raw × 2     the raw loop on two connections (the baseline of one runner process below).
+  ours, 1 × 2 one runner process (`--child`) with concurrency 2, timed like the next case.
   ours, 2 × 2 two runner processes (`--child`) with concurrency 2 each, started on the same
-              signal; timed from the first start to the last finish.
+              signal; timed from the first start to the last finish. Its ratio to `ours, 1 × 2`
+              is the gain of a second runner process.
 
-The five cases are measured `--rounds` times, interleaved; the table gives each case's median
+Every runner runs with its per-organization cap at its concurrency
+(VIPERATRON_ORG_MAX_IN_FLIGHT): the bench has one organization, and the default cap
+(concurrency − 1, a slot kept for other organizations) would give it one loop fewer than the
+raw baseline it is compared with.
+
+The seven cases are measured `--rounds` times, interleaved; the table gives each case's median
 runs/s and, as its ratio, the median of the per-round ratios ours / raw at the same
 parallelism (as many runner loops as raw connections; cases seconds apart, so a burst of load
 on the shared machine hits both sides of a ratio alike). Before every case the run state is
@@ -40,10 +48,9 @@ idx_automation_runs_claimable (migration 7); before it, a claim sorted every cla
 time with all N runs claimable.
 
 `--sql` runs extra SQL after migrating (experiments, e.g. an index) and writes the table to
-bench/results/automations-experiment.md instead. `--profile PATH` (needs pyinstrument, which
-is not a dependency: `.venv/bin/pip install pyinstrument`) adds a pass of the in-process runner
-under pyinstrument and writes its HTML report to PATH (the table's numbers come from the
-unprofiled passes).
+bench/results/automations-experiment.md instead. `--profile PATH` adds a pass of the in-process runner
+(`--concurrency`, default 1) under cProfile, prints the functions with the most own time and writes the
+stats to PATH (`python -m pstats PATH`; the table's numbers come from the unprofiled passes).
 
 Env: BENCH_AUTOMATIONS_DATABASE_URL (postgres://postgres@127.0.0.1:5432/viperatron_bench_automations),
 BENCH_AUTOMATIONS (N, 2000), BENCH_AUTOMATIONS_ROUNDS (3). Prints a Markdown table and writes it to bench/results/automations.md.
@@ -53,8 +60,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import dataclasses
 import json
 import os
+import pstats
 import statistics
 import subprocess
 import sys
@@ -67,6 +77,7 @@ from urllib.parse import urlsplit
 import asyncpg
 
 from app.engines.automations import _PG_CLAIM
+from app.engines.leases import pick_params
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -98,11 +109,13 @@ VALUES ($1, $2, $3, 'completed', $4, $5)
 """
 RAW_1 = "raw asyncpg loop, 1 connection"
 OURS_1 = "ours: 1 runner, concurrency 1, in-process"
+RAW_2 = "raw asyncpg loop, 2 connections (one process)"
 RAW_4 = "raw asyncpg loop, 4 connections (one process)"
 OURS_4 = "ours: 1 runner, concurrency 4 (the default), in-process"
+OURS_P1 = "ours: 1 runner process, concurrency 2"
 OURS_2 = "ours: 2 runner processes, concurrency 2 each"
 # ratio: ours / raw at the same parallelism (the same number of loops claiming at once)
-BASELINE = {RAW_1: RAW_1, OURS_1: RAW_1, RAW_4: RAW_4, OURS_4: RAW_4, OURS_2: RAW_4}
+BASELINE = {RAW_1: RAW_1, OURS_1: RAW_1, RAW_4: RAW_4, OURS_4: RAW_4, RAW_2: RAW_2, OURS_P1: RAW_2, OURS_2: RAW_4}
 RUN_COLUMNS = ("id", "automation_id", "organization_id", "event_id", "contact_id", "status", "current_step",
                "due_at", "attempts", "step_attempts", "created_at", "updated_at")
 
@@ -206,7 +219,8 @@ async def claim_plan(conn: asyncpg.Connection) -> str:
     await transaction.start()
     try:
         (report,) = json.loads(await conn.fetchval(
-            "EXPLAIN (ANALYZE, FORMAT JSON) " + query, at, at + timedelta(seconds=LEASE_SECONDS)))
+            "EXPLAIN (ANALYZE, FORMAT JSON) " + query,
+            *pick_params(at, 4, at + timedelta(seconds=LEASE_SECONDS), None, None)))
     finally:
         await transaction.rollback()
     def find(node: dict, kind: str) -> dict | None:
@@ -232,7 +246,7 @@ async def raw_loop(conn: asyncpg.Connection, steps: dict[str, list[dict]]) -> in
     while True:
         at = datetime.now(timezone.utc)
         async with conn.transaction():
-            run = await conn.fetchrow(RAW_CLAIM, at, at + timedelta(seconds=LEASE_SECONDS))
+            run = await conn.fetchrow(RAW_CLAIM, *pick_params(at, 1, at + timedelta(seconds=LEASE_SECONDS), None, None))
             if run is None:
                 return done
             index = run["current_step"]
@@ -261,6 +275,7 @@ async def raw_case(connections: int) -> tuple[float, int]:
 async def ours_in_process(settings, concurrency: int) -> tuple[float, Counter]:
     from app.engines.automations import AutomationRunner
 
+    settings = dataclasses.replace(settings, org_max_in_flight=concurrency)
     started = time.perf_counter()
     outcomes = await AutomationRunner(settings, concurrency=concurrency).drain()
     seconds = time.perf_counter() - started
@@ -315,7 +330,7 @@ async def child(concurrency: int) -> None:
     from app.core.settings import Settings
     from app.engines.automations import AutomationRunner
 
-    settings = Settings(database_url=DATABASE_URL)
+    settings = Settings(database_url=DATABASE_URL, org_max_in_flight=concurrency)
     await db.init_db(settings)
     try:
         runner = AutomationRunner(settings, concurrency=concurrency)
@@ -343,10 +358,11 @@ def parse_args() -> argparse.Namespace:
                         help="measure every case this many times, interleaved; medians are reported (default 3)")
     parser.add_argument("--sql", action="append", default=[], metavar="STATEMENT",
                         help="extra SQL run after migrating, for experiments (e.g. an index); repeatable")
-    parser.add_argument("--profile", metavar="PATH", help="also profile the in-process runner (pyinstrument HTML)")
+    parser.add_argument("--profile", metavar="PATH", help="also profile the in-process runner (cProfile stats)")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--concurrency", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--concurrency", type=int, default=1,
+                        help="the profiled runner's concurrency (default 1; also a `--child`'s)")
     return parser.parse_args()
 
 
@@ -395,15 +411,17 @@ async def run(args: argparse.Namespace) -> int:
         plan = await claim_plan(conn)
         print(f"claim with {n:,} claimable runs: {plan}", flush=True)
 
-        async def two_processes():
-            return await asyncio.get_running_loop().run_in_executor(None, ours_processes, 2, 2)
+        def processes(count: int, concurrency: int):
+            return lambda: asyncio.get_running_loop().run_in_executor(None, ours_processes, count, concurrency)
 
         measures = {
             RAW_1: lambda: raw_case(1),
             OURS_1: lambda: ours_in_process(settings, 1),
             RAW_4: lambda: raw_case(4),
             OURS_4: lambda: ours_in_process(settings, 4),
-            OURS_2: two_processes,
+            RAW_2: lambda: raw_case(2),
+            OURS_P1: processes(1, 2),
+            OURS_2: processes(2, 2),
         }
         for round_no in range(1, args.rounds + 1):
             for label, measure in measures.items():
@@ -420,15 +438,19 @@ async def run(args: argparse.Namespace) -> int:
                       + (f"  PROBLEMS: {'; '.join(found)}" if found else ""), flush=True)
 
         if args.profile:
-            from pyinstrument import Profiler
-
             await reset(conn, runs)
-            print("profiling the in-process runner ...", flush=True)
-            profiler = Profiler(async_mode="enabled")
-            with profiler:
-                await ours_in_process(settings, 1)
-            Path(args.profile).write_text(profiler.output_html())
-            print(profiler.output_text(unicode=True, show_all=False))
+            print(f"profiling the in-process runner (concurrency {args.concurrency}) ...", flush=True)
+            profiler = cProfile.Profile()
+            cpu = time.process_time()
+            profiler.enable()
+            seconds, _ = await ours_in_process(settings, args.concurrency)
+            profiler.disable()
+            cpu = time.process_time() - cpu
+            print(f"  {n / seconds:,.0f} runs/s under the profiler, {cpu / n * 1e3:.2f} ms of this process's CPU per run")
+            profiler.dump_stats(args.profile)
+            stats = pstats.Stats(profiler)
+            stats.sort_stats("tottime").print_stats(25)
+            stats.sort_stats("cumulative").print_stats(40)
     finally:
         if conn is not None:
             await conn.close()
@@ -437,6 +459,8 @@ async def run(args: argparse.Namespace) -> int:
         if not args.keep_db:
             await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    if args.rounds < 1:
+        return 0
     median = {label: statistics.median(values) for label, values in rates.items()}
     # Each round's ratio pairs cases measured a few seconds apart; the median of those.
     ratio = {label: statistics.median(ours / raw for ours, raw in zip(rates[label], rates[BASELINE[label]]))
@@ -455,10 +479,12 @@ async def run(args: argparse.Namespace) -> int:
                      f"| {ratio[label]:.2f} |")
     lines += [
         "",
-        "Ratio: ours / raw at the same parallelism (as many runner loops as raw connections: 1, or 4), "
+        "Ratio: ours / raw at the same parallelism (as many runner loops as raw connections: 1, 2 or 4), "
         f"per round, {rounds.replace('median of', 'median over')}.",
         f"Concurrency 4 vs 1 in one runner: {median[OURS_4] / median[OURS_1]:.2f}×; "
         f"raw 4 connections vs 1: {median[RAW_4] / median[RAW_1]:.2f}×.",
+        f"Two runner processes (concurrency 2 each) vs one: {median[OURS_2] / median[OURS_P1]:.2f}× "
+        f"(per round: {', '.join(f'{a / b:.2f}' for a, b in zip(rates[OURS_2], rates[OURS_P1]))}).",
         f"The claim query (shared by raw and ours) with all {n:,} runs claimable: {plan}.",
         f"Ingestion (not the headline): {n:,} `order.placed` events through the batch resolver in batches of "
         f"{BATCH}, starting {n:,} runs in the same transactions: {ingest_seconds:.2f} s, "

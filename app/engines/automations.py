@@ -13,7 +13,9 @@ runs; only as many as it can start, at most `per_org` of one organization, each 
 Each step is ONE transaction fenced by the claim: advance `current_step` (only if still ours
 and still at this step), apply the step's effect (contact tag/field, or the queued message),
 write its log row. So a step's effect is applied at most once; a worker that dies mid-step leaves nothing, and
-the next claim redoes that step. `wait` moves the run to `waiting` with `due_at` = wake-up
+the next claim redoes that step. On PostgreSQL every step but sendEmail is one hand-written
+statement (one round trip: "steps in SQL" below), and a run's consecutive such steps share
+one pooled connection; sendEmail (the delivery resolver) and SQLite use the ORM transaction. `wait` moves the run to `waiting` with `due_at` = wake-up
 time, in the database, so it survives restarts.
 
 `webhook` is the one step with an effect outside the database: the POST is made first, outside
@@ -41,7 +43,7 @@ from app.core.errors import ApiError
 from app.core.principal import Principal
 from app.engines import webhooks
 from app.engines.delivery_queue import retry_delay
-from app.engines.leases import Slots, fenced, per_org_cap, pick_params, pick_sql, renew_sql
+from app.engines.leases import Slots, fence_sql, fenced, per_org_cap, pick_params, pick_sql, renew_sql
 from models import AutomationRun, AutomationStepLog, Contact, ContactTag, Event
 from schema.automations import triggers
 from schema.automations.triggers import wakeups
@@ -291,6 +293,126 @@ async def _fail(claim: RunClaim, index: int, kind: str, detail: str) -> None:
             await _log(conn, claim.id, index, kind, "failed", detail)
 
 
+# ----------------------------------------------------------------------------- steps in SQL
+
+# On PostgreSQL the steps that only touch the database (addTag, removeTag, setCustomField,
+# wait, and a webhook's advance after its POST) are ONE hand-written statement each: the
+# fenced advance of the run (`moved`), the step's effect and its log row, in one round trip
+# and one implicit transaction — all land or none does. Data-modifying CTEs run on one
+# snapshot and see each other only through RETURNING, so every effect reads `moved`: a lost
+# claim (another attempt, another status, another step) moves nothing and so changes nothing.
+# The contact is locked first (`contact`, FOR UPDATE), like the ORM path's touch: an erase
+# waits for the step or has already won, and then the run does not move either (the caller
+# fails it: `contact` = 0). The ORM path (`_apply` in a transaction) stays for sendEmail
+# (the delivery resolver) and for SQLite, which has no data-modifying CTEs.
+
+_MOVED = """moved AS (
+    UPDATE automation_runs SET current_step = CAST($3 AS INTEGER) + 1, step_attempts = 0, status = $5,
+        due_at = COALESCE($6, due_at), updated_at = $4
+    WHERE {fence} AND current_step = $3{contact}
+    RETURNING id
+)""".format(fence=fence_sql(HELD, "$1", "$2"), contact="{contact}")
+
+_LOGGED = """logged AS (
+    INSERT INTO automation_step_logs (run_id, step_index, type, status, detail, at)
+    SELECT id, $3, $7, 'completed', {detail}, $4 FROM moved
+)"""
+
+# $1 run id, $2 attempt, $3 step index, $4 now, $5 the run's new status, $6 its new due_at
+# (NULL: keep the lease), $7 step type; contact steps: $8 contact id, $9 organization id,
+# then the step's own parameters.
+_CONTACT_STEP = """
+WITH contact AS (
+    SELECT id FROM contacts WHERE id = $8 AND organization_id = $9 FOR UPDATE
+), {moved}, touched AS (
+    UPDATE contacts c SET updated_at = $4{set} FROM moved WHERE c.id = $8 RETURNING c.id, c.organization_id
+){effect}, {logged}
+SELECT (SELECT count(*) FROM moved) AS moved, (SELECT count(*) FROM contact) AS contact
+"""
+
+
+def _contact_step(*, detail: str, effect: str = "", set_: str = "") -> str:
+    moved = _MOVED.replace("{contact}", " AND EXISTS (SELECT 1 FROM contact)")
+    return _CONTACT_STEP.format(moved=moved, set=set_, effect=effect, logged=_LOGGED.format(detail=detail)).strip()
+
+
+_SQL_STEPS = {
+    # $10 tag, $11 detail
+    "addTag": _contact_step(detail="$11", effect=""",
+effect AS (
+    INSERT INTO contact_tags (contact_id, organization_id, tag) SELECT id, organization_id, $10 FROM touched
+    ON CONFLICT (contact_id, tag) DO NOTHING
+)"""),
+    # $10 tag, $11 detail when removed, $12 when it was not set
+    "removeTag": _contact_step(detail="CASE WHEN EXISTS (SELECT 1 FROM effect) THEN $11 ELSE $12 END", effect=""",
+effect AS (
+    DELETE FROM contact_tags WHERE contact_id IN (SELECT id FROM touched) AND tag = $10 RETURNING 1
+)"""),
+    # $10 field name, $11 its value as JSON text (NULL: remove the field; merge_custom_fields' rule), $12 detail
+    "setCustomField": _contact_step(detail="$12", set_="""
+        , custom_fields = CASE WHEN CAST($11 AS TEXT) IS NULL THEN COALESCE(c.custom_fields, '{}'::jsonb) - CAST($10 AS TEXT)
+          ELSE COALESCE(c.custom_fields, '{}'::jsonb) || jsonb_build_object(CAST($10 AS TEXT), CAST($11 AS TEXT)::jsonb) END"""),
+    # wait, and a webhook delivered before the statement: $8 detail
+    "advance": "WITH {moved}, {logged}\nSELECT (SELECT count(*) FROM moved) AS moved, 1 AS contact".format(
+        moved=_MOVED.replace("{contact}", ""), logged=_LOGGED.format(detail="$8")),
+}
+
+
+SQL_KINDS = frozenset({"addTag", "removeTag", "setCustomField", "wait", "webhook"})
+
+
+def _step_params(step: dict[str, Any], run: RunClaim, kind: str, detail: str) -> list:
+    """The parameters after $7 of the step's statement (see _SQL_STEPS)."""
+    if kind in ("wait", "webhook"):
+        return [detail[:2000]]
+    if run.contact_id is None:
+        raise StepFailed(ERASED)
+    contact = [run.contact_id, run.organization_id]
+    if kind == "addTag":
+        return [*contact, step["tag"], f"tag `{step['tag']}` added"]
+    if kind == "removeTag":
+        return [*contact, step["tag"], f"tag `{step['tag']}` removed", f"tag `{step['tag']}` was not set"]
+    value = step["value"]
+    return [*contact, step["name"], None if value is None else json.dumps(value), f"custom field `{step['name']}` set"]
+
+
+async def _sql_step(conn, run: RunClaim, index: int, kind: str, step: dict[str, Any], moved: dict[str, Any],
+                    detail: str) -> None:
+    """One step in one statement on `conn` (an asyncpg connection): Fenced when the claim was
+    lost, StepFailed when the contact is gone; else advanced, applied and logged together."""
+    params = _step_params(step, run, kind, detail)
+    sql = _SQL_STEPS["advance" if kind in ("wait", "webhook") else kind]
+    row = await conn.fetchrow(sql, run.id, run.attempt, index, moved["updated_at"], moved.get("status", HELD),
+                              moved.get("due_at"), kind, *params)
+    if row["moved"]:
+        return
+    if not row["contact"]:
+        raise StepFailed(ERASED)
+    raise Fenced()
+
+
+class HeldConnection:
+    """One pooled connection held across a run's consecutive SQL steps: one acquire and one
+    pool reset for them, not one per step. Let go before anything else may take a
+    connection (an ORM step, a webhook call, a failure), so a run never holds two."""
+
+    def __init__(self):
+        self._wrapper = None
+        self._conn = None
+
+    async def get(self):
+        if self._conn is None:
+            wrapper = Tortoise.get_connection("default").acquire_connection()
+            self._conn = await wrapper.__aenter__()
+            self._wrapper = wrapper
+        return self._conn
+
+    async def release(self) -> None:
+        wrapper, self._wrapper, self._conn = self._wrapper, None, None
+        if wrapper is not None:
+            await wrapper.__aexit__(None, None, None)
+
+
 class LazyEvent:
     """The run's event, read only by the steps that use it (sendEmail, webhook)."""
 
@@ -314,42 +436,57 @@ async def run_claimed(claim: RunClaim, policy: webhooks.Policy = webhooks.Policy
     automation = await triggers.automation(claim.automation_id)
     if automation is None:  # deleted meanwhile (its runs go with it)
         return "gone"
-    event = LazyEvent(claim.event_id)
     steps = list(automation.steps or [])
     index = claim.current_step
     if index >= len(steps):  # after a trailing wait, or the steps were shortened meanwhile
         await _fenced(claim).update(status="completed", due_at=now(), updated_at=now())
         return "completed"
+    held = HeldConnection()
+    try:
+        return await _run_steps(claim, automation, steps, index, held, policy, verified_domains)
+    finally:
+        await held.release()
+
+
+async def _run_steps(claim: RunClaim, automation, steps: list[dict[str, Any]], index: int, held: HeldConnection,
+                     policy: webhooks.Policy, verified_domains: bool) -> str:
+    event = LazyEvent(claim.event_id)
+    sql = Tortoise.get_connection("default").capabilities.dialect == "postgres"
     while index < len(steps):
         step = steps[index]
         kind = step.get("type", "?")
         last = index == len(steps) - 1
         delivered = None
         if kind == "webhook":
+            await held.release()
             tries = claim.step_attempts if index == claim.current_step else 0
             result, delivered = await _call_webhook(claim, automation, event, index, step, policy, tries)
             if delivered is None:
                 return result
+        moved = {"current_step": index + 1, "step_attempts": 0, "updated_at": now()}
+        if kind == "wait":
+            moved.update(status="waiting", due_at=now() + timedelta(seconds=int(step["seconds"])))
+        if last and kind != "wait":
+            moved.update(status="completed", due_at=now())
+        detail = delivered or ""
+        if kind == "wait":
+            detail = f"waiting until {moved['due_at'].isoformat(timespec='seconds').replace('+00:00', 'Z')}"
         try:
-            async with in_transaction() as conn:
-                moved = {"current_step": index + 1, "step_attempts": 0, "updated_at": now()}
-                if kind == "wait":
-                    moved.update(status="waiting", due_at=now() + timedelta(seconds=int(step["seconds"])))
-                if last and kind != "wait":
-                    moved.update(status="completed", due_at=now())
-                changed = await _fenced(claim, conn).filter(current_step=index).update(**moved)
-                if not changed:
-                    raise Fenced()
-                status, detail = await _apply(step, claim, automation, event, conn, verified_domains)
-                if kind == "wait":
-                    detail = f"waiting until {moved['due_at'].isoformat(timespec='seconds').replace('+00:00', 'Z')}"
-                elif delivered is not None:
-                    detail = delivered
-                await _log(conn, claim.id, index, kind, status, detail)
+            if sql and kind in SQL_KINDS:
+                await _sql_step(await held.get(), claim, index, kind, step, moved, detail)
+            else:
+                await held.release()
+                async with in_transaction() as conn:
+                    changed = await _fenced(claim, conn).filter(current_step=index).update(**moved)
+                    if not changed:
+                        raise Fenced()
+                    status, applied = await _apply(step, claim, automation, event, conn, verified_domains)
+                    await _log(conn, claim.id, index, kind, status, detail or applied)
         except Fenced:
             log.warning("run %s (attempt %d) was taken over at step %d", claim.id, claim.attempt, index)
             return "fenced"
         except StepFailed as exc:
+            await held.release()
             await _fail(claim, index, kind, str(exc))
             return "failed"
         if kind == "wait":

@@ -259,8 +259,13 @@ class Slots:
     async def drain(self, claim: Callable[[], Awaitable[int]]) -> None:
         """Claim and run until nothing is due and nothing runs (tests and one-shot runs)."""
         while True:
+            counted = bool(self.tasks)
             claimed = await claim() if self.free() else 0
             if not claimed and not self.tasks:
+                if counted:
+                    # Work ended while the claim ran, which counted it in flight (its
+                    # organization may have been at its cap then): claim again before stopping.
+                    continue
                 return
             if not claimed or not self.free():
                 await asyncio.wait(self.tasks, return_when=asyncio.FIRST_COMPLETED)

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Annotated, Any, Optional
 
 from pydantic import Field, StringConstraints, WithJsonSchema
+from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 from tortoise.query_utils import Prefetch
 from tortoise.transactions import in_transaction
 
+from app.core import clock
 from app.core.errors import ApiError, ErrorCode, FieldError, invalid, not_found
-from app.core.ids import require_id
+from app.core.ids import new_id, require_id
 from app.core.principal import Principal
 from app.core.validation import EMAIL_SCHEMA, EmailAddress, JsonObject, Tag, email_key
 from models import Contact, ContactTag
@@ -136,7 +139,61 @@ async def _add_tags(conn, organization_id: str, contact_id: str, tags: list[str]
         )
 
 
+# The hot path on PostgreSQL: the contact created or updated and its tags added, in one statement
+# (one round trip), with the same rules as the ORM path below: names only when given, custom
+# fields merged shallowly (a null removes the key), updatedAt moved only when something was given.
+_PG_UPSERT = """
+WITH up AS (
+    INSERT INTO contacts (id, organization_id, email, email_key, first_name, last_name, custom_fields, created_at,
+                          updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $8)
+    ON CONFLICT (organization_id, email_key) DO UPDATE SET
+        first_name = COALESCE(EXCLUDED.first_name, contacts.first_name),
+        last_name = COALESCE(EXCLUDED.last_name, contacts.last_name),
+        custom_fields = (contacts.custom_fields || $7::jsonb) - $9::text[],
+        updated_at = CASE WHEN $10 THEN EXCLUDED.updated_at ELSE contacts.updated_at END
+    RETURNING id, email, first_name, last_name, custom_fields, created_at, updated_at, (xmax = 0) AS created
+), tagged AS (
+    INSERT INTO contact_tags (contact_id, organization_id, tag)
+    SELECT up.id, $2, u.tag FROM up, unnest($11::text[]) WITH ORDINALITY AS u(tag, n) ORDER BY u.n
+    ON CONFLICT (contact_id, tag) DO NOTHING
+    RETURNING id, tag
+)
+SELECT up.*, ARRAY(
+    SELECT x.tag FROM (SELECT t.id, t.tag FROM contact_tags t, up WHERE t.contact_id = up.id
+                       UNION ALL SELECT id, tag FROM tagged) AS x ORDER BY x.id
+) AS tags FROM up
+"""
+
+
+async def _upsert_in_one_statement(connection, principal: Principal, data: ContactUpsert) -> tuple[ContactView, bool]:
+    given = data.custom_fields or {}
+    kept = {name: value for name, value in given.items() if value is not None}
+    changes = data.first_name is not None or data.last_name is not None or bool(given)
+    [row] = await connection.execute_query_dict(_PG_UPSERT, [
+        new_id("ct"), principal.organization_id, data.email, email_key(data.email), data.first_name, data.last_name,
+        json.dumps(kept), clock.now(), [name for name, value in given.items() if value is None], changes,
+        list(dict.fromkeys(data.tags or [])),
+    ])
+    fields = row["custom_fields"]
+    view = ContactView(id=row["id"], email=row["email"], first_name=row["first_name"], last_name=row["last_name"],
+                       tags=list(row["tags"]), custom_fields=json.loads(fields) if isinstance(fields, str) else fields,
+                       created_at=row["created_at"], updated_at=row["updated_at"])
+    return view, bool(row["created"])
+
+
 async def _upsert(principal: Principal, data: ContactUpsert) -> tuple[ContactView, bool]:
+    connection = Tortoise.get_connection("default")
+    if connection.capabilities.dialect == "postgres":
+        view, created = await _upsert_in_one_statement(connection, principal, data)
+    else:
+        view, created = await _upsert_with_the_orm(principal, data)
+    await publish(principal.organization_id, EventType.CONTACT_CREATED if created else EventType.CONTACT_UPDATED,
+                  view.model_dump(mode="json", by_alias=True), sandbox=principal.is_test)
+    return view, created
+
+
+async def _upsert_with_the_orm(principal: Principal, data: ContactUpsert) -> tuple[ContactView, bool]:
     async with in_transaction() as conn:
         contact_id, created = await find_or_create_contact(conn, principal.organization_id, data.email)
         contact = await Contact.filter(id=contact_id).using_db(conn).select_for_update().get()
@@ -152,10 +209,7 @@ async def _upsert(principal: Principal, data: ContactUpsert) -> tuple[ContactVie
                 setattr(contact, name, value)
             await contact.save(using_db=conn)
         await _add_tags(conn, principal.organization_id, contact.id, data.tags)
-    view = await _reload(contact.id)
-    await publish(principal.organization_id, EventType.CONTACT_CREATED if created else EventType.CONTACT_UPDATED,
-                  view.model_dump(mode="json", by_alias=True), sandbox=principal.is_test)
-    return view, created
+    return await _reload(contact.id), created
 
 
 async def update_contact(

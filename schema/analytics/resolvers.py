@@ -25,6 +25,7 @@ half-up.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -45,6 +46,7 @@ from app.core.principal import Principal
 from app.core.validation import EMAIL_SCHEMA
 from models.delivery import MESSAGE_STATUSES, MessageStatus
 from schema.contracts import ViewModel
+from schema.events import rollups
 
 
 class Granularity(StrEnum):
@@ -389,11 +391,161 @@ def _figures(types: dict[str, _Acc]) -> list[EventTypeFigures]:
             for c, (n, s) in sorted(acc.values.items())
             if n
         ]
-        out.append(EventTypeFigures(event_type=event_type, count=acc.count, values=values))
+        if acc.count:  # rollup corrections can leave a type at zero in a bucket: absent, as in the events
+            out.append(EventTypeFigures(event_type=event_type, count=acc.count, values=values))
+    return out
+
+
+def _add(acc: _Acc, sign: int, n: int, nv: int, currency: str | None, amount: Decimal) -> None:
+    acc.count += sign * n
+    if nv and currency:
+        slot = acc.values[currency]
+        slot[0] += sign * nv
+        slot[1] += sign * amount
+
+
+@dataclass
+class _Plan:
+    """How the rollups give a window's buckets exactly (see event_analytics)."""
+
+    span: int  # the rows summed whole: 15-minute slots, or UTC days
+    marks: list[datetime]  # marks[i] <= row < marks[i + 1]: bucket i (UTC, non-decreasing)
+    fixes: list[tuple[datetime, datetime, int, int]]  # slots [start, end) added with ±1 to bucket k, ∓1 to k - 1
+    raw: list[tuple[datetime, datetime, int]]  # events [start, end) of bucket k read from the events table
+
+
+def _ceil_slot(t: datetime) -> datetime:
+    floor = rollups.slot_of(t)
+    return floor if floor == t else floor + rollups.SLOT
+
+
+def _rollup_plan(w: Window, keys: list[datetime]) -> Optional[_Plan]:
+    """None when the rollups cannot serve the window exactly: a bucket boundary off the
+    15-minute grid (historical offsets such as local mean time), or a window inside one slot."""
+    starts = _starts(w, keys)
+    if any(s.minute % 15 or s.second or s.microsecond for s in starts[1:]):
+        return None
+    n = len(keys)
+    lo, hi = _ceil_slot(w.start), rollups.slot_of(w.end)
+    if hi <= lo:
+        return None
+    raw = ([(w.start, lo, 0)] if lo > w.start else []) + ([(hi, w.end, n - 1)] if hi < w.end else [])
+    bounds = [lo, *starts[1:], hi]  # bucket i: [bounds[i], bounds[i + 1])
+    if w.granularity == "hour":
+        return _Plan(rollups.SLOT_MINUTES, bounds, [], raw)
+    # Days, with each boundary moved to the nearer UTC midnight and the slots between added or
+    # taken back: bucket i = days [m_i, m_i+1) + slots(b_i -> m_i) - slots(b_i+1 -> m_i+1).
+    marks: list[datetime] = []
+    fixes: list[tuple[datetime, datetime, int, int]] = []
+    for k, b in enumerate(bounds):
+        floor = rollups.day_of(b)
+        ceil = floor if floor == b else floor + rollups.DAY
+        mark = floor if b - floor <= ceil - b else ceil
+        if marks and mark < marks[-1]:
+            mark = ceil
+        marks.append(mark)
+        if mark > b:
+            fixes.append((b, mark, k, 1))
+        elif mark < b:
+            fixes.append((mark, b, k, -1))
+    return _Plan(rollups.DAY_MINUTES, marks, fixes, raw)
+
+
+_PG_FROM_ROLLUPS = """
+SELECT 0 AS part, width_bucket(bucket, $2::timestamptz[]) AS k, event_type, currency, SUM(events)::int8 AS n,
+       SUM(valued)::int8 AS nv, SUM(total) AS total
+FROM event_rollups WHERE organization_id = $1 AND span = $3 AND bucket >= $4 AND bucket < $5
+GROUP BY 2, 3, 4
+UNION ALL
+SELECT 1, r.k, x.* FROM unnest($6::timestamptz[], $7::timestamptz[]) WITH ORDINALITY AS r(s, e, k)
+CROSS JOIN LATERAL (SELECT event_type, currency, SUM(events)::int8, SUM(valued)::int8, SUM(total) FROM event_rollups
+    WHERE organization_id = $1 AND span = 15 AND bucket >= r.s AND bucket < r.e GROUP BY 1, 2) x
+UNION ALL
+SELECT 2, r.k, x.* FROM unnest($8::timestamptz[], $9::timestamptz[]) WITH ORDINALITY AS r(s, e, k)
+CROSS JOIN LATERAL (SELECT event_type, COALESCE(currency, ''), COUNT(*), COUNT(value), COALESCE(SUM(value), 0)
+    FROM events WHERE organization_id = $1 AND occurred_at >= r.s AND occurred_at < r.e GROUP BY 1, 2) x
+"""
+
+
+async def _rollup_rows(org: str, plan: _Plan) -> list[tuple[str, int, str, str, int, int, Decimal]]:
+    """(part, k, type, currency, events, valued, total): part "coarse" (k: bucket index),
+    "fix" (k: index into plan.fixes) or "raw" (k: index into plan.raw)."""
+    out = []
+    if dialect() == "postgres":
+        params = [org, plan.marks, plan.span, plan.marks[0], plan.marks[-1], [f[0] for f in plan.fixes],
+                  [f[1] for f in plan.fixes], [r[0] for r in plan.raw], [r[1] for r in plan.raw]]
+        for row in await _rows(_PG_FROM_ROLLUPS, params):
+            part = ("coarse", "fix", "raw")[row["part"]]
+            out.append((part, row["k"] - 1, row["event_type"], row["currency"], row["n"], row["nv"],
+                        Decimal(row["total"])))
+        return out
+    marks = [_sqlite_time(m) for m in plan.marks]
+    rows = await _rows(
+        "SELECT bucket, event_type, currency, events, valued, total FROM event_rollups WHERE organization_id = ? "
+        "AND span = ? AND bucket >= ? AND bucket < ?", [org, plan.span, marks[0], marks[-1]],
+    )
+    for row in rows:
+        k = bisect_right(marks, row["bucket"]) - 1
+        out.append(("coarse", k, row["event_type"], row["currency"], row["events"], row["valued"],
+                    Decimal(str(row["total"]))))
+    if plan.fixes:
+        ranges = ", ".join(["(?, ?, ?)"] * len(plan.fixes))
+        params = [v for i, (a, b, _, _) in enumerate(plan.fixes) for v in (i, _sqlite_time(a), _sqlite_time(b))]
+        rows = await _rows(
+            f"WITH r(k, s, e) AS (VALUES {ranges}) SELECT r.k, x.event_type, x.currency, x.events, x.valued, "
+            "x.total FROM r JOIN event_rollups x ON x.organization_id = ? AND x.span = 15 AND x.bucket >= r.s "
+            "AND x.bucket < r.e", params + [org],
+        )
+        for row in rows:
+            out.append(("fix", row["k"], row["event_type"], row["currency"], row["events"], row["valued"],
+                        Decimal(str(row["total"]))))
+    for i, (a, b, _) in enumerate(plan.raw):
+        rows = await _rows(
+            "SELECT event_type, COALESCE(currency, '') AS currency, value, COUNT(*) AS n FROM events "
+            "WHERE organization_id = ? AND occurred_at >= ? AND occurred_at < ? GROUP BY 1, 2, 3",
+            [org, _sqlite_time(a), _sqlite_time(b)],
+        )
+        for row in rows:
+            valued = row["n"] if row["value"] is not None else 0
+            amount = Decimal(str(row["value"])) * row["n"] if valued else Decimal(0)
+            out.append(("raw", i, row["event_type"], row["currency"], row["n"], valued, amount))
     return out
 
 
 async def event_analytics(principal: Principal, w: Window) -> EventAnalytics:
+    """From the rollups (schema/events/rollups.py) whenever they give the window exactly, which is
+    for every zone in use today: a bucket boundary is then a 15-minute UTC slot boundary.
+
+    By the hour: the window's slots, grouped by bucket. By day or week: UTC days whole, and each
+    bucket boundary moved to the nearer UTC midnight with the slots in between added to one
+    bucket and taken from its neighbour (bucket i = days [m_i, m_i+1) + slots(b_i -> m_i) -
+    slots(b_i+1 -> m_i+1)): a year by week in New York reads 365 days and 53 × 20 slots rather
+    than 35,040 slots. A window edge inside a slot: that slot's part comes from the events.
+    Otherwise (historical offsets) the events are grouped as before (`event_analytics_raw`)."""
+    keys = _all_buckets(w)
+    plan = _rollup_plan(w, keys)
+    if plan is None:
+        return await event_analytics_raw(principal, w)
+    n = len(keys)
+    per: dict[int, dict[str, _Acc]] = defaultdict(lambda: defaultdict(_Acc))
+    totals: dict[str, _Acc] = defaultdict(_Acc)
+    for part, k, event_type, currency, count, valued, amount in await _rollup_rows(principal.organization_id, plan):
+        if part == "coarse":
+            targets = [(k, 1)]
+        elif part == "raw":
+            targets = [(plan.raw[k][2], 1)]
+        else:
+            _, _, b, sign = plan.fixes[k]
+            targets = [(i, s) for i, s in ((b, sign), (b - 1, -sign)) if 0 <= i < n]
+        for i, sign in targets:
+            _add(per[i][event_type], sign, count, valued, currency, amount)
+            _add(totals[event_type], sign, count, valued, currency, amount)
+    buckets = [EventBucket(start=_label(w, k), types=_figures(per.get(i, {}))) for i, k in enumerate(keys)]
+    return EventAnalytics(buckets=buckets, totals=_figures(totals))
+
+
+async def event_analytics_raw(principal: Principal, w: Window) -> EventAnalytics:
+    """The same figures grouped from the events themselves (the rollups' source of truth)."""
     is_pg = dialect() == "postgres"
     keys = _all_buckets(w)
     if is_pg:
@@ -414,13 +566,32 @@ async def event_analytics(principal: Principal, w: Window) -> EventAnalytics:
         else:
             amount = Decimal(str(row["value"])) * row["nv"] if row["value"] is not None else Decimal(0)
         for acc in (per[_bucket_key(w, row["bucket"], keys)][row["event_type"]], totals[row["event_type"]]):
-            acc.count += row["n"]
-            if row["nv"] and row["currency"]:
-                slot = acc.values[row["currency"]]
-                slot[0] += row["nv"]
-                slot[1] += amount
+            _add(acc, 1, row["n"], row["nv"], row["currency"], amount)
     buckets = [EventBucket(start=_label(w, k), types=_figures(per.get(k, {}))) for k in keys]
     return EventAnalytics(buckets=buckets, totals=_figures(totals))
+
+
+# ----------------------------------------------------------------------------- rollups
+
+
+class RebuildResult(ViewModel):
+    organizations: int
+    events: int  # events counted
+    rows: int  # rollup rows written
+
+
+async def rebuild_event_rollups(organization_ids: list[str] | None = None) -> RebuildResult:
+    """Recompute the event rollups from the events: of the given organizations, or of all. Each
+    organization in its own transaction; its ingestion waits meanwhile (schema/events/rollups.py)."""
+    if organization_ids is None:
+        organization_ids = [r["id"] for r in await _rows("SELECT id FROM organizations ORDER BY id", [])]
+    events = rows = 0
+    for org in organization_ids:
+        async with in_transaction() as conn:
+            counted, written = await rollups.rebuild(conn, org)
+        events += counted
+        rows += written
+    return RebuildResult(organizations=len(organization_ids), events=events, rows=rows)
 
 
 # ----------------------------------------------------------------------------- contacts

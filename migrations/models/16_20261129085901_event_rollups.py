@@ -31,13 +31,13 @@ CREATE = """
 
 FILL_POSTGRES = """
         INSERT INTO "event_rollups" ("organization_id", "span", "bucket", "event_type", "currency", "events", "valued", "total")
-        SELECT organization_id, 15, date_bin('15 minutes', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
+        SELECT * FROM (SELECT organization_id, 15, date_bin('15 minutes', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
                event_type, COALESCE(currency, ''), COUNT(*), COUNT(value), COALESCE(SUM(value), 0)
         FROM events GROUP BY 1, 3, 4, 5
         UNION ALL
         SELECT organization_id, 1440, date_bin('1 day', occurred_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'),
                event_type, COALESCE(currency, ''), COUNT(*), COUNT(value), COALESCE(SUM(value), 0)
-        FROM events GROUP BY 1, 3, 4, 5;"""
+        FROM events GROUP BY 1, 3, 4, 5) r ORDER BY 1, 2, 3;"""
 
 SLOT_SQLITE = ("strftime('%Y-%m-%d %H:', occurred_at) || "
                "printf('%02d', (CAST(strftime('%M', occurred_at) AS INTEGER) / 15) * 15) || ':00+00:00'")

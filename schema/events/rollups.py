@@ -175,9 +175,9 @@ _PG_REBUILD = (
     "WITH s AS (SELECT date_bin('15 minutes', occurred_at, " + ORIGIN + ") AS bucket, event_type, "
     "COALESCE(currency, '') AS currency, COUNT(*) AS events, COUNT(value) AS valued, "
     "COALESCE(SUM(value), 0) AS total FROM events WHERE organization_id = $1 GROUP BY 1, 2, 3) "
-    "SELECT $1, 15, bucket, event_type, currency, events, valued, total FROM s "
+    "SELECT * FROM (SELECT $1, 15, bucket, event_type, currency, events, valued, total FROM s "
     "UNION ALL SELECT $1, 1440, date_bin('1 day', bucket, " + ORIGIN + "), event_type, currency, SUM(events), "
-    "SUM(valued), SUM(total) FROM s GROUP BY 3, 4, 5"
+    "SUM(valued), SUM(total) FROM s GROUP BY 3, 4, 5) r ORDER BY 2, 3, 4, 5"  # stored in time order: a window's rows on few pages
 )
 _SQLITE_SLOT = ("strftime('%Y-%m-%d %H:', occurred_at) || "
                 "printf('%02d', (CAST(strftime('%M', occurred_at) AS INTEGER) / 15) * 15) || ':00+00:00'")

@@ -21,6 +21,12 @@ Money: sums are exact decimals. PostgreSQL sums the NUMERIC column; SQLite store
 text, so it groups by (…, value) and the grouped values are summed with `Decimal` in Python.
 Sums and averages are decimal strings with the currency's precision (Babel), averages rounded
 half-up.
+
+Events per type and currency are read from the event rollups (15-minute slots and UTC days, kept
+at ingestion: schema/events/rollups.py), exactly, whenever the buckets' boundaries lie on the
+15-minute grid (every zone today); `event_analytics_raw` groups the events themselves, for the
+other cases and as the reference the tests compare with. `rebuild_event_rollups` recomputes
+the rollups from the events (`viperatron analytics rebuild`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""`viperatron`: serve, worker, inbound, migrate, keys, users."""
+"""`viperatron`: serve, worker, inbound, migrate, keys, users, import, analytics."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from app.main import create_app
 from app.web.keys import any_key_exists, create_key, list_keys, revoke_key
 from models import ImportJob, Organization
 from schema.accounts.resolvers import MAX_PASSWORD, MIN_PASSWORD, Role, create_user, issue_setup_link, reset_password
+from schema.analytics.resolvers import rebuild_event_rollups
 from schema.imports.jobs import CHUNK_BYTES, store_upload
 from schema.imports.resolvers import import_options
 
@@ -37,6 +38,8 @@ import_cli = typer.Typer(help="Import data from files.", no_args_is_help=True)
 cli.add_typer(import_cli, name="import")
 users_cli = typer.Typer(help="Create people's accounts and reset their passwords.", no_args_is_help=True)
 cli.add_typer(users_cli, name="users")
+analytics_cli = typer.Typer(help="Maintain what analytics read.", no_args_is_help=True)
+cli.add_typer(analytics_cli, name="analytics")
 
 
 def _run(coro):
@@ -317,6 +320,27 @@ def users_reset_password(
         typer.echo(f"no account with the address {email}", err=True)
         raise typer.Exit(1)
     typer.echo(f"new password set for {user.email}; its sessions ended", err=True)
+
+
+@analytics_cli.command("rebuild")
+def analytics_rebuild(
+    org: Optional[str] = typer.Option(None, "--org", help="Organization name (default: every organization)."),
+) -> None:
+    """Recompute the event rollups that analytics read from the stored events."""
+
+    async def work():
+        ids = None
+        if org is not None:
+            organization = await Organization.filter(name=org).first()
+            if organization is None:
+                typer.echo(f"no organization named {org!r}", err=True)
+                raise typer.Exit(2)
+            ids = [organization.id]
+        return await rebuild_event_rollups(ids)
+
+    result = _run(_with_db(Settings.from_env(), work))
+    typer.echo(f"rebuilt the event rollups of {result.organizations} organization(s): "
+               f"{result.events} events in {result.rows} rows", err=True)
 
 
 def main() -> None:

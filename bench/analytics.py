@@ -9,12 +9,16 @@ USD/EUR/JPY, each tied to a random contact), M messages (created over the last 3
 70 % sent 1-120 s later, the rest failed/suppressed/queued/deferred/canceled) and A messages of
 3 automations (sent over the last 365 days, each to a random contact, naming the automation and
 the contact: revenue attribution); a second organization `noise` with a tenth of each in the
-same tables; then VACUUM ANALYZE. `--reuse-db` skips all that when the database exists (it is
-still migrated, so a new migration can be measured on the data kept by an earlier `--keep-db`).
+same tables; then the event rollups are rebuilt from the loaded events (`viperatron analytics
+rebuild`'s resolver, timed: COPY bypasses ingestion, which keeps them otherwise) and VACUUM
+ANALYZE. `--reuse-db` skips all that when the database exists (it is still migrated, so a new
+migration can be measured on the data kept by an earlier `--keep-db`).
 
 Each query is the resolver the REST route and the GraphQL field call (schema/analytics/resolvers.py),
 run in this process through Tortoise (so it includes the Python roll-up and the response
-model): one warm-up, then the median and max of --runs runs. Target: each < 500 ms.
+model): one warm-up, then the median and max of --runs runs. Target: each < 200 ms. The events
+query is also measured grouped from the events themselves (`event_analytics_raw`, what it was
+before the rollups), for comparison.
 
 Env: BENCH_ANALYTICS_DATABASE_URL (postgres://postgres@127.0.0.1:5432/viperatron_bench_analytics).
 Prints a Markdown table and writes it to bench/results/analytics.md.
@@ -40,7 +44,7 @@ RESULTS = ROOT / "bench" / "results"
 DATABASE_URL = os.environ.get(
     "BENCH_ANALYTICS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/viperatron_bench_analytics"
 )
-TARGET_MS = 500
+TARGET_MS = 200
 CHUNK = 100_000
 TYPES = ("order.placed", "page.viewed", "cart.updated", "signup.completed", "refund.issued")
 CURRENCIES = (("USD", 2), ("EUR", 2), ("JPY", 0))
@@ -185,6 +189,8 @@ async def main() -> None:
         await admin(f'CREATE DATABASE "{name}"')
     settings = Settings(database_url=DATABASE_URL, redis_url=None)
     rows: list[tuple] = []
+    rebuild_seconds = None
+    rollup_rows = 0
     try:
         await db.migrate(settings)
         await db.init_db(settings)
@@ -203,8 +209,15 @@ async def main() -> None:
                            args.automation_messages, now)
                 await load(conn, noise.organization_id, args.contacts // 10, args.events // 10, args.messages // 10,
                            args.automation_messages // 10, now)
-                print(f"\n  loaded in {time.perf_counter() - start:.0f} s; VACUUM ANALYZE ...", flush=True)
-                await conn.execute("VACUUM ANALYZE contacts, contact_tags, events, messages, automations")
+                print(f"\n  loaded in {time.perf_counter() - start:.0f} s; rebuilding the rollups ...", flush=True)
+                start = time.perf_counter()
+                rebuilt = await an.rebuild_event_rollups([key.organization_id, noise.organization_id])
+                rebuild_seconds = time.perf_counter() - start
+                print(f"  rebuilt {rebuilt.rows:,} rollup rows from {rebuilt.events:,} events in "
+                      f"{rebuild_seconds:.1f} s; VACUUM ANALYZE ...", flush=True)
+                await conn.execute("VACUUM ANALYZE contacts, contact_tags, events, messages, automations, event_rollups")
+            rollup_rows = await conn.fetchval(
+                "SELECT count(*) FROM event_rollups WHERE organization_id = $1", key.organization_id)
         finally:
             await conn.close()
         principal = Principal(key.id, key.organization_id, "bench", "", "", "live", 10**8, 10**9)
@@ -215,6 +228,7 @@ async def main() -> None:
         ]
         for label, w in windows:
             for what, fn in (("messages", an.message_analytics), ("events", an.event_analytics),
+                             ("events (grouped from the events, as before)", an.event_analytics_raw),
                              ("contacts", an.contact_analytics)):
                 median, worst = await timed(lambda fn=fn, w=w: fn(principal, w), args.runs)
                 rows.append((f"/analytics/{what}", label, median, worst))
@@ -237,11 +251,14 @@ async def main() -> None:
         "organization (+10 % in another); "
         f"median / max of {args.runs} runs after a warm-up, resolver in-process. Target < {TARGET_MS} ms.",
         "",
-        "| query | window | median ms | max ms | < 500 ms |",
+        f"Event rollups: {rollup_rows:,} rows for the measured organization"
+        + (f"; rebuilt from the events of both in {rebuild_seconds:.1f} s." if rebuild_seconds is not None else "."),
+        "",
+        f"| query | window | median ms | max ms | < {TARGET_MS} ms (median) |",
         "|---|---|---:|---:|---|",
     ]
     for what, label, median, worst in rows:
-        lines.append(f"| `{what}` | {label} | {median:.0f} | {worst:.0f} | {'yes' if worst < TARGET_MS else 'NO'} |")
+        lines.append(f"| `{what}` | {label} | {median:.0f} | {worst:.0f} | {'yes' if median < TARGET_MS else 'NO'} |")
     report = "\n".join(lines) + "\n"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "analytics.md").write_text(report)

@@ -5,7 +5,7 @@ from models.automations import Automation, AutomationRun, AutomationStepLog
 from models.contacts import Contact, ContactTag
 from models.delivery import Message, MessageAttachment, MessageEvent, MessageRecipient, MessageTag
 from models.domains import Domain
-from models.events import Event
+from models.events import Event, EventRollup
 from models.idempotency import IdempotencyRecord
 from models.imports import ImportChunk, ImportJob
 from models.organizations import ApiKey, Organization
@@ -24,6 +24,7 @@ __all__ = [
     "MessageRecipient",
     "MessageTag",
     "Event",
+    "EventRollup",
     "IdempotencyRecord",
     "ImportChunk",
     "ImportJob",

@@ -27,3 +27,28 @@ class Event(Model):
         table = "events"
         unique_together = (("organization", "event_id"),)
         indexes = (("organization", "event_type", "occurred_at"), ("organization", "occurred_at"))
+
+
+class EventRollup(Model):
+    """Events counted and summed per organization, time slot, event type and currency, kept at
+    ingestion in the same transaction as the events (the events stay the source of truth:
+    `viperatron analytics rebuild` recomputes these rows from them). Two spans: 15-minute slots
+    (every UTC offset in use is a multiple of 15 minutes, so any zone's hours, days and weeks are
+    made of whole slots) and UTC days (so a long window reads a day per row, with slots only
+    around the zone's day boundaries)."""
+
+    id = fields.BigIntField(primary_key=True)
+    organization = fields.ForeignKeyField(
+        "models.Organization", related_name="event_rollups", on_delete=fields.CASCADE, db_index=False
+    )
+    span = fields.SmallIntField()  # minutes: 15 (a slot) or 1440 (a UTC day)
+    bucket = fields.DatetimeField()  # the slot's or day's UTC start
+    event_type = fields.CharField(max_length=100)
+    currency = fields.CharField(max_length=3, default="")  # "" for events without one
+    events = fields.BigIntField(default=0)  # events
+    valued = fields.BigIntField(default=0)  # of them, with a value
+    total = fields.DecimalField(max_digits=38, decimal_places=4, default=0)  # their values' exact sum
+
+    class Meta:
+        table = "event_rollups"
+        unique_together = (("organization", "span", "bucket", "event_type", "currency"),)

@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterable
 
 import httpx
 import pytest
+from tortoise.transactions import in_transaction
 
 import schema.graphql
 from app.core.validation import email_key
@@ -44,6 +45,7 @@ from app.engines.endpoint_deliveries import EndpointDeliveryRunner
 from app.engines.imports import ImportRunner
 from app.engines.worker import Worker
 from models import AutomationRun, Contact, ContactTag, Event, IdempotencyRecord, Message
+from schema.events import rollups
 
 # ----------------------------------------------------------------------------- the backend
 # One backend per pytest process (VIPERATRON_TEST_BACKEND=sqlite|postgres): Tortoise caches
@@ -448,11 +450,15 @@ async def create_contact(org_or_key, email: str, *, created: str | datetime | No
 
 async def create_event(org_or_key, contact_id: str | None, when: str | datetime, kind: str,
                        value: str | None = None, currency: str | None = None) -> Event:
-    """An event row of `kind` that occurred `when`."""
-    return await Event.create(
-        organization_id=_org(org_or_key), contact_id=contact_id, event_type=kind, occurred_at=at(when),
-        value=Decimal(value) if value is not None else None, currency=currency,
-    )
+    """An event row of `kind` that occurred `when`, added to the rollups as ingestion does."""
+    org = _org(org_or_key)
+    async with in_transaction() as conn:
+        event = await Event.create(
+            organization_id=org, contact_id=contact_id, event_type=kind, occurred_at=at(when),
+            value=Decimal(value) if value is not None else None, currency=currency, using_db=conn,
+        )
+        await rollups.add(conn, org, [rollups.Row(event.occurred_at, kind, currency, event.value)])
+    return event
 
 
 async def create_message(org_or_key, *, status: str = "queued", created: str | datetime | None = None,

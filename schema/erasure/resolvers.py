@@ -5,8 +5,10 @@ bcc that address (subject, bodies, variables, metadata, headers, attachments, SM
 and timeline details, which can quote the address); the properties of its events and
 their link to the contact; stored idempotent responses that contain the address.
 Kept, anonymous: message rows with status, tags and times, and events with type, value,
-currency and time, so delivery and revenue figures stay right. `suppress=true` also puts
-the address on the suppression list, so it is never mailed again.
+currency and time, so delivery and revenue figures stay right. No event is deleted, so the
+event rollups analytics read (counts and sums per type, currency and time slot, with no contact
+in them) need no change. `suppress=true` also puts the address on the suppression list, so it
+is never mailed again.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 
 One write path for both: a single ingest is a batch of one. PostgreSQL: set-based SQL (unnest
 arrays): one lookup of the batch's contacts, one INSERT … ON CONFLICT DO NOTHING for the missing
-ones, one INSERT of the events ON CONFLICT (organization_id, event_id) DO NOTHING. SQLite (one
-writer): the same steps through Tortoise bulk inserts (INSERT OR IGNORE).
+ones, one INSERT of the events ON CONFLICT (organization_id, event_id) DO NOTHING, which also
+adds the events it stored to the analytics rollups (rollups.py). SQLite (one writer): the same
+steps through Tortoise bulk inserts (INSERT OR IGNORE), then the rollups' upsert.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from models import Contact, Event
 from schema.automations.triggers import StoredEvent, start_runs
 from schema.contacts.writes import contact_ids
 from schema.contracts import ApiModel, BatchItemError, Page, check_fits, check_page_size, decode_cursor
+from schema.events import rollups
 from schema.idempotency.resolvers import idempotent
 
 MAX_VALUE = Decimal("1e15")
@@ -236,11 +238,13 @@ INSERT INTO events
      sandbox)
 SELECT r.id, $1, r.contact_id, r.event_id, r.event_type, r.value, r.currency, r.properties::jsonb, r.occurred_at, $2,
        $11
-FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::text[], $10::timestamptz[])
-    AS r(id, contact_id, event_id, event_type, value, currency, properties, occurred_at)
+FROM {lock}, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::text[],
+                   $10::timestamptz[]) AS r(id, contact_id, event_id, event_type, value, currency, properties, occurred_at)
 ON CONFLICT (organization_id, event_id) DO NOTHING
-RETURNING id
+RETURNING id, event_type, currency, value, occurred_at
 """
+# The events INSERT and the rollups' upsert of what it stored, in one statement (rollups.py).
+_PG_INSERT_EVENTS_ROLLED = rollups.pg_ingest(_PG_INSERT_EVENTS)
 _PG_FIND_EVENTS = """
 SELECT e.event_id, e.id FROM unnest($2::text[]) AS k(event_id)
 JOIN events e ON e.organization_id = $1 AND e.event_id = k.event_id
@@ -277,7 +281,7 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
     rows_in = [rows_in[i] for i in order]
     properties = [properties[i] for i in order]
     columns = list(zip(*rows_in))
-    inserted = await conn.execute_query_dict(_PG_INSERT_EVENTS, [org, now, *(list(c) for c in columns), sandbox])
+    inserted = await conn.execute_query_dict(_PG_INSERT_EVENTS_ROLLED, [org, now, *(list(c) for c in columns), sandbox])
     new_ids = {r["id"] for r in inserted}
     await start_runs(
         org,
@@ -348,15 +352,11 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
                 .values_list("event_id", "id")
             )
             ids = [stored[item.event_id] if item.event_id is not None else i for item, i in zip(items, ids)]
-        # Only the events stored now start runs (a duplicate `eventId` names an older event).
+        # Only the events stored now count and start runs (a duplicate `eventId` names an older event).
+        new = [e for e in rows if e.event_id is None or stored.get(e.event_id) == e.id]
+        await rollups.add(conn, org, [rollups.Row(e.occurred_at, e.event_type, e.currency, e.value) for e in new])
         await start_runs(
-            org,
-            [
-                StoredEvent(e.id, e.contact_id, e.event_type, e.value, e.properties, e.sandbox)
-                for e in rows
-                if e.event_id is None or stored.get(e.event_id) == e.id
-            ],
-            conn,
+            org, [StoredEvent(e.id, e.contact_id, e.event_type, e.value, e.properties, e.sandbox) for e in new], conn,
         )
     return [IngestResult(event_id=i, status=IngestStatus.accepted) for i in ids]
 

@@ -1,0 +1,170 @@
+"""Event rollups (schema/events/rollups.py): after single and batch ingestion, concurrent
+batches on the same keys, erasure and a rebuild they equal a recomputation from the events; the
+events analytics they serve equal the figures grouped from the events, over REST and GraphQL,
+in zones 30 and 45 minutes off the hour."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import pytest
+
+from app.core.principal import Principal
+from models import Event, EventRollup
+from schema.analytics import resolvers as analytics
+from schema.analytics.resolvers import event_analytics, event_analytics_raw, rebuild_event_rollups, window
+from schema.events import rollups
+from schema.events.resolvers import IngestEvent, ingest_batch
+from tests.helpers import DATABASE_URL, ROOT, create_event, gql
+
+EVENTS = "/api/v1/pipelines/events"
+
+
+async def stored_rollups(org: str) -> dict[tuple, tuple]:
+    rows = await EventRollup.filter(organization_id=org).values(
+        "span", "bucket", "event_type", "currency", "events", "valued", "total")
+    out = {}
+    for r in rows:
+        if r["events"] or r["valued"] or Decimal(r["total"]):
+            key = (r["span"], r["bucket"].isoformat(), r["event_type"], r["currency"])
+            out[key] = (r["events"], r["valued"], Decimal(r["total"]))
+    return out
+
+
+async def recomputed(org: str) -> dict[tuple, tuple]:
+    events = await Event.filter(organization_id=org).values("occurred_at", "event_type", "currency", "value")
+    sums = rollups.aggregate(rollups.Row(e["occurred_at"], e["event_type"], e["currency"], e["value"]) for e in events)
+    return {(span, bucket.isoformat(), t, c): (n, v, Decimal(total)) for (span, bucket, t, c), (n, v, total) in sums.items()}
+
+
+async def assert_rollups_match(org: str) -> None:
+    assert await stored_rollups(org) == await recomputed(org)
+
+
+def batch(n: int, prefix: str, **extra) -> list[dict]:
+    """n events over 2 days (slots, days and currencies varied; a third without a value)."""
+    out = []
+    for i in range(n):
+        event = {"email": f"p{i % 7}@example.com", "eventType": ("order.placed", "page.viewed")[i % 2],
+                 "occurredAt": f"2026-11-{27 + i % 2}T{(i * 7) % 24:02d}:{(i * 13) % 60:02d}:{i % 60:02d}.5Z",
+                 "eventId": f"{prefix}-{i}", **extra}
+        if i % 3:
+            event["value"], event["currency"] = (f"{i}.25", "USD") if i % 3 == 1 else (f"{i * 100}", "JPY")
+        out.append(event)
+    return out
+
+
+async def test_single_and_batch_ingestion_keep_the_rollups(client, key):
+    org = key.organization_id
+    for event in batch(5, "one"):
+        response = await client.post(EVENTS, json=event, headers=key.headers)
+        assert response.status_code == 202, response.text
+    await assert_rollups_match(org)
+    response = await client.post(f"{EVENTS}/batch", json={"events": batch(60, "many")}, headers=key.headers)
+    assert response.json()["accepted"] == 60
+    await assert_rollups_match(org)
+    # Duplicates (the same eventIds, and one given twice in a batch) store and count nothing more.
+    again = batch(60, "many")[:10] + batch(60, "many")[:1]
+    await client.post(f"{EVENTS}/batch", json={"events": again}, headers=key.headers)
+    await assert_rollups_match(org)
+    assert sum(v[0] for k, v in (await stored_rollups(org)).items() if k[0] == 15) == 65
+    assert sum(v[0] for k, v in (await stored_rollups(org)).items() if k[0] == 1440) == 65
+
+
+async def test_concurrent_batches_on_the_same_keys_add_up(key):
+    principal = Principal(key.id, key.organization_id, "t", "", "", "live", 10**6, 10**6)
+    same = {"email": "same@example.com", "eventType": "order.placed", "occurredAt": "2026-11-28T10:05:00Z",
+            "value": "0.10", "currency": "EUR"}
+    batches = [[IngestEvent.model_validate({**same, "eventId": f"t{t}-{i}"}) for i in range(50)] for t in range(2)]
+    await asyncio.gather(*(ingest_batch(principal, b) for b in batches))
+    rows = await stored_rollups(key.organization_id)
+    slot = next(v for k, v in rows.items() if k[0] == 15)
+    day = next(v for k, v in rows.items() if k[0] == 1440)
+    assert slot == day == (100, 100, Decimal("10.00"))
+    await assert_rollups_match(key.organization_id)
+
+
+async def test_erasure_keeps_the_rollups_right(client, key):
+    """Erasure deletes no event (it unlinks them from the contact): the rollups stay equal to the
+    events, and the events analytics do not change."""
+    await client.post(f"{EVENTS}/batch", json={"events": batch(20, "e")}, headers=key.headers)
+    params = {"from": "2026-11-27T00:00:00Z", "to": "2026-11-29T00:00:00Z", "timezone": "Asia/Kolkata"}
+    before = (await client.get("/api/v1/analytics/events", params=params, headers=key.headers)).json()
+    contact = (await client.get("/api/v1/contacts/by-email/p1%40example.com", headers=key.headers)).json()
+    response = await client.delete(f"/api/v1/contacts/{contact['id']}", headers=key.headers)
+    assert response.status_code == 200 and response.json()["eventsAnonymized"] == 3
+    await assert_rollups_match(key.organization_id)
+    assert (await client.get("/api/v1/analytics/events", params=params, headers=key.headers)).json() == before
+
+
+async def test_rebuild_recomputes_the_rollups(key, make_key):
+    org, other = key.organization_id, (await make_key()).organization_id
+    for o in (org, other):
+        await create_event(o, None, "2026-11-28 10:20:00", "order.placed", "12.34", "USD")
+        await create_event(o, None, "2026-11-28 23:59:59.999", "order.placed")
+    expected = await recomputed(org)
+    await EventRollup.filter(organization_id=org, span=15).update(events=7, total=Decimal("1"))
+    await EventRollup.filter(organization_id=org, span=1440).delete()
+    # A row for events that do not exist goes too.
+    await EventRollup.create(organization_id=org, span=15, bucket=datetime(2026, 1, 1, tzinfo=timezone.utc),
+                             event_type="ghost", currency="", events=1)
+    assert await stored_rollups(org) != expected
+    result = await rebuild_event_rollups([org])
+    assert (result.organizations, result.events, result.rows) == (1, 2, 4)
+    assert await stored_rollups(org) == expected
+    await assert_rollups_match(other)
+
+
+def test_the_rebuild_command(key):
+    """`viperatron analytics rebuild --org NAME` (and an unknown name: exit 2)."""
+    env = {**os.environ, "DATABASE_URL": DATABASE_URL}
+    command = [sys.executable, "-m", "app.cli", "analytics", "rebuild"]
+    done = subprocess.run([*command, "--org", key.organization_name], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "1 organization(s): 0 events in 0 rows" in done.stderr
+    missing = subprocess.run([*command, "--org", "no-such-org-x"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert missing.returncode == 2 and "no organization named" in missing.stderr
+
+
+ZONES = ["Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns", "Australia/Lord_Howe", "UTC", "Europe/Berlin"]
+
+
+@pytest.mark.parametrize("tz", ZONES)
+async def test_rollups_serve_the_same_figures_as_the_events(client, key, tz, monkeypatch):
+    """REST and GraphQL (rollups) against the figures grouped from the events, by hour, day and
+    week, with window edges on and off the 15-minute grid (a window inside one slot: events)."""
+    events = batch(90, "z") + [
+        {"email": "edge@example.com", "eventType": "order.placed", "occurredAt": t, "value": "1.01", "currency": "USD"}
+        for t in ("2026-11-27T00:07:00Z", "2026-11-27T00:16:00Z", "2026-11-28T18:29:59Z", "2026-11-28T18:30:00Z",
+                  "2026-11-28T18:15:00Z", "2026-11-28T23:59:59.999Z", "2026-11-29T00:00:00Z")
+    ]
+    assert (await client.post(f"{EVENTS}/batch", json={"events": events}, headers=key.headers)).status_code == 200
+    principal = Principal(key.id, key.organization_id, "t", "", "", "live", 10**6, 10**6)
+    windows = [("2026-11-26T00:00:00Z", "2026-11-30T00:00:00Z"), ("2026-11-27T00:10:00Z", "2026-11-28T18:20:00Z"),
+               ("2026-11-27T05:45:00+05:45", "2026-11-29T00:00:00+05:30"), ("2026-11-28T18:20:00Z", "2026-11-28T18:25:00Z")]
+    query = """query($from: DateTime!, $to: DateTime!, $g: String!, $tz: String!) {
+      analytics(from: $from, to: $to, granularity: $g, timezone: $tz) {
+        events { totals { eventType count values { currency count sum average } }
+                 buckets { start types { eventType count values { currency count sum average } } } } } }"""
+    for start, end in windows:
+        for g in ("hour", "day", "week"):
+            w = window(start, end, g, tz)
+            raw = (await event_analytics_raw(principal, w)).model_dump(mode="json", by_alias=True)
+            if start != windows[-1][0]:  # served by the rollups alone
+                monkeypatch.setattr(analytics, "event_analytics_raw", None)
+            assert (await event_analytics(principal, w)).model_dump(mode="json", by_alias=True) == raw
+            monkeypatch.undo()
+            params = {"from": start, "to": end, "granularity": g, "timezone": tz}
+            rest = await client.get("/api/v1/analytics/events", params=params, headers=key.headers)
+            assert rest.json() == raw
+            graphql = await gql(client, key, query, {"from": start, "to": end, "g": g, "tz": tz})
+            assert graphql.json()["data"]["analytics"]["events"] == raw
+    w = window(*windows[0], "day", tz)
+    assert sum(t["count"] for t in (await event_analytics(principal, w)).model_dump(by_alias=True)["totals"]) == 97

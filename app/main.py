@@ -99,14 +99,16 @@ def create_app(
         EdgeMiddleware, max_body_bytes=settings.max_body_bytes, max_send_body_bytes=settings.max_send_body_bytes,
         max_import_body_bytes=settings.max_import_body_bytes, deadline_seconds=settings.request_deadline_seconds,
     )
-    app.include_router(rest_router)
-    app.include_router(accounts.router)  # /auth/*: the dashboard's sign-in (not in /openapi.json)
-    app.include_router(unsubscribe.router)  # /u/TOKEN: one-click unsubscribe links (not in /openapi.json)
-    app.include_router(tracking.router)  # /t/*: open pixel and tracked links (not in /openapi.json)
+    # GraphQL first: requests are matched against the routes in order (~70 REST routes cost
+    # ~0.5 ms of matching before /graphql when it came last), and no other path starts with /graphql.
     graphql: GraphQLRouter = OfflineGraphQLRouter(
         schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False
     )
     app.include_router(graphql, prefix="/graphql")
+    app.include_router(rest_router)
+    app.include_router(accounts.router)  # /auth/*: the dashboard's sign-in (not in /openapi.json)
+    app.include_router(unsubscribe.router)  # /u/TOKEN: one-click unsubscribe links (not in /openapi.json)
+    app.include_router(tracking.router)  # /t/*: open pixel and tracked links (not in /openapi.json)
     if VENDOR_DIR.is_dir():
         # node_modules may be a symlink (a shared install, pnpm, a worktree); ".." still cannot leave the folder.
         app.mount(VENDOR_URL, StaticFiles(directory=VENDOR_DIR, follow_symlink=True), name="vendor")

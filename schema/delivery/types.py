@@ -19,7 +19,15 @@ from schema.delivery.resolvers import (
     send_batch,
     send_email,
 )
-from schema.graphql_common import GraphQLInput, UserError, detail_errors, graphql_enum, user_errors, validated
+from schema.graphql_common import (
+    GraphQLInput,
+    UserError,
+    as_received,
+    detail_errors,
+    graphql_enum,
+    user_errors,
+    validated,
+)
 from schema.idempotency.resolvers import IDEMPOTENCY_HELP
 from schema.tracking.resolvers import TrackingChoice
 
@@ -43,6 +51,7 @@ class TrackingInput(GraphQLInput):
     clicks: Annotated[Optional[bool], strawberry.field(description=TrackingChoice.model_fields["clicks"].description)] = None
 
 
+@as_received  # the hot path: the REST model checks it, once
 @strawberry.pydantic.input(name="SendEmailInput")
 class SendEmailInput(GraphQLInput):
     to: Annotated[list[str], strawberry.field(description=RECIPIENTS_HELP)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 
 import dkim
+from cachetools import TTLCache
 
 from app.core.settings import Settings
 from schema.domains.resolvers import SigningKey, domain_of, signing_key
@@ -17,6 +18,7 @@ SIGNED_HEADERS = (
     b"content-type", b"content-transfer-encoding", b"list-unsubscribe", b"list-unsubscribe-post",
 )
 CACHE_SECONDS = 60.0
+CACHE_SIZE = 10_000
 
 
 def sign(data: bytes, key: SigningKey) -> bytes:
@@ -31,16 +33,11 @@ def sign(data: bytes, key: SigningKey) -> bytes:
 class Signer:
     def __init__(self, settings: Settings, clock=time.monotonic) -> None:
         self._settings = settings
-        self._clock = clock
-        self._keys: dict[tuple[str, str], tuple[float, SigningKey | None]] = {}
+        # (organization, From domain) -> its key, or None: no key (cached too)
+        self._keys: TTLCache[tuple[str, str], SigningKey | None] = TTLCache(CACHE_SIZE, CACHE_SECONDS, timer=clock)
 
     async def key_for(self, organization_id: str, from_address: str) -> SigningKey | None:
         cache_key = (organization_id, domain_of(from_address))
-        cached = self._keys.get(cache_key)
-        if cached is not None and cached[0] > self._clock():
-            return cached[1]
-        key = await signing_key(self._settings, organization_id, cache_key[1])
-        if len(self._keys) > 10_000:
-            self._keys.clear()
-        self._keys[cache_key] = (self._clock() + CACHE_SECONDS, key)
-        return key
+        if cache_key not in self._keys:
+            self._keys[cache_key] = await signing_key(self._settings, organization_id, cache_key[1])
+        return self._keys.get(cache_key)

@@ -11,30 +11,29 @@ from __future__ import annotations
 
 import time
 
+from cachetools import TTLCache
+
 from app.core.settings import Settings
 from app.core.verp import return_path
 from schema.domains.resolvers import bounce_domain, domain_of
 
 CACHE_SECONDS = 60.0
+CACHE_SIZE = 10_000
 
 
 class ReturnPaths:
     def __init__(self, settings: Settings, clock=time.monotonic) -> None:
         self._settings = settings
-        self._clock = clock
-        self._domains: dict[tuple[str, str], tuple[float, str | None]] = {}
+        # (organization, From domain) -> its bounce domain, or None (cached too)
+        self._domains: TTLCache[tuple[str, str], str | None] = TTLCache(CACHE_SIZE, CACHE_SECONDS, timer=clock)
 
     async def domain_for(self, organization_id: str, from_address: str) -> str | None:
         """The bounce domain of mail from `from_address`, or None (keep the From address)."""
         cache_key = (organization_id, domain_of(from_address))
-        cached = self._domains.get(cache_key)
-        if cached is not None and cached[0] > self._clock():
-            return cached[1]
-        domain = await bounce_domain(organization_id, from_address) or self._settings.bounce_domain
-        if len(self._domains) > 10_000:
-            self._domains.clear()
-        self._domains[cache_key] = (self._clock() + CACHE_SECONDS, domain)
-        return domain
+        if cache_key not in self._domains:
+            self._domains[cache_key] = (await bounce_domain(organization_id, from_address)
+                                        or self._settings.bounce_domain)
+        return self._domains.get(cache_key)
 
     async def sender(self, organization_id: str, message_id: str, from_address: str, fallback: str) -> str:
         """`bounces+TOKEN@<bounce domain>` for the message, else `fallback` (its bare From)."""

@@ -18,6 +18,8 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import timedelta
 
+from cachetools import TTLCache
+
 from app.core.headers import bare_address
 from app.core.settings import Settings
 from app.core.unsubscribe import UnsubscribeLink, unsubscribe_url
@@ -77,7 +79,7 @@ class Worker:
         self.signer = Signer(settings)
         self._warned_no_secret = False
         self.return_paths = ReturnPaths(settings)
-        self._tracking_cache: dict[str, tuple[float, tuple[bool, bool]]] = {}
+        self._tracking_cache: TTLCache[str, tuple[bool, bool]] = TTLCache(10_000, TRACKING_CACHE_SECONDS)
 
     async def run(self) -> None:
         """Deliver until `stop()`; waits for in-flight sends before returning.
@@ -208,14 +210,9 @@ class Worker:
         return replace(email, html=html, text=email.text if email.text is not None else html_to_text(email.html))
 
     async def _tracking_defaults(self, organization_id: str) -> tuple[bool, bool]:
-        cached = self._tracking_cache.get(organization_id)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
-        defaults = await organization_defaults(organization_id)
-        if len(self._tracking_cache) > 10_000:
-            self._tracking_cache.clear()
-        self._tracking_cache[organization_id] = (time.monotonic() + TRACKING_CACHE_SECONDS, defaults)
-        return defaults
+        if organization_id not in self._tracking_cache:
+            self._tracking_cache[organization_id] = await organization_defaults(organization_id)
+        return self._tracking_cache[organization_id]
 
     async def _signature(self, message: Message, data: bytes) -> bytes:
         """The message's DKIM-Signature line: the one of an earlier attempt, else a new one when

@@ -9,11 +9,11 @@ process apply at once), so an organization without endpoints costs no query."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Optional
 
+from cachetools import TTLCache
 from pydantic import Field, StrictBool
 from tortoise.transactions import in_transaction
 
@@ -124,17 +124,13 @@ class _Subscriptions:
     """organization id -> [(endpoint id, event types)] of its enabled endpoints, per process."""
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[float, list[tuple[str, frozenset[str]]]]] = {}
+        self._entries: TTLCache[str, list[tuple[str, frozenset[str]]]] = TTLCache(50_000, CACHE_SECONDS)
 
     async def of(self, organization_id: str) -> list[tuple[str, frozenset[str]]]:
-        cached = self._entries.get(organization_id)
-        if cached is not None and cached[0] > time.monotonic():
-            return cached[1]
-        rows = await WebhookEndpoint.filter(organization_id=organization_id, enabled=True).values("id", "events")
-        found = [(r["id"], frozenset(r["events"])) for r in rows]
-        if len(self._entries) > 50_000:
-            self._entries.clear()
-        self._entries[organization_id] = (time.monotonic() + CACHE_SECONDS, found)
+        found = self._entries.get(organization_id)
+        if found is None:
+            rows = await WebhookEndpoint.filter(organization_id=organization_id, enabled=True).values("id", "events")
+            found = self._entries[organization_id] = [(r["id"], frozenset(r["events"])) for r in rows]
         return found
 
     async def wants(self, organization_id: str, event_type: EventType | str, *, sandbox: bool = False) -> bool:

@@ -114,12 +114,14 @@ class ReceivedInput:
         options = {model.__graphql_names__[o] for o in REQUEST_OPTIONS if o in model.__graphql_names__}
         data = {k: v for k, v in self._value.items()
                 if k not in options and not (v is None and k in model.__default_null__)}
-        return model.rest_shape(model, data)
+        return data
 
 
 def as_received(model: type[I]) -> type[I]:
     """Let Strawberry hand resolvers this input as received (`ReceivedInput`), for a hot
     mutation whose input has no nested GraphQLInput with a `rest_shape` of its own."""
+    if model.rest_shape is not GraphQLInput.rest_shape:
+        raise TypeError(f"{model.__name__} reshapes its input for REST: it cannot be taken as received")
     definition = model.__strawberry_definition__
     model.__graphql_names__ = {f.python_name: f.graphql_name or to_camel_case(f.python_name) for f in definition.fields}
     model.__default_null__ = frozenset(

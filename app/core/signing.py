@@ -35,7 +35,7 @@ def open_token(secret_key: str, purpose: str, token: str, max_length: int = 8192
     encoded, mac = token.split(".")
     try:
         payload, given = _unb64(encoded), _unb64(mac)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError):  # binascii.Error is a ValueError
         return None
     if not hmac.compare_digest(given, _mac(secret_key, purpose, payload)):
         return None

@@ -32,17 +32,10 @@ from tests.support.browser import (  # noqa: F401  (pytestmark)
     type_text,
     wait_text,
 )
-from tests.support.dns_server import DnsServer
+from tests.support.dns_server import dns_server  # noqa: F401  (fixture)
 
 DOMAIN = "acme-walk.com"
 
-
-@pytest.fixture(scope="module")
-def dns_server():
-    server = DnsServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 class Receiver:

@@ -19,18 +19,11 @@ import pytest
 from models import Domain, Message
 from schema.domains.resolvers import SystemDns, recheck_domains
 from tests.helpers import delivery_worker, gql, send_ok
-from tests.support.dns_server import DnsServer
+from tests.support.dns_server import DnsServer, dns_server  # noqa: F401  (fixture)
 
 SECRET = "test-secret-key-for-dkim"
 VERIFIER = Path(__file__).resolve().parents[1] / "support" / "dkim_verify.pl"
 
-
-@pytest.fixture(scope="module")
-def dns_server():
-    server = DnsServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from dnslib import MX, QTYPE, RR, TXT
 from dnslib.server import BaseResolver, DNSServer
 
@@ -58,3 +59,12 @@ class DnsServer:
     def _add(self, name: str, kind: str, rdata) -> None:
         with self._zone.lock:
             self._zone.records.setdefault((name.rstrip(".").lower(), kind), []).append(rdata)
+
+
+@pytest.fixture(scope="module")
+def dns_server():
+    """A DnsServer for the module's tests (import this fixture into the test module)."""
+    server = DnsServer()
+    server.start()
+    yield server
+    server.stop()

@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from tests.helpers import delivery_worker, send_ok
-from tests.support.dns_server import DnsServer
+from tests.support.dns_server import dns_server  # noqa: F401  (fixture)
 
 PUBLIC_URL = "https://mail.viperatron.test"
 HTML = """<!doctype html>
@@ -38,13 +38,6 @@ def spamassassin() -> str:
         pytest.skip("needs Debian's spamassassin (CI installs it)")
     return found
 
-
-@pytest.fixture(scope="module")
-def dns_server():
-    server = DnsServer()
-    server.start()
-    yield server
-    server.stop()
 
 
 def score_of(report: str) -> tuple[float, str]:

@@ -39,14 +39,21 @@ def unsubscribe_path(received) -> str:
     return urlsplit(header[1:-1]).path
 
 
+def _b64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
 def decoded(path: str) -> tuple[bytes, bytes]:
-    token = path.rsplit("/", 1)[1]
-    raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-    return raw[:16], raw[16:]
+    """(mac, payload) of a link's token (`<payload>.<mac>`, app.core.signing)."""
+    payload, mac = path.rsplit("/", 1)[1].split(".")
+    return _b64(mac), _b64(payload)
 
 
 def encoded(mac: bytes, payload: bytes) -> str:
-    return "/u/" + base64.urlsafe_b64encode(mac + payload).rstrip(b"=").decode()
+    def b64(data: bytes) -> str:
+        return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+    return f"/u/{b64(payload)}.{b64(mac)}"
 
 
 async def test_a_send_with_unsubscribe_carries_both_headers_and_the_link_unsubscribes(

@@ -52,7 +52,8 @@ async def test_a_signed_message_with_an_unsubscribe_link_scores_zero_or_less(
 ):
     binary = spamassassin()
     client = await make_client(dns_server=dns_server.address, public_url=PUBLIC_URL, require_verified_domain=False)
-    name = f"acme-{uuid.uuid4().hex[:10]}.com"
+    # Letters end the name: stock rule TVD_FROM_1 scores a domain ending in three digits.
+    name = f"acme-{uuid.uuid4().hex[:10]}-shop.com"
     created = await client.post("/api/v1/domains", json={"name": name}, headers=key.headers)
     assert created.status_code == 201, created.text
     for record in created.json()["dnsRecords"]:

@@ -1,0 +1,69 @@
+"""One table for `make bench`: every benchmark records its headline ratios here, and the last
+step prints them together.
+
+Each benchmark calls `record("delivery", [Row(...), ...])` once it has its figures; that writes
+bench/results/summary/<bench>.json (so a benchmark run alone refreshes its own rows). `python -m
+bench.summary` prints the Markdown table of every file written since `--since` (a Unix time;
+`make bench` passes its start) and writes it to bench/results/summary.md. A ratio is always
+measured against a reference taken in the same run of the same benchmark.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+SUMMARY = Path(__file__).resolve().parent / "results" / "summary"
+
+
+@dataclass
+class Row:
+    measure: str  # what was measured, e.g. "REST send vs bare FastAPI + asyncpg"
+    value: str  # the figure itself, with its unit, e.g. "1,329 req/s" or "412 ms"
+    ratio: float | None = None  # vs the same run's reference (None for absolute targets)
+    target: str = ""  # e.g. "≥ 0.6×" or "< 200 ms"
+    met: bool | None = None  # None: no target
+
+
+def record(bench: str, rows: list[Row]) -> Path:
+    SUMMARY.mkdir(parents=True, exist_ok=True)
+    path = SUMMARY / f"{bench}.json"
+    path.write_text(json.dumps({"bench": bench, "at": time.time(), "rows": [asdict(r) for r in rows]}, indent=1))
+    return path
+
+
+def table(since: float = 0.0) -> tuple[str, bool]:
+    lines = [
+        "| benchmark | measure | value | ratio | target | met |",
+        "|---|---|---:|---:|---|---|",
+    ]
+    all_met = True
+    for path in sorted(SUMMARY.glob("*.json")):
+        data = json.loads(path.read_text())
+        if data["at"] < since:
+            continue
+        for row in map(lambda r: Row(**r), data["rows"]):
+            ratio = "" if row.ratio is None else f"{row.ratio:.2f}×"
+            met = {None: "", True: "yes", False: "**no**"}[row.met]
+            all_met &= row.met is not False
+            lines.append(f"| {data['bench']} | {row.measure} | {row.value} | {ratio} | {row.target} | {met} |")
+    return "\n".join(lines) + "\n", all_met
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--since", type=float, default=0.0, help="only results written after this Unix time")
+    args = parser.parse_args()
+    text, all_met = table(args.since)
+    print("\n## All benchmarks, one table\n")
+    print(text)
+    (SUMMARY.parent / "summary.md").write_text(text)
+    return 0 if all_met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -173,9 +173,10 @@ coverage-sqlite coverage-postgres: coverage-%: $(DEV_STAMP) node-tools
 	echo "coverage, $* half: $$(COVERAGE_FILE=.coverage-$* $(BIN)/coverage report --format=total)%"; \
 	exit $$status
 
-# HTTP endpoints (bench/run.py), then delivery throughput (bench/delivery.py); both run even if
-# the first reports failed requests, and make fails if either did.
+# Every benchmark, each even if one before it failed (make then fails), and last one table of
+# their headline ratios against their own same-run references (bench/summary.py).
 bench: $(DEV_STAMP)
+	started=$$(date +%s); \
 	$(BIN)/python -m bench.run; http=$$?; \
 	$(BIN)/python -m bench.delivery; delivery=$$?; \
 	$(BIN)/python -m bench.imports; imports=$$?; \
@@ -185,6 +186,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.analytics; analytics=$$?; \
 	$(BIN)/python -m bench.abuse; abuse=$$?; \
 	$(BIN)/python -m bench.dashboard; dashboard=$$?; \
+	$(BIN)/python -m bench.summary --since $$started; \
 	[ $$dashboard -eq 0 ] && [ $$abuse -eq 0 ] && [ $$http -eq 0 ] && [ $$delivery -eq 0 ] && [ $$imports -eq 0 ] && [ $$contacts_export -eq 0 ] && \
 	[ $$events -eq 0 ] && [ $$automations -eq 0 ] && [ $$analytics -eq 0 ]
 

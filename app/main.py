@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from starlette.responses import JSONResponse
+from starlette.routing import Route
 from starlette.staticfiles import StaticFiles
 from strawberry.fastapi import GraphQLRouter
 
@@ -21,6 +22,7 @@ from app.web.dashboard import install_dashboard
 from app.web.docs import install_redoc
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.web.graphql_gate import get_context
+from app.web.graphql_http import GraphQLPost, post_route_of
 from app.web.middleware import EdgeMiddleware
 from app.web.pages import install_pages
 from app.web.ratelimit import RedisLimiter
@@ -104,6 +106,8 @@ def create_app(
     graphql: GraphQLRouter = OfflineGraphQLRouter(
         schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False
     )
+    # POST's common case first (app.web.graphql_http), handing the rest to Strawberry's route.
+    app.router.routes.append(Route("/graphql", GraphQLPost(post_route_of(graphql)), methods=["POST"]))
     app.include_router(graphql, prefix="/graphql")
     app.include_router(rest_router)
     app.include_router(accounts.router)  # /auth/*: the dashboard's sign-in (not in /openapi.json)

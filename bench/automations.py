@@ -78,6 +78,7 @@ import asyncpg
 
 from app.engines.automations import _PG_CLAIM
 from app.engines.leases import pick_params
+from bench.summary import Row, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -499,6 +500,14 @@ async def run(args: argparse.Namespace) -> int:
     text = "\n".join(lines) + "\n"
     print()
     print(text)
+    if not args.sql:
+        worst = min(ratio[label] for label in (OURS_1, OURS_4) if label in ratio)
+        scaling = median[OURS_2] / median[OURS_P1]
+        record("automations", [
+            Row("runner vs raw asyncpg loop, same parallelism (worse of 1 and 4)", f"{median[OURS_4]:,.0f} runs/s",
+                worst, "≥ 0.7×", worst >= 0.7),
+            Row("2 runner processes vs 1", f"{median[OURS_2]:,.0f} runs/s", scaling, "≥ 1.3×", scaling >= 1.3),
+        ])
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / ("automations-experiment.md" if args.sql else "automations.md")
     out.write_text(text)

@@ -64,6 +64,8 @@ from urllib.parse import urlsplit
 import asyncpg
 import httpx
 
+from bench.summary import Row, record
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -740,6 +742,15 @@ async def run(args: argparse.Namespace) -> int:
         print(profile_text[:6000])
         print(f"profile written to {(RESULTS / 'export-profile.txt').relative_to(ROOT)}")
     failed = any(r.problems for r in exports + baselines)
+    rows = []
+    for r in exports:
+        if r.baseline and r.baseline.rate and r.case in ("CSV", "NDJSON"):
+            ratio = r.rate / r.baseline.rate
+            target = 0.6 if r.case == "CSV" else None
+            rows.append(Row(f"{r.case} export of {r.rows:,} contacts vs COPY", f"{r.rate:,.0f} rows/s", ratio,
+                            f"≥ {target}×" if target else "", ratio >= target if target else None))
+    if rows:
+        record("export", rows)
     return 1 if failed else 0
 
 

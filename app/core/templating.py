@@ -32,6 +32,7 @@ from jinja2.filters import make_attrgetter
 from jinja2.runtime import LoopContext
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Namespace
+from markupsafe import escape
 
 from app.core.validation import MAX_BODY_CHARS
 
@@ -464,6 +465,57 @@ def _compile(source: str, html: bool):
         raise TemplateError(f"Template syntax error on line {exc.lineno}: {exc.message}") from None
 
 
+@dataclass(frozen=True)
+class _Variable:
+    name: str
+
+
+_MISSING = object()
+
+
+@functools.lru_cache(maxsize=1024)
+def _substitutions(source: str, html: bool) -> tuple[str | _Variable, ...] | None:
+    """A template that only prints variables by name (`Hi {{ firstName }}`, most of them) as
+    its literal parts and variables; None for anything else, which Jinja renders."""
+    environment = _html if html else _plain
+    try:
+        tree = environment.parse(source)
+    except TemplateSyntaxError:
+        return None
+    parts: list[str | _Variable] = []
+    for node in tree.body:
+        if not isinstance(node, nodes.Output):
+            return None
+        for child in node.nodes:
+            if isinstance(child, nodes.TemplateData):
+                parts.append(child.data)
+            elif isinstance(child, nodes.Name) and child.name not in environment.globals:
+                parts.append(_Variable(child.name))
+            else:
+                return None
+    return tuple(parts)
+
+
+def _substitute(parts: tuple[str | _Variable, ...], variables: dict[str, Any], html: bool, max_chars: int) -> str:
+    """What Jinja prints for such a template, without running it: an unknown variable prints
+    nothing, a value prints as `str()` (HTML-escaped in HTML), checked as `_finalize` checks it."""
+    chunks, length = [], 0
+    for part in parts:  # in Jinja's order: each value checked, then the output's length
+        if isinstance(part, str):
+            chunk = part
+        else:
+            value = variables.get(part.name, _MISSING)
+            if value is _MISSING:
+                continue
+            _check_text(value)
+            chunk = str(escape(value)) if html else str(value)
+        length += len(chunk)
+        if length > max_chars:
+            raise TemplateLimitError(f"rendered output exceeds {max_chars} characters")
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
 def check(source: str) -> None:
     """Raise TemplateError if `source` does not compile."""
     _compile(source, False)
@@ -475,6 +527,13 @@ def render(source: str, variables: dict[str, Any], *, html: bool = False, max_ch
     if "{" not in source:  # nothing to render: skip Jinja entirely
         return source
     template = _compile(source, html)
+    parts = _substitutions(source, html)
+    if parts is not None:  # ~10x cheaper than a Jinja render, the same text
+        return _substitute(parts, variables, html, max_chars)
+    return _render_with_jinja(template, variables, max_chars)
+
+
+def _render_with_jinja(template, variables: dict[str, Any], max_chars: int) -> str:
     token = _budget.set(_Budget(time.thread_time() + MAX_RENDER_SECONDS, MAX_LOOP_ITERATIONS))
     try:
         chunks, length = [], 0

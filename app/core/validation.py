@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -67,6 +68,7 @@ def ascii_domain_address(address: str) -> str:
         raise ValueError(f"not a valid email address ({exc})") from None
 
 
+@functools.lru_cache(maxsize=4096)  # senders repeat their addresses: From on every send
 def normalize_email(value: str) -> str:
     _no_control(value)
     try:

@@ -64,6 +64,15 @@ def _report(cost: Cost, max_nodes: int, remaining_minute: int | None = None, rem
 
 
 async def get_context(request: Request) -> dict:
+    """The context of a request, built once: app.web.graphql_http builds it before it hands a
+    request on to Strawberry's route, whose context getter is this function again."""
+    built = getattr(request.state, "graphql_context", None)
+    if built is None:
+        built = request.state.graphql_context = await _build_context(request)
+    return built
+
+
+async def _build_context(request: Request) -> dict:
     if request.method == "GET":  # the GraphiQL page; queries over GET are disabled
         return {"principal": None}
     principal = await admit(request, people=True)
@@ -85,7 +94,7 @@ async def get_context(request: Request) -> dict:
             units, nodes = units + cost.units, nodes + cost.nodes
     cost = Cost(max(1, units), nodes)
     max_nodes = services.settings.graphql_max_nodes
-    context: dict = {**base, "prepared": prepared}
+    context: dict = {**base, "prepared": prepared, "payload": payload}
     if cost.nodes > max_nodes:
         context["refusal"] = _refusal(
             f"This query may return {cost.nodes:,} nodes; the maximum is {max_nodes:,}. Ask for smaller pages "

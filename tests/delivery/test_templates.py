@@ -8,6 +8,8 @@ import gc
 import time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.core import templating
 from models import Message
@@ -126,3 +128,47 @@ class CollectsGarbage:
 
 def test_garbage_collection_during_a_render_is_not_the_templates_time():
     assert templating.render("{{ value }}", {"value": CollectsGarbage()}) == "ok"
+
+
+# ----------------------------------------------------------------------------- substitutions
+
+_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20),
+    st.sampled_from(["<b>Jane</b>", "Tom & Jerry", '"quoted"', "{{ not code }}", "O'Brien"]),
+    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2),
+)
+_NAMES = st.sampled_from(["firstName", "lastName", "plan", "missing", "x1"])
+_PIECES = st.lists(st.one_of(
+    st.text(alphabet=st.characters(blacklist_characters="{}%#", blacklist_categories=("Cs",)), max_size=12),
+    _NAMES.map(lambda name: "{{ " + name + " }}"), _NAMES.map(lambda name: "{{" + name + "}}"),
+), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=_PIECES, values=st.dictionaries(_NAMES, _VALUES), html=st.booleans(), max_chars=st.integers(0, 80))
+def test_a_substitution_template_renders_as_jinja_renders_it(pieces, values, html, max_chars):
+    """Templates that only print variables skip Jinja: the same text, or the same error."""
+    source = "".join(pieces) + "{{ firstName }}"
+    parts = templating._substitutions(source, html)
+    assert parts is not None
+    template = templating._compile(source, html)
+
+    def outcome(render):
+        try:
+            return render()
+        except templating.TemplateError as error:
+            return f"error: {error}"
+
+    fast = outcome(lambda: templating._substitute(parts, values, html, max_chars))
+    jinja = outcome(lambda: templating._render_with_jinja(template, values, max_chars))
+    assert fast == jinja
+
+
+@pytest.mark.parametrize("source", [
+    "{{ firstName|upper }}", "{% if plan %}x{% endif %}", "{{ range }}", "{{ a.b }}", "{{ 'lit' }}", "{# c #}{{ x }}",
+])
+def test_anything_more_than_a_name_renders_with_jinja(source):
+    parts = templating._substitutions(source, True)
+    assert parts is None or all(isinstance(p, str) or p.name != "range" for p in parts), parts
+    if source != "{# c #}{{ x }}":
+        assert parts is None

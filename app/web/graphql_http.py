@@ -1,0 +1,93 @@
+"""POST /graphql's common case, answered without the framework's per-request work.
+
+Nearly every request is one JSON operation whose document the gate has parsed, validated and
+costed (app.web.graphql_gate). For those this endpoint runs the operation with the gate's
+context and writes Strawberry's response (the same `process_result`, the same compact JSON,
+status 200). It skips what the general route costs on every request: FastAPI solving the
+router's dependency tree (about a tenth of a send's CPU) and Strawberry's HTTP view re-reading
+the request.
+
+Everything else goes on to Strawberry's route unchanged, with the same context (the caller is
+admitted and charged once) and the body replayed: batches, multipart, a document that did not
+validate or was refused for its cost, streaming Accept headers, subscriptions, fields Strawberry
+would refuse with a 400.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.routing import APIRoute, APIRouter
+from graphql import OperationDefinitionNode, OperationType
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.http import process_result
+
+from app.web.graphql_gate import get_context
+from schema.graphql import schema
+
+_STREAMING = ("multipart/mixed", "text/event-stream")  # Accept values that ask for a stream
+_FIELDS = frozenset({"query", "variables", "operationName"})
+_RUNNABLE = {OperationType.QUERY, OperationType.MUTATION}
+
+
+def _operation_type(document, operation_name: str | None) -> OperationType | None:
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name is not None and o.name.value == operation_name]
+    return operations[0].operation if len(operations) == 1 else None
+
+
+def _runnable(request: Request, payload, context: dict):
+    """The operation to run here, or None when Strawberry's route should answer."""
+    if not isinstance(payload, dict) or not payload.keys() <= _FIELDS or "refusal" in context:
+        return None
+    if any(kind in request.headers.get("accept", "") for kind in _STREAMING):
+        return None
+    query, variables, name = payload.get("query"), payload.get("variables"), payload.get("operationName")
+    if not isinstance(query, str) or not isinstance(variables, (dict, type(None))) or not isinstance(name, (str, type(None))):
+        return None
+    prepared = context.get("prepared", {}).get(query)
+    if prepared is None or not prepared.valid or _operation_type(prepared.document, name) not in _RUNNABLE:
+        return None
+    return query, variables, name
+
+
+def post_route_of(router: APIRouter) -> ASGIApp:
+    """Strawberry's POST route (its request handling, dependencies included)."""
+    [route] = [r for r in router.routes if isinstance(r, APIRoute) and "POST" in r.methods]
+    return route.app
+
+
+class GraphQLPost:
+    """The ASGI endpoint of POST /graphql; `fallback` is Strawberry's POST route."""
+
+    def __init__(self, fallback: ASGIApp) -> None:
+        self.fallback = fallback
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        context = await get_context(request)  # admits and charges, or raises 401/403/429/400
+        operation = _runnable(request, context.get("payload"), context)
+        if operation is None:
+            await self.fallback(scope, _replay(await request.body()), send)
+            return
+        query, variables, name = operation
+        result = await schema.execute(query, variable_values=variables, context_value=context, operation_name=name)
+        body = json.dumps(process_result(result), separators=(",", ":"))
+        await Response(body, media_type="application/json")(scope, receive, send)
+
+
+def _replay(body: bytes) -> Receive:
+    """A receive channel that yields the body already read, then waits for a disconnect."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive

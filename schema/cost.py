@@ -44,7 +44,6 @@ from graphql import (
     VariableNode,
     get_named_type,
 )
-from strawberry.extensions import SchemaExtension
 from strawberry.types.base import StrawberryObjectDefinition
 
 from schema.contracts import MAX_PAGE
@@ -198,13 +197,3 @@ def _operation(document: DocumentNode, operation_name: str | None) -> OperationD
     if operation_name:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     return operations[0] if len(operations) == 1 else None
-
-
-class CostReport(SchemaExtension):
-    """`extensions.cost` on every response: what the request was charged and what is left
-    (the gate in app.web.graphql_gate puts it in the context)."""
-
-    def get_results(self) -> dict:
-        context = self.execution_context.context
-        cost = context.get("cost") if isinstance(context, dict) else None
-        return {"cost": cost} if cost else {}

@@ -31,6 +31,9 @@ VALIDATION_RULES = (
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 )
 
+# The rules beyond GraphQL's own.
+LIMIT_RULES = tuple(rule for rule in VALIDATION_RULES if rule not in specified_rules)
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -67,12 +70,23 @@ class DocumentCache:
 
 
 class PreparedDocument(SchemaExtension):
-    """Hands execution the document the gate (app.web.graphql_gate) prepared for this query."""
+    """Hands execution the document the gate (app.web.graphql_gate) prepared for this query.
+
+    One extension doing what four small ones did (the prepared document, the token limit, the
+    limit rules): Strawberry's cost per request grows with the number of extensions."""
 
     def _prepared(self) -> Prepared | None:
         context = self.execution_context.context
         prepared = context.get("prepared") if isinstance(context, dict) else None
         return prepared.get(self.execution_context.query) if prepared else None
+
+    def on_operation(self):
+        """A query the gate did not prepare is held to the same limits here: the token limit
+        while it is parsed, the depth and alias rules while it is validated."""
+        if self._prepared() is None:
+            self.execution_context.parse_options["max_tokens"] = MAX_TOKENS
+            self.execution_context.validation_rules = (*self.execution_context.validation_rules, *LIMIT_RULES)
+        yield
 
     def on_parse(self):
         prepared = self._prepared()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import strawberry
-from graphql import GraphQLError, specified_rules
-from strawberry.extensions import AddValidationRules, MaskErrors, MaxTokensLimiter, SchemaExtension
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 
 from app.core.errors import ApiError
@@ -12,9 +12,8 @@ from schema.accounts.types import AccountMutations, AccountQueries
 from schema.analytics.types import AnalyticsQueries
 from schema.automations.types import AutomationMutations, AutomationQueries
 from schema.contacts.types import ContactMutations, ContactQueries
-from schema.cost import CostReport
 from schema.delivery.types import DeliveryMutations
-from schema.documents import MAX_TOKENS, VALIDATION_RULES, PreparedDocument
+from schema.documents import PreparedDocument
 from schema.domains.types import DomainMutations, DomainQueries
 from schema.erasure.types import ErasureMutations
 from schema.events.types import EventMutations, EventQueries
@@ -73,38 +72,45 @@ Mutation = _root("Mutation", "Writes; each root field costs one unit. " + COST_R
 ))
 
 
-class ErrorCodes(SchemaExtension):
-    """Give resolver errors that are ours an `extensions.code`, like REST's error codes."""
-
-    def on_execute(self):
-        yield
-        result = self.execution_context.result
-        for error in (result.errors if result else None) or []:
-            if isinstance(error.original_error, ApiError):
-                original = error.original_error
-                error.extensions = {
-                    **(error.extensions or {}),
-                    "code": original.code.value,
-                    "details": [d.as_dict() for d in original.details],
-                }
-
-
-_LIMIT_RULES = [rule for rule in VALIDATION_RULES if rule not in specified_rules]
-
-
-class QueryLimits(AddValidationRules):
-    """The depth and alias limits, for an execution the gate did not prepare (the gate
-    validates with the same rules)."""
-
-    def __init__(self) -> None:
-        super().__init__(_LIMIT_RULES)
-
-
 def _should_mask(error: GraphQLError) -> bool:
     # Our own errors and GraphQL's (syntax, validation) are meant for the caller; anything
     # else is an unexpected failure and leaves as "Unexpected error."
     original = error.original_error
     return original is not None and not isinstance(original, (ApiError, GraphQLError))
+
+
+def _masked(error: GraphQLError) -> GraphQLError:
+    return GraphQLError("Unexpected error.", nodes=error.nodes, source=error.source, positions=error.positions,
+                        path=error.path, original_error=None)
+
+
+def _with_code(error: GraphQLError) -> GraphQLError:
+    """Our resolver errors get an `extensions.code`, like REST's error codes."""
+    original = error.original_error
+    error.extensions = {**(error.extensions or {}), "code": original.code.value,
+                        "details": [d.as_dict() for d in original.details]}
+    return error
+
+
+class Answers(SchemaExtension):
+    """What every answer gets: our errors' codes, unexpected failures masked (after they are
+    logged: Schema.process_errors runs first), and `extensions.cost`, what the request was
+    charged and what is left (app.web.graphql_gate puts it in the context). One extension,
+    not three: Strawberry's cost per request grows with the number of extensions."""
+
+    def on_operation(self):
+        yield
+        result = self.execution_context.result
+        if result is not None and result.errors:
+            result.errors = [
+                _with_code(e) if isinstance(e.original_error, ApiError) else _masked(e) if _should_mask(e) else e
+                for e in result.errors
+            ]
+
+    def get_results(self) -> dict:
+        context = self.execution_context.context
+        cost = context.get("cost") if isinstance(context, dict) else None
+        return {"cost": cost} if cost else {}
 
 
 class Schema(strawberry.Schema):
@@ -121,10 +127,6 @@ schema = Schema(
     extensions=[
         # Factories: each request gets fresh extension instances.
         PreparedDocument,  # the document app.web.graphql_gate parsed, validated and costed
-        QueryLimits,
-        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        CostReport,
-        ErrorCodes,
-        lambda: MaskErrors(should_mask_error=_should_mask),
+        Answers,
     ],
 )

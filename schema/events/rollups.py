@@ -191,6 +191,9 @@ async def rebuild(conn, org: str) -> tuple[int, int]:
     """Recompute the organization's rollups from its events (inside transaction `conn`);
     returns (events, rollup rows)."""
     if conn.capabilities.dialect == "postgres":
+        # It reads every event of the organization: longer than the statement timeout a server
+        # process sets as its requests' backstop. For this transaction only (SET LOCAL).
+        await conn.execute_query("SET LOCAL statement_timeout = 0")
         await conn.execute_query(f"SELECT pg_advisory_xact_lock({LOCK_KEY.format(org='$1')})", [org])
         await conn.execute_query("DELETE FROM event_rollups WHERE organization_id = $1", [org])
         await conn.execute_query(_PG_REBUILD, [org])

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from app.core.principal import Principal
 from models import Event, EventRollup
@@ -168,3 +169,24 @@ async def test_rollups_serve_the_same_figures_as_the_events(client, key, tz, mon
             assert graphql.json()["data"]["analytics"]["events"] == raw
     w = window(*windows[0], "day", tz)
     assert sum(t["count"] for t in (await event_analytics(principal, w)).model_dump(by_alias=True)["totals"]) == 97
+
+
+@pytest.mark.skipif(os.environ.get("VIPERATRON_TEST_BACKEND") != "postgres", reason="statement_timeout is PostgreSQL's")
+async def test_a_rebuild_outlives_the_request_statement_timeout(key):
+    """A server process bounds every statement by the request deadline; a rebuild reads all of
+    an organization's events and may take longer, so it lifts the bound for its transaction."""
+    org = key.organization_id
+    await create_events_in_bulk(org, 20_000)
+    expected = await recomputed(org)
+    async with in_transaction() as conn:
+        await conn.execute_query("SET LOCAL statement_timeout = 1")  # 1 ms: any real rebuild is slower
+        await rollups.rebuild(conn, org)
+    assert await stored_rollups(org) == expected
+
+
+async def create_events_in_bulk(org: str, n: int) -> None:
+    await Event.bulk_create([
+        Event(organization_id=org, event_type=f"type.{i % 7}", value=Decimal(i % 50), currency="USD",
+              occurred_at=datetime(2026, 11, 1 + i % 28, i % 24, i % 60, tzinfo=timezone.utc), properties={})
+        for i in range(n)
+    ], batch_size=5000)

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import dns.asyncresolver
 import dns.exception
 import dns.resolver
+from cachetools import TTLCache
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from pydantic import Field, field_validator
@@ -253,6 +254,8 @@ async def check_dns(settings: Settings, domain: Domain, resolver: Dns) -> Domain
         domain.verified_at = now
     domain.checked_at = now
     await domain.save(update_fields=["record_status", "status", "verified_at", "checked_at"])
+    if not verified:
+        _forget_verified(domain.organization_id)
     return domain
 
 
@@ -337,6 +340,7 @@ async def delete_domain(settings: Settings, principal: Principal, domain_id: str
         domain = await _get(principal, domain_id)
         check_may_change(principal, False, "domain")
         await Domain.filter(id=domain.id).delete()
+        _forget_verified(principal.organization_id)
         return domain_view(settings, domain), 200
 
     request = {"id": domain_id}
@@ -360,10 +364,26 @@ def domain_of(address: str) -> str:
         return domain
 
 
+# Every send checks its From domain when the server requires verified domains: a yes is kept a
+# short while (a domain deleted, or found unverified by the re-check, in another process is
+# refused within this time; in this process at once). A no is never kept: a domain verified a
+# moment ago sends at once.
+VERIFIED_CACHE_SECONDS = 30
+_verified_senders: TTLCache[tuple[str, str], bool] = TTLCache(maxsize=10_000, ttl=VERIFIED_CACHE_SECONDS)
+
+
+def _forget_verified(organization_id: str) -> None:
+    for key in [k for k in list(_verified_senders) if k[0] == organization_id]:
+        _verified_senders.pop(key, None)
+
+
 async def require_verified_sender(organization_id: str, from_address: str) -> None:
     """The From domain (or a parent) must be a verified domain of the organization."""
     name = domain_of(from_address)
+    if (organization_id, name) in _verified_senders:
+        return
     if await Domain.filter(organization_id=organization_id, name__in=_parents(name), status="verified").exists():
+        _verified_senders[(organization_id, name)] = True
         return
     raise ApiError(ErrorCode.DOMAIN_NOT_VERIFIED,
                    f"Mail from {name} needs a verified sending domain: add it (POST /api/v1/domains), publish its "

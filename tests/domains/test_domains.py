@@ -245,3 +245,34 @@ async def test_the_periodic_recheck_finds_a_record_that_disappeared(dclient, key
                                     resolver=SystemDns(dns_server.address))
     assert checked >= 1
     assert (await Domain.get(id=domain["id"])).status == "pending"
+
+
+async def test_a_sender_stops_at_once_when_its_domain_goes(make_client, domain_settings, key, dns_server):
+    """Verified senders are remembered for a while; deleting the domain, or a re-check that no
+    longer finds its key, refuses the next send in this process."""
+    client = await make_client(secret_key=SECRET, dns_server=dns_server.address, require_verified_domain=True)
+    body = {"to": "jane@example.com", "subject": "S", "text": "T"}
+
+    async def verified_domain() -> dict:
+        domain = await create(client, key, a_domain())
+        publish(dns_server, domain)
+        answer = await client.post(f"/api/v1/domains/{domain['id']}/verify", headers=key.headers)
+        assert answer.json()["status"] == "verified"
+        return domain
+
+    async def send_from(domain: dict) -> int:
+        response = await client.post("/api/v1/delivery/send", json={**body, "from": f"hello@{domain['name']}"},
+                                     headers=key.headers)
+        return response.status_code
+
+    deleted = await verified_domain()
+    assert [await send_from(deleted), await send_from(deleted)] == [202, 202]
+    assert (await client.delete(f"/api/v1/domains/{deleted['id']}", headers=key.headers)).status_code == 200
+    assert await send_from(deleted) == 422
+
+    unpublished = await verified_domain()
+    assert await send_from(unpublished) == 202
+    dns_server.clear()
+    assert (await client.post(f"/api/v1/domains/{unpublished['id']}/verify", headers=key.headers)).json()["status"] \
+        == "pending"
+    assert await send_from(unpublished) == 422

@@ -184,8 +184,10 @@ async def _rows(sql: str, params: list, work_mem: str | None = None) -> list[dic
     # index scan over a year of rows (3-4x slower than the seq scan). Plan each call for its
     # own parameters. JIT off: these plans cost far above jit_above_cost, and compiling them
     # (with inlining and optimization) took 100-360 ms of a 1 s query while saving little.
+    # random_page_cost 1.1 (solid-state storage, not the default's spinning disk): the planner
+    # then reads a year of messages through their covering index rather than the whole table.
     async with in_transaction() as conn:
-        settings = "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off"
+        settings = "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1"
         if work_mem:
             settings += f"; SET LOCAL work_mem = '{work_mem}'"
         await conn.execute_script(settings)
@@ -344,7 +346,7 @@ async def _median_to_send(org: str, w: Window) -> Optional[float]:
     if dialect() == "postgres":
         sql = ("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM sent_at - created_at)) AS m "
                + base.format("$1", "$2", "$3"))
-        rows = await _rows(sql, [org, w.start, w.end])
+        rows = await _rows(sql, [org, w.start, w.end], WORK_MEM)  # a year's sort fits in memory
         value = rows[0]["m"] if rows else None
         return None if value is None else round(float(value), 3)
     params = [org, _sqlite_time(w.start), _sqlite_time(w.end)]

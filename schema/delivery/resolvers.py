@@ -242,20 +242,25 @@ def _templated(data: SendEmail) -> bool:
     return any("{" in (source or "") for source in (data.subject, data.html, data.text))
 
 
-async def _template_variables(organization_id: str, data: SendEmail) -> dict[str, Any]:
+_CONTACT_FOR_TEMPLATES = ("SELECT first_name, last_name, email, custom_fields FROM contacts "
+                          "WHERE organization_id = {0}1 AND email_key = {0}2 LIMIT 1")
+
+
+async def _template_variables(organization_id: str, data: SendEmail, pg_connection=None) -> dict[str, Any]:
     """Contact fields when there is exactly one recipient, overridden by `variables`. The
     contact is read only when a template can use it, and with only the columns it needs (on
-    the hot send path the ORM's query building cost more than the query)."""
+    the hot send path the ORM's query building cost more than the query); on `pg_connection`
+    (an asyncpg connection) when given."""
     values: dict[str, Any] = {}
     if len(data.to) == 1 and _templated(data):
         # Written once, not built per send: this runs on nearly every send.
-        connection = Tortoise.get_connection("default")
-        mark = "$" if connection.capabilities.dialect == "postgres" else "?"
-        _, rows = await connection.execute_query(
-            "SELECT first_name, last_name, email, custom_fields FROM contacts "
-            f"WHERE organization_id = {mark}1 AND email_key = {mark}2 LIMIT 1",
-            [organization_id, email_key(data.to[0].email)],
-        )
+        params = [organization_id, email_key(data.to[0].email)]
+        if pg_connection is not None:
+            rows = await pg_connection.fetch(_CONTACT_FOR_TEMPLATES.format("$"), *params)
+        else:
+            connection = Tortoise.get_connection("default")
+            mark = "$" if connection.capabilities.dialect == "postgres" else "?"
+            _, rows = await connection.execute_query(_CONTACT_FOR_TEMPLATES.format(mark), params)
         if rows:
             contact = rows[0]
             fields = contact["custom_fields"]
@@ -288,11 +293,33 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
                 templating.check(source)
             except templating.TemplateError as exc:
                 raise invalid(field, str(exc), "template_error") from None
-    variables = await _template_variables(principal.organization_id, data)
+    org = principal.organization_id
+    sandbox = principal.is_test
+    connection = Tortoise.get_connection("default")
+    attachments = data.attachments or []
+    if (connection.capabilities.dialect == "postgres" and not attachments
+            and not await subscriptions.wants(org, EventType.MESSAGE_QUEUED, sandbox=sandbox)):
+        # The hot path: the contact read and the one-statement insert on one pooled connection
+        # (one acquire, no ORM wrapper per statement).
+        async with connection.acquire_connection() as pg:
+            message, keys = _message(principal, data, await _template_variables(org, data, pg),
+                                           automation_id, contact_id)
+            await _insert_in_one_statement(pg, message, keys)
+    else:
+        message, keys = _message(principal, data, await _template_variables(org, data),
+                                       automation_id, contact_id)
+        await _insert(message, keys, attachments, sandbox)
+    wakeups.deliveries.notify()
+    return SendResult(message_id=message.id, status=message.status)
+
+
+def _message(principal: Principal, data: SendEmail, variables: dict[str, Any], automation_id: str | None,
+                   contact_id: str | None) -> tuple[Message, list[tuple[str, str]]]:
+    """The message to store, rendered, and its recipients' (kind, email key) rows."""
     # A variable's value must not smuggle a line break (or any control character) into the
     # Subject header.
     subject = one_line(_render("subject", data.subject, variables, MAX_SUBJECT_CHARS) or "")
-    # Rendered before the transaction: a render may take up to its time limit.
+    # Rendered outside any transaction of ours: a render may take up to its time limit.
     html = _render("html", data.html, variables, MAX_BODY_CHARS, html=True)
     text = _render("text", data.text, variables, MAX_BODY_CHARS)
     org = principal.organization_id
@@ -329,15 +356,7 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
     )
     keys = [(kind, email_key(a.email))
             for kind, addresses in (("to", data.to), ("cc", data.cc or []), ("bcc", data.bcc or [])) for a in addresses]
-    sandbox = principal.is_test
-    connection = Tortoise.get_connection("default")
-    if (connection.capabilities.dialect == "postgres" and not attachments
-            and not await subscriptions.wants(org, EventType.MESSAGE_QUEUED, sandbox=sandbox)):
-        await _insert_in_one_statement(connection, message, keys)
-    else:
-        await _insert(message, keys, attachments, sandbox)
-    wakeups.deliveries.notify()
-    return SendResult(message_id=message.id, status=message.status)
+    return message, keys
 
 
 # The hot path on PostgreSQL: the message, its recipient rows and its tag rows in one statement
@@ -362,11 +381,12 @@ def _one_statement() -> tuple[str, list[str]]:
     return sql, fields
 
 
-async def _insert_in_one_statement(connection, message: Message, keys: list[tuple[str, str]]) -> None:
+async def _insert_in_one_statement(pg, message: Message, keys: list[tuple[str, str]]) -> None:
+    """On `pg`, an asyncpg connection."""
     sql, names = _one_statement()
     fields = Message._meta.fields_map
     values = [fields[name].to_db_value(getattr(message, name), message) for name in names]
-    await connection.execute_query(sql, [*values, [k for k, _ in keys], [e for _, e in keys], message.tags])
+    await pg.execute(sql, *values, [k for k, _ in keys], [e for _, e in keys], message.tags)
 
 
 async def _insert(message: Message, keys: list[tuple[str, str]], attachments: list, sandbox: bool) -> None:

@@ -52,11 +52,11 @@ def per_org_cap(configured: int, concurrency: int) -> int:
 # ----------------------------------------------------------------------------- claims
 
 _PICK = """
-WITH busy AS (
+WITH {before}busy AS (
     SELECT key AS organization_id, CAST(value AS INTEGER) AS in_flight FROM {each}
 ), candidates AS (
     SELECT id, organization_id, due_at, status AS was FROM {table}
-    WHERE status IN ({statuses}) AND due_at <= $1{only}
+    WHERE status IN ({statuses}) AND due_at <= $1{only}{where}
       AND (CAST($6 AS TEXT) IS NULL OR organization_id IN (SELECT value FROM {scope}))
       AND organization_id NOT IN (SELECT organization_id FROM busy WHERE in_flight >= $5)
     ORDER BY due_at LIMIT $2{lock}
@@ -70,20 +70,26 @@ WITH busy AS (
 """
 
 
-def pick_sql(table: str, statuses: tuple[str, ...], postgres: bool, claim: str, *, one: bool = False) -> str:
+def pick_sql(
+    table: str, statuses: tuple[str, ...], postgres: bool, claim: str, *, one: bool = False, before: str = "",
+    where: str = "",
+) -> str:
     """A claim statement: CTEs ending in `picked` (id, was: the status before the claim) —
     up to $2 due rows of `table`, in due order, at most $5 per organization counting those
     in flight ($4: JSON object organization id -> count) — followed by `claim`, the statement
     that claims them. Parameters: $1 now, $2 limit, $3 lease expiry, $4, $5, $6 the scope
     (a JSON array of organization ids, or NULL for all: tests scope runners to their own
     organizations), and with `one` $7: only the row with this id (claim one given row, if it
-    is due). PostgreSQL locks
+    is due). `before`: more CTEs written ahead of the pick's own (`name AS (…), ` each);
+    `where`: one more condition on the candidates (` AND …`). PostgreSQL locks
     the candidates with SKIP LOCKED (workers never wait on each other); on SQLite the same
     text runs with ?N parameters."""
     sql = _PICK.format(
         table=table,
         statuses=", ".join(f"'{s}'" for s in statuses),
         only=" AND id = $7" if one else "",
+        before=before,
+        where=where,
         each="jsonb_each_text($4::text::jsonb)" if postgres else "json_each($4)",
         scope="jsonb_array_elements_text($6::text::jsonb)" if postgres else "json_each($6)",
         lock=" FOR UPDATE SKIP LOCKED" if postgres else "",

@@ -14,13 +14,14 @@ timeline event); the ORM would need three.
 The worker's loop calls `exchange`: it records the outcomes of the sends that ended since its
 last call and claims messages for the slots they freed, returning the claimed messages'
 columns and which of their recipients are suppressed. On PostgreSQL that is ONE statement
-(`_PG_EXCHANGE`), so the loop pays one round trip per batch instead of four per message
+(`_pg_exchange`), so the loop pays one round trip per batch instead of four per message
 (finish, claim, read the rows, read the suppressions); elsewhere it is `finish`, `claim`
 and two reads (`_exchange_in_steps`, the reference the fast path is tested against).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from collections.abc import Collection, Sequence
@@ -91,15 +92,16 @@ _ROW_COLUMNS = (
 _JSON_COLUMNS = frozenset({"to", "cc", "bcc", "reply_to", "recipient_names", "headers", "tags", "metadata"})
 _UPPER, _LOWER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
 
-# The worker's exchange on PostgreSQL, one statement: $7-$13 the finishes as parallel arrays
-# (id, attempt, status, detail, reply, due_at, at), each fenced like `_PG_FINISH`; then the
-# claim of `_PG_CLAIM` (never of a message finished here: one statement must not update a row
-# twice), returning the claimed rows and, per row, the suppression keys its To/Cc/Bcc hit.
-# Suppression keys are Python's str.lower() of the address (app.core.validation.email_key):
-# for an ASCII address that is exactly translate(A-Z -> a-z), whatever the database's locale;
-# the worker looks up non-ASCII addresses itself (`exchange`). The first column lists the
-# finishes that were recorded; with nothing claimed there is one row of NULLs besides it.
-_PG_EXCHANGE = pick_sql("messages", CLAIMABLE, True, f"""
+# The worker's exchange on PostgreSQL, one statement (`_pg_exchange`): first the finishes,
+# $7-$13 as parallel arrays (id, attempt, status, detail, reply, due_at, at), each fenced like
+# `_PG_FINISH`; then the claim of `_PG_CLAIM` (never of a message finished here: one statement
+# must not update a row twice), returning the claimed rows and, per row, the suppression keys
+# its To/Cc/Bcc hit. Suppression keys are Python's str.lower() of the address
+# (app.core.validation.email_key): for an ASCII address that is exactly translate(A-Z -> a-z),
+# whatever the database's locale; `exchange` looks up non-ASCII addresses itself. The first
+# column lists the finishes that were recorded; with nothing claimed there is one row of
+# NULLs besides it.
+_EXCHANGE_CLAIM = f"""
 , claimed AS (
     UPDATE messages m SET status = 'sending', due_at = $3, attempts = m.attempts + 1, updated_at = $1
     FROM picked WHERE m.id = picked.id
@@ -111,17 +113,18 @@ _PG_EXCHANGE = pick_sql("messages", CLAIMABLE, True, f"""
     FROM claimed
 ), blocked AS (
     SELECT c.id, array_agg(s.email_key) AS keys
-    FROM claimed c
-    CROSS JOIN LATERAL jsonb_array_elements_text(c."to" || c.cc || c.bcc) AS a(address)
-    JOIN suppressions s ON s.organization_id = c.organization_id
-        AND s.email_key = translate(a.address, '{_UPPER}', '{_LOWER}')
+    FROM claimed c JOIN suppressions s ON s.organization_id = c.organization_id AND s.email_key = ANY(ARRAY(
+        SELECT translate(address, '{_UPPER}', '{_LOWER}')
+        FROM jsonb_array_elements_text(c."to" || c.cc || c.bcc) AS address
+    ))
     GROUP BY c.id
 )
 SELECT f.ids AS finished, c.*, b.keys AS suppressed
 FROM (SELECT array_agg(id) AS ids FROM finished) f
 LEFT JOIN claimed c ON TRUE
 LEFT JOIN blocked b ON b.id = c.id
-""", before=f"""done AS (
+"""
+_EXCHANGE_FINISHES = f"""done AS (
     SELECT * FROM unnest($7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],
                          $13::timestamptz[]) AS d(id, attempt, status, detail, reply, due_at, at)
 ), finished AS (
@@ -132,7 +135,14 @@ LEFT JOIN blocked b ON b.id = c.id
     RETURNING m.id, d.status, d.detail, d.at
 ), finished_logged AS (
     INSERT INTO message_events (message_id, status, detail, at) SELECT id, status, detail, at FROM finished
-), """, where=" AND id <> ALL($7::text[])")
+), """
+
+
+@functools.cache
+def _pg_exchange(limit: int) -> str:
+    """The exchange statement claiming up to `limit` (written into the text: see pick_sql)."""
+    return pick_sql("messages", CLAIMABLE, True, _EXCHANGE_CLAIM, before=_EXCHANGE_FINISHES,
+                    where=" AND id <> ALL($7::text[])", limit=limit)
 
 
 def _connection():
@@ -286,7 +296,7 @@ async def exchange(
         [f.detail for f in finishes], [f.reply for f in finishes], [f.due_at or f.at for f in finishes],
         [f.at for f in finishes],
     ]
-    _, rows = await conn.execute_query(_PG_EXCHANGE, params)
+    _, rows = await conn.execute_query(_pg_exchange(max(limit, 0)), params)
     recorded_ids = set(rows[0]["finished"] or ()) if rows else set()
     claimed: list[tuple[Claim, MessageRow]] = []
     blocked: set[tuple[str, str]] = set()

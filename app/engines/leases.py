@@ -59,20 +59,20 @@ WITH {before}busy AS (
     WHERE status IN ({statuses}) AND due_at <= $1{only}{where}
       AND (CAST($6 AS TEXT) IS NULL OR organization_id IN (SELECT value FROM {scope}))
       AND organization_id NOT IN (SELECT organization_id FROM busy WHERE in_flight >= $5)
-    ORDER BY due_at LIMIT $2{lock}
+    ORDER BY due_at LIMIT {limit}{lock}
 ), ranked AS (
     SELECT id, organization_id, was, ROW_NUMBER() OVER (PARTITION BY organization_id ORDER BY due_at) AS nth
     FROM candidates
 ), picked AS (
     SELECT r.id, r.was FROM ranked r LEFT JOIN busy b ON b.organization_id = r.organization_id
-    WHERE r.nth + COALESCE(b.in_flight, 0) <= $5
+    WHERE r.nth + COALESCE(b.in_flight, 0) <= $5{limit_check}
 )
 """
 
 
 def pick_sql(
     table: str, statuses: tuple[str, ...], postgres: bool, claim: str, *, one: bool = False, before: str = "",
-    where: str = "",
+    where: str = "", limit: int | None = None,
 ) -> str:
     """A claim statement: CTEs ending in `picked` (id, was: the status before the claim) —
     up to $2 due rows of `table`, in due order, at most $5 per organization counting those
@@ -81,7 +81,10 @@ def pick_sql(
     (a JSON array of organization ids, or NULL for all: tests scope runners to their own
     organizations), and with `one` $7: only the row with this id (claim one given row, if it
     is due). `before`: more CTEs written ahead of the pick's own (`name AS (…), ` each);
-    `where`: one more condition on the candidates (` AND …`). PostgreSQL locks
+    `where`: one more condition on the candidates (` AND …`); `limit`: the limit written into
+    the text instead of $2 (which then only repeats it), so that PostgreSQL settles on a
+    generic plan of the prepared statement instead of planning every execution anew (with
+    `LIMIT $2` the generic plan looks dearer and is never chosen). PostgreSQL locks
     the candidates with SKIP LOCKED (workers never wait on each other); on SQLite the same
     text runs with ?N parameters."""
     sql = _PICK.format(
@@ -90,6 +93,8 @@ def pick_sql(
         only=" AND id = $7" if one else "",
         before=before,
         where=where,
+        limit="$2" if limit is None else int(limit),
+        limit_check="" if limit is None else " AND r.nth <= $2",
         each="jsonb_each_text($4::text::jsonb)" if postgres else "json_each($4)",
         scope="jsonb_array_elements_text($6::text::jsonb)" if postgres else "json_each($6)",
         lock=" FOR UPDATE SKIP LOCKED" if postgres else "",

@@ -185,6 +185,7 @@ class Slots:
         self._by_org: Counter[str] = Counter()
         self._emptied = asyncio.Event()
         self._heartbeat: asyncio.Task | None = None
+        self._ends = 0  # tasks ended so far (serve: did any end while it claimed?)
 
     def free(self) -> int:
         return self.concurrency - len(self.tasks)
@@ -207,6 +208,7 @@ class Slots:
         return task
 
     def _ended(self, task: asyncio.Task, organization_id: str) -> None:
+        self._ends += 1
         self.tasks.discard(task)
         self._claims.pop(task, None)
         self._by_org[organization_id] -= 1
@@ -255,14 +257,18 @@ class Slots:
         task, returns how many) whenever a slot is free, until `stopping` is set. It never
         waits on the work itself, only for a slot to free up or new work to come."""
         while not stopping.is_set():
-            claimed = 0
+            claimed, ends, failed = 0, self._ends, False
             if self.free():
                 try:
                     claimed = await claim()
                 except Exception:
+                    failed = True
                     log.exception("claiming %s failed; retrying shortly", self.what)
-            if claimed and self.free():
-                continue  # the claim may have stopped at an organization's cap: claim again
+            if (claimed or self._ends != ends) and self.free() and not failed:
+                # The claim may have stopped at an organization's cap, or work ended while it
+                # ran (`wait` would not see that: it waits for tasks still running; the delivery
+                # worker's next claim also records what ended): claim again.
+                continue
             if when_idle is not None and not self.tasks:
                 await when_idle()
             await self.wait(stopping, wake, idle_seconds)

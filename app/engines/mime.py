@@ -13,7 +13,10 @@ display name, html + text, 1 custom header; `python -m app.engines.mime` re-meas
                                                      compat32 Header objects: not an option)
   EmailMessage + policy.SMTP                        ~1750 µs/message
 Two tweaks halve the plain compat32 cost (~450 µs): short ASCII headers skip compat32's folding
-(`_CrlfCompat32`), and boundaries are random rather than found by scanning the body. Non-ASCII
+(`_CrlfCompat32`), and boundaries are random rather than found by scanning the body. Since then a
+message without attachments (the worker's usual case) is written directly (`_build_directly`,
+~25 µs on 2026-11-29: the same header values and folding, the same body encodings, byte for
+byte what the email package writes; tests/delivery/test_mime.py compares them). Non-ASCII
 header text is encoded and folded here (`_encoded_words`): `email.header.Header` makes
 76-character encoded words, one more than RFC 2047 allows.
 """

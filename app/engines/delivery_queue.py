@@ -190,11 +190,11 @@ class MessageRow:
     dkim_signature: str | None
 
     @classmethod
-    def of(cls, message: Message) -> "MessageRow":
+    def of(cls, message: Message) -> MessageRow:
         return cls(**{name: getattr(message, name) for name in _ROW_COLUMNS})
 
     @classmethod
-    def from_row(cls, row: Any) -> "MessageRow":
+    def from_row(cls, row: Any) -> MessageRow:
         """From the exchange statement's row (asyncpg gives JSON columns as text)."""
         return cls(**{name: json.loads(row[name]) if name in _JSON_COLUMNS else row[name] for name in _ROW_COLUMNS})
 

@@ -32,7 +32,9 @@ ASCII subject, an html and a text part (so no text is derived from html), no att
 
 Env: BENCH_DELIVERY_DATABASE_URL (postgres://postgres@127.0.0.1:5432/viperatron_bench_delivery),
 BENCH_DELIVERY_MESSAGES (3000), BENCH_DELIVERY_CONCURRENCY (4,8), BENCH_DELIVERY_IDLE_SECONDS (10).
-Prints a Markdown table and writes it to bench/results/delivery.md.
+Prints a Markdown table and writes it to bench/results/delivery.md; the headline ratios (1 worker vs
+raw bytes, 2 workers vs 1, at the first concurrency) go to bench/results/summary/delivery.json
+(`python -m bench.summary`).
 """
 
 from __future__ import annotations
@@ -57,6 +59,8 @@ from urllib.parse import urlsplit
 import aiosmtplib
 import asyncpg
 import dkim
+
+from bench.summary import Row, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -592,6 +596,22 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
     return "\n".join(lines) + "\n"
 
 
+def record_summary(by_count: dict[int, Result], reference: Result | None, concurrency: int) -> None:
+    """The headline ratios for `python -m bench.summary` (bench/summary.py)."""
+    rows = []
+    one, two = by_count.get(1), by_count.get(2)
+    if one is not None and reference is not None:
+        ratio = one.rate / reference.rate
+        rows.append(Row(measure=f"1 worker vs raw bytes (concurrency {concurrency})", value=f"{one.rate:,.0f} msg/s",
+                        ratio=ratio, target=f"≥ {TARGET_ONE_VS_BYTES:g}×", met=ratio >= TARGET_ONE_VS_BYTES))
+    if one is not None and two is not None:
+        ratio = two.rate / one.rate
+        rows.append(Row(measure=f"2 workers vs 1 (concurrency {concurrency})", value=f"{two.rate:,.0f} msg/s",
+                        ratio=ratio, target=f"≥ {TARGET_TWO_VS_ONE:g}×", met=ratio >= TARGET_TWO_VS_ONE))
+    if rows:
+        record("delivery", rows)
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -677,6 +697,8 @@ async def run(args: argparse.Namespace) -> int:
     out = RESULTS / (name.replace(".md", "-dkim.md") if args.dkim else name)
     out.write_text(text)
     print(f"written to {out.relative_to(ROOT)}")
+    if not (args.dkim or args.sql or args.synchronous_commit):
+        record_summary(runs.get(concurrencies[0], {}), reference, concurrencies[0])
     failed = raw.problems or any(r.problems or r.duplicates for by in runs.values() for r in by.values())
     return 1 if failed else 0
 

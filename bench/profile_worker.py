@@ -7,8 +7,9 @@ N `queued` messages), but the worker runs inside this process so its steps can b
 without touching app/ (the names the worker calls are wrapped at run time):
 
   wall time   per step: calls, mean latency, and the share of the run during which the ONE
-              claim loop (`Worker.run` -> `_claim`: claim SQL, Message.filter, suppressed_keys)
-              was busy — the serial part of a worker; the deliveries run `concurrency` at once.
+              claim loop (`Worker.run` -> `_claim`: the exchange statement that records finishes
+              and claims, then starting tasks) was busy — the serial part of a worker; the
+              deliveries run `concurrency` at once.
   CPU         with --cprofile, a second pass under cProfile: CPU per step as % of the
               process's profiled time (the rest is the event loop, asyncpg/aiosmtplib protocol
               callbacks, socket I/O).
@@ -77,29 +78,26 @@ def instrument(timings: Timings, worker, done: asyncio.Event, n: int):
     import app.engines.worker as w
 
     saved = {
-        (queue, "claim"): queue.claim,
-        (queue, "finish"): queue.finish,
-        (w, "suppressed_keys"): w.suppressed_keys,
+        (queue, "exchange"): queue.exchange,
         (w, "build"): w.build,
         (w, "_outgoing"): w._outgoing,
     }
     finished = [0]
-    original_finish = queue.finish
+    original_exchange = queue.exchange
 
-    async def finish(*args, **kwargs):
-        result = await original_finish(*args, **kwargs)
-        finished[0] += 1
+    async def exchange(*args, **kwargs):
+        result = await original_exchange(*args, **kwargs)
+        finished[0] += sum(result.recorded)
+        timings.items["finishes recorded"] += sum(result.recorded)
         if finished[0] >= n:
             done.set()
         return result
 
-    queue.claim = timings.wrap_async("claim SQL", queue.claim, count=len)
-    queue.finish = timings.wrap_async("finish SQL", finish)
-    w.suppressed_keys = timings.wrap_async("suppressed_keys query", w.suppressed_keys)
+    queue.exchange = timings.wrap_async("exchange SQL (finish + claim)", exchange, count=lambda r: len(r.claimed))
     w.build = timings.wrap_sync("mime.build", w.build)
     w._outgoing = timings.wrap_async("_outgoing (row -> OutgoingEmail)", w._outgoing)
     worker.transport.send = timings.wrap_async("transport.send (SMTP)", worker.transport.send)
-    worker._claim = timings.wrap_async("_claim (whole claim step)", worker._claim, count=len)
+    worker._claim = timings.wrap_async("_claim (whole claim step)", worker._claim, count=int)
 
     def undo():
         for (module, name), value in saved.items():
@@ -145,15 +143,17 @@ def print_wall(result: dict, n: int, concurrency: int) -> None:
           f"({1e6 * result['cpu'] / n:.0f} µs/msg); sink got {result['received']}, dups {result['dups']}")
     claims = t.calls["_claim (whole claim step)"]
     claimed = t.items["_claim (whole claim step)"]
-    print(f"claim steps: {claims} ({claimed} messages, {claimed / max(claims, 1):.2f} per claim)")
+    exchanges = t.calls["exchange SQL (finish + claim)"]
+    print(f"claim steps: {claims} ({claimed} messages claimed, {claimed / max(claims, 1):.2f} per step; "
+          f"{t.items['finishes recorded'] / max(exchanges, 1):.2f} finishes recorded per exchange)")
     print("| step | calls | mean ms | sum s | sum / wall |")
     print("|---|---:|---:|---:|---:|")
-    for name in ("_claim (whole claim step)", "claim SQL", "suppressed_keys query", "_outgoing (row -> OutgoingEmail)",
-                 "mime.build", "transport.send (SMTP)", "finish SQL"):
+    for name in ("_claim (whole claim step)", "exchange SQL (finish + claim)", "_outgoing (row -> OutgoingEmail)",
+                 "mime.build", "transport.send (SMTP)"):
         calls, seconds = t.calls[name], t.seconds[name]
         print(f"| {name} | {calls} | {1000 * seconds / max(calls, 1):.2f} | {seconds:.2f} | {100 * seconds / wall:.0f} % |")
-    rest = t.seconds["_claim (whole claim step)"] - t.seconds["claim SQL"] - t.seconds["suppressed_keys query"]
-    print(f"| Message.filter + tasks (= _claim − claim SQL − suppressed_keys) | {claims} | "
+    rest = t.seconds["_claim (whole claim step)"] - t.seconds["exchange SQL (finish + claim)"]
+    print(f"| starting tasks, publishing (= _claim − exchange) | {claims} | "
           f"{1000 * rest / max(claims, 1):.2f} | {rest:.2f} | {100 * rest / wall:.0f} % |")
     print("(_claim rows are the serial claim loop: its 'sum / wall' is how busy that loop was; "
           "the other steps overlap across the concurrent deliveries)")
@@ -163,13 +163,11 @@ def print_cpu(profiler: cProfile.Profile, n: int) -> None:
     stats = pstats.Stats(profiler)
     total = stats.total_tt
     groups = {  # (file suffix, function name) -> label; inclusive (cumulative) times
-        ("app/engines/delivery_queue.py", "claim"): "claim SQL (incl. asyncpg call)",
+        ("app/engines/delivery_queue.py", "exchange"): "exchange SQL (incl. asyncpg call)",
         ("app/engines/worker.py", "_claim"): "_claim (whole claim step)",
-        ("schema/suppressions/resolvers.py", "suppressed_keys"): "suppressed_keys query",
         ("app/engines/worker.py", "_outgoing"): "_outgoing",
         ("app/engines/mime.py", "build"): "mime.build",
         ("app/engines/transports.py", "send"): "transport.send (SMTP client side)",
-        ("app/engines/delivery_queue.py", "finish"): "finish SQL (incl. asyncpg call)",
     }
     found: dict[str, float] = {}
     for (filename, _, function), (_, _, _, cumtime, _) in stats.stats.items():
@@ -182,12 +180,10 @@ def print_cpu(profiler: cProfile.Profile, n: int) -> None:
     print("|---|---:|---:|")
     for label in groups.values():
         print(f"| {label} | {found.get(label, 0):.2f} | {100 * found.get(label, 0) / total:.0f} % |")
-    claim_rest = (found.get("_claim (whole claim step)", 0) - found.get("claim SQL (incl. asyncpg call)", 0)
-                  - found.get("suppressed_keys query", 0))
-    print(f"| ↳ Message.filter + tasks (= _claim − claim − suppressed_keys) | {claim_rest:.2f} "
+    claim_rest = found.get("_claim (whole claim step)", 0) - found.get("exchange SQL (incl. asyncpg call)", 0)
+    print(f"| ↳ starting tasks, publishing (= _claim − exchange) | {claim_rest:.2f} "
           f"| {100 * claim_rest / total:.0f} % |")
-    accounted = sum(found.get(k, 0) for k in groups.values() if k not in (
-        "claim SQL (incl. asyncpg call)", "suppressed_keys query"))
+    accounted = sum(found.get(k, 0) for k in groups.values() if k != "exchange SQL (incl. asyncpg call)")
     print(f"| rest: event loop, protocol callbacks (asyncpg/aiosmtplib data_received), other "
           f"| {total - accounted:.2f} | {100 * (total - accounted) / total:.0f} % |")
     out = io.StringIO()
@@ -203,16 +199,13 @@ def classify(stack: str) -> str:
     if "select (selectors.py" in stack.rsplit(";", 1)[-1]:
         return "waiting in epoll (idle)"
     if has("_claim", "app/engines/worker.py"):
-        if has("claim", "app/engines/delivery_queue.py"):
-            return "claim SQL"
-        if has("suppressed_keys", "schema/suppressions/resolvers.py"):
-            return "suppressed_keys query"
-        return "Message.filter (+ create tasks)"
+        if has("exchange", "app/engines/delivery_queue.py"):
+            return "exchange SQL (finish + claim)"
+        return "claim loop: starting tasks, publishing"
     for name, path, label in (
         ("build", "app/engines/mime.py", "mime.build"),
         ("_outgoing", "app/engines/worker.py", "_outgoing"),
         ("send", "app/engines/transports.py", "transport.send (SMTP client)"),
-        ("finish", "app/engines/delivery_queue.py", "finish SQL"),
         ("suppress", "schema/suppressions/resolvers.py", "suppress (bounces)"),
     ):
         if has(name, path):

@@ -3,6 +3,7 @@ writes, the bare address of a mailbox, and the Message-ID derived from the sende
 
 from __future__ import annotations
 
+import functools
 import re
 from email.utils import parseaddr
 
@@ -55,6 +56,12 @@ def bare_address(address: str) -> str:
     """The addr-spec of "Name <a@b>" or "a@b"; the input itself when it does not parse."""
     if SIMPLE_ADDRESS.match(address):
         return address
+    return _parsed_address(address)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_address(address: str) -> str:
+    # Cached: a sender's From ("Name <a@b>") is parsed several times per message sent.
     return parseaddr(address)[1] or address.strip()
 
 

@@ -52,38 +52,49 @@ def per_org_cap(configured: int, concurrency: int) -> int:
 # ----------------------------------------------------------------------------- claims
 
 _PICK = """
-WITH busy AS (
+WITH {before}busy AS (
     SELECT key AS organization_id, CAST(value AS INTEGER) AS in_flight FROM {each}
 ), candidates AS (
     SELECT id, organization_id, due_at, status AS was FROM {table}
-    WHERE status IN ({statuses}) AND due_at <= $1{only}
+    WHERE status IN ({statuses}) AND due_at <= $1{only}{where}
       AND (CAST($6 AS TEXT) IS NULL OR organization_id IN (SELECT value FROM {scope}))
       AND organization_id NOT IN (SELECT organization_id FROM busy WHERE in_flight >= $5)
-    ORDER BY due_at LIMIT $2{lock}
+    ORDER BY due_at LIMIT {limit}{lock}
 ), ranked AS (
     SELECT id, organization_id, was, ROW_NUMBER() OVER (PARTITION BY organization_id ORDER BY due_at) AS nth
     FROM candidates
 ), picked AS (
     SELECT r.id, r.was FROM ranked r LEFT JOIN busy b ON b.organization_id = r.organization_id
-    WHERE r.nth + COALESCE(b.in_flight, 0) <= $5
+    WHERE r.nth + COALESCE(b.in_flight, 0) <= $5{limit_check}
 )
 """
 
 
-def pick_sql(table: str, statuses: tuple[str, ...], postgres: bool, claim: str, *, one: bool = False) -> str:
+def pick_sql(
+    table: str, statuses: tuple[str, ...], postgres: bool, claim: str, *, one: bool = False, before: str = "",
+    where: str = "", limit: int | None = None,
+) -> str:
     """A claim statement: CTEs ending in `picked` (id, was: the status before the claim) —
     up to $2 due rows of `table`, in due order, at most $5 per organization counting those
     in flight ($4: JSON object organization id -> count) — followed by `claim`, the statement
     that claims them. Parameters: $1 now, $2 limit, $3 lease expiry, $4, $5, $6 the scope
     (a JSON array of organization ids, or NULL for all: tests scope runners to their own
     organizations), and with `one` $7: only the row with this id (claim one given row, if it
-    is due). PostgreSQL locks
+    is due). `before`: more CTEs written ahead of the pick's own (`name AS (…), ` each);
+    `where`: one more condition on the candidates (` AND …`); `limit`: the limit written into
+    the text instead of $2 (which then only repeats it), so that PostgreSQL settles on a
+    generic plan of the prepared statement instead of planning every execution anew (with
+    `LIMIT $2` the generic plan looks dearer and is never chosen). PostgreSQL locks
     the candidates with SKIP LOCKED (workers never wait on each other); on SQLite the same
     text runs with ?N parameters."""
     sql = _PICK.format(
         table=table,
         statuses=", ".join(f"'{s}'" for s in statuses),
         only=" AND id = $7" if one else "",
+        before=before,
+        where=where,
+        limit="$2" if limit is None else int(limit),
+        limit_check="" if limit is None else " AND r.nth <= $2",
         each="jsonb_each_text($4::text::jsonb)" if postgres else "json_each($4)",
         scope="jsonb_array_elements_text($6::text::jsonb)" if postgres else "json_each($6)",
         lock=" FOR UPDATE SKIP LOCKED" if postgres else "",
@@ -174,6 +185,7 @@ class Slots:
         self._by_org: Counter[str] = Counter()
         self._emptied = asyncio.Event()
         self._heartbeat: asyncio.Task | None = None
+        self._ends = 0  # tasks ended so far (serve: did any end while it claimed?)
 
     def free(self) -> int:
         return self.concurrency - len(self.tasks)
@@ -196,6 +208,7 @@ class Slots:
         return task
 
     def _ended(self, task: asyncio.Task, organization_id: str) -> None:
+        self._ends += 1
         self.tasks.discard(task)
         self._claims.pop(task, None)
         self._by_org[organization_id] -= 1
@@ -244,14 +257,18 @@ class Slots:
         task, returns how many) whenever a slot is free, until `stopping` is set. It never
         waits on the work itself, only for a slot to free up or new work to come."""
         while not stopping.is_set():
-            claimed = 0
+            claimed, ends, failed = 0, self._ends, False
             if self.free():
                 try:
                     claimed = await claim()
                 except Exception:
+                    failed = True
                     log.exception("claiming %s failed; retrying shortly", self.what)
-            if claimed and self.free():
-                continue  # the claim may have stopped at an organization's cap: claim again
+            if (claimed or self._ends != ends) and self.free() and not failed:
+                # The claim may have stopped at an organization's cap, or work ended while it
+                # ran (`wait` would not see that: it waits for tasks still running; the delivery
+                # worker's next claim also records what ended): claim again.
+                continue
             if when_idle is not None and not self.tasks:
                 await when_idle()
             await self.wait(stopping, wake, idle_seconds)

@@ -13,7 +13,10 @@ display name, html + text, 1 custom header; `python -m app.engines.mime` re-meas
                                                      compat32 Header objects: not an option)
   EmailMessage + policy.SMTP                        ~1750 µs/message
 Two tweaks halve the plain compat32 cost (~450 µs): short ASCII headers skip compat32's folding
-(`_CrlfCompat32`), and boundaries are random rather than found by scanning the body. Non-ASCII
+(`_CrlfCompat32`), and boundaries are random rather than found by scanning the body. Since then a
+message without attachments (the worker's usual case) is written directly (`_build_directly`,
+~25 µs on 2026-11-29: the same header values and folding, the same body encodings, byte for
+byte what the email package writes; tests/delivery/test_mime.py compares them). Non-ASCII
 header text is encoded and folded here (`_encoded_words`): `email.header.Header` makes
 76-character encoded words, one more than RFC 2047 allows.
 """
@@ -21,12 +24,14 @@ header text is encoded and folded here (`_encoded_words`): `email.header.Header`
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import io
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from email import charset as _charset
+from email import quoprimime
 from email.encoders import encode_base64
 from email.generator import BytesGenerator
 from email.mime.base import MIMEBase
@@ -123,6 +128,7 @@ class _CrlfCompat32(Compat32):
 
 
 _CRLF_POLICY = _CrlfCompat32(linesep="\r\n")
+_BOUNDARY_MARKER = _BOUNDARY_PREFIX + "0" * 32  # the shape of every `_boundary`
 
 # Links stay visible in the derived text part: in transactional mail they are the point.
 _TEXT_CONFIG = ParserConfig(display_links=True)
@@ -181,6 +187,71 @@ def build(email: OutgoingEmail) -> bytes:
 
 
 def _build(email: OutgoingEmail) -> bytes:
+    if email.attachments:
+        return _build_with_email_package(email)
+    return _build_directly(email)
+
+
+def _build_directly(email: OutgoingEmail) -> bytes:
+    """What `_build_with_email_package` makes of a message without attachments (the worker's
+    usual case), written without the email package's objects: the same header values
+    (`_header_fields`), each folded by the same policy, the same body encodings
+    (`_encoded_text`) and the compat32 generator's layout. About a tenth of the cost;
+    tests/delivery/test_mime.py compares the two byte for byte."""
+    if email.html is None:
+        content_type, encoding, payload = _encoded_text(email.text or "", "plain")
+        content = [("Content-Type", content_type), ("Content-Transfer-Encoding", encoding)]
+        body = _crlf(payload)
+    else:
+        text = email.text if email.text is not None else html_to_text(email.html)
+        boundary = _boundary(email.id, "alternative")
+        content = [("Content-Type", _alternative_content_type(boundary))]
+        delimiter = f"--{boundary}\r\n".encode("ascii")
+        body = (delimiter + _part_bytes(text, "plain") + b"\r\n" + delimiter + _part_bytes(email.html, "html")
+                + f"\r\n--{boundary}--\r\n".encode("ascii"))
+    fold = _CRLF_POLICY.fold_binary
+    return b"".join([fold(name, value) for name, value in _header_fields(email, content)]) + b"\r\n" + body
+
+
+def _alternative_content_type(boundary: str) -> str:
+    """The Content-Type value of multipart/alternative as compat32 folds it: a boundary
+    always has the same length and characters (`_boundary`), hence the same folding."""
+    before, after = _ALTERNATIVE_FOLDED
+    return _Folded(before + boundary + after)
+
+
+def _folded_template(name: str, value: str, marker: str) -> tuple[str, str]:
+    folded = _CRLF_POLICY.fold_binary(name, value).decode("ascii")
+    before, _, after = folded.removeprefix(f"{name}: ").removesuffix("\r\n").partition(marker)
+    return before, after
+
+
+_ALTERNATIVE_FOLDED = _folded_template(
+    "Content-Type", f'multipart/alternative; boundary="{_BOUNDARY_MARKER}"', _BOUNDARY_MARKER
+)
+
+
+def _encoded_text(content: str, subtype: str) -> tuple[str, str, str]:
+    """(Content-Type, Content-Transfer-Encoding, payload) of a text part, as `_text_part` sets them."""
+    if _is_7bit_safe(content):
+        return f'text/{subtype}; charset="us-ascii"', "7bit", content
+    # What Message.set_payload(content, _UTF8_QP) stores: QP of the UTF-8 bytes.
+    return (f'text/{subtype}; charset="utf-8"', "quoted-printable",
+            quoprimime.body_encode(content.encode("utf-8").decode("latin-1")))
+
+
+def _part_bytes(content: str, subtype: str) -> bytes:
+    content_type, encoding, payload = _encoded_text(content, subtype)
+    fold = _CRLF_POLICY.fold_binary
+    return fold("Content-Type", content_type) + fold("Content-Transfer-Encoding", encoding) + b"\r\n" + _crlf(payload)
+
+
+def _crlf(payload: str) -> bytes:
+    # The generator writes a payload's lines with CRLF whatever ending they had.
+    return _LINE_BREAK.sub("\r\n", payload).encode("ascii")
+
+
+def _build_with_email_package(email: OutgoingEmail) -> bytes:
     body = _body(email)
     if email.attachments:
         root = MIMEMultipart("mixed", boundary=_boundary(email.id, "mixed"))
@@ -253,19 +324,27 @@ def _write_headers(root: MIMEBase, email: OutgoingEmail) -> None:
     moved = [(name, root[name]) for name in _MOVED_HEADERS if name in root]
     for name in ("MIME-Version", *_MOVED_HEADERS):
         del root[name]
-    utf8 = needs_smtputf8(email)
-    root["From"] = _address_list("From", [email.from_address], utf8)
-    root["To"] = _address_list("To", email.to, utf8, email.names.get("to"))
-    if email.cc:
-        root["Cc"] = _address_list("Cc", email.cc, utf8, email.names.get("cc"))
-    if email.reply_to:
-        root["Reply-To"] = _address_list("Reply-To", email.reply_to, utf8, email.names.get("replyTo"))
-    root["Subject"] = _text_header("Subject", one_line(email.subject))
-    root["Date"] = _date_header(email.date)
-    root["Message-ID"] = message_id_header(email.id, email.from_address)
-    root["MIME-Version"] = "1.0"
-    for name, value in moved:
+    for name, value in _header_fields(email, moved):
         root[name] = value
+
+
+def _header_fields(email: OutgoingEmail, content: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The top-level header fields in order, `content` (the root's Content-* fields) after
+    MIME-Version; values as stored in the message (str, or `_Folded`)."""
+    utf8 = needs_smtputf8(email)
+    fields = [("From", _from_header(email.from_address, utf8)),
+              ("To", _address_list("To", email.to, utf8, email.names.get("to")))]
+    if email.cc:
+        fields.append(("Cc", _address_list("Cc", email.cc, utf8, email.names.get("cc"))))
+    if email.reply_to:
+        fields.append(("Reply-To", _address_list("Reply-To", email.reply_to, utf8, email.names.get("replyTo"))))
+    fields += [
+        ("Subject", _text_header("Subject", one_line(email.subject))),
+        ("Date", _date_header(email.date)),
+        ("Message-ID", message_id_header(email.id, email.from_address)),
+        ("MIME-Version", "1.0"),
+        *content,
+    ]
     if email.unsubscribe_url is not None:
         url = email.unsubscribe_url
         if not url.isascii() or CONTROL_CHARS.search(url) or any(c in url for c in " <>,"):
@@ -273,13 +352,20 @@ def _write_headers(root: MIMEBase, email: OutgoingEmail) -> None:
         if len("List-Unsubscribe: <>") + len(url) > _MAX_7BIT_LINE:
             raise Unsendable("the unsubscribe link is longer than a header line may be (the address is too long)")
         # One URL cannot be folded (no white space in it); it stays under 998 octets.
-        root["List-Unsubscribe"] = _Folded(f"<{url}>")
-        root["List-Unsubscribe-Post"] = ONE_CLICK
+        fields.append(("List-Unsubscribe", _Folded(f"<{url}>")))
+        fields.append(("List-Unsubscribe-Post", ONE_CLICK))
     for name, value in email.headers.items():
         _check_custom_header(name, value)
         if email.unsubscribe_url is not None and name.lower() in _UNSUBSCRIBE_HEADERS:
             raise Unsendable(f"custom header {name} conflicts with the one-click unsubscribe link")
-        root[name] = _text_header(name, value)
+        fields.append((name, _text_header(name, value)))
+    return fields
+
+
+@functools.lru_cache(maxsize=1024)
+def _from_header(from_address: str, utf8: bool) -> str:
+    # Most messages of a sender share their From: parsed once, not at every build.
+    return _address_list("From", [from_address], utf8)
 
 
 def _check_custom_header(name: str, value: str) -> None:

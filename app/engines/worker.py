@@ -7,6 +7,12 @@ then another worker sends it again (same Message-ID, so receivers can de-duplica
 worker renews its lease while the SMTP transaction runs (each has one overall deadline,
 VIPERATRON_SMTP_TIMEOUT_SECONDS), so a slow server never leads to a second copy; and one
 organization has at most VIPERATRON_ORG_MAX_IN_FLIGHT of the worker's slots (app/engines/leases.py).
+
+One loop claims; each claimed message is delivered by a task of its own. A task ends with its
+outcome (a `Finish`), which the loop records in its next round trip together with the next
+claim (`delivery_queue.exchange`: one statement on PostgreSQL), then publishes the webhook
+event. The message stays `sending` under its lease until that write, exactly as while it was
+being sent: a worker killed in between leaves it to be sent again after the lease.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import logging
 import time
 from collections.abc import Collection
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from cachetools import TTLCache
 
@@ -26,7 +32,7 @@ from app.core.unsubscribe import UnsubscribeLink, unsubscribe_url
 from app.core.validation import email_key
 from app.engines import delivery_queue as queue
 from app.engines.automations import AutomationRunner
-from app.engines.delivery_queue import Claim
+from app.engines.delivery_queue import Claim, Finish, MessageRow
 from app.engines.dkim import Signer
 from app.engines.dkim import sign as dkim_sign
 from app.engines.endpoint_deliveries import EndpointDeliveryRunner
@@ -47,7 +53,7 @@ from app.engines.transports import Outcome, Transport, make_transport, smtp_url_
 from models import Message, MessageAttachment
 from schema.domains.resolvers import recheck_domains
 from schema.idempotency.resolvers import purge_expired
-from schema.suppressions.resolvers import suppress, suppressed_keys
+from schema.suppressions.resolvers import suppress
 from schema.tracking.resolvers import organization_defaults
 from schema.webhook_endpoints.resolvers import message_event, publish
 
@@ -80,6 +86,8 @@ class Worker:
         self._warned_no_secret = False
         self.return_paths = ReturnPaths(settings)
         self._tracking_cache: TTLCache[str, tuple[bool, bool]] = TTLCache(10_000, TRACKING_CACHE_SECONDS)
+        # Outcomes of ended deliveries, recorded by the claim loop's next exchange.
+        self._finished: list[tuple[Finish, MessageRow]] = []
 
     async def run(self) -> None:
         """Deliver until `stop()`; waits for in-flight sends before returning.
@@ -113,6 +121,7 @@ class Worker:
             queue.wakeups.unlisten(wake)
             if self._slots.tasks:  # each send ends within its SMTP deadline (leases renewed meanwhile)
                 await asyncio.wait(self._slots.tasks, timeout=self.settings.smtp_timeout_seconds + 5)
+            await self._record_finished()
             await self.transport.close()
 
     def stop(self) -> None:
@@ -121,46 +130,63 @@ class Worker:
     async def drain(self) -> None:
         """Deliver everything due now, then return (for tests and one-shot runs)."""
         await self._slots.drain(self._claim)
+        await self._record_finished()
 
     async def _claim(self) -> int:
-        """Claim as many due messages as there are free slots and start them; how many."""
-        busy = self._slots.busy()
-        claims = await queue.claim(
-            self._slots.free(), self.settings.lease_seconds, busy, self._slots.per_org, self.organizations
-        )
-        if not claims:
-            return 0
-        messages = {m.id: m for m in await Message.filter(id__in=[c.id for c in claims])}
-        pairs = {
-            (m.organization_id, email_key(address))
-            for m in messages.values()
-            for address in [*m.to, *m.cc, *m.bcc]
-        }
-        blocked = await suppressed_keys(pairs)
-        for c in claims:
-            self._slots.start(c.id, c.attempt, c.organization_id, self._deliver(c, messages[c.id], blocked))
-        return len(claims)
+        """Record the outcomes of ended deliveries, claim as many due messages as there are
+        free slots and start them (one exchange); how many were claimed."""
+        return await self._exchange(self._slots.free())
 
-    async def _deliver(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:
+    async def _record_finished(self) -> None:
+        """Record what ended deliveries left (at shutdown, after a drain)."""
+        if self._finished:
+            try:
+                await self._exchange(0)
+            except Exception:  # their leases run out and they are sent again: at least once
+                log.exception("recording the outcome of %d messages failed", len(self._finished))
+
+    async def _exchange(self, limit: int) -> int:
+        finished, self._finished = self._finished, []
+        try:
+            result = await queue.exchange(
+                [f for f, _ in finished], limit, self.settings.lease_seconds, self._slots.busy(),
+                self._slots.per_org, self.organizations,
+            )
+        except BaseException:
+            self._finished[:0] = finished  # recorded by the next exchange
+            raise
+        for claim, message in result.claimed:
+            self._slots.start(claim.id, claim.attempt, claim.organization_id,
+                              self._deliver(claim, message, result.blocked))
+        for (done, message), recorded in zip(finished, result.recorded):
+            await _after_finish(done, message, recorded)
+        return len(result.claimed)
+
+    async def _deliver(self, claim: Claim, message: MessageRow, blocked: set[tuple[str, str]]) -> None:
         try:
             await self._attempt(claim, message, blocked)
         except Unsendable as exc:  # a bad address or header, an encoding error: waiting won't help
-            await _finish(claim, message, "failed", f"cannot be sent as stored: {exc}")
+            self._finish(claim, message, "failed", f"cannot be sent as stored: {exc}")
         except Exception as exc:  # never lose a message to a bug: retry it later
             log.exception("delivering %s failed unexpectedly", claim.id)
-            await self._defer(claim, message, f"internal error: {type(exc).__name__}")
+            self._defer(claim, message, f"internal error: {type(exc).__name__}")
 
-    async def _attempt(self, claim: Claim, message: Message, blocked: set[tuple[str, str]]) -> None:
+    def _finish(self, claim: Claim, message: MessageRow, status: str, detail: str, *, reply: str | None = None,
+                due_at: datetime | None = None) -> None:
+        """The attempt's outcome, for the claim loop's next exchange to record."""
+        self._finished.append((Finish(claim, status, detail, queue.now(), reply, due_at), message))
+
+    async def _attempt(self, claim: Claim, message: MessageRow, blocked: set[tuple[str, str]]) -> None:
         email = await self._tracked(message, await _outgoing(message, self._unsubscribe_url(message)))
         recipients = envelope_recipients(email)
         skipped = [r for r in recipients if (message.organization_id, email_key(r)) in blocked]
         recipients = [r for r in recipients if r not in skipped]
         note = f"; suppressed recipients skipped: {', '.join(skipped)}" if skipped else ""
         if not recipients:
-            await _finish(claim, message, "suppressed", "every recipient is on the suppression list: " + ", ".join(skipped))
+            self._finish(claim, message, "suppressed", "every recipient is on the suppression list: " + ", ".join(skipped))
             return
         if message.sandbox:
-            await _finish(claim, message, "sent", "sandbox (test key): not handed to a transport" + note)
+            self._finish(claim, message, "sent", "sandbox (test key): not handed to a transport" + note)
             return
         data = build(email)
         signature = await self._signature(message, data)
@@ -175,13 +201,13 @@ class Worker:
         for address, reply in outcome.rejected.items():
             await suppress(message.organization_id, address, "bounced", reply, message.id)
         if outcome.kind == "sent":
-            await _finish(claim, message, "sent", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+            self._finish(claim, message, "sent", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         elif outcome.kind == "failed":
-            await _finish(claim, message, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
+            self._finish(claim, message, "failed", outcome.reply + _refusals(outcome) + note, reply=outcome.reply)
         else:
-            await self._defer(claim, message, outcome.reply + _refusals(outcome) + note)
+            self._defer(claim, message, outcome.reply + _refusals(outcome) + note)
 
-    def _unsubscribe_url(self, message: Message) -> str | None:
+    def _unsubscribe_url(self, message: MessageRow | Message) -> str | None:
         """The message's one-click unsubscribe URL (the same at every attempt), or None: not
         asked for, or no VIPERATRON_SECRET_KEY to sign it with (then the mail goes without)."""
         if not message.unsubscribe:
@@ -194,7 +220,7 @@ class Worker:
         address = bare_address([*message.to, *message.cc, *message.bcc][0])
         link = UnsubscribeLink(message.organization_id, message.id, address)
         return unsubscribe_url(self.settings.public_url, self.settings.secret_key, link)
-    async def _tracked(self, message: Message, email: OutgoingEmail) -> OutgoingEmail:
+    async def _tracked(self, message: MessageRow, email: OutgoingEmail) -> OutgoingEmail:
         """The HTML with its tracked links and open pixel, when the message (or, where it does
         not say, its organization) asks for them; a text part derived from the HTML first, so
         it keeps the original links."""
@@ -214,7 +240,7 @@ class Worker:
             self._tracking_cache[organization_id] = await organization_defaults(organization_id)
         return self._tracking_cache[organization_id]
 
-    async def _signature(self, message: Message, data: bytes) -> bytes:
+    async def _signature(self, message: MessageRow, data: bytes) -> bytes:
         """The message's DKIM-Signature line: the one of an earlier attempt, else a new one when
         the organization has a key for the From domain, else nothing."""
         if message.dkim_signature:
@@ -222,15 +248,15 @@ class Worker:
         key = await self.signer.key_for(message.organization_id, message.from_address)
         return dkim_sign(data, key) if key else b""
 
-    async def _defer(self, claim: Claim, message: Message, detail: str) -> None:
+    def _defer(self, claim: Claim, message: MessageRow, detail: str) -> None:
         s = self.settings
         delay = queue.retry_delay(claim.attempt, s.retry_base_seconds, s.retry_max_interval_seconds)
         origin = message.send_at or message.created_at
         next_try = queue.now() + timedelta(seconds=delay)
         if next_try > origin + timedelta(seconds=s.retry_give_up_seconds):
-            await _finish(claim, message, "failed", f"gave up after {claim.attempt} attempts: {detail}", reply=detail)
+            self._finish(claim, message, "failed", f"gave up after {claim.attempt} attempts: {detail}", reply=detail)
             return
-        await _finish(
+        self._finish(
             claim, message, "deferred", f"{detail}; next attempt at {next_try.isoformat(timespec='seconds')}",
             reply=detail, due_at=next_try,
         )
@@ -257,14 +283,18 @@ class Worker:
             log.exception("re-checking the DNS of sending domains failed")
 
 
-async def _finish(claim: Claim, message: Message, status: str, detail: str, **kwargs) -> None:
-    if not await queue.finish(claim, status, detail, **kwargs):
+async def _after_finish(done: Finish, message: MessageRow, recorded: bool) -> None:
+    claim, status = done.claim, done.status
+    if not recorded:
         # Our lease expired and another worker claimed the message: its attempt counts.
         log.warning("claim of %s (attempt %d) was taken over; %s not recorded", claim.id, claim.attempt, status)
         return
     if status in REPORTED:
-        await publish(message.organization_id, f"message.{status}", message_event(message, status, detail),
-                      sandbox=message.sandbox)
+        try:
+            await publish(message.organization_id, f"message.{status}", message_event(message, status, done.detail),
+                          sandbox=message.sandbox)
+        except Exception:  # the outcome is recorded; the claim loop goes on
+            log.exception("publishing message.%s of %s failed", status, claim.id)
 
 
 # Outcomes integrators' webhook endpoints hear of (docs/webhooks.md).
@@ -276,7 +306,7 @@ def _refusals(outcome: Outcome) -> str:
     return ("; " + "; ".join(parts)) if parts and outcome.kind == "sent" else ""
 
 
-async def _outgoing(message: Message, unsubscribe: str | None = None) -> OutgoingEmail:
+async def _outgoing(message: MessageRow, unsubscribe: str | None = None) -> OutgoingEmail:
     attachments: list[Attachment] = []
     if message.attachment_count:
         rows = await MessageAttachment.filter(message_id=message.id).order_by("id")

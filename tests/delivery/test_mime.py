@@ -250,3 +250,48 @@ def test_reserved_headers_cover_the_documented_names():
                  "content-type", "content-transfer-encoding", "content-disposition", "sender",
                  "return-path", "received", "dkim-signature"]:
         assert name in mime.RESERVED_HEADERS
+
+
+# ----------------------------------------------------------------------------- the direct writer
+
+BODIES = [
+    "", "a", "a\n", "Thanks for signing up.", "line one\nline two\n", "crlf\r\nline\r\n", "lone\rcr", "\n\n\nx\n\n",
+    "trailing space \nand\ttab\t\n", "— an em dash, café, naïve ✓\n", "=3D already? =\nsoft", "x" * 998,
+    "x" * 999 + "\n", "ünï " * 40 + "\n" + "ascii " * 30, "From the start\n.\n..\n", "é\r\n\r\n", "\U0001f600 emoji",
+    "a" * 75 + "é" + "b" * 10 + "\n" + " " * 80,
+]
+VARIANTS = [
+    {},
+    {"from_address": "Acme <hello@acme.com>"},
+    {"from_address": "Ünïcode Näme <hello@acme.com>", "subject": "Welcome to Acme — your account is ready ✓"},
+    {"to": ["Jane Doe <jane@example.com>", "bob@example.com"], "cc": ["carol@example.com"], "bcc": ["x@example.com"],
+     "reply_to": ["support@acme.com"]},
+    {"to": ["jane@example.com", "bob@example.com"], "names": {"to": ["Doe, Jane", None]}},
+    {"to": [f"recipient{i}@example.com" for i in range(12)], "cc": [f"copy{i}@example.com" for i in range(9)]},
+    {"headers": {"X-Campaign": "welcome", "X-Long": "word " * 40, "X-Utf8": "é" * 30}},
+    {"unsubscribe_url": "https://acme.com/u/" + "t" * 60},
+    {"to": ["zoë@example.com"], "from_address": "hello@bücher.example"},
+    {"to": ["jane@bücher.example"], "subject": " spaces  and\ttabs "},
+    {"subject": "x" * 200},
+]
+
+
+@pytest.mark.parametrize("variant", range(len(VARIANTS)))
+def test_the_direct_writer_matches_the_email_package_byte_for_byte(variant):
+    """`build` writes messages without attachments itself (`_build_directly`); the email
+    package (`_build_with_email_package`, still used with attachments) is the reference."""
+    checked = 0
+    for i, text in enumerate(BODIES):
+        html = BODIES[-1 - i]
+        for html_part, text_part in ((None, text), (html, text), (html, None), (None, None), (text, "")):
+            message = make_email(**VARIANTS[variant], html=html_part, text=text_part,
+                                 id=f"msg_0abc00000000000000000000{i:02d}")
+            try:
+                expected = mime._build_with_email_package(message)
+            except ValueError:  # Unsendable included
+                with pytest.raises(ValueError):
+                    mime._build_directly(message)
+                continue
+            assert mime._build_directly(message) == expected, (variant, i, html_part, text_part)
+            checked += 1
+    assert checked > len(BODIES) * 4

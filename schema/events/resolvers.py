@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.core import clock
@@ -42,10 +43,10 @@ from app.core.validation import (
     JsonObject,
     decimal_places,
     email_key,
-    normalize_email,
+    fast_normalize_email,
 )
 from models import Contact, Event
-from schema.automations.triggers import StoredEvent, start_runs
+from schema.automations.triggers import StoredEvent, any_enabled, start_runs
 from schema.contacts.writes import contact_ids
 from schema.contracts import ApiModel, BatchItemError, Page, check_fits, check_page_size, decode_cursor
 from schema.events import rollups
@@ -65,7 +66,7 @@ ClientEventId = Annotated[str, StringConstraints(min_length=1, max_length=255), 
 
 
 # Event streams repeat the same addresses: validate each distinct spelling once per process.
-_normalize_email = functools.lru_cache(maxsize=65536)(normalize_email)
+_normalize_email = functools.lru_cache(maxsize=65536)(fast_normalize_email)
 EventEmail = Annotated[str, AfterValidator(_normalize_email), WithJsonSchema(EMAIL_SCHEMA)]
 
 
@@ -310,6 +311,15 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
     org = principal.organization_id
     sandbox = principal.is_test
     now = clock.now()
+    conn = Tortoise.get_connection("default")  # the caller's transaction, if any
+    if conn.capabilities.dialect == "postgres" and not await any_enabled(org):
+        # No automation to start with the events: no transaction. Each statement commits on its
+        # own: contacts found or created (race-safe alone), then the events INSERT that also adds
+        # them to the rollups. The rollup rows (a day's row is shared by every concurrent batch)
+        # stay locked only while that statement runs, not until a COMMIT round trip later. A
+        # batch whose INSERT fails leaves the bare contacts it created (as a retry would).
+        ids = await _write_postgres(conn, org, items, now, sandbox)
+        return [IngestResult(event_id=i, status=IngestStatus.accepted) for i in ids]
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
             ids = await _write_postgres(conn, org, items, now, sandbox)

@@ -150,9 +150,17 @@ def _currency(value: str) -> str:
     return value
 
 
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"), default=str)  # once: json.dumps with options builds one a call
+
+
+def compact_json(value: Any) -> str:
+    """`json.dumps(value, separators=(",", ":"), default=str)`: ASCII, so its length is its size in bytes."""
+    return _COMPACT_JSON.encode(value)
+
+
 def json_bytes(value: Any) -> int:
     """A value's size as compact UTF-8 JSON: the one measure of the MAX_JSON_BYTES limit."""
-    return len(json.dumps(value, separators=(",", ":"), default=str).encode())
+    return len(_COMPACT_JSON.encode(value).encode())
 
 
 def check_json_size(value: Any) -> Any:

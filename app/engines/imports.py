@@ -44,7 +44,7 @@ from tortoise.transactions import in_transaction
 
 from app.core import wakeups as _wakeups
 from app.core.clock import now
-from app.core.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, fast_normalize_email, loads_strict
+from app.core.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, compact_json, fast_normalize_email, loads_strict
 from app.core.wakeups import idle
 from app.engines.leases import fenced, pick_params, pick_sql
 from models import ImportChunk, ImportJob
@@ -367,7 +367,7 @@ def _contact(number, email, first, last, tags, fields, removed) -> RowResult:
     if fields:
         # Encoded once: the size check (json_bytes' measure: compact, ASCII-escaped, so one
         # character per byte) and the upsert's `custom_fields` argument.
-        encoded = _dumps(fields, separators=(",", ":"), default=str)
+        encoded = compact_json(fields)
         if len(encoded) > MAX_JSON_BYTES:
             return _error(number, "customFields", "too_large", "At most 32 KiB of JSON.")
     return RowResult(
@@ -379,8 +379,6 @@ def _contact(number, email, first, last, tags, fields, removed) -> RowResult:
         ),
     )
 
-
-_dumps = json.dumps
 
 
 def source_for(path: str, fmt: str):

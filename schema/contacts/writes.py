@@ -27,7 +27,7 @@ from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.core import clock
-from app.core.ids import new_id
+from app.core.ids import new_id, new_ids
 from app.core.validation import email_key
 from models import Contact
 
@@ -170,7 +170,7 @@ async def _write_postgres(conn, organization_id, rows, update_existing, extra) -
     params = [
         organization_id,
         now,
-        [new_id("ct") for _ in rows],
+        new_ids("ct", len(rows)),
         [r.email for r in rows],
         [r.email_key for r in rows],
         [r.first_name for r in rows],
@@ -314,10 +314,10 @@ async def find_or_create_contacts(
         missing = sorted(k for k in spelling if k not in found)
         if not missing:
             return found, set()
-        new_ids = {k: new_id("ct") for k in missing}
+        made = {k: new_id("ct") for k in missing}
         await conn.execute_query_dict(
             _PG_CREATE_CONTACTS,
-            [organization_id, clock.now(), [new_ids[k] for k in missing], [spelling[k] for k in missing], missing],
+            [organization_id, clock.now(), [made[k] for k in missing], [spelling[k] for k in missing], missing],
         )
         rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [organization_id, missing])
         found.update((r["email_key"], r["id"]) for r in rows)
@@ -328,11 +328,11 @@ async def find_or_create_contacts(
         if not missing:
             return found, set()
         bare = [Contact(organization_id=organization_id, email=spelling[k], email_key=k) for k in missing]
-        new_ids = {c.email_key: c.id for c in bare}
+        made = {c.email_key: c.id for c in bare}
         await Contact.bulk_create(bare, ignore_conflicts=True, using_db=conn)
         found.update(await query.filter(email_key__in=missing).values_list("email_key", "id"))
     # Ours when it carries the id this call gave it (a conflict kept the other writer's row).
-    return found, {k for k in missing if found.get(k) == new_ids[k]}
+    return found, {k for k in missing if found.get(k) == made[k]}
 
 
 async def contact_ids(conn, organization_id: str, emails: Iterable[str]) -> dict[str, str]:

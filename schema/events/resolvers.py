@@ -33,7 +33,7 @@ from tortoise.transactions import in_transaction
 
 from app.core import clock
 from app.core.errors import ApiError, from_pydantic, invalid, not_found
-from app.core.ids import PREFIXES, looks_like, new_id, require_id
+from app.core.ids import PREFIXES, looks_like, new_ids, require_id
 from app.core.principal import Principal
 from app.core.validation import (
     EMAIL_SCHEMA,
@@ -48,7 +48,7 @@ from app.core.validation import (
 from models import Contact, Event
 from schema.automations.triggers import StoredEvent, any_enabled, start_runs
 from schema.contacts.writes import contact_ids
-from schema.contracts import ApiModel, BatchItemError, Page, check_fits, check_page_size, decode_cursor
+from schema.contracts import NUL_CHECKED, ApiModel, BatchItemError, Page, check_fits, check_page_size, decode_cursor
 from schema.events import rollups
 from schema.idempotency.resolvers import idempotent
 
@@ -184,10 +184,10 @@ async def ingest_event(principal: Principal, data: IngestEvent, idempotency_key:
     return (await idempotent(principal, idempotency_key, "events.ingest", data, run, IngestResult)).result
 
 
-def parse_batch_item(index: int, raw: Any) -> IngestEvent | ApiError:
+def parse_batch_item(index: int, raw: Any, context: dict | None = None) -> IngestEvent | ApiError:
     """One event of a REST batch, validated alone; errors name `events.<index>.<field>`."""
     try:
-        return IngestEvent.model_validate(raw)
+        return IngestEvent.model_validate(raw, context=context)
     except ValidationError as exc:
         errors = []
         for e in exc.errors():
@@ -200,12 +200,15 @@ def parse_batch_item(index: int, raw: Any) -> IngestEvent | ApiError:
 _EVENT_LIST = TypeAdapter(list[IngestEvent])
 
 
-def parse_batch(raw: list[Any]) -> list[IngestEvent | ApiError]:
-    """Every event of a REST batch: the whole list at once (fast path), else each on its own."""
+def parse_batch(raw: list[Any], *, nul_checked: bool = False) -> list[IngestEvent | ApiError]:
+    """Every event of a REST batch: the whole list at once (fast path), else each on its own.
+    `nul_checked`: the envelope (BatchIngest) refused any NUL in the list already, so each
+    field need not be walked again."""
+    context = {NUL_CHECKED: True} if nul_checked else None
     try:
-        return list(_EVENT_LIST.validate_python(raw))
+        return list(_EVENT_LIST.validate_python(raw, context=context))
     except ValidationError:
-        return [parse_batch_item(index, item) for index, item in enumerate(raw)]
+        return [parse_batch_item(index, item, context) for index, item in enumerate(raw)]
 
 
 async def ingest_batch(
@@ -246,6 +249,7 @@ RETURNING id, event_type, currency, value, occurred_at
 """
 # The events INSERT and the rollups' upsert of what it stored, in one statement (rollups.py).
 _PG_INSERT_EVENTS_ROLLED = rollups.pg_ingest(_PG_INSERT_EVENTS)
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps with options builds one a call
 _PG_FIND_EVENTS = """
 SELECT e.event_id, e.id FROM unnest($2::text[]) AS k(event_id)
 JOIN events e ON e.organization_id = $1 AND e.event_id = k.event_id
@@ -259,23 +263,24 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
     rows_in: list[tuple] = []
     properties: list[dict] = []  # beside rows_in, for the automation trigger
     seen: set[str] = set()
-    dumps = json.dumps
+    dumps = _COMPACT_JSON.encode
+    fresh = iter(new_ids("evt", len(items)))
     for item in items:
         if item.event_id is not None:
             ids.append(None)
             if item.event_id in seen:
                 continue
             seen.add(item.event_id)
-            event_id = None
+            event_id = next(fresh)
         else:
-            event_id = new_id("evt")
+            event_id = next(fresh)
             ids.append(event_id)
         occurred = item.occurred_at or now
         if occurred.tzinfo is None:
             occurred = occurred.replace(tzinfo=timezone.utc)
         rows_in.append((
-            event_id or new_id("evt"), contacts[email_key(item.email)], item.event_id, item.event_type, item.value,
-            item.currency, dumps(item.properties, separators=(",", ":")) if item.properties else "{}", occurred,
+            event_id, contacts[email_key(item.email)], item.event_id, item.event_type, item.value,
+            item.currency, dumps(item.properties) if item.properties else "{}", occurred,
         ))
         properties.append(item.properties or {})
     order = sorted(range(len(rows_in)), key=lambda i: rows_in[i][2] or "")  # one lock order for concurrent batches
@@ -283,12 +288,12 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
     properties = [properties[i] for i in order]
     columns = list(zip(*rows_in))
     inserted = await conn.execute_query_dict(_PG_INSERT_EVENTS_ROLLED, [org, now, *(list(c) for c in columns), sandbox])
-    new_ids = {r["id"] for r in inserted}
+    stored_ids = {r["id"] for r in inserted}
     await start_runs(
         org,
         [
             StoredEvent(r[0], r[1], r[3], r[4], props, sandbox)
-            for r, props in zip(rows_in, properties) if r[0] in new_ids
+            for r, props in zip(rows_in, properties) if r[0] in stored_ids
         ],
         conn,
     )

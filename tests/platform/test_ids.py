@@ -23,3 +23,9 @@ def test_base36_matches_digit_by_digit():
 def test_new_id_shape():
     value = ids.new_id("ct")
     assert ids.looks_like("ct", value)
+
+
+def test_new_ids_are_new_ids():
+    made = ids.new_ids("evt", 500)
+    assert len(set(made)) == 500 and all(ids.looks_like("evt", i) for i in made)
+    assert ids.new_ids("ct", 0) == []

@@ -39,6 +39,7 @@ import asyncpg
 import httpx
 
 from app.core.ids import new_id
+from bench.summary import Row, record
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +48,7 @@ PYTHON = sys.executable
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/viperatron_bench_events"
 BATCH = 500
 EMAILS = 10_000
-TARGET_RATIO = 0.4
+TARGET_RATIO = 0.6
 
 RAW_INSERT = """
 INSERT INTO events (id, organization_id, contact_id, event_id, event_type, value, currency, properties,
@@ -250,6 +251,10 @@ def main() -> int:
     ])
     print(table)
     (RESULTS / "events.md").write_text(table + "\n")
+    record("events", [
+        Row(measure="batch ingestion (with rollups) vs raw executemany", value=f"{api_rate:,.0f} events/s",
+            ratio=ratio, target=f"≥ {TARGET_RATIO}×", met=ok),  # and every event stored
+    ])
     return 0 if ok else 1
 
 

@@ -57,7 +57,7 @@ async def ingest(body: IngestEvent, caller: Caller, idempotency_key: Idempotency
     responses=IDEMPOTENT,
 )
 async def batch(body: BatchIngest, caller: Caller, idempotency_key: IdempotencyKey = None) -> IngestBatchResult:
-    return await ingest_batch(caller, parse_batch(body.events), idempotency_key)
+    return await ingest_batch(caller, parse_batch(body.events, nul_checked=True), idempotency_key)
 
 
 @router.get(

@@ -34,18 +34,17 @@ import os
 import re
 import tempfile
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, Callable, Iterator
 
-import email_validator
 from pydantic_core import PydanticCustomError
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.core import wakeups as _wakeups
 from app.core.clock import now
-from app.core.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, json_bytes, loads_strict, normalize_email
+from app.core.validation import MAX_JSON_BYTES, MAX_TAG_CHARS, compact_json, fast_normalize_email, loads_strict
 from app.core.wakeups import idle
 from app.engines.leases import fenced, pick_params, pick_sql
 from models import ImportChunk, ImportJob
@@ -62,26 +61,6 @@ MAX_ATTEMPTS = 10
 MAX_TAGS = 100
 MAX_NAME_CHARS = 200
 IDLE_POLL_SECONDS = 2.0
-
-
-# ----------------------------------------------------------------------------- emails
-# email-validator costs ~20 µs per address: 20 s for a million rows. Plain ASCII addresses
-# (nearly all of them) take this stricter path, whose result is what email-validator returns
-# (the domain lower-cased); anything else goes through email-validator.
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_FAST_EMAIL = re.compile(rf"({_ATOM}(?:\.{_ATOM})*)@((?:{_LABEL}\.)+[A-Za-z]{{2,63}})")
-_SPECIAL = frozenset(email_validator.SPECIAL_USE_DOMAIN_NAMES)
-
-
-def fast_normalize_email(raw: str) -> str:
-    """The normalized address, as `app.core.validation.normalize_email`; raises PydanticCustomError."""
-    match = _FAST_EMAIL.fullmatch(raw)
-    if match and len(match[1]) <= 64 and len(raw) <= 254 and "--" not in match[2]:
-        domain = match[2].lower()
-        if domain.rpartition(".")[2] not in _SPECIAL:
-            return f"{match[1]}@{domain}"
-    return normalize_email(raw)
 
 
 # ----------------------------------------------------------------------------- parsing
@@ -384,16 +363,22 @@ def _contact(number, email, first, last, tags, fields, removed) -> RowResult:
             return _error(number, "tags", "too_long", f"Each tag has at most {MAX_TAG_CHARS} characters.")
         if any("\r" in t or "\n" in t for t in tags):
             return _error(number, "tags", "invalid", "A tag is one line: no line breaks.")
-    if fields and json_bytes(fields) > MAX_JSON_BYTES:
-        return _error(number, "customFields", "too_large", "At most 32 KiB of JSON.")
+    encoded = None
+    if fields:
+        # Encoded once: the size check (json_bytes' measure: compact, ASCII-escaped, so one
+        # character per byte) and the upsert's `custom_fields` argument.
+        encoded = compact_json(fields)
+        if len(encoded) > MAX_JSON_BYTES:
+            return _error(number, "customFields", "too_large", "At most 32 KiB of JSON.")
     return RowResult(
         number,
         dedup_key=email.lower(),
         contact=ContactRow(
             email=normalized, email_key=normalized.lower(), first_name=first, last_name=last,
-            tags=tags, set_fields=fields, remove_keys=removed,
+            tags=tags, set_fields=fields, remove_keys=removed, fields_json=encoded,
         ),
     )
+
 
 
 def source_for(path: str, fmt: str):
@@ -548,70 +533,68 @@ async def run_job(
         update_existing = bool(options.get("updateExisting", True))
         extra_tags = tuple(options.get("tags") or ())
         errors = list(job.errors or [])
-        batch: list[ContactRow] = []
-        counts = UpsertCounts()
-        failed = 0
-        last_row = job.next_row
         batches = 0
         lease = timedelta(seconds=lease_seconds)
-        parse = source.parse
-        dupes = layout.last_of_duplicate
+        reader = _BatchReader(source, job.next_row, layout.last_of_duplicate, batch_rows)
 
-        async def flush(upto: int) -> bool:
-            nonlocal batch, counts, failed, errors, batches
+        async def flush(part: _Batch) -> None:
+            nonlocal batches
             async with in_transaction() as conn:
                 written = await upsert_contacts(
-                    job.organization_id, batch, update_existing=update_existing, extra_tags=extra_tags,
+                    job.organization_id, part.contacts, update_existing=update_existing, extra_tags=extra_tags,
                     connection=conn,
                 )
-                written += counts
                 job.created += written.created
                 job.updated += written.updated
-                job.skipped += written.skipped
-                job.failed += failed
-                job.processed = job.next_row = upto
+                job.skipped += written.skipped + part.skipped
+                job.failed += part.failed
+                job.processed = job.next_row = part.last_row
+                errors.extend(part.errors[: max(0, MAX_ERRORS - len(errors))])
                 job.errors = errors
                 changed = await _fenced(claim, conn).update(
                     created=job.created, updated=job.updated, skipped=job.skipped, failed=job.failed,
-                    processed=upto, next_row=upto, errors=errors, due_at=now() + lease, updated_at=now(),
+                    processed=part.last_row, next_row=part.last_row, errors=errors, due_at=now() + lease,
+                    updated_at=now(),
                 )
                 if not changed:
                     raise Fenced()
-            batch, counts, failed = [], UpsertCounts(), 0
             batches += 1
             if on_progress:
                 on_progress(_progress(job, "importing"))
-            return True
 
-        in_batch = 0
+        # Batch N+1 is parsed while batch N is written: the database's time and the parsing (most
+        # of the job's Python) overlap instead of adding up. Parsing goes a slice at a time,
+        # yielding to the event loop in between, so the write's round trips go on meanwhile (a
+        # thread would hold the GIL for up to the switch interval at each of them).
+        writing: asyncio.Task | None = None
         try:
-            for number, item, roles in source.rows():
-                if number <= job.next_row:
-                    continue
-                result = parse(number, item, roles)
-                if result.contact is not None:
-                    last = dupes.get(hash(result.dedup_key)) if dupes else None
-                    if last is not None and last != number:
-                        counts.skipped += 1  # a later row of the file has this email
-                    else:
-                        batch.append(result.contact)
-                else:
-                    failed += 1
-                    if len(errors) < MAX_ERRORS:
-                        errors.append(result.error)
-                last_row = number
-                in_batch += 1
-                if in_batch >= batch_rows:
-                    in_batch = 0
-                    await flush(last_row)
+            while True:
+                part = _Batch()
+                while reader.fill(part, PARSE_SLICE):
+                    if writing is not None:
+                        await asyncio.sleep(0)
+                if writing is not None:
+                    await writing
+                    writing = None
                     await asyncio.sleep(0)
                     if should_stop() or (max_batches is not None and batches >= max_batches):
                         await _fenced(claim).update(due_at=now())  # release: resume at once elsewhere
                         return "paused"
-            if in_batch:
-                await flush(last_row)
+                if not part.rows:
+                    break
+                writing = asyncio.ensure_future(flush(part))
+                if part.rows < batch_rows:  # the last, partial batch
+                    await writing
+                    writing = None
+                    break
         except Fenced:
             return await _status_after_fence(claim)
+        finally:
+            if writing is not None:
+                await asyncio.wait([writing])
+                if not writing.cancelled():
+                    writing.exception()  # retrieved: what raised here is what counts
+            reader.close()
         status = await _end(claim, "completed", None)
         if on_progress and status == "completed":
             job.status = "completed"
@@ -622,6 +605,64 @@ async def run_job(
             os.unlink(path)
         except OSError:
             pass
+
+
+@dataclass
+class _Batch:
+    """Up to `batch_rows` data rows, parsed: what one transaction writes."""
+
+    rows: int = 0  # data rows read
+    last_row: int = 0
+    contacts: list[ContactRow] = field(default_factory=list)
+    skipped: int = 0  # rows a later row of the file overrides (same email)
+    failed: int = 0
+    errors: list[dict] = field(default_factory=list)  # of the failed rows, at most MAX_ERRORS
+
+
+PARSE_SLICE = 500  # rows parsed between two turns of the event loop (a few ms)
+
+
+class _BatchReader:
+    """Pass 2, a batch at a time: the rows after `after`, parsed and checked."""
+
+    def __init__(self, source, after: int, last_of_duplicate: dict[int, int], batch_rows: int):
+        self.rows = source.rows()
+        self.parse = source.parse
+        self.after = after
+        self.dupes = last_of_duplicate
+        self.batch_rows = batch_rows
+        self.done = False
+
+    def fill(self, part: _Batch, limit: int) -> bool:
+        """Add up to `limit` rows to `part`; True while it has room and the file has rows."""
+        parse, dupes, after = self.parse, self.dupes, self.after
+        room = min(limit, self.batch_rows - part.rows)
+        count = 0
+        for number, item, roles in self.rows:
+            if number <= after:
+                continue
+            result = parse(number, item, roles)
+            if result.contact is not None:
+                last = dupes.get(hash(result.dedup_key)) if dupes else None
+                if last is not None and last != number:
+                    part.skipped += 1  # a later row of the file has this email
+                else:
+                    part.contacts.append(result.contact)
+            else:
+                part.failed += 1
+                if len(part.errors) < MAX_ERRORS:
+                    part.errors.append(result.error)
+            part.last_row = number
+            count += 1
+            if count >= room:
+                break
+        else:
+            self.done = True
+        part.rows += count
+        return not self.done and part.rows < self.batch_rows
+
+    def close(self) -> None:
+        self.rows.close()
 
 
 def _progress(job: ImportJob, phase: str) -> Progress:

@@ -148,6 +148,11 @@ async def _enabled(organization_id: str, connection=None) -> list[tuple[str, dic
     return rows
 
 
+async def any_enabled(organization_id: str) -> bool:
+    """Whether the organization has an enabled automation (cached like the trigger list)."""
+    return bool(await _enabled(organization_id))
+
+
 def starts(event_sandbox: bool, automation_sandbox: bool) -> bool:
     """Whether an event may start an automation: a test event starts any, a live event only
     live ones (a test key never makes something that reacts to live traffic)."""

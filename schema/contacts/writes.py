@@ -27,7 +27,7 @@ from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.core import clock
-from app.core.ids import new_id
+from app.core.ids import new_id, new_ids
 from app.core.validation import email_key
 from models import Contact
 
@@ -43,6 +43,8 @@ class ContactRow:
     tags: list[str] = field(default_factory=list)
     set_fields: dict = field(default_factory=dict)
     remove_keys: list[str] = field(default_factory=list)
+    # set_fields as compact JSON, when the caller has it already (the import checks its size)
+    fields_json: str | None = None
 
 
 @dataclass
@@ -73,6 +75,22 @@ _PG_UPDATE = """UPDATE SET
     last_name = COALESCE(EXCLUDED.last_name, c.last_name),
     custom_fields = c.custom_fields || EXCLUDED.custom_fields,
     updated_at = EXCLUDED.updated_at"""
+
+# A batch without keys to remove (every CSV batch): contacts and their tags in one statement,
+# the tags joined to the contacts the upsert RETURNs by email_key (those it inserted or
+# updated: with DO NOTHING an existing contact gets no tags), inserted in row order; only the
+# counts come back.
+_PG_UPSERT_TAGGED = """
+WITH up AS ({upsert}),
+tagged AS (
+    INSERT INTO contact_tags (contact_id, organization_id, tag)
+    SELECT up.id, $1, t.tag FROM unnest($9::text[], $10::text[]) WITH ORDINALITY AS t(email_key, tag, n)
+    JOIN up ON up.email_key = t.email_key
+    ORDER BY t.n
+    ON CONFLICT (contact_id, tag) DO NOTHING
+)
+SELECT count(*) FILTER (WHERE up.inserted) AS created, count(*) AS written FROM up
+"""
 
 # Keys removed (NDJSON `null`) after the merge; the keys set and removed by one row are disjoint.
 _PG_REMOVE = """
@@ -138,23 +156,38 @@ async def _write(conn, organization_id: str, rows: list[ContactRow], update_exis
     return await _write_sqlite(conn, organization_id, rows, update_existing, extra)
 
 
+_PG_QUERIES = {
+    (update_existing, tagged): (_PG_UPSERT_TAGGED if tagged else "{upsert}").format(
+        upsert=_PG_UPSERT.format(action=_PG_UPDATE if update_existing else "NOTHING")
+    )
+    for update_existing in (True, False) for tagged in (True, False)
+}
+
+
 async def _write_postgres(conn, organization_id, rows, update_existing, extra) -> UpsertCounts:
     now = clock.now()
     dumps = json.dumps
-    query = _PG_UPSERT.format(action=_PG_UPDATE if update_existing else "NOTHING")
-    returned = await conn.execute_query_dict(
-        query,
-        [
-            organization_id,
-            now,
-            [new_id("ct") for _ in rows],
-            [r.email for r in rows],
-            [r.email_key for r in rows],
-            [r.first_name for r in rows],
-            [r.last_name for r in rows],
-            [dumps(r.set_fields, separators=(",", ":")) if r.set_fields else "{}" for r in rows],
-        ],
-    )
+    params = [
+        organization_id,
+        now,
+        new_ids("ct", len(rows)),
+        [r.email for r in rows],
+        [r.email_key for r in rows],
+        [r.first_name for r in rows],
+        [r.last_name for r in rows],
+        [(r.fields_json or dumps(r.set_fields, separators=(",", ":"))) if r.set_fields else "{}" for r in rows],
+    ]
+    if not any(r.remove_keys for r in rows):
+        tag_keys: list[str] = []
+        tag_names: list[str] = []
+        for row in rows:
+            tags = _tags_for(row, extra)
+            tag_keys += [row.email_key] * len(tags)
+            tag_names += tags
+        counts = (await conn.execute_query_dict(_PG_QUERIES[update_existing, True], [*params, tag_keys, tag_names]))[0]
+        created, written = counts["created"], counts["written"]
+        return UpsertCounts(created=created, updated=written - created, skipped=len(rows) - written)
+    returned = await conn.execute_query_dict(_PG_QUERIES[update_existing, False], params)
     created = sum(1 for r in returned if r["inserted"])
     counts = UpsertCounts(created=created, updated=len(returned) - created, skipped=len(rows) - len(returned))
     ids = {r["email_key"]: r["id"] for r in returned}
@@ -281,10 +314,10 @@ async def find_or_create_contacts(
         missing = sorted(k for k in spelling if k not in found)
         if not missing:
             return found, set()
-        new_ids = {k: new_id("ct") for k in missing}
+        made = {k: new_id("ct") for k in missing}
         await conn.execute_query_dict(
             _PG_CREATE_CONTACTS,
-            [organization_id, clock.now(), [new_ids[k] for k in missing], [spelling[k] for k in missing], missing],
+            [organization_id, clock.now(), [made[k] for k in missing], [spelling[k] for k in missing], missing],
         )
         rows = await conn.execute_query_dict(_PG_FIND_CONTACTS, [organization_id, missing])
         found.update((r["email_key"], r["id"]) for r in rows)
@@ -295,11 +328,11 @@ async def find_or_create_contacts(
         if not missing:
             return found, set()
         bare = [Contact(organization_id=organization_id, email=spelling[k], email_key=k) for k in missing]
-        new_ids = {c.email_key: c.id for c in bare}
+        made = {c.email_key: c.id for c in bare}
         await Contact.bulk_create(bare, ignore_conflicts=True, using_db=conn)
         found.update(await query.filter(email_key__in=missing).values_list("email_key", "id"))
     # Ours when it carries the id this call gave it (a conflict kept the other writer's row).
-    return found, {k for k in missing if found.get(k) == new_ids[k]}
+    return found, {k for k in missing if found.get(k) == made[k]}
 
 
 async def contact_ids(conn, organization_id: str, emails: Iterable[str]) -> dict[str, str]:

@@ -28,11 +28,12 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.core import clock
 from app.core.errors import ApiError, from_pydantic, invalid, not_found
-from app.core.ids import PREFIXES, looks_like, new_id, require_id
+from app.core.ids import PREFIXES, looks_like, new_ids, require_id
 from app.core.principal import Principal
 from app.core.validation import (
     EMAIL_SCHEMA,
@@ -42,12 +43,12 @@ from app.core.validation import (
     JsonObject,
     decimal_places,
     email_key,
-    normalize_email,
+    fast_normalize_email,
 )
 from models import Contact, Event
-from schema.automations.triggers import StoredEvent, start_runs
+from schema.automations.triggers import StoredEvent, any_enabled, start_runs
 from schema.contacts.writes import contact_ids
-from schema.contracts import ApiModel, BatchItemError, Page, check_fits, check_page_size, decode_cursor
+from schema.contracts import NUL_CHECKED, ApiModel, BatchItemError, Page, check_fits, check_page_size, decode_cursor
 from schema.events import rollups
 from schema.idempotency.resolvers import idempotent
 
@@ -65,7 +66,7 @@ ClientEventId = Annotated[str, StringConstraints(min_length=1, max_length=255), 
 
 
 # Event streams repeat the same addresses: validate each distinct spelling once per process.
-_normalize_email = functools.lru_cache(maxsize=65536)(normalize_email)
+_normalize_email = functools.lru_cache(maxsize=65536)(fast_normalize_email)
 EventEmail = Annotated[str, AfterValidator(_normalize_email), WithJsonSchema(EMAIL_SCHEMA)]
 
 
@@ -178,15 +179,15 @@ class EventView(ApiModel):
 
 async def ingest_event(principal: Principal, data: IngestEvent, idempotency_key: str | None = None) -> IngestResult:
     async def run() -> tuple[IngestResult, int]:
-        return (await _write(principal, [data]))[0], 202
+        return IngestResult(event_id=(await _write(principal, [data]))[0], status=IngestStatus.accepted), 202
 
     return (await idempotent(principal, idempotency_key, "events.ingest", data, run, IngestResult)).result
 
 
-def parse_batch_item(index: int, raw: Any) -> IngestEvent | ApiError:
+def parse_batch_item(index: int, raw: Any, context: dict | None = None) -> IngestEvent | ApiError:
     """One event of a REST batch, validated alone; errors name `events.<index>.<field>`."""
     try:
-        return IngestEvent.model_validate(raw)
+        return IngestEvent.model_validate(raw, context=context)
     except ValidationError as exc:
         errors = []
         for e in exc.errors():
@@ -199,12 +200,15 @@ def parse_batch_item(index: int, raw: Any) -> IngestEvent | ApiError:
 _EVENT_LIST = TypeAdapter(list[IngestEvent])
 
 
-def parse_batch(raw: list[Any]) -> list[IngestEvent | ApiError]:
-    """Every event of a REST batch: the whole list at once (fast path), else each on its own."""
+def parse_batch(raw: list[Any], *, nul_checked: bool = False) -> list[IngestEvent | ApiError]:
+    """Every event of a REST batch: the whole list at once (fast path), else each on its own.
+    `nul_checked`: the envelope (BatchIngest) refused any NUL in the list already, so each
+    field need not be walked again."""
+    context = {NUL_CHECKED: True} if nul_checked else None
     try:
-        return list(_EVENT_LIST.validate_python(raw))
+        return list(_EVENT_LIST.validate_python(raw, context=context))
     except ValidationError:
-        return [parse_batch_item(index, item) for index, item in enumerate(raw)]
+        return [parse_batch_item(index, item, context) for index, item in enumerate(raw)]
 
 
 async def ingest_batch(
@@ -218,13 +222,19 @@ async def ingest_batch(
     async def run() -> tuple[IngestBatchResult, int]:
         valid = [(index, item) for index, item in enumerate(items) if isinstance(item, IngestEvent)]
         stored = await _write(principal, [item for _, item in valid]) if valid else []
-        results: list[IngestBatchItem | None] = [None] * len(items)
-        for (index, _), result in zip(valid, stored):
-            results[index] = IngestBatchItem(index=index, event_id=result.event_id, status=result.status)
+        data: list[dict | None] = [None] * len(items)
+        for (index, _), event_id in zip(valid, stored):
+            data[index] = {"index": index, "event_id": event_id, "status": IngestStatus.accepted}
         for index, item in enumerate(items):
             if isinstance(item, ApiError):
-                results[index] = IngestBatchItem(index=index, status="rejected", error=BatchItemError(**item.body()["error"]))
-        return IngestBatchResult(accepted=len(valid), rejected=len(items) - len(valid), data=results), 200
+                error = BatchItemError(**item.body()["error"])  # checked as any input
+                data[index] = {"index": index, "status": IngestStatus.rejected, "error": error}
+        # One validation for the whole answer, without the NUL walk: it holds our IDs and
+        # already-checked errors (a model per item cost more than the rest of the answer).
+        result = IngestBatchResult.model_validate(
+            {"accepted": len(valid), "rejected": len(items) - len(valid), "data": data}, context={NUL_CHECKED: True}
+        )
+        return result, 200
 
     if idempotency_key is None:
         return (await run())[0]
@@ -245,6 +255,7 @@ RETURNING id, event_type, currency, value, occurred_at
 """
 # The events INSERT and the rollups' upsert of what it stored, in one statement (rollups.py).
 _PG_INSERT_EVENTS_ROLLED = rollups.pg_ingest(_PG_INSERT_EVENTS)
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))  # built once: json.dumps with options builds one a call
 _PG_FIND_EVENTS = """
 SELECT e.event_id, e.id FROM unnest($2::text[]) AS k(event_id)
 JOIN events e ON e.organization_id = $1 AND e.event_id = k.event_id
@@ -258,23 +269,24 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
     rows_in: list[tuple] = []
     properties: list[dict] = []  # beside rows_in, for the automation trigger
     seen: set[str] = set()
-    dumps = json.dumps
+    dumps = _COMPACT_JSON.encode
+    fresh = iter(new_ids("evt", len(items)))
     for item in items:
         if item.event_id is not None:
             ids.append(None)
             if item.event_id in seen:
                 continue
             seen.add(item.event_id)
-            event_id = None
+            event_id = next(fresh)
         else:
-            event_id = new_id("evt")
+            event_id = next(fresh)
             ids.append(event_id)
         occurred = item.occurred_at or now
         if occurred.tzinfo is None:
             occurred = occurred.replace(tzinfo=timezone.utc)
         rows_in.append((
-            event_id or new_id("evt"), contacts[email_key(item.email)], item.event_id, item.event_type, item.value,
-            item.currency, dumps(item.properties, separators=(",", ":")) if item.properties else "{}", occurred,
+            event_id, contacts[email_key(item.email)], item.event_id, item.event_type, item.value,
+            item.currency, dumps(item.properties) if item.properties else "{}", occurred,
         ))
         properties.append(item.properties or {})
     order = sorted(range(len(rows_in)), key=lambda i: rows_in[i][2] or "")  # one lock order for concurrent batches
@@ -282,12 +294,12 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
     properties = [properties[i] for i in order]
     columns = list(zip(*rows_in))
     inserted = await conn.execute_query_dict(_PG_INSERT_EVENTS_ROLLED, [org, now, *(list(c) for c in columns), sandbox])
-    new_ids = {r["id"] for r in inserted}
+    stored_ids = {r["id"] for r in inserted}
     await start_runs(
         org,
         [
             StoredEvent(r[0], r[1], r[3], r[4], props, sandbox)
-            for r, props in zip(rows_in, properties) if r[0] in new_ids
+            for r, props in zip(rows_in, properties) if r[0] in stored_ids
         ],
         conn,
     )
@@ -300,8 +312,8 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
     return ids
 
 
-async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestResult]:
-    """Store `items` (already valid) in one transaction; one result per item, in order.
+async def _write(principal: Principal, items: list[IngestEvent]) -> list[str]:
+    """Store `items` (already valid); the `evt_` ID of each item, in order.
 
     An `eventId` already stored in the organization (or given earlier in the same batch) is not
     stored again: its result names the first event's `evt_` ID, status `accepted`. Race-safe:
@@ -310,10 +322,17 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
     org = principal.organization_id
     sandbox = principal.is_test
     now = clock.now()
+    conn = Tortoise.get_connection("default")  # the caller's transaction, if any
+    if conn.capabilities.dialect == "postgres" and not await any_enabled(org):
+        # No automation to start with the events: no transaction. Each statement commits on its
+        # own: contacts found or created (race-safe alone), then the events INSERT that also adds
+        # them to the rollups. The rollup rows (a day's row is shared by every concurrent batch)
+        # stay locked only while that statement runs, not until a COMMIT round trip later. A
+        # batch whose INSERT fails leaves the bare contacts it created (as a retry would).
+        return await _write_postgres(conn, org, items, now, sandbox)
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
-            ids = await _write_postgres(conn, org, items, now, sandbox)
-            return [IngestResult(event_id=i, status=IngestStatus.accepted) for i in ids]
+            return await _write_postgres(conn, org, items, now, sandbox)
         contacts = await contact_ids(conn, org, (item.email for item in items))
         rows: list[Event] = []
         ids: list[str | None] = []
@@ -358,7 +377,7 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[IngestR
         await start_runs(
             org, [StoredEvent(e.id, e.contact_id, e.event_type, e.value, e.properties, e.sandbox) for e in new], conn,
         )
-    return [IngestResult(event_id=i, status=IngestStatus.accepted) for i in ids]
+    return ids
 
 
 # ----------------------------------------------------------------------------- reads

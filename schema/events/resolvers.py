@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Optional
 
-from babel.numbers import get_currency_precision
+from babel.numbers import get_currency_precision as _babel_precision
 from pydantic import (
     AfterValidator,
     Field,
@@ -61,6 +61,8 @@ def _printable(value: str) -> str:
         raise PydanticCustomError("invalid_format", "Only printable characters.")
     return value
 
+
+get_currency_precision = functools.lru_cache(maxsize=1024)(_babel_precision)  # per valued event
 
 ClientEventId = Annotated[str, StringConstraints(min_length=1, max_length=255), AfterValidator(_printable)]
 

@@ -101,7 +101,7 @@ class CostModel:
         return cost
 
     def _walk(self, document: DocumentNode, operation_name: str | None, variables: dict | None) -> tuple[Cost, tuple]:
-        operation = _operation(document, operation_name)
+        operation = operation_of(document, operation_name)
         if operation is None:
             return Cost(1, 0), ()  # execution reports the missing or ambiguous operation
         root = self._schema.mutation_type if operation.operation.value == "mutation" else self._schema.query_type
@@ -192,7 +192,8 @@ def _page_values(names: tuple, variables: dict | None) -> tuple:
     return tuple(v if isinstance(v, int) and not isinstance(v, bool) else None for v in (values.get(n) for n in names))
 
 
-def _operation(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode | None:
+def operation_of(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode | None:
+    """The operation a request runs: the named one, or the only one; None when ambiguous."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name:
         operations = [o for o in operations if o.name and o.name.value == operation_name]

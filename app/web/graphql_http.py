@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.http import process_result
 
 from app.web.graphql_gate import get_context
+from schema.cost import operation_of
 from schema.graphql import schema
 
 _STREAMING = ("multipart/mixed", "text/event-stream")  # Accept values that ask for a stream
@@ -32,11 +33,8 @@ _FIELDS = frozenset({"query", "variables", "operationName"})
 _RUNNABLE = {OperationType.QUERY, OperationType.MUTATION}
 
 
-def _operation_type(document, operation_name: str | None) -> OperationType | None:
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if operation_name is not None:
-        operations = [o for o in operations if o.name is not None and o.name.value == operation_name]
-    return operations[0].operation if len(operations) == 1 else None
+def _kind(operation: OperationDefinitionNode | None) -> OperationType | None:
+    return operation.operation if operation is not None else None
 
 
 def _runnable(request: Request, payload, context: dict):
@@ -49,7 +47,7 @@ def _runnable(request: Request, payload, context: dict):
     if not isinstance(query, str) or not isinstance(variables, (dict, type(None))) or not isinstance(name, (str, type(None))):
         return None
     prepared = context.get("prepared", {}).get(query)
-    if prepared is None or not prepared.valid or _operation_type(prepared.document, name) not in _RUNNABLE:
+    if prepared is None or not prepared.valid or _kind(operation_of(prepared.document, name)) not in _RUNNABLE:
         return None
     return query, variables, name
 

@@ -21,14 +21,17 @@ async def _keep_session(connection) -> None:
     transaction-scoped), and `statement_timeout` is a connection setting that RESET ALL keeps."""
 
 
-def tortoise_config(database_url: str, statement_timeout_seconds: float | None = None) -> dict:
+def tortoise_config(database_url: str, statement_timeout_seconds: float | None = None, serving: bool = False) -> dict:
     """`statement_timeout_seconds` bounds every PostgreSQL statement of the process (the
     request deadline's backstop: a statement outliving its request is cancelled by the
-    server). Migrations run without it: building an index may take longer."""
+    server). Migrations run without it: building an index may take longer. `serving`: the
+    pool serves waiting requests in arrival order (app.core.pg_pool)."""
     connection: str | dict = database_url
     if expand_db_url(database_url)["engine"] == "tortoise.backends.asyncpg":
         connection = expand_db_url(database_url)
         connection["credentials"]["reset"] = _keep_session
+        if serving:
+            connection["engine"] = "app.core.pg_pool"
     if statement_timeout_seconds and isinstance(connection, dict):
         settings = connection["credentials"].setdefault("server_settings", {})
         settings["statement_timeout"] = str(int(statement_timeout_seconds * 1000))
@@ -47,7 +50,7 @@ TORTOISE_ORM = tortoise_config(Settings.from_env().database_url)
 async def init_db(settings: Settings) -> None:
     # Global fallback: uvicorn serves requests from tasks that do not inherit the lifespan's
     # context variables, so the Tortoise context must be reachable process-wide.
-    config = tortoise_config(settings.database_url, settings.request_deadline_seconds)
+    config = tortoise_config(settings.database_url, settings.request_deadline_seconds, serving=True)
     await Tortoise.init(config=config, _enable_global_fallback=True)
 
 

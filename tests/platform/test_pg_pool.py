@@ -1,0 +1,124 @@
+"""The process's PostgreSQL pool serves waiting requests in arrival order (app.core.pg_pool).
+
+A pool of one connection makes the order visible: a request that frees the connection and asks
+again at once must queue behind those already waiting (asyncpg's stock pool lets it take the
+connection back, and the waiters can starve), and a waiter cancelled at any moment never takes
+a connection with it."""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import pytest
+from asyncpg.pool import _PoolConnectionHolderQueue
+from tortoise import Tortoise
+
+from app.core import db
+from app.core.pg_pool import FirstComePool, _FirstComeQueue
+from tests.helpers import BACKEND, DATABASE_URL
+
+pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="PostgreSQL's pool (SQLite has none)")
+
+
+async def _pool(kind=FirstComePool):
+    return await kind(DATABASE_URL, min_size=1, max_size=1, max_queries=50000, max_inactive_connection_lifetime=300,
+                      record_class=asyncpg.Record, connection_class=asyncpg.Connection, loop=None)
+
+
+async def _order_of_turns(pool) -> list[str]:
+    turns: list[str] = []
+    first = await pool.acquire()
+
+    async def wait_turn(name: str) -> None:
+        async with pool.acquire() as connection:
+            await connection.execute("SELECT 1")
+            turns.append(name)
+
+    waiting = [asyncio.create_task(wait_turn(name)) for name in ("b", "c")]
+    await asyncio.sleep(0.05)  # both are waiting
+    await pool.release(first)
+    async with pool.acquire():  # the releasing request asks again at once
+        turns.append("a again")
+    await asyncio.gather(*waiting)
+    return turns
+
+
+async def test_waiting_requests_are_served_before_one_that_asks_again():
+    pool = await _pool()
+    try:
+        assert await _order_of_turns(pool) == ["b", "c", "a again"]
+    finally:
+        await pool.close()
+
+
+class _Free:
+    """A free connection as the queue sees it."""
+
+    def is_connected(self) -> bool:
+        return True
+
+
+async def _queue_turns(queue) -> list[str]:
+    """A connection comes back while one request waits and another, already running, asks."""
+    turns: list[str] = []
+
+    async def take(name: str) -> None:
+        await queue.get()
+        turns.append(name)
+
+    waiter = asyncio.create_task(take("waiter"))
+    await asyncio.sleep(0)  # waiting now
+    newcomer = asyncio.create_task(take("newcomer"))  # runs before the waiter wakes
+    queue.put_nowait(_Free())
+    await asyncio.sleep(0.01)
+    queue.put_nowait(_Free())
+    await asyncio.gather(waiter, newcomer)
+    return turns
+
+
+async def test_a_returned_connection_goes_to_the_oldest_waiter():
+    assert await _queue_turns(_FirstComeQueue(maxsize=2)) == ["waiter", "newcomer"]
+
+
+async def test_asyncpg_queue_lets_a_newcomer_go_first():
+    """What the engine is for: if asyncpg stops doing this, the engine can go."""
+    assert await _queue_turns(_PoolConnectionHolderQueue(maxsize=2)) == ["newcomer", "waiter"]
+
+
+async def test_a_cancelled_waiter_does_not_keep_the_connection():
+    pool = await _pool()
+    try:
+        first = await pool.acquire()
+
+        async def wait_turn():
+            return await pool.acquire()
+
+        waiter = asyncio.create_task(wait_turn())
+        await asyncio.sleep(0.05)
+        waiter.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        await pool.release(first)
+        async with asyncio.timeout(2):
+            async with pool.acquire() as connection:
+                assert await connection.fetchval("SELECT 1") == 1
+    finally:
+        await pool.close()
+
+
+async def test_a_waiter_cancelled_as_a_connection_reaches_it_passes_it_on():
+    queue = _FirstComeQueue(maxsize=1)
+    waiter = asyncio.create_task(queue.get())
+    await asyncio.sleep(0)
+    free = _Free()
+    queue.put_nowait(free)  # handed to the waiter, which has not run yet
+    waiter.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiter
+    assert queue.get_nowait() is free
+
+
+async def test_the_serving_process_uses_it():
+    await db.ping()  # the pool is made on first use
+    assert isinstance(Tortoise.get_connection("default")._pool, FirstComePool)

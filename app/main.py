@@ -28,6 +28,7 @@ from app.web.middleware import EdgeMiddleware
 from app.web.pages import install_pages
 from app.web.ratelimit import RedisLimiter
 from app.web.services import Services
+from rest_compat import hot_routes
 from rest_compat import router as rest_router
 from schema.graphql import schema
 
@@ -113,6 +114,7 @@ def create_app(
     )
     # POST's common case first (app.web.graphql_http), handing the rest to Strawberry's route.
     app.router.routes.append(Route("/graphql", GraphQLPost(post_route_of(graphql)), methods=["POST"]))
+    app.router.routes.extend(hot_routes)  # a send, a contact, an event: their common case (rest_compat.lean)
     app.include_router(graphql, prefix="/graphql")
     app.include_router(rest_router)
     app.include_router(accounts.router)  # /auth/*: the dashboard's sign-in (not in /openapi.json)

@@ -11,6 +11,7 @@ from rest_compat import (
     domains,
     events,
     imports,
+    lean,
     suppressions,
     tracking,
     webhooks,
@@ -28,3 +29,6 @@ router.include_router(automations.router)
 router.include_router(domains.router)
 router.include_router(tracking.router)
 router.include_router(webhooks.router)
+
+# The hottest operations' common case, answered before the app's own routing (rest_compat.lean).
+hot_routes = lean.lean_routes(router.prefix, [delivery.router, contacts.router, events.router])

@@ -21,10 +21,11 @@ from fastapi.routing import APIRoute, APIRouter
 from graphql import OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.http import process_result
 
 from app.web.graphql_gate import get_context
+from app.web.replay import replayed
 from schema.cost import operation_of
 from schema.graphql import schema
 
@@ -69,23 +70,10 @@ class GraphQLPost:
         context = await get_context(request)  # admits and charges, or raises 401/403/429/400
         operation = _runnable(request, context.get("payload"), context)
         if operation is None:
-            await self.fallback(scope, _replay(await request.body()), send)
+            await self.fallback(scope, replayed(await request.body()), send)
             return
         query, variables, name = operation
         result = await schema.execute(query, variable_values=variables, context_value=context, operation_name=name)
         body = json.dumps(process_result(result), separators=(",", ":"))
         await Response(body, media_type="application/json")(scope, receive, send)
 
-
-def _replay(body: bytes) -> Receive:
-    """A receive channel that yields the body already read, then waits for a disconnect."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
-
-    return receive

@@ -88,7 +88,8 @@ class GuardedRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def guarded(request: Request):
-            await admit(request)
+            if getattr(request.state, "principal", None) is None:  # not admitted yet (rest_compat.lean may have)
+                await admit(request)
             return await handler(StrictJsonRequest(request.scope, request.receive))
 
         return guarded

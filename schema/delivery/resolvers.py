@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from app.core import clock, templating, wakeups
 from app.core.errors import ApiError, from_pydantic, invalid
 from app.core.headers import RESERVED_HEADERS
+from app.core.ids import new_id
 from app.core.principal import Principal
 from app.core.validation import (
     MAX_BODY_CHARS,
@@ -302,20 +303,20 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
         # The hot path: the contact read and the one-statement insert on one pooled connection
         # (one acquire, no ORM wrapper per statement).
         async with connection.acquire_connection() as pg:
-            message, keys = _message(principal, data, await _template_variables(org, data, pg),
-                                           automation_id, contact_id)
-            await _insert_in_one_statement(pg, message, keys)
+            row, keys = _message(principal, data, await _template_variables(org, data, pg),
+                                 automation_id, contact_id)
+            await _insert_in_one_statement(pg, row, keys)
     else:
-        message, keys = _message(principal, data, await _template_variables(org, data),
-                                       automation_id, contact_id)
-        await _insert(message, keys, attachments, sandbox)
+        row, keys = _message(principal, data, await _template_variables(org, data), automation_id, contact_id)
+        await _insert(Message(**row), keys, attachments, sandbox)
     wakeups.deliveries.notify()
-    return SendResult(message_id=message.id, status=message.status)
+    return SendResult(message_id=row["id"], status=row["status"])
 
 
 def _message(principal: Principal, data: SendEmail, variables: dict[str, Any], automation_id: str | None,
-                   contact_id: str | None) -> tuple[Message, list[tuple[str, str]]]:
-    """The message to store, rendered, and its recipients' (kind, email key) rows."""
+                   contact_id: str | None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The message to store (the Message fields given; the others take their defaults),
+    rendered, and its recipients' (kind, email key) rows."""
     # A variable's value must not smuggle a line break (or any control character) into the
     # Subject header.
     subject = one_line(_render("subject", data.subject, variables, MAX_SUBJECT_CHARS) or "")
@@ -325,7 +326,8 @@ def _message(principal: Principal, data: SendEmail, variables: dict[str, Any], a
     org = principal.organization_id
     now = clock.now()
     attachments = data.attachments or []
-    message = Message(
+    message = dict(
+        id=new_id("msg"),
         organization_id=org,
         api_key_id=principal.key_id,
         to=[r.email for r in data.to],
@@ -361,12 +363,17 @@ def _message(principal: Principal, data: SendEmail, variables: dict[str, Any], a
 
 # The hot path on PostgreSQL: the message, its recipient rows and its tag rows in one statement
 # (one round trip, atomic without a transaction). Its text is written once, at the first send
-# (the model's columns are known once Tortoise is initialized).
+# (the model's columns are known once Tortoise is initialized). Values go in as the model's own
+# fields convert them, without building a model instance (a tenth of a send's CPU).
 @cache
-def _one_statement() -> tuple[str, list[str]]:
+def _one_statement() -> tuple[str, list[tuple[str, Any, Any]]]:
     meta = Message._meta
     columns = list(meta.db_fields)
-    fields = [meta.fields_db_projection_reverse[column] for column in columns]
+    fields = []  # (name, field, default) per column
+    for column in columns:
+        name = meta.fields_db_projection_reverse[column]
+        field = meta.fields_map[name]
+        fields.append((name, field, field.default))
     n = len(columns)
     sql = (
         "WITH m AS (INSERT INTO messages ({columns}) VALUES ({values})), "
@@ -381,12 +388,14 @@ def _one_statement() -> tuple[str, list[str]]:
     return sql, fields
 
 
-async def _insert_in_one_statement(pg, message: Message, keys: list[tuple[str, str]]) -> None:
-    """On `pg`, an asyncpg connection."""
-    sql, names = _one_statement()
-    fields = Message._meta.fields_map
-    values = [fields[name].to_db_value(getattr(message, name), message) for name in names]
-    await pg.execute(sql, *values, [k for k, _ in keys], [e for _, e in keys], message.tags)
+async def _insert_in_one_statement(pg, row: dict[str, Any], keys: list[tuple[str, str]]) -> None:
+    """On `pg`, an asyncpg connection; `row` as `_message` makes it."""
+    sql, fields = _one_statement()
+    values = []
+    for name, field, default in fields:
+        value = row[name] if name in row else (default() if callable(default) else default)
+        values.append(field.to_db_value(value, None))
+    await pg.execute(sql, *values, [k for k, _ in keys], [e for _, e in keys], row["tags"])
 
 
 async def _insert(message: Message, keys: list[tuple[str, str]], attachments: list, sandbox: bool) -> None:

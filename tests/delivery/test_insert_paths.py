@@ -28,9 +28,9 @@ async def test_both_ways_of_writing_a_send_store_the_same(client, key, monkeypat
     fast = await send_ok(client, key, **BODY)
     written_by_orm = []
 
-    async def through_the_orm(connection, message, keys):
-        written_by_orm.append(message.id)
-        await resolvers._insert(message, keys, [], False)
+    async def through_the_orm(connection, row, keys):
+        written_by_orm.append(row["id"])
+        await resolvers._insert(Message(**row), keys, [], False)
 
     monkeypatch.setattr(resolvers, "_insert_in_one_statement", through_the_orm)
     slow = await send_ok(client, key, **BODY)

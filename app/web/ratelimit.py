@@ -1,7 +1,8 @@
 """Per-key fixed-window rate limits (a minute window and a UTC-day window).
 
 Two backends behind one interface: Redis (one EVALSHA per request; the Lua script checks
-and charges both windows atomically, so processes share one budget) and in-process. If
+and charges both windows atomically, so processes share one budget; the EVALSHAs of requests
+that arrive together go in one pipeline) and in-process. If
 Redis is configured but unreachable, requests fall back to the in-process limiter, a
 warning is logged and `/healthz` reports `degraded`; Redis is tried again every few seconds.
 """
@@ -13,6 +14,9 @@ import logging
 import time
 from dataclasses import dataclass
 from typing import Callable, Protocol
+
+from redis.asyncio import Redis
+from redis.exceptions import NoScriptError, RedisError
 
 log = logging.getLogger("viperatron.ratelimit")
 
@@ -141,10 +145,10 @@ class RedisLimiter:
     RETRY_SECONDS = 5.0
 
     def __init__(self, url: str, clock: Callable[[], float] = time.time) -> None:
-        import redis.asyncio as redis
-
-        self._errors = (redis.RedisError, OSError, asyncio.TimeoutError)
-        self._client = redis.Redis.from_url(
+        self._errors = (RedisError, OSError, asyncio.TimeoutError)
+        self._queued: list[tuple[list[str], list, asyncio.Future]] = []
+        self._sending: set[asyncio.Task] = set()
+        self._client = Redis.from_url(
             url, socket_connect_timeout=0.5, socket_timeout=0.5, retry=None
         )
         self._script = self._client.register_script(LUA)
@@ -160,9 +164,7 @@ class RedisLimiter:
         w = Windows.at(now)
         keys = [f"vip:rl:{key_id}:m:{w.minute}", f"vip:rl:{key_id}:d:{w.day}"]
         try:
-            allowed, used_m, used_d = await self._script(
-                keys=keys, args=[cost, per_minute, per_day, 61, DAY + 1]
-            )
+            allowed, used_m, used_d = await self._evalsha(keys, [cost, per_minute, per_day, 61, DAY + 1])
         except self._errors as exc:
             if not self.degraded:
                 log.warning("Redis unreachable (%s); using in-process rate limits", exc)
@@ -173,6 +175,52 @@ class RedisLimiter:
             log.warning("Redis reachable again; shared rate limits restored")
             self.degraded = False
         return decide(bool(allowed), int(used_m), int(used_d), per_minute, per_day, cost, w)
+
+    # Under load many requests are admitted in the same turn of the event loop: their scripts go
+    # to Redis as one pipeline (one write, one read) instead of a round trip each, which cost
+    # about a tenth of a send's CPU. Each script stays atomic on its own; a request alone waits
+    # one turn of the loop.
+    def _evalsha(self, keys: list[str], args: list) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        answer = loop.create_future()
+        self._queued.append((keys, args, answer))
+        if len(self._queued) == 1:  # the first of this turn sends them all, next turn
+            loop.call_soon(self._send_queued)
+        return answer
+
+    def _send_queued(self) -> None:
+        batch, self._queued = self._queued, []
+        task = asyncio.ensure_future(self._send(batch))
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _send(self, batch: list[tuple[list[str], list, asyncio.Future]]) -> None:
+        try:
+            results = await self._run_scripts(batch)
+        except BaseException as exc:  # every waiting request decides what a failure means (fallback)
+            results = [exc] * len(batch)
+        for (_, _, answer), result in zip(batch, results):
+            if answer.done():  # its request was cancelled meanwhile
+                continue
+            if isinstance(result, BaseException):
+                answer.set_exception(result)
+            else:
+                answer.set_result(result)
+
+    async def _run_scripts(self, batch: list[tuple[list[str], list, asyncio.Future]]) -> list:
+        if len(batch) == 1:
+            keys, args, _ = batch[0]
+            return [await self._script(keys=keys, args=args)]  # loads the script if Redis lost it
+        for attempt in range(2):
+            async with self._client.pipeline(transaction=False) as pipe:
+                for keys, args, _ in batch:
+                    pipe.evalsha(self._script.sha, len(keys), *keys, *args)
+                results = await pipe.execute(raise_on_error=False)
+            if attempt == 0 and any(isinstance(r, NoScriptError) for r in results):
+                await self._client.script_load(LUA)  # Redis restarted or flushed its scripts
+                continue
+            return results
+        return results
 
     async def used_today(self, key_ids: list[str]) -> dict[str, int]:
         """One MGET of the day counters; the in-process counts while Redis is down."""

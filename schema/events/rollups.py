@@ -74,9 +74,10 @@ ON CONFLICT (organization_id, span, bucket, event_type, currency) DO UPDATE SET
 """
 
 
-def pg_ingest(insert_events: str, org: str = "$1") -> str:
-    """Wrap the events INSERT (… RETURNING id, event_type, currency, value, occurred_at) so the
-    rows it stores are added to the rollups in the same statement; returns the stored ids. The
+def pg_ingest(insert_events: str, org: str = "$1", returning: str = "id") -> str:
+    """Wrap the events INSERT (… RETURNING id, event_type, currency, value, occurred_at and
+    what `returning` names) so the rows it stores are added to the rollups in the same
+    statement; returns `returning` of the stored rows. The
     organization's shared rollup lock is taken before the first event is inserted."""
     lock = f"pg_advisory_xact_lock_shared({LOCK_KEY.format(org=org)})"
     upsert = _PG_UPSERT_TAIL.format(org=org, origin=ORIGIN, source="stored")
@@ -84,7 +85,7 @@ def pg_ingest(insert_events: str, org: str = "$1") -> str:
         f"WITH rollup_lock AS MATERIALIZED (SELECT {lock} AS locked),\n"
         f"stored AS ({insert_events.format(lock='rollup_lock')}),\n"
         f"rolled AS ({upsert})\n"
-        "SELECT id FROM stored"
+        f"SELECT {returning} FROM stored"
     )
 
 

@@ -75,3 +75,52 @@ async def test_both_ways_of_writing_a_batch_store_the_same(client, make_key, mon
     assert len(events) == 12 + 8  # the second batch stores again only the events without an eventId
     assert first[0][2] == first[12][2] and again[0][2] == first[0][2]
     assert sum(r[4] for r in rollups if r[0] == 15) == len(events)
+
+
+SINGLES = [
+    {"email": "Buyer1@Example.com", "eventType": "order.placed", "value": "12.50", "currency": "USD",
+     "occurredAt": "2026-11-02T10:00:00Z", "properties": {"n": 1}},  # a contact that exists
+    {"email": "new@example.com", "eventType": "page.viewed", "occurredAt": "2026-11-02T10:01:00Z"},  # a new one
+    {"email": "buyer1@example.com", "eventType": "order.placed", "eventId": "client-1", "value": "3", "currency": "EUR",
+     "occurredAt": "2026-11-02T10:02:00Z"},
+    {"email": "buyer1@example.com", "eventType": "order.placed", "eventId": "client-1", "value": "3", "currency": "EUR",
+     "occurredAt": "2026-11-02T10:02:00Z"},  # the same eventId again: named, not stored
+    {"email": "new@example.com", "eventType": "page.viewed", "occurredAt": "2026-11-02T10:03:00Z"},
+]
+
+
+async def test_single_events_store_the_same_in_one_statement_or_the_general_way(client, make_key, monkeypatch):
+    results = []
+    general_path = []
+    contact_ids = resolvers.contact_ids
+
+    async def counted(*args):
+        general_path.append(True)
+        return await contact_ids(*args)
+
+    monkeypatch.setattr(resolvers, "contact_ids", counted)
+    for one_statement in (True, False):
+        if not one_statement:
+            async def never(*args):
+                return None
+
+            monkeypatch.setattr(resolvers, "_write_one_of_known_contact", never)
+        key = await make_key()
+        org = key.organization_id
+        await Contact.create(organization_id=org, email="BUYER1@example.com", email_key="buyer1@example.com")
+        general_path.clear()
+        answers = []
+        for event in SINGLES:
+            response = await client.post("/api/v1/pipelines/events", json=event, headers=key.headers)
+            assert response.status_code == 202, response.text
+            answers.append(response.json()["eventId"])
+        emails = dict(await Contact.filter(organization_id=org).values_list("id", "email_key"))
+        ids = {e.id: (emails[e.contact_id], e.event_id, e.event_type) for e in await Event.filter(organization_id=org)}
+        results.append(([ids.get(a) for a in answers], await _stored(org)))
+        if one_statement and Contact._meta.db.capabilities.dialect == "postgres":
+            # the known contact's events in one statement; the new contact and the repeated eventId the general way
+            assert len(general_path) == 2, general_path
+    assert results[0] == results[1]
+    named, (contacts, events, rollups) = results[0]
+    assert len(contacts) == 2 and len(events) == 4 and named[2] == named[3]
+    assert sum(r[4] for r in rollups if r[0] == 15) == 4

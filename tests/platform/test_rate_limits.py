@@ -4,13 +4,15 @@ budget for REST and GraphQL, a unit per aliased mutation, the in-process limiter
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from datetime import datetime, timedelta, timezone
 
 import httpx
 
 from app.core.settings import Settings
 from app.main import create_app
-from app.web.ratelimit import MemoryLimiter
+from app.web.ratelimit import MemoryLimiter, RedisLimiter
 from models import Contact, Message
 from tests.helpers import DATABASE_URL, REDIS_URL, SEND, free_port, gql, requires_redis, within_one_minute_window
 
@@ -160,3 +162,40 @@ async def test_two_instances_share_one_redis_budget(make_key):
 async def test_redis_healthz_ok(client):
     body = (await client.get("/healthz")).json()
     assert body == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+@requires_redis
+async def test_requests_admitted_together_share_one_pipeline_and_each_is_charged_once(monkeypatch):
+    """Concurrent charges go to Redis together; each is still checked and counted on its own."""
+    limiter = RedisLimiter(REDIS_URL)
+    batches = []
+    run = limiter._run_scripts
+
+    async def spy(batch):
+        batches.append(len(batch))
+        return await run(batch)
+
+    monkeypatch.setattr(limiter, "_run_scripts", spy)
+    key_id = f"k-{uuid.uuid4().hex}"
+    try:
+        await within_one_minute_window()
+        decisions = await asyncio.gather(*(limiter.hit(key_id, 10, 100) for _ in range(25)))
+        assert sum(d.allowed for d in decisions) == 10
+        assert sorted(d.remaining_minute for d in decisions if d.allowed) == list(range(10))
+        assert max(batches) > 1 and sum(batches) == 25
+        # Redis lost its scripts (a restart): the next pipeline loads it again.
+        await limiter._client.script_flush()
+        again = await asyncio.gather(*(limiter.hit(f"{key_id}-2", 10, 100) for _ in range(3)))
+        assert [d.allowed for d in again] == [True] * 3
+    finally:
+        await limiter.close()
+
+
+async def test_a_batch_that_fails_falls_back_for_every_request_in_it(caplog):
+    limiter = RedisLimiter(f"redis://127.0.0.1:{free_port()}/0")
+    try:
+        decisions = await asyncio.gather(*(limiter.hit("k", 2, 100) for _ in range(3)))
+    finally:
+        await limiter.close()
+    assert [d.allowed for d in decisions] == [True, True, False]  # the in-process limits, one budget
+    assert limiter.degraded

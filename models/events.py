@@ -35,7 +35,10 @@ class EventRollup(Model):
     `viperatron analytics rebuild` recomputes these rows from them). Two spans: 15-minute slots
     (every UTC offset in use is a multiple of 15 minutes, so any zone's hours, days and weeks are
     made of whole slots) and UTC days (so a long window reads a day per row, with slots only
-    around the zone's day boundaries)."""
+    around the zone's day boundaries). On PostgreSQL a key's figures may be split over shards
+    (rows 0-15, summed by the readers): concurrent ingests of one organization add to different
+    rows instead of each waiting for the previous one's commit on the same slot and day rows; a
+    quiet organization and a rebuild write shard 0 only (schema/events/rollups.py)."""
 
     id = fields.BigIntField(primary_key=True)
     organization = fields.ForeignKeyField(
@@ -48,7 +51,9 @@ class EventRollup(Model):
     events = fields.BigIntField(default=0)  # events
     valued = fields.BigIntField(default=0)  # of them, with a value
     total = fields.DecimalField(max_digits=38, decimal_places=4, default=0)  # their values' exact sum
+    # Which of a key's rows (0-15, PostgreSQL): concurrent ingests add to different ones.
+    shard = fields.SmallIntField(default=0)
 
     class Meta:
         table = "event_rollups"
-        unique_together = (("organization", "span", "bucket", "event_type", "currency"),)
+        unique_together = (("organization", "span", "bucket", "event_type", "currency", "shard"),)

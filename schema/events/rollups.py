@@ -12,6 +12,16 @@ upserted (`ON CONFLICT DO UPDATE` adding counts and sums) in key order, so concu
 lock shared rows in one order. No extra round trip. SQLite: the batch is aggregated in Python,
 then one multi-row upsert.
 
+Shards (PostgreSQL): a key may have up to 16 rows (`shard` 0-15), and readers sum them. Every
+ingest of an organization adds to the same slot and day rows, so on one row each would wait for
+the previous one's commit (row lock, then WAL flush). An ingest takes the first shard whose
+transaction-scoped advisory lock (two-int4 keys: the organization's, the shard) is free, without
+waiting, and adds to that shard's rows: concurrent ingests add to different rows, a quiet
+organization only to shard 0 (one row per key). All 16 taken: a random one (it may wait, as
+before). The lock is released with the row locks, at the end of the transaction, so the taker
+of a free shard never waits on its rows. SQLite (one writer): shard 0 only. A rebuild writes
+shard 0 only (so it folds the shards).
+
 Rebuild vs ingestion: a rebuild takes an exclusive advisory lock per organization, ingestion
 the shared one (in its INSERT). A batch that started before the rebuild is committed before the
 rebuild reads the events (so counted by it); one that starts during it waits and then adds onto
@@ -33,6 +43,15 @@ DAY = timedelta(days=1)
 ORIGIN = "TIMESTAMPTZ '2000-01-01 00:00:00+00'"  # a UTC midnight: date_bin aligns slots and days on it
 # The advisory lock of an organization's rollups (bigint key from its id).
 LOCK_KEY = "hashtextextended('event_rollups ' || {org}, 0)"
+SHARDS = 16
+# The shard an ingest adds to: the first whose advisory lock (int4 key of the organization's
+# rollups, shard; not the bigint space of LOCK_KEY) it can take now, LIMIT 1 stopping at the
+# first taken; all taken: a random one. MATERIALIZED: run once per statement.
+SHARD = (
+    "shard AS MATERIALIZED (SELECT COALESCE((SELECT s FROM generate_series(0, " + str(SHARDS - 1) + ") s "
+    "WHERE pg_try_advisory_xact_lock(hashtext('event_rollups ' || {org}), s) LIMIT 1), "
+    "floor(random() * " + str(SHARDS) + ")::int)::smallint AS shard)"
+)
 
 
 class Row(NamedTuple):
@@ -56,18 +75,19 @@ def day_of(at: datetime) -> datetime:
 # ----------------------------------------------------------------------------- PostgreSQL
 
 _PG_UPSERT_TAIL = """
-INSERT INTO event_rollups (organization_id, span, bucket, event_type, currency, events, valued, total)
-SELECT {org}, k.span, k.bucket, k.event_type, k.currency, COUNT(*), COUNT(k.value), COALESCE(SUM(k.value), 0)
-FROM (
+INSERT INTO event_rollups (organization_id, span, bucket, event_type, currency, shard, events, valued, total)
+SELECT {org}, k.span, k.bucket, k.event_type, k.currency, shard.shard, COUNT(*), COUNT(k.value),
+       COALESCE(SUM(k.value), 0)
+FROM shard, (
     SELECT 15::smallint AS span, date_bin('15 minutes', s.occurred_at, {origin}) AS bucket, s.event_type,
            COALESCE(s.currency, '') AS currency, s.value FROM {source} s
     UNION ALL
     SELECT 1440::smallint, date_bin('1 day', s.occurred_at, {origin}), s.event_type, COALESCE(s.currency, ''),
            s.value FROM {source} s
 ) k
-GROUP BY k.span, k.bucket, k.event_type, k.currency
+GROUP BY shard.shard, k.span, k.bucket, k.event_type, k.currency
 ORDER BY k.span, k.bucket, k.event_type, k.currency
-ON CONFLICT (organization_id, span, bucket, event_type, currency) DO UPDATE SET
+ON CONFLICT (organization_id, span, bucket, event_type, currency, shard) DO UPDATE SET
     events = event_rollups.events + EXCLUDED.events,
     valued = event_rollups.valued + EXCLUDED.valued,
     total = event_rollups.total + EXCLUDED.total
@@ -77,13 +97,14 @@ ON CONFLICT (organization_id, span, bucket, event_type, currency) DO UPDATE SET
 def pg_ingest(insert_events: str, org: str = "$1", returning: str = "id") -> str:
     """Wrap the events INSERT (… RETURNING id, event_type, currency, value, occurred_at and
     what `returning` names) so the rows it stores are added to the rollups in the same
-    statement; returns `returning` of the stored rows. The
-    organization's shared rollup lock is taken before the first event is inserted."""
+    statement; returns `returning` of the stored rows. The organization's shared rollup lock
+    is taken before the first event is inserted, its shard's lock when the rollups are upserted."""
     lock = f"pg_advisory_xact_lock_shared({LOCK_KEY.format(org=org)})"
     upsert = _PG_UPSERT_TAIL.format(org=org, origin=ORIGIN, source="stored")
     return (
         f"WITH rollup_lock AS MATERIALIZED (SELECT {lock} AS locked),\n"
         f"stored AS ({insert_events.format(lock='rollup_lock')}),\n"
+        f"{SHARD.format(org=org)},\n"
         f"rolled AS ({upsert})\n"
         f"SELECT {returning} FROM stored"
     )
@@ -93,7 +114,8 @@ def pg_ingest(insert_events: str, org: str = "$1", returning: str = "id") -> str
 _PG_ADD = (
     f"WITH rollup_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared({LOCK_KEY.format(org='$1')}) AS locked), "
     "given AS (SELECT r.* FROM rollup_lock, unnest($2::timestamptz[], $3::text[], $4::text[], $5::numeric[]) "
-    "AS r(occurred_at, event_type, currency, value)) "
+    "AS r(occurred_at, event_type, currency, value)), "
+    + SHARD.format(org="$1") + " "
     + _PG_UPSERT_TAIL.format(org="$1", origin=ORIGIN, source="given")
 )
 

@@ -1,7 +1,8 @@
 """Event rollups (schema/events/rollups.py): after single and batch ingestion, concurrent
 batches on the same keys, erasure and a rebuild they equal a recomputation from the events; the
 events analytics they serve equal the figures grouped from the events, over REST and GraphQL,
-in zones 30 and 45 minutes off the hour."""
+in zones 30 and 45 minutes off the hour. Shards (PostgreSQL): concurrent ingests add to
+different rows of a key, a quiet organization to shard 0 only; readers and a rebuild sum them."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime, timezone
 from decimal import Decimal
 
+import asyncpg
 import pytest
 from tortoise.transactions import in_transaction
 
@@ -21,20 +24,28 @@ from schema.analytics import resolvers as analytics
 from schema.analytics.resolvers import event_analytics, event_analytics_raw, rebuild_event_rollups, window
 from schema.events import rollups
 from schema.events.resolvers import IngestEvent, ingest_batch
-from tests.helpers import DATABASE_URL, ROOT, create_event, gql
+from tests.helpers import BACKEND, DATABASE_URL, ROOT, create_event, gql
 
 EVENTS = "/api/v1/pipelines/events"
+postgres_only = pytest.mark.skipif(BACKEND != "postgres", reason="shards are PostgreSQL's (SQLite: shard 0)")
 
 
 async def stored_rollups(org: str) -> dict[tuple, tuple]:
+    """Key -> (events, valued, total), the shards summed."""
     rows = await EventRollup.filter(organization_id=org).values(
         "span", "bucket", "event_type", "currency", "events", "valued", "total")
-    out = {}
+    sums: dict[tuple, list] = {}
     for r in rows:
-        if r["events"] or r["valued"] or Decimal(r["total"]):
-            key = (r["span"], r["bucket"].isoformat(), r["event_type"], r["currency"])
-            out[key] = (r["events"], r["valued"], Decimal(r["total"]))
-    return out
+        key = (r["span"], r["bucket"].isoformat(), r["event_type"], r["currency"])
+        acc = sums.setdefault(key, [0, 0, Decimal(0)])
+        acc[0] += r["events"]
+        acc[1] += r["valued"]
+        acc[2] += Decimal(r["total"])
+    return {key: tuple(acc) for key, acc in sums.items() if acc[0] or acc[1] or acc[2]}
+
+
+async def shards_of(org: str, span: int = 15) -> list[int]:
+    return sorted(await EventRollup.filter(organization_id=org, span=span).values_list("shard", flat=True))
 
 
 async def recomputed(org: str) -> dict[tuple, tuple]:
@@ -137,16 +148,16 @@ def test_the_rebuild_command(key):
 ZONES = ["Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns", "Australia/Lord_Howe", "UTC", "Europe/Berlin"]
 
 
-@pytest.mark.parametrize("tz", ZONES)
-async def test_rollups_serve_the_same_figures_as_the_events(client, key, tz, monkeypatch):
+FIGURES_EVENTS = batch(90, "z") + [
+    {"email": "edge@example.com", "eventType": "order.placed", "occurredAt": t, "value": "1.01", "currency": "USD"}
+    for t in ("2026-11-27T00:07:00Z", "2026-11-27T00:16:00Z", "2026-11-28T18:29:59Z", "2026-11-28T18:30:00Z",
+              "2026-11-28T18:15:00Z", "2026-11-28T23:59:59.999Z", "2026-11-29T00:00:00Z")
+]
+
+
+async def assert_figures_match_the_events(client, key, tz: str, monkeypatch) -> None:
     """REST and GraphQL (rollups) against the figures grouped from the events, by hour, day and
     week, with window edges on and off the 15-minute grid (a window inside one slot: events)."""
-    events = batch(90, "z") + [
-        {"email": "edge@example.com", "eventType": "order.placed", "occurredAt": t, "value": "1.01", "currency": "USD"}
-        for t in ("2026-11-27T00:07:00Z", "2026-11-27T00:16:00Z", "2026-11-28T18:29:59Z", "2026-11-28T18:30:00Z",
-                  "2026-11-28T18:15:00Z", "2026-11-28T23:59:59.999Z", "2026-11-29T00:00:00Z")
-    ]
-    assert (await client.post(f"{EVENTS}/batch", json={"events": events}, headers=key.headers)).status_code == 200
     principal = Principal(key.id, key.organization_id, "t", "", "", "live", 10**6, 10**6)
     windows = [("2026-11-26T00:00:00Z", "2026-11-30T00:00:00Z"), ("2026-11-27T00:10:00Z", "2026-11-28T18:20:00Z"),
                ("2026-11-27T05:45:00+05:45", "2026-11-29T00:00:00+05:30"), ("2026-11-28T18:20:00Z", "2026-11-28T18:25:00Z")]
@@ -171,6 +182,13 @@ async def test_rollups_serve_the_same_figures_as_the_events(client, key, tz, mon
     assert sum(t["count"] for t in (await event_analytics(principal, w)).model_dump(by_alias=True)["totals"]) == 97
 
 
+@pytest.mark.parametrize("tz", ZONES)
+async def test_rollups_serve_the_same_figures_as_the_events(client, key, tz, monkeypatch):
+    response = await client.post(f"{EVENTS}/batch", json={"events": FIGURES_EVENTS}, headers=key.headers)
+    assert response.status_code == 200
+    await assert_figures_match_the_events(client, key, tz, monkeypatch)
+
+
 @pytest.mark.skipif(os.environ.get("VIPERATRON_TEST_BACKEND") != "postgres", reason="statement_timeout is PostgreSQL's")
 async def test_a_rebuild_outlives_the_request_statement_timeout(key):
     """A server process bounds every statement by the request deadline; a rebuild reads all of
@@ -190,3 +208,104 @@ async def create_events_in_bulk(org: str, n: int) -> None:
               occurred_at=datetime(2026, 11, 1 + i % 28, i % 24, i % 60, tzinfo=timezone.utc), properties={})
         for i in range(n)
     ], batch_size=5000)
+
+
+# ----------------------------------------------------------------------------- shards
+
+ORDER = {"email": "shard@example.com", "eventType": "order.placed", "occurredAt": "2026-11-28T10:05:00Z",
+         "value": "19.99", "currency": "USD"}
+
+
+async def test_a_quiet_organization_writes_shard_0_only(client, key):
+    """Ingests one after another: one row per key (slot and day), shard 0, as without shards."""
+    for i in range(5):
+        event = {**ORDER, "occurredAt": f"2026-11-28T10:0{i}:00Z", "value": f"{i}.01"}
+        assert (await client.post(EVENTS, json=event, headers=key.headers)).status_code == 202
+    assert await shards_of(key.organization_id, 15) == [0]
+    assert await shards_of(key.organization_id, 1440) == [0]
+    assert (await stored_rollups(key.organization_id))[(15, "2026-11-28T10:00:00+00:00", "order.placed", "USD")] == (
+        5, 5, Decimal("10.05"))
+    await assert_rollups_match(key.organization_id)
+
+
+@postgres_only
+async def test_an_ingest_takes_a_free_shard_without_waiting(client, key):
+    """Another transaction holds shard 0 of the organization's rollups, and the slot's and day's
+    shard-0 rows locked (it added to them, not committed yet): an ingest does not wait for it
+    (a wait would outlast the timeout), it adds to shard 1. Then 8 ingests at once: the summed
+    rollups equal the events, and the slot is split over more than one shard."""
+    org = key.organization_id
+    holder = await asyncpg.connect(DATABASE_URL)
+    shard_locks = ("SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 AND classid = "
+                   "(hashtext('event_rollups ' || $1::text)::int8 & 4294967295)::oid")  # the int4 key as an oid
+    try:
+        held = holder.transaction()
+        await held.start()
+        await holder.execute(rollups._PG_ADD, org, [datetime(2026, 11, 28, 10, 1, tzinfo=timezone.utc)],
+                             ["order.placed"], ["USD"], [Decimal("1")])
+        # The organization's shared lock (one bigint) and one shard's (two int4: shard 0): LIMIT 1
+        # stopped at the first shard taken.
+        locks = await holder.fetch("SELECT objsubid, mode FROM pg_locks WHERE locktype = 'advisory' "
+                                   "AND pid = pg_backend_pid() ORDER BY objsubid")
+        assert [(r["objsubid"], r["mode"]) for r in locks] == [(1, "ShareLock"), (2, "ExclusiveLock")]
+        assert [r["objid"] for r in await holder.fetch(shard_locks, org)] == [0]
+        started = time.monotonic()
+        response = await asyncio.wait_for(client.post(EVENTS, json=ORDER, headers=key.headers), 5)
+        assert response.status_code == 202 and time.monotonic() - started < 5
+        assert await shards_of(org, 15) == [1] and await shards_of(org, 1440) == [1]
+        concurrent = [client.post(EVENTS, json={**ORDER, "value": f"{i}.10"}, headers=key.headers) for i in range(8)]
+        assert {r.status_code for r in await asyncio.wait_for(asyncio.gather(*concurrent), 30)} == {202}
+        assert 0 not in await shards_of(org, 15)
+        await held.rollback()  # its rows were not events: not kept
+        assert not await holder.fetch(shard_locks, org)  # each ingest's shard lock went with its transaction
+    finally:
+        await holder.close()
+    assert (await client.post(EVENTS, json=ORDER, headers=key.headers)).status_code == 202
+    shards = await shards_of(org, 15)
+    assert shards[0] == 0 and len(shards) > 1 and len(shards) == len(set(shards))  # one row per shard
+    slot = (await stored_rollups(org))[(15, "2026-11-28T10:00:00+00:00", "order.placed", "USD")]
+    assert slot == (10, 10, Decimal("19.99") * 2 + sum(Decimal(f"{i}.10") for i in range(8)))
+    await assert_rollups_match(org)
+
+
+async def split_into_shards(org: str) -> None:
+    """Rollups as concurrent ingests leave them: a third of the keys moved whole to shard 9, the
+    others' figures partly moved to shard 5."""
+    async with in_transaction() as conn:
+        await conn.execute_query(
+            "UPDATE event_rollups SET shard = 9 WHERE organization_id = $1 AND shard = 0 AND id % 3 = 0", [org])
+        await conn.execute_query(
+            "INSERT INTO event_rollups (organization_id, span, bucket, event_type, currency, shard, events, valued, "
+            "total) SELECT organization_id, span, bucket, event_type, currency, 5, events / 2, valued / 2, "
+            "round(total / 3, 4) FROM event_rollups WHERE organization_id = $1 AND shard = 0", [org])
+        await conn.execute_query(
+            "UPDATE event_rollups r SET events = r.events - s.events, valued = r.valued - s.valued, "
+            "total = r.total - s.total FROM event_rollups s WHERE r.organization_id = $1 AND r.shard = 0 "
+            "AND s.organization_id = $1 AND s.shard = 5 AND (s.span, s.bucket, s.event_type, s.currency) = "
+            "(r.span, r.bucket, r.event_type, r.currency)", [org])
+
+
+@postgres_only
+@pytest.mark.parametrize("tz", ["Asia/Kathmandu", "America/St_Johns"])
+async def test_the_figures_are_the_same_over_shards(client, key, tz, monkeypatch):
+    org = key.organization_id
+    response = await client.post(f"{EVENTS}/batch", json={"events": FIGURES_EVENTS}, headers=key.headers)
+    assert response.status_code == 200
+    rows = await EventRollup.filter(organization_id=org).count()
+    await split_into_shards(org)
+    assert set(await shards_of(org, 15)) == {0, 5, 9} and set(await shards_of(org, 1440)) >= {5, 9}
+    assert await EventRollup.filter(organization_id=org).count() > rows
+    await assert_rollups_match(org)
+    await assert_figures_match_the_events(client, key, tz, monkeypatch)
+
+
+@postgres_only
+async def test_a_rebuild_folds_the_shards_into_shard_0(client, key):
+    org = key.organization_id
+    await client.post(f"{EVENTS}/batch", json={"events": batch(40, "f")}, headers=key.headers)
+    expected = await recomputed(org)
+    await split_into_shards(org)
+    result = await rebuild_event_rollups([org])
+    assert (result.organizations, result.events, result.rows) == (1, 40, len(expected))
+    assert set(await EventRollup.filter(organization_id=org).values_list("shard", flat=True)) == {0}
+    assert await stored_rollups(org) == expected

@@ -283,9 +283,14 @@ def dialect() -> str:
 
 # Joined to unnest (not `= ANY(array)`) so that even without table statistics (a fresh database)
 # the plan is one unique-index lookup per key, not a scan of the organization's contacts.
-_PG_FIND_CONTACTS = """
-SELECT c.email_key, c.id FROM unnest($2::text[]) AS k(email_key)
-JOIN contacts c ON c.organization_id = $1 AND c.email_key = k.email_key
+# Each key probed through the unique (organization, email_key) index. As a plain join, the
+# generic plan PostgreSQL keeps for a prepared statement after five runs could hash-join every
+# contact of the organization instead (it cannot see how few keys come): measured 2.5 ms
+# against 0.7 ms per single event with 14k contacts. OFFSET 0 keeps the subquery a probe.
+PROBE_CONTACT = "CROSS JOIN LATERAL (SELECT id FROM contacts WHERE organization_id = $1 AND email_key = {key} OFFSET 0) c"
+_PG_FIND_CONTACTS = f"""
+SELECT k.email_key, c.id FROM unnest($2::text[]) AS k(email_key)
+{PROBE_CONTACT.format(key="k.email_key")}
 """
 _PG_CREATE_CONTACTS = """
 INSERT INTO contacts (id, organization_id, email, email_key, custom_fields, created_at, updated_at)

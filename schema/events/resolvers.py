@@ -47,7 +47,7 @@ from app.core.validation import (
 )
 from models import Contact, Event
 from schema.automations.triggers import StoredEvent, any_enabled, start_runs
-from schema.contacts.writes import contact_ids
+from schema.contacts.writes import PROBE_CONTACT, contact_ids
 from schema.contracts import NUL_CHECKED, ApiModel, BatchItemError, Page, check_fits, check_page_size, decode_cursor
 from schema.events import rollups
 from schema.idempotency.resolvers import idempotent
@@ -267,7 +267,7 @@ INSERT INTO events
 SELECT r.id, $1, c.id, r.event_id, r.event_type, r.value, r.currency, r.properties::jsonb, r.occurred_at, $2, $11
 FROM {lock}, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::text[],
                    $10::timestamptz[]) AS r(id, email_key, event_id, event_type, value, currency, properties, occurred_at)
-JOIN contacts c ON c.organization_id = $1 AND c.email_key = r.email_key
+""" + PROBE_CONTACT.format(key="r.email_key") + """
 ON CONFLICT (organization_id, event_id) DO NOTHING
 RETURNING id, contact_id, event_type, currency, value, occurred_at
 """, returning="id, contact_id")

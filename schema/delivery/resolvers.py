@@ -11,12 +11,13 @@ import json
 import re
 from datetime import datetime, timedelta
 from enum import StrEnum
-from functools import cache
-from typing import Annotated, Any, Optional
+from functools import cache, partial
+from typing import Annotated, Any, Callable, Optional
 
 from pydantic import Field, StringConstraints, ValidationError, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from tortoise import Tortoise
+from tortoise.fields import JSONField
 from tortoise.transactions import in_transaction
 
 from app.core import clock, templating, wakeups
@@ -366,14 +367,15 @@ def _message(principal: Principal, data: SendEmail, variables: dict[str, Any], a
 # (the model's columns are known once Tortoise is initialized). Values go in as the model's own
 # fields convert them, without building a model instance (a tenth of a send's CPU).
 @cache
-def _one_statement() -> tuple[str, list[tuple[str, Any, Any]]]:
+def _one_statement() -> tuple[str, list[tuple[str, Callable[[Any], Any], Any]]]:
     meta = Message._meta
     columns = list(meta.db_fields)
-    fields = []  # (name, field, default) per column
+    fields = []  # (name, conversion, default) per column
     for column in columns:
         name = meta.fields_db_projection_reverse[column]
         field = meta.fields_map[name]
-        fields.append((name, field, field.default))
+        convert = _json_text if isinstance(field, JSONField) else partial(_db_value, field)
+        fields.append((name, convert, field.default))
     n = len(columns)
     sql = (
         "WITH m AS (INSERT INTO messages ({columns}) VALUES ({values})), "
@@ -388,13 +390,29 @@ def _one_statement() -> tuple[str, list[tuple[str, Any, Any]]]:
     return sql, fields
 
 
+def _db_value(field, value):
+    return field.to_db_value(value, None)
+
+
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def _json_text(value) -> str | None:
+    """A JSON column's text (jsonb: any spelling is stored alike); most of a send's are empty."""
+    if value is None:
+        return None
+    if not value and isinstance(value, (list, dict)):
+        return "[]" if isinstance(value, list) else "{}"
+    return _COMPACT_JSON(value)
+
+
 async def _insert_in_one_statement(pg, row: dict[str, Any], keys: list[tuple[str, str]]) -> None:
     """On `pg`, an asyncpg connection; `row` as `_message` makes it."""
     sql, fields = _one_statement()
     values = []
-    for name, field, default in fields:
+    for name, convert, default in fields:
         value = row[name] if name in row else (default() if callable(default) else default)
-        values.append(field.to_db_value(value, None))
+        values.append(convert(value))
     await pg.execute(sql, *values, [k for k, _ in keys], [e for _, e in keys], row["tags"])
 
 

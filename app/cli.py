@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import gc
 import logging
 import signal
 import sys
@@ -130,6 +131,9 @@ def worker(
 
     async def work():
         runner = Worker(settings, concurrency=concurrency)
+        # What start-up made lives as long as the process: out of the collector's sight. A
+        # 1,000,000-row import spent 5 s of its 51 in 45 full collections walking it.
+        gc.freeze()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, runner.stop)

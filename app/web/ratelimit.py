@@ -147,6 +147,7 @@ class RedisLimiter:
     def __init__(self, url: str, clock: Callable[[], float] = time.time) -> None:
         self._errors = (RedisError, OSError, asyncio.TimeoutError)
         self._queued: list[tuple[list[str], list, asyncio.Future]] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._sending: set[asyncio.Task] = set()
         self._client = Redis.from_url(
             url, socket_connect_timeout=0.5, socket_timeout=0.5, retry=None
@@ -182,6 +183,8 @@ class RedisLimiter:
     # one turn of the loop.
     def _evalsha(self, keys: list[str], args: list) -> asyncio.Future:
         loop = asyncio.get_running_loop()
+        if loop is not self._loop:  # a new event loop (tests run several): nothing queued carries over
+            self._loop, self._queued = loop, []
         answer = loop.create_future()
         self._queued.append((keys, args, answer))
         if len(self._queued) == 1:  # the first of this turn sends them all, next turn

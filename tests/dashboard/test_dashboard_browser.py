@@ -150,8 +150,15 @@ def test_a_csv_upload_shows_progress_to_completed_with_one_row_error(dash, serve
     click(dash, "main table a", "ann@example.com")
     contact = wait_text(dash, "Ann's page", "imported")
     assert "plan" in contact and '"pro"' in contact, contact
-    # Edit: a new tag and last name.
+    # A refused save keeps what was typed (the form re-renders to show the error).
     type_text(dash, "#e-last", "Able")
+    fields = dash.js("document.getElementById('e-fields').value")
+    type_text(dash, "#e-fields", "not json")
+    click(dash, "button[type=submit]", "Save")
+    wait_text(dash, "the refusal", "Custom fields must be a JSON object")
+    assert dash.js("document.getElementById('e-last').value") == "Able"
+    type_text(dash, "#e-fields", fields)
+    # Edit: a new tag and last name.
     type_text(dash, "#e-tags", "imported, vip")
     click(dash, "button[type=submit]", "Save")
     wait_text(dash, "saved", "Ann Able")

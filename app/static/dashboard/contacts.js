@@ -81,14 +81,16 @@ function EditContact({ contact, onSaved }) {
     };
     try { await mutate(UPDATE, { input }, "updateContact"); setSaved(true); onSaved(); } catch (e) { setError(e); }
   };
+  // defaultValue, not value: showing an error re-renders the form, and a `value` would put the
+  // contact's stored values back over what was typed.
   return html`<form class="stack" onSubmit=${submit} aria-labelledby="edit-heading">
     <h2 id="edit-heading">Edit</h2>
-    <div class="field"><label for="e-email">Email</label><input id="e-email" name="email" type="email" required value=${contact.email} /></div>
+    <div class="field"><label for="e-email">Email</label><input id="e-email" name="email" type="email" required defaultValue=${contact.email} /></div>
     <div class="row">
-      <div class="field"><label for="e-first">First name</label><input id="e-first" name="firstName" value=${contact.firstName || ""} /></div>
-      <div class="field"><label for="e-last">Last name</label><input id="e-last" name="lastName" value=${contact.lastName || ""} /></div>
+      <div class="field"><label for="e-first">First name</label><input id="e-first" name="firstName" defaultValue=${contact.firstName || ""} /></div>
+      <div class="field"><label for="e-last">Last name</label><input id="e-last" name="lastName" defaultValue=${contact.lastName || ""} /></div>
     </div>
-    <div class="field"><label for="e-tags">Tags (comma-separated)</label><input id="e-tags" name="tags" value=${contact.tags.join(", ")} /></div>
+    <div class="field"><label for="e-tags">Tags (comma-separated)</label><input id="e-tags" name="tags" defaultValue=${contact.tags.join(", ")} /></div>
     <div class="field"><label for="e-fields">Custom fields (JSON object)</label>
       <textarea id="e-fields" name="customFields" rows="5" spellcheck="false">${JSON.stringify(contact.customFields || {}, null, 2)}</textarea></div>
     <p><button type="submit">Save</button> ${saved ? html`<span role="status" class="ok">Saved.</span>` : null}</p>

@@ -225,15 +225,19 @@ function EndpointDetail({ endpoint, onChange, onDeleted }) {
 
 function EditForm({ endpoint, onSaved, onCancel }) {
   const [events, setEvents] = useState(endpoint.events);
+  // Held in state, not left in the DOM: re-rendering (toggling an event) sets an input's
+  // value and a checkbox's checked back to the props it is given.
+  const [url, setUrl] = useState(endpoint.url);
+  const [description, setDescription] = useState(endpoint.description || "");
+  const [enabled, setEnabled] = useState(endpoint.enabled);
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const save = async (event) => {
     event.preventDefault();
-    const f = Object.fromEntries(new FormData(event.currentTarget).entries());
     setError(null); setBusy(true);
     try {
-      await mutate(UPDATE, { input: { id: endpoint.id, url: f.url.trim(), events, description: f.description.trim(),
-        enabled: f.enabled === "on" } }, "updateWebhookEndpoint");
+      await mutate(UPDATE, { input: { id: endpoint.id, url: url.trim(), events, description: description.trim(),
+        enabled } }, "updateWebhookEndpoint");
       setBusy(false);
       onSaved();
       return;
@@ -244,13 +248,16 @@ function EditForm({ endpoint, onSaved, onCancel }) {
   const eventsError = fieldError(error, "events");
   return html`<form class="stack" onSubmit=${save} aria-label="Edit the endpoint" id="edit-endpoint">
     <div class="field"><label for="ee-url">URL</label>
-      <input id="ee-url" name="url" type="url" required value=${endpoint.url} aria-describedby="ee-url-error"
+      <input id="ee-url" name="url" type="url" required value=${url} onInput=${(e) => setUrl(e.currentTarget.value)}
+        aria-describedby="ee-url-error"
         aria-invalid=${urlError ? "true" : undefined} />
       <p class="error field-error" id="ee-url-error">${urlError || ""}</p></div>
     <${EventChoices} prefix="ee" chosen=${events} onToggle=${(k) => setEvents(toggled(events, k))} error=${eventsError} />
     <div class="field"><label for="ee-description">Description</label>
-      <input id="ee-description" name="description" maxlength="500" value=${endpoint.description} /></div>
-    <div class="check"><input type="checkbox" id="ee-enabled" name="enabled" checked=${endpoint.enabled} aria-describedby="ee-enabled-hint" />
+      <input id="ee-description" name="description" maxlength="500" value=${description}
+        onInput=${(e) => setDescription(e.currentTarget.value)} /></div>
+    <div class="check"><input type="checkbox" id="ee-enabled" name="enabled" checked=${enabled}
+      onChange=${(e) => setEnabled(e.currentTarget.checked)} aria-describedby="ee-enabled-hint" />
       <label for="ee-enabled">Enabled</label> <span class="muted" id="ee-enabled-hint">(when off, no new events are queued; queued ones still go)</span></div>
     <div><button type="submit" disabled=${busy || events.length === 0}>Save endpoint</button>
       <button type="button" class="secondary" onClick=${onCancel}>Cancel</button></div>

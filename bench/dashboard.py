@@ -101,6 +101,7 @@ async def prepare(args) -> tuple[str, datetime]:
     from app.core import db
     from app.core.settings import Settings
     from app.web.keys import create_key
+    from schema.analytics.resolvers import rebuild_event_rollups
 
     seed.DATABASE_URL = DATABASE_URL  # its admin helpers read the module's URL
     name = seed.database_name()
@@ -126,8 +127,12 @@ async def prepare(args) -> tuple[str, datetime]:
                                 args.automation_messages, now)
                 await seed.load(conn, noise.organization_id, args.contacts // 10, args.events // 10,
                                 args.messages // 10, args.automation_messages // 10, now)
-                print(f"\n  loaded in {time.perf_counter() - start:.0f} s; VACUUM ANALYZE ...", flush=True)
-                await conn.execute("VACUUM ANALYZE contacts, contact_tags, events, messages, automations")
+                # COPY bypasses ingestion, which keeps the event rollups the analytics read: rebuilt
+                # from the loaded events (`viperatron analytics rebuild`'s resolver), as bench.analytics does.
+                print(f"\n  loaded in {time.perf_counter() - start:.0f} s; rebuilding the rollups ...", flush=True)
+                await rebuild_event_rollups([key.organization_id, noise.organization_id])
+                print("  VACUUM ANALYZE ...", flush=True)
+                await conn.execute("VACUUM ANALYZE contacts, contact_tags, events, messages, automations, event_rollups")
         finally:
             await conn.close()
     finally:

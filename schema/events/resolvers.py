@@ -278,6 +278,12 @@ JOIN events e ON e.organization_id = $1 AND e.event_id = k.event_id
 """
 
 
+def _occurred_at(item: IngestEvent, now: datetime) -> datetime:
+    """When the event happened: its `occurredAt` (UTC when it names no zone), else now."""
+    occurred = item.occurred_at or now
+    return occurred if occurred.tzinfo is not None else occurred.replace(tzinfo=timezone.utc)
+
+
 async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetime, sandbox: bool) -> list[str]:
     """The same as `_write` in three or four set-based statements (unnest arrays); one for a
     single event of a known contact."""
@@ -302,9 +308,7 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
         else:
             event_id = next(fresh)
             ids.append(event_id)
-        occurred = item.occurred_at or now
-        if occurred.tzinfo is None:
-            occurred = occurred.replace(tzinfo=timezone.utc)
+        occurred = _occurred_at(item, now)
         rows_in.append((
             event_id, contacts[email_key(item.email)], item.event_id, item.event_type, item.value,
             item.currency, dumps(item.properties) if item.properties else "{}", occurred,
@@ -336,9 +340,7 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
 async def _write_one_of_known_contact(conn, org: str, item: IngestEvent, now: datetime, sandbox: bool) -> str | None:
     """The event's `evt_` ID when it was stored in one statement; None when nothing was (its
     contact is new, or its eventId is stored already): the caller takes the general path."""
-    occurred = item.occurred_at or now
-    if occurred.tzinfo is None:
-        occurred = occurred.replace(tzinfo=timezone.utc)
+    occurred = _occurred_at(item, now)
     event_id = new_id("evt")
     properties = _COMPACT_JSON.encode(item.properties) if item.properties else "{}"
     inserted = await conn.execute_query_dict(_PG_INSERT_EVENT_OF_KNOWN_CONTACT, [
@@ -383,9 +385,7 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[str]:
                 if item.event_id in seen:
                     continue
                 seen.add(item.event_id)
-            occurred = item.occurred_at or now
-            if occurred.tzinfo is None:
-                occurred = occurred.replace(tzinfo=timezone.utc)
+            occurred = _occurred_at(item, now)
             event = Event(
                 organization_id=org,
                 contact_id=contacts[email_key(item.email)],

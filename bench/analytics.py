@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import random
 import statistics
@@ -223,6 +224,11 @@ async def main() -> None:
         finally:
             await conn.close()
         principal = Principal(key.id, key.organization_id, "bench", "", "", "live", 10**8, 10**9)
+        # As the API process does after start-up (app/main.py): what exists now is never garbage
+        # the collector must walk. Without it, every full collection during a query walked the
+        # loader's leftovers too: events by the hour over a month took ~145 ms of CPU, 100 ms with it.
+        gc.collect()
+        gc.freeze()
         windows = [
             ("30 days, day, Europe/Berlin", an.window(now - timedelta(days=30), now, "day", "Europe/Berlin")),
             ("31 days, hour, Asia/Kolkata", an.window(now - timedelta(days=31), now, "hour", "Asia/Kolkata")),

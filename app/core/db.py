@@ -11,6 +11,15 @@ from app.core.settings import Settings
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parents[2] / "migrations")
 
+# How long asyncpg keeps a prepared statement (its default: 300 s). After five runs PostgreSQL
+# may keep one generic plan for a prepared statement, chosen for the table sizes of that moment,
+# and only an ANALYZE (autovacuum's, when it runs) makes it plan again. The send's contact lookup
+# by email, planned while the organization had two contacts, took the (organization_id,
+# created_at) index and filtered every contact by email: once 60,000 contacts had arrived, sends
+# fell from ~1,500 to ~200 a second. A statement prepared again is planned for the tables as
+# they are now; doing it every 30 s costs a connection a few dozen Parse messages a minute.
+STATEMENT_LIFETIME_SECONDS = 30
+
 
 async def _keep_session(connection) -> None:
     """The pool's reset of a released connection: nothing beyond what asyncpg always does (roll
@@ -30,6 +39,7 @@ def tortoise_config(database_url: str, statement_timeout_seconds: float | None =
     if expand_db_url(database_url)["engine"] == "tortoise.backends.asyncpg":
         connection = expand_db_url(database_url)
         connection["credentials"]["reset"] = _keep_session
+        connection["credentials"]["max_cached_statement_lifetime"] = STATEMENT_LIFETIME_SECONDS
         if serving:
             connection["engine"] = "app.core.pg_pool"
     if statement_timeout_seconds and isinstance(connection, dict):

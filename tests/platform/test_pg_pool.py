@@ -15,7 +15,7 @@ from asyncpg.pool import _PoolConnectionHolderQueue
 from tortoise import Tortoise
 
 from app.core import db
-from app.core.pg_pool import FirstComePool, _FirstComeQueue
+from app.core.pg_pool import FirstComeAsyncpgClient, FirstComePool, _FirstComeQueue
 from tests.helpers import BACKEND, DATABASE_URL
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="PostgreSQL's pool (SQLite has none)")
@@ -122,3 +122,43 @@ async def test_a_waiter_cancelled_as_a_connection_reaches_it_passes_it_on():
 async def test_the_serving_process_uses_it():
     await db.ping()  # the pool is made on first use
     assert isinstance(Tortoise.get_connection("default")._pool, FirstComePool)
+
+
+_LOOKUP = "SELECT first_name FROM plan_probe WHERE organization_id = $1 AND email_key = $2 LIMIT 1"
+
+
+async def _plan_of(connection, runs: int) -> str:
+    """The plan PostgreSQL uses for asyncpg's cached statement of _LOOKUP after `runs` runs."""
+    for _ in range(runs):
+        await connection.fetch(_LOOKUP, "org", "absent")
+    name = await connection.fetchval("SELECT name FROM pg_prepared_statements WHERE statement = $1", _LOOKUP)
+    return "\n".join(r[0] for r in await connection.fetch(f"EXPLAIN EXECUTE {name}('org', 'absent')"))
+
+
+async def test_a_statement_planned_for_a_tiny_table_is_planned_again_once_the_table_grew(monkeypatch):
+    """After five runs PostgreSQL may keep a generic plan made for the table sizes of that moment,
+    and nothing plans it again as rows arrive until the next ANALYZE. The contacts table has this
+    shape: with two rows, the lookup by (organization, email key) took the (organization,
+    created_at) index and filtered every row of the organization by email key. The serving
+    pool's connections prepare statements again after STATEMENT_LIFETIME_SECONDS, and the
+    lookup goes back to the unique index."""
+    monkeypatch.setattr(db, "STATEMENT_LIFETIME_SECONDS", 1)
+    credentials = db.tortoise_config(DATABASE_URL, serving=True)["connections"]["default"]["credentials"]
+    client = FirstComeAsyncpgClient(connection_name="plan_probe", **{**credentials, "minsize": 1, "maxsize": 1})
+    await client.create_connection(with_db=True)
+    try:
+        async with client.acquire_connection() as connection:
+            # The contacts table's columns and indexes, two contacts of one organization.
+            await connection.execute("CREATE TEMP TABLE plan_probe (LIKE contacts INCLUDING INDEXES)")
+            add = ("INSERT INTO plan_probe (id, email, email_key, custom_fields, created_at, updated_at, organization_id)"
+                   " SELECT 'ct_' || i, i || '@x.test', i || '@x.test', '{}', now(), now(), 'org' FROM generate_series($1::int, $2) i")
+            await connection.execute(add, 1, 2)
+            tiny = await _plan_of(connection, 8)
+            assert "Filter: ((email_key)::text = $2)" in tiny, tiny  # every contact of the organization, filtered
+            await connection.execute(add, 3, 50_000)
+            assert await _plan_of(connection, 1) == tiny  # the same statement: the same plan
+            await asyncio.sleep(1.2)
+            grown = await _plan_of(connection, 8)  # prepared again, for 50,000 rows
+            assert "Filter" not in grown and "(email_key)::text = $2" in grown, grown
+    finally:
+        await client.close()

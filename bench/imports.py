@@ -17,7 +17,7 @@ One run on a fresh PostgreSQL database (migrated, dropped at the end):
 
 Both runs insert new contacts into empty tables: the raw floor runs in a database of its own
 (migrated the same way, dropped after it, then a CHECKPOINT), so the job does not write into
-indexes a million rows larger nor share the machine with the autovacuum of the floor's rows.
+indexes a million rows larger, nor pay for the checkpoint of the floor's writes.
 Rows: email, firstName, lastName, tags (one tag), two custom-field columns.
 
 Env: BENCH_IMPORT_DATABASE_URL (postgres://postgres@127.0.0.1:5432/viperatron_bench_import).

@@ -260,14 +260,16 @@ _PG_INSERT_EVENTS_ROLLED = rollups.pg_ingest(_PG_INSERT_EVENTS)
 # A single event of a contact that exists, in one statement: the contact found by its email key
 # in the INSERT itself. Nothing stored (a new contact, or an eventId already stored): the
 # general path. One round trip (and one commit) instead of two for the commonest event.
+# One value per parameter, not arrays: PostgreSQL plans a statement over unnest($n::text[])
+# anew at every execution (its generic plan assumes 100 rows per array, so the plan cache keeps
+# choosing one-off plans), and planning this statement cost as much CPU as running it.
 _PG_INSERT_EVENT_OF_KNOWN_CONTACT = rollups.pg_ingest("""
 INSERT INTO events
     (id, organization_id, contact_id, event_id, event_type, value, currency, properties, occurred_at, received_at,
      sandbox)
-SELECT r.id, $1, c.id, r.event_id, r.event_type, r.value, r.currency, r.properties::jsonb, r.occurred_at, $2, $11
-FROM {lock}, unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[], $8::text[], $9::text[],
-                   $10::timestamptz[]) AS r(id, email_key, event_id, event_type, value, currency, properties, occurred_at)
-""" + PROBE_CONTACT.format(key="r.email_key") + """
+SELECT $3::text, $1, c.id, $5::text, $6::text, $7::numeric, $8::text, $9::jsonb, $10::timestamptz, $2, $11
+FROM {lock}
+""" + PROBE_CONTACT.format(key="$4::text") + """
 ON CONFLICT (organization_id, event_id) DO NOTHING
 RETURNING id, contact_id, event_type, currency, value, occurred_at
 """, returning="id, contact_id")
@@ -344,8 +346,8 @@ async def _write_one_of_known_contact(conn, org: str, item: IngestEvent, now: da
     event_id = new_id("evt")
     properties = _COMPACT_JSON.encode(item.properties) if item.properties else "{}"
     inserted = await conn.execute_query_dict(_PG_INSERT_EVENT_OF_KNOWN_CONTACT, [
-        org, now, [event_id], [email_key(item.email)], [item.event_id], [item.event_type], [item.value],
-        [item.currency], [properties], [occurred], sandbox,
+        org, now, event_id, email_key(item.email), item.event_id, item.event_type, item.value, item.currency,
+        properties, occurred, sandbox,
     ])
     if not inserted:
         return None

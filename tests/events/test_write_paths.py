@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+from tortoise.transactions import in_transaction
+
+from app.core import clock
 from models import Contact, Event, EventRollup
 from schema.events import resolvers
+from tests.helpers import BACKEND
 
 
 def _batch() -> list[dict]:
@@ -124,3 +129,31 @@ async def test_single_events_store_the_same_in_one_statement_or_the_general_way(
     named, (contacts, events, rollups) = results[0]
     assert len(contacts) == 2 and len(events) == 4 and named[2] == named[3]
     assert sum(r[4] for r in rollups if r[0] == 15) == 4
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="PostgreSQL's plan cache")
+async def test_a_single_event_of_a_known_contact_is_planned_once_per_connection(make_key):
+    """After its first five runs PostgreSQL keeps one plan for the statement (a plan per run
+    cost as much CPU as the run itself)."""
+    key = await make_key()
+    org = key.organization_id
+    await Contact.create(organization_id=org, email="jane@example.com", email_key="jane@example.com")
+    event = resolvers.IngestEvent(email="jane@example.com", event_type="order.placed", value="129.00", currency="USD",
+                                  properties={"orderId": "ord_1"})
+    async with in_transaction() as conn:  # one connection: its own prepared statements
+        before = await _plans(conn)
+        for _ in range(8):
+            assert await resolvers._write_one_of_known_contact(conn, org, event, clock.now(), False)
+        after = await _plans(conn)
+    custom, generic = (a - b for a, b in zip(after, before))
+    assert custom + generic == 8 and custom <= 5, (custom, generic)
+    assert await Event.filter(organization_id=org).count() == 8
+
+
+async def _plans(conn) -> tuple[int, int]:
+    """How many times this connection planned the single-event statement: one-off plans, runs of its kept plan."""
+    rows = await conn.execute_query_dict(
+        "SELECT custom_plans, generic_plans FROM pg_prepared_statements WHERE statement = $1",
+        [resolvers._PG_INSERT_EVENT_OF_KNOWN_CONTACT],
+    )
+    return (rows[0]["custom_plans"], rows[0]["generic_plans"]) if rows else (0, 0)

@@ -345,13 +345,14 @@ async def _write_one_of_known_contact(conn, org: str, item: IngestEvent, now: da
     occurred = _occurred_at(item, now)
     event_id = new_id("evt")
     properties = _COMPACT_JSON.encode(item.properties) if item.properties else "{}"
-    inserted = await conn.execute_query_dict(_PG_INSERT_EVENT_OF_KNOWN_CONTACT, [
-        org, now, event_id, email_key(item.email), item.event_id, item.event_type, item.value, item.currency,
-        properties, occurred, sandbox,
-    ])
-    if not inserted:
+    async with conn.acquire_connection() as pg:  # asyncpg's own call: no ORM wrapper on the hottest write
+        inserted = await pg.fetchrow(
+            _PG_INSERT_EVENT_OF_KNOWN_CONTACT, org, now, event_id, email_key(item.email), item.event_id,
+            item.event_type, item.value, item.currency, properties, occurred, sandbox,
+        )
+    if inserted is None:
         return None
-    stored = StoredEvent(event_id, inserted[0]["contact_id"], item.event_type, item.value, item.properties or {}, sandbox)
+    stored = StoredEvent(event_id, inserted["contact_id"], item.event_type, item.value, item.properties or {}, sandbox)
     await start_runs(org, [stored], conn)
     return event_id
 

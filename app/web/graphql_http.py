@@ -2,10 +2,11 @@
 
 Nearly every request is one JSON operation whose document the gate has parsed, validated and
 costed (app.web.graphql_gate). For those this endpoint runs the operation with the gate's
-context and writes Strawberry's response (the same `process_result`, the same compact JSON,
-status 200). It skips what the general route costs on every request: FastAPI solving the
-router's dependency tree (about a tenth of a send's CPU) and Strawberry's HTTP view re-reading
-the request.
+context (schema.graphql.run_prepared: graphql-core's executor on the prepared document) and
+writes Strawberry's response (the same `process_result`, the same compact JSON, status 200).
+It skips what the general route costs on every request: FastAPI solving the router's
+dependency tree (about a tenth of a send's CPU), Strawberry's HTTP view re-reading the request
+and Strawberry's per-request steps leading up to the executor (another seventh).
 
 Everything else goes on to Strawberry's route unchanged, with the same context (the caller is
 admitted and charged once) and the body replayed: batches, multipart, a document that did not
@@ -27,7 +28,7 @@ from strawberry.http import process_result
 from app.web.graphql_gate import get_context
 from app.web.replay import replayed
 from schema.cost import operation_of
-from schema.graphql import schema
+from schema.graphql import run_prepared
 
 _STREAMING = ("multipart/mixed", "text/event-stream")  # Accept values that ask for a stream
 _FIELDS = frozenset({"query", "variables", "operationName"})
@@ -50,7 +51,7 @@ def _runnable(request: Request, payload, context: dict):
     prepared = context.get("prepared", {}).get(query)
     if prepared is None or not prepared.valid or _kind(operation_of(prepared.document, name)) not in _RUNNABLE:
         return None
-    return query, variables, name
+    return prepared.document, variables, name
 
 
 def post_route_of(router: APIRouter) -> ASGIApp:
@@ -72,8 +73,7 @@ class GraphQLPost:
         if operation is None:
             await self.fallback(scope, replayed(await request.body()), send)
             return
-        query, variables, name = operation
-        result = await schema.execute(query, variable_values=variables, context_value=context, operation_name=name)
+        result = await run_prepared(*operation, context)
         body = json.dumps(process_result(result), separators=(",", ":"))
         await Response(body, media_type="application/json")(scope, receive, send)
 

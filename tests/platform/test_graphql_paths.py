@@ -72,3 +72,22 @@ async def test_requests_the_short_path_leaves_to_strawberry(client, key):
     assert odd_field.status_code == 400, odd_field.text
     invalid = await gql(client, key, "{ nope }")
     assert "nope" in invalid.json()["errors"][0]["message"]
+
+
+async def test_both_paths_mask_and_log_an_unexpected_failure(client, key, monkeypatch, caplog):
+    import schema.messages.types
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("secret database detail")
+
+    monkeypatch.setattr(schema.messages.types, "get_message", broken)
+    answers = []
+    for short_path in (True, False):
+        if not short_path:
+            monkeypatch.setattr(graphql_http, "_runnable", lambda *args: None)
+        caplog.clear()
+        response = await gql(client, key, '{ message(id: "msg_x") { id } }')
+        assert response.json()["errors"][0]["message"] == "Unexpected error." and "secret" not in response.text
+        assert "secret database detail" in caplog.text  # logged for the operator
+        answers.append(_stable(response))
+    assert answers[0] == answers[1]

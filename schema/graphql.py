@@ -145,6 +145,9 @@ schema = Schema(
 )
 
 
+_NO_MIDDLEWARE = MiddlewareManager()  # none of our extensions resolves fields
+
+
 async def run_prepared(document: DocumentNode, variables: dict | None, operation_name: str | None,
                        context: dict) -> ExecutionResult:
     """Run a query or mutation whose document app.web.graphql_gate parsed, validated and
@@ -163,5 +166,3 @@ async def run_prepared(document: DocumentNode, variables: dict | None, operation
         errors = answered_errors(errors)
     return ExecutionResult(data=result.data, errors=errors, extensions=answer_extensions(context))
 
-
-_NO_MIDDLEWARE = MiddlewareManager()  # none of our extensions resolves fields

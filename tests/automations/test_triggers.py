@@ -101,6 +101,6 @@ async def test_requests_that_find_the_cache_expired_together_share_one_query(cli
     monkeypatch.setattr(triggers.Automation, "filter", counted)
     for _ in range(2):
         triggers.invalidate(key.organization_id)  # as when the entry expires
-        answers = await asyncio.gather(*(triggers.any_enabled(key.organization_id) for _ in range(20)))
-        assert answers == [True] * 20
+        answers = await asyncio.gather(*(triggers.enabled_automations(key.organization_id) for _ in range(20)))
+        assert len(answers[0]) == 1 and answers == [answers[0]] * 20
     assert len(queries) == 2

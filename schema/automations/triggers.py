@@ -21,8 +21,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from async_lru import alru_cache
-
 from app.core import wakeups as _wakeups
 from app.core.clock import now
 from models import Automation, AutomationRun
@@ -126,32 +124,33 @@ def matches(trigger: dict[str, Any], event: StoredEvent) -> bool:
 
 # ----------------------------------------------------------------------------- trigger
 
+_cache: dict[str, tuple[float, list[tuple[str, dict]]]] = {}
+
+
 def invalidate(organization_id: str) -> None:
     """Drop this process's cached automations of the organization (after any change)."""
-    _enabled.cache_invalidate(organization_id)
+    _cache.pop(organization_id, None)
     for automation_id, (_, automation) in list(_automations.items()):
         if automation.organization_id == organization_id:
             _automations.pop(automation_id, None)
 
 
-# Cached per organization (async-lru): when the entry expires under load, the requests in
-# flight wait for one query instead of each sending its own (tens a second, measured). On a
-# miss the query runs on `connection` when given: SQLite's transaction (one writer, so no other
-# request joins a load made in it).
-@alru_cache(maxsize=50_000, ttl=CACHE_SECONDS, key=lambda organization_id, connection=None: organization_id)
 async def _enabled(organization_id: str, connection=None) -> list[tuple[str, dict, bool]]:
     """(id, trigger, sandbox) of the organization's enabled automations."""
+    hit = _cache.get(organization_id)
+    if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
     query = Automation.filter(organization_id=organization_id, enabled=True)
     if connection is not None:
         query = query.using_db(connection)
-    return [tuple(row) for row in await query.values_list("id", "trigger", "sandbox")]
+    rows = [tuple(row) for row in await query.values_list("id", "trigger", "sandbox")]
+    _cache[organization_id] = (time.monotonic(), rows)
+    return rows
 
 
-async def enabled_automations(organization_id: str) -> list[tuple[str, dict, bool]]:
-    """The organization's enabled automations (cached), for a caller to read before it opens
-    a transaction and hand to `start_runs`: a request holding a connection must not wait for a
-    load that needs another one."""
-    return await _enabled(organization_id)
+async def any_enabled(organization_id: str) -> bool:
+    """Whether the organization has an enabled automation (cached like the trigger list)."""
+    return bool(await _enabled(organization_id))
 
 
 def starts(event_sandbox: bool, automation_sandbox: bool) -> bool:
@@ -160,17 +159,13 @@ def starts(event_sandbox: bool, automation_sandbox: bool) -> bool:
     return event_sandbox or not automation_sandbox
 
 
-async def start_runs(organization_id: str, stored_events: list[StoredEvent], connection=None,
-                     automations: list[tuple[str, dict, bool]] | None = None) -> int:
+async def start_runs(organization_id: str, stored_events: list[StoredEvent], connection=None) -> int:
     """Start one run per (enabled automation, matching event); returns how many were asked for
     (duplicates of existing runs are ignored by the unique index). A run is sandboxed when its
-    event or its automation is. `automations`: as `enabled_automations` gave them to the
-    caller; when not given they are read here, on `connection` (SQLite's transaction, which
-    holds its one connection)."""
+    event or its automation is."""
     if not stored_events:
         return 0
-    if automations is None:
-        automations = await _enabled(organization_id, connection)
+    automations = await _enabled(organization_id, connection)
     if not automations:
         return 0
     at = now()

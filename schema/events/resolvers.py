@@ -46,7 +46,7 @@ from app.core.validation import (
     fast_normalize_email,
 )
 from models import Contact, Event
-from schema.automations.triggers import StoredEvent, enabled_automations, start_runs
+from schema.automations.triggers import StoredEvent, any_enabled, start_runs
 from schema.contacts.writes import PROBE_CONTACT, contact_ids
 from schema.contracts import NUL_CHECKED, ApiModel, BatchItemError, Page, check_fits, check_page_size, decode_cursor
 from schema.events import rollups
@@ -286,12 +286,11 @@ def _occurred_at(item: IngestEvent, now: datetime) -> datetime:
     return occurred if occurred.tzinfo is not None else occurred.replace(tzinfo=timezone.utc)
 
 
-async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetime, sandbox: bool,
-                          automations: list) -> list[str]:
+async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetime, sandbox: bool) -> list[str]:
     """The same as `_write` in three or four set-based statements (unnest arrays); one for a
     single event of a known contact."""
     if len(items) == 1:
-        stored = await _write_one_of_known_contact(conn, org, items[0], now, sandbox, automations)
+        stored = await _write_one_of_known_contact(conn, org, items[0], now, sandbox)
         if stored is not None:
             return [stored]
     contacts = await contact_ids(conn, org, (item.email for item in items))
@@ -330,7 +329,6 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
             for r, props in zip(rows_in, properties) if r[0] in stored_ids
         ],
         conn,
-        automations,
     )
     if seen:
         stored = {r[2]: r[0] for r in rows_in if r[2] is not None}
@@ -341,8 +339,7 @@ async def _write_postgres(conn, org: str, items: list[IngestEvent], now: datetim
     return ids
 
 
-async def _write_one_of_known_contact(conn, org: str, item: IngestEvent, now: datetime, sandbox: bool,
-                                     automations: list) -> str | None:
+async def _write_one_of_known_contact(conn, org: str, item: IngestEvent, now: datetime, sandbox: bool) -> str | None:
     """The event's `evt_` ID when it was stored in one statement; None when nothing was (its
     contact is new, or its eventId is stored already): the caller takes the general path."""
     occurred = _occurred_at(item, now)
@@ -356,7 +353,7 @@ async def _write_one_of_known_contact(conn, org: str, item: IngestEvent, now: da
     if inserted is None:
         return None
     stored = StoredEvent(event_id, inserted["contact_id"], item.event_type, item.value, item.properties or {}, sandbox)
-    await start_runs(org, [stored], conn, automations)
+    await start_runs(org, [stored], conn)
     return event_id
 
 
@@ -371,19 +368,16 @@ async def _write(principal: Principal, items: list[IngestEvent]) -> list[str]:
     sandbox = principal.is_test
     now = clock.now()
     conn = Tortoise.get_connection("default")  # the caller's transaction, if any
-    if conn.capabilities.dialect == "postgres":
-        automations = await enabled_automations(org)  # read before holding a connection
-        if not automations:
-            # No automation to start with the events: no transaction. Each statement commits on
-            # its own: contacts found or created (race-safe alone), then the events INSERT that
-            # also adds them to the rollups. The rollup rows (a day's row is shared by every
-            # concurrent batch) stay locked only while that statement runs, not until a COMMIT
-            # round trip later. A batch whose INSERT fails leaves the bare contacts it created
-            # (as a retry would).
-            return await _write_postgres(conn, org, items, now, sandbox, automations)
-        async with in_transaction() as conn:
-            return await _write_postgres(conn, org, items, now, sandbox, automations)
+    if conn.capabilities.dialect == "postgres" and not await any_enabled(org):
+        # No automation to start with the events: no transaction. Each statement commits on its
+        # own: contacts found or created (race-safe alone), then the events INSERT that also adds
+        # them to the rollups. The rollup rows (a day's row is shared by every concurrent batch)
+        # stay locked only while that statement runs, not until a COMMIT round trip later. A
+        # batch whose INSERT fails leaves the bare contacts it created (as a retry would).
+        return await _write_postgres(conn, org, items, now, sandbox)
     async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            return await _write_postgres(conn, org, items, now, sandbox)
         contacts = await contact_ids(conn, org, (item.email for item in items))
         rows: list[Event] = []
         ids: list[str | None] = []

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Optional
 
-from async_lru import alru_cache
+from cachetools import TTLCache
 from pydantic import Field, StrictBool
 from tortoise.transactions import in_transaction
 
@@ -120,26 +120,25 @@ def message_event(message: Message, status: str, detail: str = "") -> dict[str, 
 # ----------------------------------------------------------------------------- the cache
 
 
-# Cached per organization (async-lru): when the entry expires under load, the requests in
-# flight wait for one query instead of each sending its own.
-@alru_cache(maxsize=50_000, ttl=CACHE_SECONDS)
-async def _enabled_endpoints(organization_id: str) -> list[tuple[str, frozenset[str]]]:
-    rows = await WebhookEndpoint.filter(organization_id=organization_id, enabled=True).values("id", "events")
-    return [(r["id"], frozenset(r["events"])) for r in rows]
-
-
 class _Subscriptions:
     """organization id -> [(endpoint id, event types)] of its enabled endpoints, per process."""
 
+    def __init__(self) -> None:
+        self._entries: TTLCache[str, list[tuple[str, frozenset[str]]]] = TTLCache(50_000, CACHE_SECONDS)
+
     async def of(self, organization_id: str) -> list[tuple[str, frozenset[str]]]:
-        return await _enabled_endpoints(organization_id)
+        found = self._entries.get(organization_id)
+        if found is None:
+            rows = await WebhookEndpoint.filter(organization_id=organization_id, enabled=True).values("id", "events")
+            found = self._entries[organization_id] = [(r["id"], frozenset(r["events"])) for r in rows]
+        return found
 
     async def wants(self, organization_id: str, event_type: EventType | str, *, sandbox: bool = False) -> bool:
         """Whether an event of this type would go anywhere (test mode's never does)."""
         return not sandbox and any(str(event_type) in kinds for _, kinds in await self.of(organization_id))
 
     def forget(self, organization_id: str) -> None:
-        _enabled_endpoints.cache_invalidate(organization_id)
+        self._entries.pop(organization_id, None)
 
 
 subscriptions = _Subscriptions()

@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from models import AutomationRun
-from schema.automations import triggers
 from schema.automations.triggers import StoredEvent, start_runs
 from tests.helpers import ORDER, automation_body, automation_ok, ingest_order, runs_of
 
@@ -86,21 +85,3 @@ async def test_one_run_per_event_even_when_triggered_twice_or_concurrently(clien
     )
     assert batch.status_code == 200, batch.text
     assert await AutomationRun.filter(automation_id=auto_id).count() == 2  # the new event only
-
-
-async def test_requests_that_find_the_cache_expired_together_share_one_query(client, key, monkeypatch):
-    """Under load an expired entry is missed by every request in flight: one query serves them all."""
-    await automation_ok(client, key, automation_body())
-    queries = []
-    real_filter = triggers.Automation.filter
-
-    def counted(*args, **kwargs):
-        queries.append(kwargs)
-        return real_filter(*args, **kwargs)
-
-    monkeypatch.setattr(triggers.Automation, "filter", counted)
-    for _ in range(2):
-        triggers.invalidate(key.organization_id)  # as when the entry expires
-        answers = await asyncio.gather(*(triggers.enabled_automations(key.organization_id) for _ in range(20)))
-        assert len(answers[0]) == 1 and answers == [answers[0]] * 20
-    assert len(queries) == 2

@@ -24,6 +24,7 @@ from app.web.docs import install_redoc
 from app.web.graphiql import VENDOR_DIR, VENDOR_URL, OfflineGraphQLRouter
 from app.web.graphql_gate import get_context
 from app.web.graphql_http import GraphQLPost, post_route_of
+from app.web.hot_paths import install_hot_first
 from app.web.middleware import EdgeMiddleware
 from app.web.pages import install_pages
 from app.web.ratelimit import RedisLimiter
@@ -113,7 +114,8 @@ def create_app(
         schema, context_getter=get_context, allow_queries_via_get=False, include_in_schema=False
     )
     # POST's common case first (app.web.graphql_http), handing the rest to Strawberry's route.
-    app.router.routes.append(Route("/graphql", GraphQLPost(post_route_of(graphql)), methods=["POST"]))
+    graphql_post = Route("/graphql", GraphQLPost(post_route_of(graphql)), methods=["POST"])
+    app.router.routes.append(graphql_post)
     app.router.routes.extend(hot_routes)  # a send, a contact, an event: their common case (rest_compat.lean)
     app.include_router(graphql, prefix="/graphql")
     app.include_router(rest_router)
@@ -151,4 +153,5 @@ def create_app(
 
     install_pages(app, settings)  # / (developer home) and /reference (Scalar)
     install_dashboard(app)  # /dashboard (the GraphQL dashboard) and its modules
+    install_hot_first(app, [graphql_post, *hot_routes])  # last: it builds the middleware stack
     return app

@@ -7,6 +7,7 @@ from pathlib import Path
 from tortoise import Tortoise
 from tortoise.backends.base.config_generator import expand_db_url
 
+from app.core.pg_pool import keep_session
 from app.core.settings import Settings
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parents[2] / "migrations")
@@ -27,15 +28,6 @@ STATEMENT_LIFETIME_SECONDS = 30
 SOLID_STATE_READS = "SET LOCAL random_page_cost = 1.1"
 
 
-async def _keep_session(connection) -> None:
-    """The pool's reset of a released connection: nothing beyond what asyncpg always does (roll
-    back a transaction left open, close cursors, drop listeners). Its default reset sends
-    `RESET ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); CLOSE ALL` — a round trip on every
-    release, i.e. on every request and every step of a runner — to undo session state this
-    service never sets: no session-level SET, LISTEN or advisory lock (locks are
-    transaction-scoped), and `statement_timeout` is a connection setting that RESET ALL keeps."""
-
-
 def tortoise_config(database_url: str, statement_timeout_seconds: float | None = None, serving: bool = False) -> dict:
     """`statement_timeout_seconds` bounds every PostgreSQL statement of the process (the
     request deadline's backstop: a statement outliving its request is cancelled by the
@@ -44,7 +36,7 @@ def tortoise_config(database_url: str, statement_timeout_seconds: float | None =
     connection: str | dict = database_url
     if expand_db_url(database_url)["engine"] == "tortoise.backends.asyncpg":
         connection = expand_db_url(database_url)
-        connection["credentials"]["reset"] = _keep_session
+        connection["credentials"]["reset"] = keep_session
         connection["credentials"]["max_cached_statement_lifetime"] = STATEMENT_LIFETIME_SECONDS
         if serving:
             connection["engine"] = "app.core.pg_pool"

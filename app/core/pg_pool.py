@@ -20,7 +20,7 @@ import contextlib
 from collections import deque
 
 import asyncpg
-from asyncpg.pool import Pool, _PoolConnectionHolderQueue
+from asyncpg.pool import Pool, PoolConnectionProxy, _PoolConnectionHolderQueue
 from tortoise.backends.asyncpg import AsyncpgDBClient
 
 # asyncpg.create_pool's defaults for what Tortoise does not pass.
@@ -60,7 +60,42 @@ class _FirstComeQueue(_PoolConnectionHolderQueue):
         super().put_nowait(item)
 
 
+async def keep_session(connection) -> None:
+    """The pool's reset of a released connection: nothing beyond what asyncpg always does (roll
+    back a transaction left open, close cursors, drop listeners). Its default reset sends
+    `RESET ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); CLOSE ALL` — a round trip on every
+    release, i.e. on every request and every step of a runner — to undo session state this
+    service never sets: no session-level SET, LISTEN or advisory lock (locks are
+    transaction-scoped), and `statement_timeout` is a connection setting that RESET ALL keeps."""
+
+
+def _idle(pool: Pool, connection) -> bool:
+    """A connection asyncpg's release would hand straight back: ours, open, no transaction,
+    cancellation or listener left, not due to be closed, and a reset that does nothing."""
+    if type(connection) is not PoolConnectionProxy or connection._con is None or pool._reset is not keep_session:
+        return False
+    holder, con = connection._holder, connection._con
+    protocol = con._protocol
+    return (holder._pool is pool and holder._generation == pool._generation and not con.is_closed()
+            and not protocol._is_cancelling() and not protocol.is_in_transaction() and con._top_xact is None
+            and protocol.queries_count < holder._max_queries and not con._listeners and not con._log_listeners)
+
+
 class FirstComePool(Pool):
+    async def release(self, connection, *, timeout=None) -> None:
+        """An idle connection goes back to the queue at once. asyncpg's release runs its checks
+        and reset in a task of their own (shielded from the caller's cancellation) under a
+        timeout: on every request, a task and a timer (~5 % of a send's CPU) for a reset
+        that does nothing here. Anything else takes asyncpg's way."""
+        if not _idle(self, connection):
+            return await super().release(connection, timeout=timeout)
+        self._check_init()  # a closed pool refuses, as asyncpg's release does
+        holder = connection._holder
+        connection._con._on_release()
+        holder._timeout = None
+        holder._release()
+        holder._setup_inactive_callback()
+
     async def _initialize(self) -> None:
         await super()._initialize()
         # asyncpg builds its queue here; the same free connections, in the same order, move to ours.

@@ -15,15 +15,15 @@ from asyncpg.pool import _PoolConnectionHolderQueue
 from tortoise import Tortoise
 
 from app.core import db
-from app.core.pg_pool import FirstComeAsyncpgClient, FirstComePool, _FirstComeQueue
+from app.core.pg_pool import FirstComeAsyncpgClient, FirstComePool, _FirstComeQueue, keep_session
 from tests.helpers import BACKEND, DATABASE_URL
 
 pytestmark = pytest.mark.skipif(BACKEND != "postgres", reason="PostgreSQL's pool (SQLite has none)")
 
 
-async def _pool(kind=FirstComePool):
+async def _pool(kind=FirstComePool, reset=None):
     return await kind(DATABASE_URL, min_size=1, max_size=1, max_queries=50000, max_inactive_connection_lifetime=300,
-                      record_class=asyncpg.Record, connection_class=asyncpg.Connection, loop=None)
+                      record_class=asyncpg.Record, connection_class=asyncpg.Connection, loop=None, reset=reset)
 
 
 async def _order_of_turns(pool) -> list[str]:
@@ -119,9 +119,71 @@ async def test_a_waiter_cancelled_as_a_connection_reaches_it_passes_it_on():
     assert queue.get_nowait() is free
 
 
+@pytest.fixture
+def slow_releases(monkeypatch) -> list[str]:
+    """Records each release that takes asyncpg's own way (a task, a timeout, the reset)."""
+    taken: list[str] = []
+    release = asyncpg.pool.Pool.release
+
+    async def recorded(self, connection, *, timeout=None):
+        taken.append("asyncpg")
+        return await release(self, connection, timeout=timeout)
+
+    monkeypatch.setattr(asyncpg.pool.Pool, "release", recorded)
+    return taken
+
+
+async def test_an_idle_connection_goes_back_at_once_to_the_next_in_line(slow_releases):
+    pool = await _pool(reset=keep_session)
+    try:
+        first = await pool.acquire()
+        backend = await first.fetchval("SELECT pg_backend_pid()")
+        waiter = asyncio.create_task(pool.fetchval("SELECT pg_backend_pid()"))
+        await asyncio.sleep(0.05)
+        await pool.release(first)
+        assert await waiter == backend  # the same session, handed on
+        with pytest.raises(asyncpg.InterfaceError):  # the released proxy is detached, as asyncpg's
+            await first.fetchval("SELECT 1")
+        assert slow_releases == []
+        assert pool.get_idle_size() == 1
+    finally:
+        await pool.close()
+
+
+async def test_a_connection_released_inside_a_transaction_is_rolled_back(slow_releases):
+    pool = await _pool(reset=keep_session)
+    try:
+        connection = await pool.acquire()
+        await connection.execute("BEGIN")
+        await connection.execute("CREATE TEMP TABLE left_open (x int)")
+        await pool.release(connection)
+        assert slow_releases == ["asyncpg"]
+        async with pool.acquire() as again:
+            assert not again.is_in_transaction()
+            assert await again.fetchval("SELECT to_regclass('pg_temp.left_open')") is None  # rolled back
+    finally:
+        await pool.close()
+
+
+async def test_another_reset_takes_asyncpg_way(slow_releases):
+    resets = []
+
+    async def reset(connection):
+        resets.append(connection)
+
+    pool = await _pool(reset=reset)
+    try:
+        async with pool.acquire() as connection:
+            await connection.execute("SELECT 1")
+        assert slow_releases == ["asyncpg"] and len(resets) == 1
+    finally:
+        await pool.close()
+
+
 async def test_the_serving_process_uses_it():
     await db.ping()  # the pool is made on first use
-    assert isinstance(Tortoise.get_connection("default")._pool, FirstComePool)
+    pool = Tortoise.get_connection("default")._pool
+    assert isinstance(pool, FirstComePool) and pool._reset is keep_session
 
 
 _LOOKUP = "SELECT first_name FROM plan_probe WHERE organization_id = $1 AND email_key = $2 LIMIT 1"

@@ -9,6 +9,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import cache, partial
@@ -17,10 +18,12 @@ from typing import Annotated, Any, Callable, Optional
 from pydantic import Field, StringConstraints, ValidationError, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from tortoise import Tortoise
+from tortoise.backends.base.client import TransactionalDBClient
 from tortoise.fields import JSONField
 from tortoise.transactions import in_transaction
 
 from app.core import clock, templating, wakeups
+from app.core.batching import Batcher
 from app.core.errors import ApiError, from_pydantic, invalid
 from app.core.headers import RESERVED_HEADERS
 from app.core.ids import new_id
@@ -248,21 +251,21 @@ _CONTACT_FOR_TEMPLATES = ("SELECT first_name, last_name, email, custom_fields FR
                           "WHERE organization_id = {0}1 AND email_key = {0}2 LIMIT 1")
 
 
-async def _template_variables(organization_id: str, data: SendEmail, pg_connection=None) -> dict[str, Any]:
+async def _template_variables(organization_id: str, data: SendEmail) -> dict[str, Any]:
     """Contact fields when there is exactly one recipient, overridden by `variables`. The
     contact is read only when a template can use it, and with only the columns it needs (on
-    the hot send path the ORM's query building cost more than the query); on `pg_connection`
-    (an asyncpg connection) when given."""
+    the hot send path the ORM's query building cost more than the query); on PostgreSQL with
+    asyncpg directly, on a pooled connection (the transaction's, inside one)."""
     values: dict[str, Any] = {}
     if len(data.to) == 1 and _templated(data):
         # Written once, not built per send: this runs on nearly every send.
         params = [organization_id, email_key(data.to[0].email)]
-        if pg_connection is not None:
-            rows = await pg_connection.fetch(_CONTACT_FOR_TEMPLATES.format("$"), *params)
+        connection = Tortoise.get_connection("default")
+        if connection.capabilities.dialect == "postgres":
+            async with connection.acquire_connection() as pg:
+                rows = await pg.fetch(_CONTACT_FOR_TEMPLATES.format("$"), *params)
         else:
-            connection = Tortoise.get_connection("default")
-            mark = "$" if connection.capabilities.dialect == "postgres" else "?"
-            _, rows = await connection.execute_query(_CONTACT_FOR_TEMPLATES.format(mark), params)
+            _, rows = await connection.execute_query(_CONTACT_FOR_TEMPLATES.format("?"), params)
         if rows:
             contact = rows[0]
             fields = contact["custom_fields"]
@@ -299,16 +302,16 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
     sandbox = principal.is_test
     connection = Tortoise.get_connection("default")
     attachments = data.attachments or []
+    row, keys = _message(principal, data, await _template_variables(org, data), automation_id, contact_id)
     if (connection.capabilities.dialect == "postgres" and not attachments
             and not await subscriptions.wants(org, EventType.MESSAGE_QUEUED, sandbox=sandbox)):
-        # The hot path: the contact read and the one-statement insert on one pooled connection
-        # (one acquire, no ORM wrapper per statement).
-        async with connection.acquire_connection() as pg:
-            row, keys = _message(principal, data, await _template_variables(org, data, pg),
-                                 automation_id, contact_id)
-            await _insert_in_one_statement(pg, row, keys)
+        # The hot path: one statement, no ORM wrapper; outside a transaction, written together
+        # with the sends that arrive meanwhile (_message_writes).
+        if isinstance(connection, TransactionalDBClient):  # the caller's transaction: written in it
+            await _write_message(row, keys)
+        else:
+            await _message_writes.submit((row, keys))
     else:
-        row, keys = _message(principal, data, await _template_variables(org, data), automation_id, contact_id)
         await _insert(Message(**row), keys, attachments, sandbox)
     wakeups.deliveries.notify()
     return SendResult(message_id=row["id"], status=row["status"])
@@ -406,14 +409,60 @@ def _json_text(value) -> str | None:
     return _COMPACT_JSON(value)
 
 
-async def _insert_in_one_statement(pg, row: dict[str, Any], keys: list[tuple[str, str]]) -> None:
-    """On `pg`, an asyncpg connection; `row` as `_message` makes it."""
-    sql, fields = _one_statement()
+def _values(row: dict[str, Any]) -> list[Any]:
+    """The message's column values in `_one_statement`'s order, converted as the model's fields do."""
     values = []
-    for name, convert, default in fields:
+    for name, convert, default in _one_statement()[1]:
         value = row[name] if name in row else (default() if callable(default) else default)
         values.append(convert(value))
-    await pg.execute(sql, *values, [k for k, _ in keys], [e for _, e in keys], row["tags"])
+    return values
+
+
+async def _write_message(row: dict[str, Any], keys: list[tuple[str, str]]) -> None:
+    """One message and its rows (`row` as `_message` makes it), on a pooled connection (the
+    transaction's, inside one)."""
+    async with Tortoise.get_connection("default").acquire_connection() as pg:
+        await pg.execute(_one_statement()[0], *_values(row), [k for k, _ in keys], [e for _, e in keys], row["tags"])
+
+
+async def _write_messages(messages: Sequence[tuple[dict[str, Any], list[tuple[str, str]]]]) -> None:
+    """Several messages and their rows in one statement, column by column (`_many_statement`)."""
+    columns = [list(column) for column in zip(*(_values(row) for row, _ in messages))]
+    recipients = [(row["id"], row["organization_id"], kind, key) for row, keys in messages for kind, key in keys]
+    tags = [(row["id"], row["organization_id"], tag) for row, _ in messages for tag in row["tags"]]
+    async with Tortoise.get_connection("default").acquire_connection() as pg:
+        await pg.execute(_many_statement(), *columns, *_columns(recipients, 4), *_columns(tags, 3))
+
+
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    return [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
+
+
+@cache
+def _many_statement() -> str:
+    """`_one_statement` for several messages: each column an array (unnest keeps them in step)."""
+    meta = Message._meta
+    columns = list(meta.db_fields)
+    arrays = []
+    for i, column in enumerate(columns, start=1):
+        sql_type = meta.fields_map[meta.fields_db_projection_reverse[column]].get_for_dialect("postgres", "SQL_TYPE")
+        arrays.append(f"${i}::{re.sub(r'[(].*[)]', '', sql_type)}[]")
+    n = len(columns)
+    return (
+        "WITH m AS (INSERT INTO messages ({columns}) SELECT * FROM unnest({arrays})), "
+        "r AS (INSERT INTO message_recipients (message_id, organization_id, kind, email_key) "
+        "SELECT * FROM unnest(${r1}::text[], ${r2}::text[], ${r3}::text[], ${r4}::text[])) "
+        "INSERT INTO message_tags (message_id, organization_id, tag) "
+        "SELECT * FROM unnest(${t1}::text[], ${t2}::text[], ${t3}::text[])"
+    ).format(columns=", ".join(f'"{c}"' for c in columns), arrays=", ".join(arrays),
+             r1=n + 1, r2=n + 2, r3=n + 3, r4=n + 4, t1=n + 5, t2=n + 6, t3=n + 7)
+
+
+# Sends outside a transaction, written in groups while earlier writes are in flight (two at a
+# time, so three of the pool's five connections stay for everything else).
+_message_writes: Batcher[tuple[dict[str, Any], list[tuple[str, str]]]] = Batcher(
+    lambda message: _write_message(*message), _write_messages, max_in_flight=2,
+)
 
 
 async def _insert(message: Message, keys: list[tuple[str, str]], attachments: list, sandbox: bool) -> None:

@@ -3,10 +3,17 @@ attachments, nobody listening for message.queued) or through the ORM in a transa
 
 from __future__ import annotations
 
+import asyncio
+
+import asyncpg
+import pytest
+
 from app.core.db import dialect
+from app.core.principal import Principal
 from models import Message, MessageRecipient, MessageTag
 from schema.delivery import resolvers
-from tests.helpers import send_ok
+from schema.webhook_endpoints.resolvers import EventType, subscriptions
+from tests.helpers import BACKEND, send_ok
 
 BODY = {"to": ["Jane Doe <jane@example.com>", "bob@example.com"], "cc": "carol@example.com",
         "bcc": ["dan@example.com"], "replyTo": "help@example.com", "from": "Acme <hello@acme.com>",
@@ -28,11 +35,11 @@ async def test_both_ways_of_writing_a_send_store_the_same(client, key, monkeypat
     fast = await send_ok(client, key, **BODY)
     written_by_orm = []
 
-    async def through_the_orm(connection, row, keys):
+    async def through_the_orm(row, keys):
         written_by_orm.append(row["id"])
         await resolvers._insert(Message(**row), keys, [], False)
 
-    monkeypatch.setattr(resolvers, "_insert_in_one_statement", through_the_orm)
+    monkeypatch.setattr(resolvers, "_write_message", through_the_orm)
     slow = await send_ok(client, key, **BODY)
     if dialect() == "postgres":
         assert written_by_orm == [slow]  # the first send took the one-statement path
@@ -42,3 +49,56 @@ async def test_both_ways_of_writing_a_send_store_the_same(client, key, monkeypat
                           ("to", "jane@example.com")]
     assert tags == ["a", "b"] and row["track_opens"] is True and row["track_clicks"] is None
     assert row["recipient_names"] and row["organization_id"] == key.organization_id
+
+
+def _caller(key) -> Principal:
+    return Principal(key.id, key.organization_id, "t", "", "", "live", 10**6, 10**6)
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="sends are written together on PostgreSQL only")
+async def test_sends_written_together_store_what_each_would_alone(client, make_key, monkeypatch):
+    groups = []
+    write_many = resolvers._message_writes.write_many
+
+    async def counted(messages):
+        groups.append(len(messages))
+        await write_many(messages)
+
+    monkeypatch.setattr(resolvers._message_writes, "write_many", counted)
+    keys = [await make_key() for _ in range(5)]  # one organization each
+    for key in keys:  # each organization's webhook subscriptions read (and cached) beforehand
+        await subscriptions.wants(key.organization_id, EventType.MESSAGE_QUEUED, sandbox=False)
+    data = resolvers.SendEmail.model_validate(BODY)
+    results = await asyncio.gather(*(resolvers.queue_email(_caller(k), data) for k in keys))
+    assert groups == [5]
+    alone = await send_ok(client, keys[0], **BODY)
+    expected = await stored(alone)
+    for key, result in zip(keys, results):
+        row, recipients, tags = await stored(result.message_id)
+        assert (row | {"organization_id": "", "api_key_id": ""}, recipients, tags) == (
+            expected[0] | {"organization_id": "", "api_key_id": ""}, expected[1], expected[2])
+        assert row["organization_id"] == key.organization_id and row["api_key_id"] == key.id
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="sends are written together on PostgreSQL only")
+async def test_a_send_that_cannot_be_stored_fails_alone_when_written_together(make_key, monkeypatch):
+    tried = []
+    write_many = resolvers._message_writes.write_many
+
+    async def counted(messages):
+        tried.append(len(messages))
+        await write_many(messages)
+
+    monkeypatch.setattr(resolvers._message_writes, "write_many", counted)
+    keys = [await make_key() for _ in range(3)]
+    for key in keys:
+        await subscriptions.wants(key.organization_id, EventType.MESSAGE_QUEUED, sandbox=False)
+    data = resolvers.SendEmail.model_validate(BODY)
+    outcomes = await asyncio.gather(*(
+        resolvers.queue_email(_caller(k), data, automation_id="auto_missing" if i == 1 else None)  # no such automation
+        for i, k in enumerate(keys)), return_exceptions=True)
+    assert tried == [3]  # written together first, then each alone
+    assert isinstance(outcomes[1], asyncpg.ForeignKeyViolationError)
+    for key, outcome in zip((keys[0], keys[2]), (outcomes[0], outcomes[2])):
+        assert (await Message.get(id=outcome.message_id)).organization_id == key.organization_id
+    assert await Message.filter(organization_id=keys[1].organization_id).count() == 0

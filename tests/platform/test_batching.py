@@ -1,0 +1,117 @@
+"""Grouped writes (app.core.batching): what arrives while writes are in flight goes out together,
+and every caller still gets its own outcome."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from app.core.batching import Batcher
+
+
+class Store:
+    """Fake writes that record what was written and how, and can be held or made to fail."""
+
+    def __init__(self, bad: set[str] = frozenset()) -> None:
+        self.bad = bad
+        self.stored: list[str] = []
+        self.writes: list[list[str]] = []
+        self.running = 0
+        self.most_at_once = 0
+        self.gate = asyncio.Event()
+        self.gate.set()
+
+    async def _write(self, items: list[str]) -> None:
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        try:
+            await self.gate.wait()
+            await asyncio.sleep(0)
+            if self.bad & set(items):
+                raise ValueError(f"bad item among {items}")
+            self.writes.append(items)
+            self.stored.extend(items)
+        finally:
+            self.running -= 1
+
+    async def one(self, item: str) -> None:
+        await self._write([item])
+
+    async def many(self, items) -> None:
+        await self._write(list(items))
+
+
+async def test_items_submitted_together_are_written_together():
+    store = Store()
+    batcher = Batcher(store.one, store.many)
+    await asyncio.gather(*(batcher.submit(f"m{i}") for i in range(5)))
+    assert store.writes == [["m0", "m1", "m2", "m3", "m4"]]
+    await batcher.submit("alone")
+    assert store.writes[-1] == ["alone"]
+
+
+async def test_items_arriving_during_writes_wait_and_go_out_together():
+    store = Store()
+    batcher = Batcher(store.one, store.many, max_in_flight=2, max_batch=3)
+    store.gate.clear()
+    first = [asyncio.create_task(batcher.submit(f"a{i}")) for i in range(4)]  # batches of 3 and 1
+    await asyncio.sleep(0.01)
+    later = [asyncio.create_task(batcher.submit(f"b{i}")) for i in range(3)]
+    await asyncio.sleep(0.01)
+    assert store.running == 2 and not any(t.done() for t in first + later)
+    store.gate.set()
+    await asyncio.gather(*first, *later)
+    assert store.writes[:2] == [["a0", "a1", "a2"], ["a3"]]
+    assert store.writes[2:] == [["b0", "b1", "b2"]]
+    assert store.most_at_once == 2
+
+
+async def test_a_bad_item_fails_only_its_caller():
+    store = Store(bad={"m2"})
+    batcher = Batcher(store.one, store.many)
+    outcomes = await asyncio.gather(*(batcher.submit(f"m{i}") for i in range(4)), return_exceptions=True)
+    assert [type(o).__name__ for o in outcomes] == ["NoneType", "NoneType", "ValueError", "NoneType"]
+    assert sorted(store.stored) == ["m0", "m1", "m3"]
+    assert store.writes == [["m0"], ["m1"], ["m3"]]  # the batch failed: each alone
+
+
+async def test_a_caller_that_gave_up_before_its_write_is_not_written():
+    store = Store()
+    batcher = Batcher(store.one, store.many, max_in_flight=1)
+    store.gate.clear()
+    busy = asyncio.create_task(batcher.submit("first"))
+    await asyncio.sleep(0.01)
+    gave_up = asyncio.create_task(batcher.submit("gave up"))
+    waits = asyncio.create_task(batcher.submit("waits"))
+    await asyncio.sleep(0.01)
+    gave_up.cancel()
+    store.gate.set()
+    await asyncio.gather(busy, waits)
+    assert gave_up.cancelled()
+    assert store.stored == ["first", "waits"]
+
+
+async def test_a_caller_that_gives_up_during_its_write_leaves_it_to_complete():
+    store = Store()
+    batcher = Batcher(store.one, store.many)
+    store.gate.clear()
+    submitted = [asyncio.create_task(batcher.submit(f"m{i}")) for i in range(3)]
+    await asyncio.sleep(0.01)
+    submitted[0].cancel()
+    store.gate.set()
+    await asyncio.gather(*submitted[1:])
+    assert store.stored == ["m0", "m1", "m2"]
+
+
+async def test_a_write_cancelled_at_shutdown_cancels_its_callers():
+    store = Store()
+    batcher = Batcher(store.one, store.many)
+    store.gate.clear()
+    callers = [asyncio.create_task(batcher.submit(f"m{i}")) for i in range(2)]
+    await asyncio.sleep(0.01)
+    for write in list(batcher._writing):
+        write.cancel()
+    for caller in callers:
+        with pytest.raises(asyncio.CancelledError):
+            await caller

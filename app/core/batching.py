@@ -1,4 +1,4 @@
-"""Group writes: what callers submit while earlier writes are in flight goes out together.
+"""Group writes (and reads): what callers submit while earlier ones are in flight goes out together.
 
 A send's INSERT costs PostgreSQL about 0.2 ms of CPU and the client about 0.1 ms for the round
 trip, and most of both is per statement, not per row: written four at a time the same rows cost
@@ -7,9 +7,10 @@ many sends are waiting at once, so `Batcher` lets at most `max_in_flight` writes
 whatever was submitted meanwhile becomes the next write, up to `max_batch` items: batches grow
 with the load and stay single when it is light (one item takes `write_one`, as before).
 
-Each caller still waits for its own item to be stored, and gets its own error: when a batch
-fails, its items are written one by one, so one bad item fails only its caller. An item whose
-caller gave up (cancelled) before its write started is dropped; once started, it completes.
+Each caller still waits for its own item, and gets its own answer or error: when a batch fails,
+its items are written one by one, so one bad item fails only its caller. An item whose caller
+gave up (cancelled) before its write started is dropped; once started, it completes. Reads go
+the same way: `write_many` answers each item (the contacts a group of sends' templates use).
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
-class Batcher(Generic[T]):
+class Batcher(Generic[T, R]):
+    """`write_one(item)` answers one item, `write_many(items)` several (a list of answers, in
+    their order): each caller of `submit` gets its item's answer."""
+
     def __init__(
-        self, write_one: Callable[[T], Awaitable[None]], write_many: Callable[[Sequence[T]], Awaitable[None]],
+        self, write_one: Callable[[T], Awaitable[R]], write_many: Callable[[Sequence[T]], Awaitable[Sequence[R]]],
         *, max_in_flight: int = 2, max_batch: int = 64,
     ) -> None:
         self.write_one = write_one
@@ -35,15 +40,15 @@ class Batcher(Generic[T]):
         self._writing: set[asyncio.Task] = set()
         self._starting = False
 
-    async def submit(self, item: T) -> None:
-        """Store `item` (alone or with others); returns once it is stored, raises its error."""
+    async def submit(self, item: T) -> R:
+        """Write `item` (alone or with others); its answer once written, or its error."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # a new event loop (tests run several): nothing carries over
             self._loop, self._pending, self._writing, self._starting = loop, [], set(), False
         done = loop.create_future()
         self._pending.append((item, done))
         self._start_soon()
-        await done
+        return await done
 
     def _start_soon(self) -> None:
         # On the next turn of the loop, so that items submitted in this one go together.
@@ -69,36 +74,41 @@ class Batcher(Generic[T]):
     async def _write(self, batch: list[tuple[T, asyncio.Future]]) -> None:
         try:
             await self._write_batch(batch)
+        except Exception as exc:  # answers that do not match the items: every caller still waiting gets the error
+            for _, done in batch:
+                _settle(done, error=exc)
         except BaseException as exc:  # cancelled (shutdown): every caller still waiting learns it
             for _, done in batch:
-                _settle(done, exc)
+                _settle(done, error=exc)
             raise
 
     async def _write_batch(self, batch: list[tuple[T, asyncio.Future]]) -> None:
         if len(batch) > 1:
             try:
-                await self.write_many([item for item, _ in batch])
+                answers = await self.write_many([item for item, _ in batch])
             except Exception:  # which item failed is unknown: each alone, with its own answer
                 pass
             else:
-                for _, done in batch:
-                    _settle(done, None)
+                if len(answers) != len(batch):
+                    raise ValueError(f"{len(answers)} answers for {len(batch)} items")
+                for (_, done), answer in zip(batch, answers):
+                    _settle(done, answer)
                 return
         for item, done in batch:
             try:
-                await self.write_one(item)
+                answer = await self.write_one(item)
             except Exception as exc:
-                _settle(done, exc)
+                _settle(done, error=exc)
             else:
-                _settle(done, None)
+                _settle(done, answer)
 
 
-def _settle(done: asyncio.Future, outcome: BaseException | None) -> None:
-    if done.done():  # the caller gave up meanwhile; the item is stored all the same
+def _settle(done: asyncio.Future, answer=None, *, error: BaseException | None = None) -> None:
+    if done.done():  # the caller gave up meanwhile; the item is written all the same
         return
-    if outcome is None:
-        done.set_result(None)
-    elif isinstance(outcome, asyncio.CancelledError):
+    if error is None:
+        done.set_result(answer)
+    elif isinstance(error, asyncio.CancelledError):
         done.cancel()
     else:
-        done.set_exception(outcome)
+        done.set_exception(error)

@@ -249,30 +249,53 @@ def _templated(data: SendEmail) -> bool:
 
 _CONTACT_FOR_TEMPLATES = ("SELECT first_name, last_name, email, custom_fields FROM contacts "
                           "WHERE organization_id = {0}1 AND email_key = {0}2 LIMIT 1")
+_CONTACTS_FOR_TEMPLATES = (  # several at once: row i is the i-th (organization, key) asked for, when found
+    "SELECT q.i, c.first_name, c.last_name, c.email, c.custom_fields "
+    "FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(org, key, i) "
+    "JOIN LATERAL (SELECT first_name, last_name, email, custom_fields FROM contacts "
+    "WHERE organization_id = q.org AND email_key = q.key LIMIT 1) c ON TRUE"
+)
 
 
 async def _template_variables(organization_id: str, data: SendEmail) -> dict[str, Any]:
     """Contact fields when there is exactly one recipient, overridden by `variables`. The
     contact is read only when a template can use it, and with only the columns it needs (on
     the hot send path the ORM's query building cost more than the query); on PostgreSQL with
-    asyncpg directly, on a pooled connection (the transaction's, inside one)."""
+    asyncpg directly, together with the other sends' reads outside a transaction."""
     values: dict[str, Any] = {}
     if len(data.to) == 1 and _templated(data):
-        # Written once, not built per send: this runs on nearly every send.
-        params = [organization_id, email_key(data.to[0].email)]
-        connection = Tortoise.get_connection("default")
-        if connection.capabilities.dialect == "postgres":
-            async with connection.acquire_connection() as pg:
-                rows = await pg.fetch(_CONTACT_FOR_TEMPLATES.format("$"), *params)
-        else:
-            _, rows = await connection.execute_query(_CONTACT_FOR_TEMPLATES.format("?"), params)
-        if rows:
-            contact = rows[0]
+        contact = await _contact_for_templates(organization_id, email_key(data.to[0].email))
+        if contact is not None:
             fields = contact["custom_fields"]
             values.update((json.loads(fields) if isinstance(fields, str) else fields) or {})
             values.update(firstName=contact["first_name"], lastName=contact["last_name"], email=contact["email"])
     values.update(data.variables or {})
     return values
+
+
+async def _contact_for_templates(organization_id: str, key: str) -> Any:
+    connection = Tortoise.get_connection("default")
+    if connection.capabilities.dialect != "postgres":
+        _, rows = await connection.execute_query(_CONTACT_FOR_TEMPLATES.format("?"), [organization_id, key])
+        return rows[0] if rows else None
+    if isinstance(connection, TransactionalDBClient):  # the caller's transaction: read in it
+        return await _read_contact((organization_id, key))
+    return await _contact_reads.submit((organization_id, key))
+
+
+async def _read_contact(wanted: tuple[str, str]) -> Any:
+    """The contact (organization, email key) for templates, or None (PostgreSQL)."""
+    async with Tortoise.get_connection("default").acquire_connection() as pg:
+        rows = await pg.fetch(_CONTACT_FOR_TEMPLATES.format("$"), *wanted)
+    return rows[0] if rows else None
+
+
+async def _read_contacts(wanted: Sequence[tuple[str, str]]) -> list[Any]:
+    """`_read_contact` for several in one statement, in their order."""
+    async with Tortoise.get_connection("default").acquire_connection() as pg:
+        rows = await pg.fetch(_CONTACTS_FOR_TEMPLATES, [org for org, _ in wanted], [key for _, key in wanted])
+    found = {row["i"]: row for row in rows}
+    return [found.get(i) for i in range(1, len(wanted) + 1)]
 
 
 def _render(field: str, source: str | None, variables: dict[str, Any], max_chars: int, html: bool = False) -> str | None:
@@ -425,13 +448,14 @@ async def _write_message(row: dict[str, Any], keys: list[tuple[str, str]]) -> No
         await pg.execute(_one_statement()[0], *_values(row), [k for k, _ in keys], [e for _, e in keys], row["tags"])
 
 
-async def _write_messages(messages: Sequence[tuple[dict[str, Any], list[tuple[str, str]]]]) -> None:
+async def _write_messages(messages: Sequence[tuple[dict[str, Any], list[tuple[str, str]]]]) -> list[None]:
     """Several messages and their rows in one statement, column by column (`_many_statement`)."""
     columns = [list(column) for column in zip(*(_values(row) for row, _ in messages))]
     recipients = [(row["id"], row["organization_id"], kind, key) for row, keys in messages for kind, key in keys]
     tags = [(row["id"], row["organization_id"], tag) for row, _ in messages for tag in row["tags"]]
     async with Tortoise.get_connection("default").acquire_connection() as pg:
         await pg.execute(_many_statement(), *columns, *_columns(recipients, 4), *_columns(tags, 3))
+    return [None] * len(messages)
 
 
 def _columns(rows: list[tuple], width: int) -> list[list]:
@@ -458,9 +482,10 @@ def _many_statement() -> str:
              r1=n + 1, r2=n + 2, r3=n + 3, r4=n + 4, t1=n + 5, t2=n + 6, t3=n + 7)
 
 
-# Sends outside a transaction, written in groups while earlier writes are in flight (two at a
-# time, so three of the pool's five connections stay for everything else).
-_message_writes: Batcher[tuple[dict[str, Any], list[tuple[str, str]]]] = Batcher(
+# Sends outside a transaction: their contact reads and their writes each go in groups while
+# earlier ones are in flight, two at a time each (one connection of the pool's five stays free).
+_contact_reads: Batcher[tuple[str, str], Any] = Batcher(_read_contact, _read_contacts, max_in_flight=2)
+_message_writes: Batcher[tuple[dict[str, Any], list[tuple[str, str]]], None] = Batcher(
     lambda message: _write_message(*message), _write_messages, max_in_flight=2,
 )
 

@@ -62,7 +62,7 @@ async def test_sends_written_together_store_what_each_would_alone(client, make_k
 
     async def counted(messages):
         groups.append(len(messages))
-        await write_many(messages)
+        return await write_many(messages)
 
     monkeypatch.setattr(resolvers._message_writes, "write_many", counted)
     keys = [await make_key() for _ in range(5)]  # one organization each
@@ -87,7 +87,7 @@ async def test_a_send_that_cannot_be_stored_fails_alone_when_written_together(ma
 
     async def counted(messages):
         tried.append(len(messages))
-        await write_many(messages)
+        return await write_many(messages)
 
     monkeypatch.setattr(resolvers._message_writes, "write_many", counted)
     keys = [await make_key() for _ in range(3)]
@@ -102,3 +102,28 @@ async def test_a_send_that_cannot_be_stored_fails_alone_when_written_together(ma
     for key, outcome in zip((keys[0], keys[2]), (outcomes[0], outcomes[2])):
         assert (await Message.get(id=outcome.message_id)).organization_id == key.organization_id
     assert await Message.filter(organization_id=keys[1].organization_id).count() == 0
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="contacts are read together on PostgreSQL only")
+async def test_templates_read_together_each_get_their_own_organizations_contact(client, make_key, monkeypatch):
+    groups = []
+    read_many = resolvers._contact_reads.write_many
+
+    async def counted(wanted):
+        groups.append(len(wanted))
+        return await read_many(wanted)
+
+    monkeypatch.setattr(resolvers._contact_reads, "write_many", counted)
+    keys = [await make_key() for _ in range(4)]
+    for i, key in enumerate(keys[:3]):  # the same address in three organizations, a fourth without it
+        response = await client.post("/api/v1/contacts", headers=key.headers,
+                                     json={"email": "Jane@Example.com", "firstName": f"Jane{i}", "customFields": {"n": i}})
+        assert response.status_code in (200, 201)
+        await subscriptions.wants(key.organization_id, EventType.MESSAGE_QUEUED, sandbox=False)
+    await subscriptions.wants(keys[3].organization_id, EventType.MESSAGE_QUEUED, sandbox=False)
+    data = resolvers.SendEmail.model_validate(
+        {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi {{firstName}} {{n}}", "text": "x"})
+    results = await asyncio.gather(*(resolvers.queue_email(_caller(k), data) for k in keys))
+    assert groups == [4]
+    subjects = [(await Message.get(id=r.message_id)).subject for r in results]
+    assert subjects == ["Hi Jane0 0", "Hi Jane1 1", "Hi Jane2 2", "Hi  "]

@@ -35,19 +35,22 @@ class Store:
         finally:
             self.running -= 1
 
-    async def one(self, item: str) -> None:
+    async def one(self, item: str) -> str:
         await self._write([item])
+        return item.upper()
 
-    async def many(self, items) -> None:
+    async def many(self, items) -> list[str]:
         await self._write(list(items))
+        return [item.upper() for item in items]
 
 
 async def test_items_submitted_together_are_written_together():
     store = Store()
     batcher = Batcher(store.one, store.many)
-    await asyncio.gather(*(batcher.submit(f"m{i}") for i in range(5)))
+    answers = await asyncio.gather(*(batcher.submit(f"m{i}") for i in range(5)))
     assert store.writes == [["m0", "m1", "m2", "m3", "m4"]]
-    await batcher.submit("alone")
+    assert answers == ["M0", "M1", "M2", "M3", "M4"]  # each caller its own item's answer
+    assert await batcher.submit("alone") == "ALONE"
     assert store.writes[-1] == ["alone"]
 
 
@@ -71,7 +74,7 @@ async def test_a_bad_item_fails_only_its_caller():
     store = Store(bad={"m2"})
     batcher = Batcher(store.one, store.many)
     outcomes = await asyncio.gather(*(batcher.submit(f"m{i}") for i in range(4)), return_exceptions=True)
-    assert [type(o).__name__ for o in outcomes] == ["NoneType", "NoneType", "ValueError", "NoneType"]
+    assert outcomes[:2] == ["M0", "M1"] and outcomes[3] == "M3" and isinstance(outcomes[2], ValueError)
     assert sorted(store.stored) == ["m0", "m1", "m3"]
     assert store.writes == [["m0"], ["m1"], ["m3"]]  # the batch failed: each alone
 
@@ -115,3 +118,15 @@ async def test_a_write_cancelled_at_shutdown_cancels_its_callers():
     for caller in callers:
         with pytest.raises(asyncio.CancelledError):
             await caller
+
+
+async def test_answers_that_do_not_match_the_items_fail_every_caller():
+    async def one(item):
+        return item
+
+    async def too_few(items):
+        return list(items)[:-1]
+
+    batcher = Batcher(one, too_few)
+    outcomes = await asyncio.gather(*(batcher.submit(i) for i in range(3)), return_exceptions=True)
+    assert all(isinstance(o, ValueError) for o in outcomes)

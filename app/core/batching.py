@@ -11,6 +11,10 @@ Each caller still waits for its own item, and gets its own answer or error: when
 its items are written one by one, so one bad item fails only its caller. An item whose caller
 gave up (cancelled) before its write started is dropped; once started, it completes. Reads go
 the same way: `write_many` answers each item (the contacts a group of sends' templates use).
+
+A caller must not hold a pooled connection (a transaction) while it waits: the write needs one
+of its own, and with every connection held by callers waiting for writes, none would start.
+Inside a transaction, write on the transaction's connection instead.
 """
 
 from __future__ import annotations

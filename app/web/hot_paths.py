@@ -6,8 +6,8 @@ telemetry and body-limit layers, our EdgeMiddleware, the exception handlers, Fas
 stack and then the router, which tries routes in turn. For the four hot routes, whose paths
 have no parameters, the first three layers and the router add nothing: EdgeMiddleware already
 turns any unexpected exception into our 500 (it runs inside them), the app sets no body size of
-FastAPI's (our cap is EdgeMiddleware's), and the path names the route. Under load these layers
-were about a tenth of a send's CPU (py-spy).
+FastAPI's (our cap is EdgeMiddleware's), and the path names the route. Skipping them saves
+40–60 µs of a send's ~650 µs of CPU (in-process, sequential).
 
 So the app's middleware stack is built once as `HotFirst`: a POST to one of those exact paths
 goes through our own middleware, the same exception handlers and exit stack, straight to the

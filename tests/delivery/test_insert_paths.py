@@ -1,5 +1,6 @@
 """A send is stored the same whichever way it is written: in one statement (PostgreSQL, no
-attachments, nobody listening for message.queued) or through the ORM in a transaction."""
+attachments, nobody listening for message.queued), in one statement with other sends (the
+same, outside a transaction), or through the ORM in a transaction."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 
 import asyncpg
 import pytest
+from tortoise.transactions import in_transaction
 
 from app.core.db import dialect
 from app.core.principal import Principal
@@ -127,3 +129,20 @@ async def test_templates_read_together_each_get_their_own_organizations_contact(
     assert groups == [4]
     subjects = [(await Message.get(id=r.message_id)).subject for r in results]
     assert subjects == ["Hi Jane0 0", "Hi Jane1 1", "Hi Jane2 2", "Hi  "]
+
+
+class _RolledBack(Exception):
+    pass
+
+
+async def test_a_send_inside_a_transaction_is_written_in_it(make_key):
+    """Not grouped with other sends on another connection: a rollback takes it back."""
+    key = await make_key()
+    data = resolvers.SendEmail.model_validate({**BODY, "to": "jane@example.com"})
+    queued = []
+    with pytest.raises(_RolledBack):
+        async with in_transaction():
+            queued.append(await resolvers.queue_email(_caller(key), data))
+            assert await Message.filter(id=queued[0].message_id).exists()  # visible inside
+            raise _RolledBack
+    assert not await Message.filter(organization_id=key.organization_id).exists()

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Callable, Optional
 from pydantic import Field, StringConstraints, ValidationError, WithJsonSchema, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from tortoise import Tortoise
-from tortoise.backends.base.client import TransactionalDBClient
+from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.fields import JSONField
 from tortoise.transactions import in_transaction
 
@@ -279,23 +279,32 @@ async def _contact_for_templates(organization_id: str, key: str) -> Any:
         _, rows = await connection.execute_query(_CONTACT_FOR_TEMPLATES.format("?"), [organization_id, key])
         return rows[0] if rows else None
     if isinstance(connection, TransactionalDBClient):  # the caller's transaction: read in it
-        return await _read_contact((organization_id, key))
-    return await _contact_reads.submit((organization_id, key))
+        return await _read_contact((connection, organization_id, key))
+    return await _contact_reads.submit((connection, organization_id, key))
 
 
-async def _read_contact(wanted: tuple[str, str]) -> Any:
-    """The contact (organization, email key) for templates, or None (PostgreSQL)."""
-    async with Tortoise.get_connection("default").acquire_connection() as pg:
-        rows = await pg.fetch(_CONTACT_FOR_TEMPLATES.format("$"), *wanted)
+async def _read_contact(wanted: tuple[BaseDBAsyncClient, str, str]) -> Any:
+    """The contact (client, organization, email key) for templates, or None (PostgreSQL)."""
+    client, organization_id, key = wanted
+    async with client.acquire_connection() as pg:
+        rows = await pg.fetch(_CONTACT_FOR_TEMPLATES.format("$"), organization_id, key)
     return rows[0] if rows else None
 
 
-async def _read_contacts(wanted: Sequence[tuple[str, str]]) -> list[Any]:
+async def _read_contacts(wanted: Sequence[tuple[BaseDBAsyncClient, str, str]]) -> list[Any]:
     """`_read_contact` for several in one statement, in their order."""
-    async with Tortoise.get_connection("default").acquire_connection() as pg:
-        rows = await pg.fetch(_CONTACTS_FOR_TEMPLATES, [org for org, _ in wanted], [key for _, key in wanted])
+    async with _one_client(wanted).acquire_connection() as pg:
+        rows = await pg.fetch(_CONTACTS_FOR_TEMPLATES, [org for _, org, _ in wanted], [key for _, _, key in wanted])
     found = {row["i"]: row for row in rows}
     return [found.get(i) for i in range(1, len(wanted) + 1)]
+
+
+def _one_client(items: Sequence[tuple]) -> BaseDBAsyncClient:
+    """The pool client every item of a group names (one per process: anything else is written alone)."""
+    client = items[0][0]
+    if any(item[0] is not client for item in items):
+        raise ValueError("a group of items names two database clients")
+    return client
 
 
 def _render(field: str, source: str | None, variables: dict[str, Any], max_chars: int, html: bool = False) -> str | None:
@@ -331,9 +340,9 @@ async def queue_email(principal: Principal, data: SendEmail, *, automation_id: s
         # The hot path: one statement, no ORM wrapper; outside a transaction, written together
         # with the sends that arrive meanwhile (_message_writes).
         if isinstance(connection, TransactionalDBClient):  # the caller's transaction: written in it
-            await _write_message(row, keys)
+            await _write_message(connection, row, keys)
         else:
-            await _message_writes.submit((row, keys))
+            await _message_writes.submit((connection, row, keys))
     else:
         await _insert(Message(**row), keys, attachments, sandbox)
     wakeups.deliveries.notify()
@@ -441,19 +450,19 @@ def _values(row: dict[str, Any]) -> list[Any]:
     return values
 
 
-async def _write_message(row: dict[str, Any], keys: list[tuple[str, str]]) -> None:
-    """One message and its rows (`row` as `_message` makes it), on a pooled connection (the
-    transaction's, inside one)."""
-    async with Tortoise.get_connection("default").acquire_connection() as pg:
+async def _write_message(client: BaseDBAsyncClient, row: dict[str, Any], keys: list[tuple[str, str]]) -> None:
+    """One message and its rows (`row` as `_message` makes it), on one of `client`'s
+    connections (a transaction's client: its connection)."""
+    async with client.acquire_connection() as pg:
         await pg.execute(_one_statement()[0], *_values(row), [k for k, _ in keys], [e for _, e in keys], row["tags"])
 
 
-async def _write_messages(messages: Sequence[tuple[dict[str, Any], list[tuple[str, str]]]]) -> list[None]:
+async def _write_messages(messages: Sequence[tuple[BaseDBAsyncClient, dict[str, Any], list[tuple[str, str]]]]) -> list[None]:
     """Several messages and their rows in one statement, column by column (`_many_statement`)."""
-    columns = [list(column) for column in zip(*(_values(row) for row, _ in messages))]
-    recipients = [(row["id"], row["organization_id"], kind, key) for row, keys in messages for kind, key in keys]
-    tags = [(row["id"], row["organization_id"], tag) for row, _ in messages for tag in row["tags"]]
-    async with Tortoise.get_connection("default").acquire_connection() as pg:
+    columns = [list(column) for column in zip(*(_values(row) for _, row, _ in messages))]
+    recipients = [(row["id"], row["organization_id"], kind, key) for _, row, keys in messages for kind, key in keys]
+    tags = [(row["id"], row["organization_id"], tag) for _, row, _ in messages for tag in row["tags"]]
+    async with _one_client(messages).acquire_connection() as pg:
         await pg.execute(_many_statement(), *columns, *_columns(recipients, 4), *_columns(tags, 3))
     return [None] * len(messages)
 
@@ -484,8 +493,12 @@ def _many_statement() -> str:
 
 # Sends outside a transaction: their contact reads and their writes each go in groups while
 # earlier ones are in flight, two at a time each (one connection of the pool's five stays free).
-_contact_reads: Batcher[tuple[str, str], Any] = Batcher(_read_contact, _read_contacts, max_in_flight=2)
-_message_writes: Batcher[tuple[dict[str, Any], list[tuple[str, str]]], None] = Batcher(
+# Each item names the pool client it is for: a group's task must not take its connection from
+# whatever context it happens to run in.
+_contact_reads: Batcher[tuple[BaseDBAsyncClient, str, str], Any] = Batcher(
+    _read_contact, _read_contacts, max_in_flight=2,
+)
+_message_writes: Batcher[tuple[BaseDBAsyncClient, dict[str, Any], list[tuple[str, str]]], None] = Batcher(
     lambda message: _write_message(*message), _write_messages, max_in_flight=2,
 )
 

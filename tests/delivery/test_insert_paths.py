@@ -37,7 +37,7 @@ async def test_both_ways_of_writing_a_send_store_the_same(client, key, monkeypat
     fast = await send_ok(client, key, **BODY)
     written_by_orm = []
 
-    async def through_the_orm(row, keys):
+    async def through_the_orm(client, row, keys):
         written_by_orm.append(row["id"])
         await resolvers._insert(Message(**row), keys, [], False)
 
@@ -135,8 +135,17 @@ class _RolledBack(Exception):
     pass
 
 
-async def test_a_send_inside_a_transaction_is_written_in_it(make_key):
-    """Not grouped with other sends on another connection: a rollback takes it back."""
+async def test_a_send_inside_a_transaction_is_written_in_it(make_key, monkeypatch):
+    """Not grouped with other sends: it reads and writes on the transaction's connection, and a
+    rollback takes it back."""
+    grouped = []
+
+    async def refuse(item):
+        grouped.append(item)
+        raise AssertionError("a send in a transaction went to a group")
+
+    for batcher in (resolvers._contact_reads, resolvers._message_writes):
+        monkeypatch.setattr(batcher, "submit", refuse)
     key = await make_key()
     data = resolvers.SendEmail.model_validate({**BODY, "to": "jane@example.com"})
     queued = []
@@ -146,3 +155,4 @@ async def test_a_send_inside_a_transaction_is_written_in_it(make_key):
             assert await Message.filter(id=queued[0].message_id).exists()  # visible inside
             raise _RolledBack
     assert not await Message.filter(organization_id=key.organization_id).exists()
+    assert grouped == []

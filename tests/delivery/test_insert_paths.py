@@ -57,19 +57,32 @@ def _caller(key) -> Principal:
     return Principal(key.id, key.organization_id, "t", "", "", "live", 10**6, 10**6)
 
 
+def _group_sizes(monkeypatch, batcher) -> list[int]:
+    """The sizes of the groups `batcher` goes on to write together, as they are written."""
+    sizes: list[int] = []
+    write_many = batcher.write_many
+
+    async def counted(items):
+        sizes.append(len(items))
+        return await write_many(items)
+
+    monkeypatch.setattr(batcher, "write_many", counted)
+    return sizes
+
+
+async def _organizations(make_key, count: int) -> list:
+    """Keys of `count` new organizations whose webhook subscriptions are read (and cached)
+    already, so that their sends reach the groups in the same turn of the event loop."""
+    keys = [await make_key() for _ in range(count)]
+    for key in keys:
+        await subscriptions.wants(key.organization_id, EventType.MESSAGE_QUEUED, sandbox=False)
+    return keys
+
+
 @pytest.mark.skipif(BACKEND != "postgres", reason="sends are written together on PostgreSQL only")
 async def test_sends_written_together_store_what_each_would_alone(client, make_key, monkeypatch):
-    groups = []
-    write_many = resolvers._message_writes.write_many
-
-    async def counted(messages):
-        groups.append(len(messages))
-        return await write_many(messages)
-
-    monkeypatch.setattr(resolvers._message_writes, "write_many", counted)
-    keys = [await make_key() for _ in range(5)]  # one organization each
-    for key in keys:  # each organization's webhook subscriptions read (and cached) beforehand
-        await subscriptions.wants(key.organization_id, EventType.MESSAGE_QUEUED, sandbox=False)
+    groups = _group_sizes(monkeypatch, resolvers._message_writes)
+    keys = await _organizations(make_key, 5)
     data = resolvers.SendEmail.model_validate(BODY)
     results = await asyncio.gather(*(resolvers.queue_email(_caller(k), data) for k in keys))
     assert groups == [5]
@@ -84,17 +97,8 @@ async def test_sends_written_together_store_what_each_would_alone(client, make_k
 
 @pytest.mark.skipif(BACKEND != "postgres", reason="sends are written together on PostgreSQL only")
 async def test_a_send_that_cannot_be_stored_fails_alone_when_written_together(make_key, monkeypatch):
-    tried = []
-    write_many = resolvers._message_writes.write_many
-
-    async def counted(messages):
-        tried.append(len(messages))
-        return await write_many(messages)
-
-    monkeypatch.setattr(resolvers._message_writes, "write_many", counted)
-    keys = [await make_key() for _ in range(3)]
-    for key in keys:
-        await subscriptions.wants(key.organization_id, EventType.MESSAGE_QUEUED, sandbox=False)
+    tried = _group_sizes(monkeypatch, resolvers._message_writes)
+    keys = await _organizations(make_key, 3)
     data = resolvers.SendEmail.model_validate(BODY)
     outcomes = await asyncio.gather(*(
         resolvers.queue_email(_caller(k), data, automation_id="auto_missing" if i == 1 else None)  # no such automation
@@ -108,21 +112,12 @@ async def test_a_send_that_cannot_be_stored_fails_alone_when_written_together(ma
 
 @pytest.mark.skipif(BACKEND != "postgres", reason="contacts are read together on PostgreSQL only")
 async def test_templates_read_together_each_get_their_own_organizations_contact(client, make_key, monkeypatch):
-    groups = []
-    read_many = resolvers._contact_reads.write_many
-
-    async def counted(wanted):
-        groups.append(len(wanted))
-        return await read_many(wanted)
-
-    monkeypatch.setattr(resolvers._contact_reads, "write_many", counted)
-    keys = [await make_key() for _ in range(4)]
+    groups = _group_sizes(monkeypatch, resolvers._contact_reads)
+    keys = await _organizations(make_key, 4)
     for i, key in enumerate(keys[:3]):  # the same address in three organizations, a fourth without it
         response = await client.post("/api/v1/contacts", headers=key.headers,
                                      json={"email": "Jane@Example.com", "firstName": f"Jane{i}", "customFields": {"n": i}})
         assert response.status_code in (200, 201)
-        await subscriptions.wants(key.organization_id, EventType.MESSAGE_QUEUED, sandbox=False)
-    await subscriptions.wants(keys[3].organization_id, EventType.MESSAGE_QUEUED, sandbox=False)
     data = resolvers.SendEmail.model_validate(
         {"to": "jane@example.com", "from": "hello@acme.com", "subject": "Hi {{firstName}} {{n}}", "text": "x"})
     results = await asyncio.gather(*(resolvers.queue_email(_caller(k), data) for k in keys))

@@ -44,6 +44,14 @@ class Store:
         return [item.upper() for item in items]
 
 
+async def _held(store: Store, batcher: Batcher, items: list[str]) -> list[asyncio.Task]:
+    """Callers submitting `items` while the store holds its writes: their tasks, once waiting."""
+    store.gate.clear()
+    tasks = [asyncio.create_task(batcher.submit(item)) for item in items]
+    await asyncio.sleep(0.01)
+    return tasks
+
+
 async def test_items_submitted_together_are_written_together():
     store = Store()
     batcher = Batcher(store.one, store.many)
@@ -82,9 +90,7 @@ async def test_a_bad_item_fails_only_its_caller():
 async def test_a_caller_that_gave_up_before_its_write_is_not_written():
     store = Store()
     batcher = Batcher(store.one, store.many, max_in_flight=1)
-    store.gate.clear()
-    busy = asyncio.create_task(batcher.submit("first"))
-    await asyncio.sleep(0.01)
+    [busy] = await _held(store, batcher, ["first"])
     gave_up = asyncio.create_task(batcher.submit("gave up"))
     waits = asyncio.create_task(batcher.submit("waits"))
     await asyncio.sleep(0.01)
@@ -98,9 +104,7 @@ async def test_a_caller_that_gave_up_before_its_write_is_not_written():
 async def test_a_caller_that_gives_up_during_its_write_leaves_it_to_complete():
     store = Store()
     batcher = Batcher(store.one, store.many)
-    store.gate.clear()
-    submitted = [asyncio.create_task(batcher.submit(f"m{i}")) for i in range(3)]
-    await asyncio.sleep(0.01)
+    submitted = await _held(store, batcher, ["m0", "m1", "m2"])
     submitted[0].cancel()
     store.gate.set()
     await asyncio.gather(*submitted[1:])
@@ -110,9 +114,7 @@ async def test_a_caller_that_gives_up_during_its_write_leaves_it_to_complete():
 async def test_a_write_cancelled_at_shutdown_cancels_its_callers():
     store = Store()
     batcher = Batcher(store.one, store.many)
-    store.gate.clear()
-    callers = [asyncio.create_task(batcher.submit(f"m{i}")) for i in range(2)]
-    await asyncio.sleep(0.01)
+    callers = await _held(store, batcher, ["m0", "m1"])
     for write in list(batcher._writing):
         write.cancel()
     for caller in callers:

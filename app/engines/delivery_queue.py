@@ -65,6 +65,29 @@ RETURNING id, organization_id, attempts
 _PG_RENEW = renew_sql("messages", HELD, True)
 _SQLITE_RENEW = renew_sql("messages", HELD, False)
 
+# Hand back claims never started (held ahead by a worker that stops): due now, as they were
+# before the claim (`deferred` once tried), the claim's attempt not counted; fenced like a finish.
+RELEASED = "released unsent: the worker stopped before sending it"
+_RELEASE_SET = (
+    "status = CASE WHEN {t}attempts > 1 THEN 'deferred' ELSE 'queued' END, due_at = $1, "
+    "attempts = {t}attempts - 1, updated_at = $1"
+)
+_PG_RELEASE = f"""
+WITH released AS (
+    UPDATE messages m SET {_RELEASE_SET.format(t="m.")}
+    FROM jsonb_each_text($2::text::jsonb) AS c
+    WHERE {fence_sql(HELD, "c.key", "CAST(c.value AS INTEGER)", alias="m")}
+    RETURNING m.id, m.status
+)
+INSERT INTO message_events (message_id, status, detail, at) SELECT id, status, $3, $1 FROM released
+RETURNING message_id
+"""
+_SQLITE_RELEASE = f"""
+UPDATE messages SET {_RELEASE_SET.format(t="").replace("$1", "?")}
+WHERE {fence_sql(HELD, "?", "?")}
+RETURNING status
+"""
+
 # The finish is fenced (fence_sql): only while the message is still this claim's attempt.
 _PG_FINISH = f"""
 WITH m AS (
@@ -105,7 +128,7 @@ _EXCHANGE_CLAIM = f"""
 , claimed AS (
     UPDATE messages m SET status = 'sending', due_at = $3, attempts = m.attempts + 1, updated_at = $1
     FROM picked WHERE m.id = picked.id
-    RETURNING picked.was, m.attempts, {", ".join(f'm."{c}"' for c in _ROW_COLUMNS)}
+    RETURNING picked.was, picked.due_at AS was_due, m.attempts, {", ".join(f'm."{c}"' for c in _ROW_COLUMNS)}
 ), logged AS (
     INSERT INTO message_events (message_id, status, detail, at)
     SELECT id, 'sending',
@@ -123,6 +146,7 @@ SELECT f.ids AS finished, c.*, b.keys AS suppressed
 FROM (SELECT array_agg(id) AS ids FROM finished) f
 LEFT JOIN claimed c ON TRUE
 LEFT JOIN blocked b ON b.id = c.id
+ORDER BY c.was_due
 """
 _EXCHANGE_FINISHES = f"""done AS (
     SELECT * FROM unnest($7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],
@@ -249,6 +273,25 @@ async def renew(claims: dict[str, int], lease_seconds: float) -> int:
     return changed
 
 
+async def release(claims: dict[str, int]) -> int:
+    """Hand back claims (message id -> attempt) whose sends never started: due again now,
+    with a timeline event; how many were still ours."""
+    if not claims:
+        return 0
+    conn = _connection()
+    at = now()
+    if _is_postgres(conn):
+        released, _ = await conn.execute_query(_PG_RELEASE, [at, json.dumps(claims), RELEASED])
+        return released
+    released = 0
+    for message_id, attempt in claims.items():
+        _, rows = await conn.execute_query(_SQLITE_RELEASE, [at, at, message_id, attempt])
+        for row in rows:
+            await conn.execute_query(_SQLITE_EVENT, [message_id, row["status"], RELEASED, at])
+            released += 1
+    return released
+
+
 async def finish(
     claim: Claim,
     status: str,
@@ -326,6 +369,7 @@ async def _exchange_in_steps(
     if not claims:
         return Exchanged(recorded, [], set())
     rows = {m.id: MessageRow.of(m) for m in await Message.filter(id__in=[c.id for c in claims])}
+    claims.sort(key=lambda c: rows[c.id].send_at or rows[c.id].created_at)  # started in due order
     blocked = await suppressed_keys(
         (m.organization_id, email_key(a)) for m in rows.values() for a in (*m.to, *m.cc, *m.bcc)
     )

@@ -19,12 +19,19 @@ a row is extended only while it still carries this claim's attempt number and st
 worker that lost a claim cannot extend the claim that replaced it, and a claim whose work
 ended is no longer renewed.
 
-Fairness: a worker claims only what it can start now (`Slots.free()`), and at most
-`per_org` rows of one organization are in flight in it at once. The claim (`pick_sql`) skips
-organizations at their cap and ranks the rest, so one organization's slow receivers or big
-backlog leave slots for the others. The cap is per worker process (counted here, not in the
-database): with several worker processes, an organization holds at most `per_org` slots in
-each.
+Fairness: at most `per_org` rows of one organization run in a worker at once. The claim
+(`pick_sql`) skips organizations at their cap and ranks the rest, so one organization's slow
+receivers or big backlog leave slots for the others. The cap is per worker process (counted
+here, not in the database): with several worker processes, an organization holds at most
+`per_org` slots in each.
+
+Claiming ahead (`Slots(ahead=N)`, the delivery worker): a runner that claimed only what it can
+start now pays one claim round trip per finished item, and each freed slot waits for it. With
+`ahead`, up to N more claims are held ready and start the moment a slot frees; the claim tops
+them up once half are gone, so one round trip serves several items. Only organizations whose
+recent items finished quickly (`QUICK_SECONDS`) get claims held ahead, so a claim held ready
+waits a fraction of a second, not behind a slow receiver. Claims held ready are leased and
+renewed like running ones; a worker that stops hands them back (`Slots.drop_ready`).
 """
 
 from __future__ import annotations
@@ -32,12 +39,23 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Collection, Coroutine
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from cachetools import TTLCache
+
 log = logging.getLogger("viperatron.leases")
+
+# An organization whose recent items took at most this long gets claims held ahead for it.
+QUICK_SECONDS = 0.1
+# An organization's pace: its items' durations, weighted towards the latest, kept while it has
+# had items end lately (every claim lists the quick ones: at most this many).
+PACE_ORGANIZATIONS = 1_000
+PACE_SECONDS = 5.0
 
 
 def per_org_cap(configured: int, concurrency: int) -> int:
@@ -61,10 +79,10 @@ WITH {before}busy AS (
       AND organization_id NOT IN (SELECT organization_id FROM busy WHERE in_flight >= $5)
     ORDER BY due_at LIMIT {limit}{lock}
 ), ranked AS (
-    SELECT id, organization_id, was, ROW_NUMBER() OVER (PARTITION BY organization_id ORDER BY due_at) AS nth
+    SELECT id, organization_id, was, due_at, ROW_NUMBER() OVER (PARTITION BY organization_id ORDER BY due_at) AS nth
     FROM candidates
 ), picked AS (
-    SELECT r.id, r.was FROM ranked r LEFT JOIN busy b ON b.organization_id = r.organization_id
+    SELECT r.id, r.was, r.due_at FROM ranked r LEFT JOIN busy b ON b.organization_id = r.organization_id
     WHERE r.nth + COALESCE(b.in_flight, 0) <= $5{limit_check}
 )
 """
@@ -74,7 +92,7 @@ def pick_sql(
     table: str, statuses: tuple[str, ...], postgres: bool, claim: str, *, one: bool = False, before: str = "",
     where: str = "", limit: int | None = None,
 ) -> str:
-    """A claim statement: CTEs ending in `picked` (id, was: the status before the claim) —
+    """A claim statement: CTEs ending in `picked` (id, was: the status before the claim, due_at) —
     up to $2 due rows of `table`, in due order, at most $5 per organization counting those
     in flight ($4: JSON object organization id -> count) — followed by `claim`, the statement
     that claims them. Parameters: $1 now, $2 limit, $3 lease expiry, $4, $5, $6 the scope
@@ -168,30 +186,104 @@ def fenced(model: Any, claim: Claimed, status: str, connection: Any = None) -> A
 Renew = Callable[[dict[str, int], float], Awaitable[int]]
 
 
+@dataclass
+class Ready:
+    """A claim held ahead: claimed and leased, its work not started yet."""
+
+    claim_id: str
+    attempt: int
+    organization_id: str
+    work: Coroutine[Any, Any, Any]
+
+
 class Slots:
     """The work one worker has in flight: tasks, at most `concurrency` at once, at most
     `per_org` of one organization (counted for the claim, which skips full organizations),
     their leases renewed every lease/3 seconds while any runs (`renew(claims, lease_seconds)`:
-    claims as id -> attempt number; returns how many were still this worker's)."""
+    claims as id -> attempt number; returns how many were still this worker's). With `ahead`,
+    up to that many more claims are held ready to start (module docstring)."""
 
-    def __init__(self, concurrency: int, per_org: int, lease_seconds: float, renew: Renew, what: str):
+    def __init__(self, concurrency: int, per_org: int, lease_seconds: float, renew: Renew, what: str,
+                 ahead: int = 0, clock: Callable[[], float] = time.monotonic):
         self.concurrency = concurrency
         self.per_org = per_org
+        self.ahead = ahead
         self.lease_seconds = lease_seconds
         self.what = what
         self.tasks: set[asyncio.Task] = set()
         self._renew = renew
         self._claims: dict[asyncio.Task, tuple[str, int]] = {}
+        self._began: dict[asyncio.Task, float] = {}
         self._by_org: Counter[str] = Counter()
+        self._ready: deque[Ready] = deque()
+        # organization -> recent item duration in seconds (only kept when claiming ahead)
+        self._pace: TTLCache[str, float] = TTLCache(PACE_ORGANIZATIONS, PACE_SECONDS, timer=clock)
+        self._clock = clock
+        # Claiming ahead (`free`): the last top-up got less than it asked for, and when a free
+        # slot may next be claimed for alone.
+        self._saturated = False
+        self._probe_at = 0.0
         self._emptied = asyncio.Event()
         self._heartbeat: asyncio.Task | None = None
         self._ends = 0  # tasks ended so far (serve: did any end while it claimed?)
 
+    def _topping_up(self) -> bool:
+        """Whether the claims held ready have run low: claim ahead again."""
+        return self.ahead > 0 and len(self._ready) <= self.ahead // 2
+
     def free(self) -> int:
-        return self.concurrency - len(self.tasks)
+        """How many to claim now: for the free slots. Claiming ahead, enough to fill the slots
+        and the claims held ready once those run low, unless the last top-up got less than it
+        asked (nothing more is claimable for us until an item ends or news comes); else for a
+        free slot none of the ready claims may take (their organizations are at their cap) at
+        most once per idle poll, or on news. Such a claim passes over every due row of the
+        organizations at their cap, so it is not made at every item's end."""
+        room = self.concurrency + self.ahead - len(self.tasks) - len(self._ready)
+        if self._topping_up():
+            return 0 if self._saturated else max(room, 0)
+        if len(self.tasks) < self.concurrency and (not self.ahead or self._clock() >= self._probe_at):
+            return min(room, self.concurrency - len(self.tasks))
+        return 0
 
     def busy(self) -> dict[str, int]:
-        return dict(self._by_org)
+        """Per organization, what the claim counts against its cap: items running and held
+        ready; when topping up, an organization whose items ended quickly of late
+        (`QUICK_SECONDS`) counts `ahead` fewer, so that many more of its claims may be held
+        ready (also with none in flight: with a cap of one, its only item has just ended)."""
+        counts = Counter(self._by_org)
+        counts.update(ready.organization_id for ready in self._ready)
+        if self._topping_up():
+            for organization_id, seconds in list(self._pace.items()):
+                if seconds <= QUICK_SECONDS:
+                    counts[organization_id] -= self.ahead
+        return dict(counts)
+
+    def hold(self, claim_id: str, attempt: int, organization_id: str, work: Coroutine[Any, Any, Any]) -> None:
+        """A claim's work: started now if a slot is free and its organization is under its
+        cap, else held ready until then."""
+        self._ready.append(Ready(claim_id, attempt, organization_id, work))
+        self._start_ready()
+
+    def drop_ready(self) -> list[Ready]:
+        """Stop holding claims ready (a stopping worker); the caller hands them back. Their
+        work is never started."""
+        dropped, self._ready = list(self._ready), deque()
+        for ready in dropped:
+            ready.work.close()
+        return dropped
+
+    def _start_ready(self) -> None:
+        if not self._ready:
+            return
+        waiting: deque[Ready] = deque()
+        while self._ready and len(self.tasks) < self.concurrency:
+            ready = self._ready.popleft()
+            if self._by_org[ready.organization_id] >= self.per_org:
+                waiting.append(ready)
+                continue
+            self.start(ready.claim_id, ready.attempt, ready.organization_id, ready.work)
+        waiting.extend(self._ready)
+        self._ready = waiting
 
     def start(
         self, claim_id: str, attempt: int, organization_id: str, work: Coroutine[Any, Any, Any]
@@ -200,6 +292,7 @@ class Slots:
         task = asyncio.create_task(work)
         self.tasks.add(task)
         self._claims[task] = (claim_id, attempt)
+        self._began[task] = self._clock()
         self._by_org[organization_id] += 1
         task.add_done_callback(lambda done: self._ended(done, organization_id))
         self._emptied.clear()
@@ -211,11 +304,21 @@ class Slots:
         self._ends += 1
         self.tasks.discard(task)
         self._claims.pop(task, None)
+        began = self._began.pop(task, None)
         self._by_org[organization_id] -= 1
         if self._by_org[organization_id] <= 0:
             del self._by_org[organization_id]
+        if self.ahead and began is not None:
+            self._keep_pace(organization_id, self._clock() - began)
+            self._saturated = False  # its organization may take one more now
+        self._start_ready()
         if not self.tasks:
             self._emptied.set()
+
+    def _keep_pace(self, organization_id: str, seconds: float) -> None:
+        # A slow item counts at once; quick ones bring the pace down gradually.
+        pace = self._pace.get(organization_id)
+        self._pace[organization_id] = seconds if pace is None or seconds > pace else 0.8 * pace + 0.2 * seconds
 
     async def _renew_while_busy(self) -> None:
         every = self.lease_seconds / 3
@@ -230,6 +333,7 @@ class Slots:
 
     async def _renew_all(self) -> None:
         claims = dict(self._claims.values())
+        claims.update((ready.claim_id, ready.attempt) for ready in self._ready)
         if not claims:
             return
         try:
@@ -258,12 +362,15 @@ class Slots:
         waits on the work itself, only for a slot to free up or new work to come."""
         while not stopping.is_set():
             claimed, ends, failed = 0, self._ends, False
-            if self.free():
+            if asked := self.free():
+                topping_up = self._topping_up()
                 try:
                     claimed = await claim()
                 except Exception:
                     failed = True
                     log.exception("claiming %s failed; retrying shortly", self.what)
+                if self.ahead and not failed:
+                    self._after_claim(topping_up, asked, claimed, idle_seconds)
             if (claimed or self._ends != ends) and self.free() and not failed:
                 # The claim may have stopped at an organization's cap, or work ended while it
                 # ran (`wait` would not see that: it waits for tasks still running; the delivery
@@ -272,6 +379,12 @@ class Slots:
             if when_idle is not None and not self.tasks:
                 await when_idle()
             await self.wait(stopping, wake, idle_seconds)
+
+    def _after_claim(self, topping_up: bool, asked: int, claimed: int, idle_seconds: float) -> None:
+        if topping_up:
+            self._saturated = claimed < asked
+        elif not claimed:
+            self._probe_at = self._clock() + idle_seconds
 
     async def drain(self, claim: Callable[[], Awaitable[int]]) -> None:
         """Claim and run until nothing is due and nothing runs (tests and one-shot runs)."""
@@ -290,14 +403,22 @@ class Slots:
     async def wait(self, stopping: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
         """Until a task ends, `stopping` is set, `seconds` pass, or (while a slot is free)
         `wake` is set: new work that could be claimed now. Clears `wake` when it counted."""
-        listening = self.free() > 0
+        listening = self.free() > 0 or (self.ahead > 0 and len(self.tasks) < self.concurrency)
+        until_probe = self._probe_at - self._clock()
+        if self.ahead and len(self.tasks) < self.concurrency and until_probe > 0:
+            seconds = min(seconds, until_probe)
         events = [asyncio.ensure_future(stopping.wait())]
         if listening:
             events.append(asyncio.ensure_future(wake.wait()))
         try:
-            await asyncio.wait({*self.tasks, *events}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({*self.tasks, *events}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
         finally:
             for event in events:
                 event.cancel()
+        if not done or wake.is_set():
+            # News, or time to look again: new work may be due (another process queued it).
+            self._saturated = False
+            if wake.is_set():
+                self._probe_at = 0.0
         if listening:
             wake.clear()

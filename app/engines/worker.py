@@ -60,6 +60,8 @@ from schema.webhook_endpoints.resolvers import message_event, publish
 log = logging.getLogger("viperatron.worker")
 
 PURGE_EVERY_SECONDS = 600.0
+# Claims held ready beyond the running sends, per slot of concurrency.
+CLAIM_AHEAD = 2
 # An organization's tracking defaults, re-read at most this often (a change applies within it).
 TRACKING_CACHE_SECONDS = 30.0
 
@@ -79,7 +81,10 @@ class Worker:
         )
         self._stopping = asyncio.Event()
         per_org = per_org_cap(settings.org_max_in_flight, self.concurrency)
-        self._slots = Slots(self.concurrency, per_org, settings.lease_seconds, queue.renew, "messages")
+        # Claims held ahead: a freed slot starts its next message at once, and one claim round
+        # trip serves several messages (app/engines/leases.py).
+        self._slots = Slots(self.concurrency, per_org, settings.lease_seconds, queue.renew, "messages",
+                            ahead=CLAIM_AHEAD * self.concurrency)
         self._last_purge = 0.0
         self._last_domain_check = 0.0
         self.signer = Signer(settings)
@@ -92,8 +97,8 @@ class Worker:
     async def run(self) -> None:
         """Deliver until `stop()`; waits for in-flight sends before returning.
 
-        Claims only what it can start at once (free slots, at most `per_org` of one
-        organization): a claimed message is never left waiting behind slow sends."""
+        At most `per_org` sends of one organization run at once; for organizations whose
+        sends are quick, more claims are held ready to start (app/engines/leases.py)."""
         wake = queue.wakeups.listen()
         target = smtp_url_summary(self.settings.smtp_url) if self.settings.smtp_url else f"file outbox {self.settings.outbox_dir}"
         log.info(
@@ -112,6 +117,7 @@ class Worker:
         try:
             await self._slots.serve(self._claim, self._stopping, wake, idle, self._maybe_purge)
         finally:
+            await self._release_ready()
             imports.stop()
             automations.stop()
             hooks.stop()
@@ -137,6 +143,15 @@ class Worker:
         free slots and start them (one exchange); how many were claimed."""
         return await self._exchange(self._slots.free())
 
+    async def _release_ready(self) -> None:
+        """Hand back the claims held ready, so they are sent at once by whoever runs next
+        rather than after their lease."""
+        ready = {r.claim_id: r.attempt for r in self._slots.drop_ready()}
+        try:
+            await queue.release(ready)
+        except Exception:  # their leases run out and they are claimed again
+            log.exception("handing back %d claimed messages failed", len(ready))
+
     async def _record_finished(self) -> None:
         """Record what ended deliveries left (at shutdown, after a drain)."""
         if self._finished:
@@ -156,8 +171,8 @@ class Worker:
             self._finished[:0] = finished  # recorded by the next exchange
             raise
         for claim, message in result.claimed:
-            self._slots.start(claim.id, claim.attempt, claim.organization_id,
-                              self._deliver(claim, message, result.blocked))
+            self._slots.hold(claim.id, claim.attempt, claim.organization_id,
+                             self._deliver(claim, message, result.blocked))
         for (done, message), recorded in zip(finished, result.recorded):
             await _after_finish(done, message, recorded)
         return len(result.claimed)

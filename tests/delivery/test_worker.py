@@ -390,6 +390,53 @@ async def test_one_organizations_slow_backlog_leaves_room_for_another(client, ke
     assert len(smtp_sink.received_by_id(quick)) == 1
 
 
+async def test_a_stopping_worker_hands_back_the_claims_it_held_ready(client, key, worker_settings, smtp_sink):
+    """Concurrency 2: one send of an organization at a time, four more of its claims held ready
+    once its sends have proved quick. The worker stops while a slow send runs: that send ends,
+    and the claims held ready go back to the queue at once (not after their lease), the
+    attempt not counted; the next worker sends each of them once."""
+    smtp_sink.delay_data_for("slow@example.com", 1.5)
+    settings = dataclasses.replace(worker_settings, worker_concurrency=2, idle_poll_seconds=0.05)
+    send = {"from": "a@acme.com", "subject": "S", "text": "T"}
+    quick = await send_ok(client, key, to="quick@example.com", **send)
+    slow = await send_ok(client, key, to="slow@example.com", **send)
+    held = [await send_ok(client, key, to=f"held{i}@example.com", **send) for i in range(4)]
+    stop = await start_loops(delivery_worker(settings))
+    try:
+        async def slow_sending_and_four_held() -> bool:
+            sending = set(await Message.filter(status="sending").values_list("id", flat=True))
+            return slow in sending and set(held) <= sending
+
+        await eventually(slow_sending_and_four_held, timeout=5, what="the slow send running and 4 claims held")
+        await stop()
+        for message_id in held:
+            message, statuses = await timeline(client, key, message_id)
+            assert statuses == ["queued", "sending", "queued"] and message["attempts"] == 0
+            assert message["events"][-1]["detail"] == delivery_queue.RELEASED
+            assert smtp_sink.received_by_id(message_id) == []
+        assert await Message.filter(id__in=[quick, slow], status="sent").count() == 2
+        await delivery_worker(settings).drain()
+    finally:
+        await cancel_leftovers(key.organization_id)
+    for message_id in held:
+        message, statuses = await timeline(client, key, message_id)
+        assert statuses == ["queued", "sending", "queued", "sending", "sent"] and message["attempts"] == 1
+        assert len(smtp_sink.received_by_id(message_id)) == 1
+
+
+async def test_only_the_claims_still_held_are_handed_back(client, key, worker_settings):
+    """A release is fenced like a finish: a claim taken over (a newer attempt) stays as it is."""
+    first = await send_ok(client, key, to="one@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    second = await send_ok(client, key, to="two@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+    claims = await delivery_queue.claim(10, 60, organizations=[key.organization_id])
+    assert {c.id for c in claims} == {first, second}
+    await Message.filter(id=second).update(attempts=2)  # another worker's newer claim
+    assert await delivery_queue.release({c.id: c.attempt for c in claims}) == 1
+    one, two = await Message.get(id=first), await Message.get(id=second)
+    assert (one.status, one.attempts, two.status, two.attempts) == ("queued", 0, "sending", 2)
+    await cancel_leftovers(key.organization_id)
+
+
 def test_the_lease_and_fairness_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("VIPERATRON_SMTP_TIMEOUT_SECONDS", "12.5")
     monkeypatch.setenv("VIPERATRON_ORG_MAX_IN_FLIGHT", "3")

@@ -234,16 +234,22 @@ class Slots:
     def free(self) -> int:
         """How many to claim now: for the free slots. Claiming ahead, enough to fill the slots
         and the claims held ready once those run low, unless the last top-up got less than it
-        asked (nothing more is claimable for us until an item ends or news comes); else for a
-        free slot none of the ready claims may take (their organizations are at their cap) at
-        most once per idle poll, or on news. Such a claim passes over every due row of the
-        organizations at their cap, so it is not made at every item's end."""
+        asked (nothing more is claimable for us until an item ends or news comes). A claim
+        that can only find other organizations' work (`_probing`) passes over every due row of
+        the organizations at their cap: after one found nothing, the next waits for the idle
+        poll or news, not for the next item's end."""
         room = self.concurrency + self.ahead - len(self.tasks) - len(self._ready)
         if self._topping_up():
             return 0 if self._saturated else max(room, 0)
-        if len(self.tasks) < self.concurrency and (not self.ahead or self._clock() >= self._probe_at):
-            return min(room, self.concurrency - len(self.tasks))
-        return 0
+        if len(self.tasks) >= self.concurrency or (self._probing() and self._clock() < self._probe_at):
+            return 0
+        return min(room, self.concurrency - len(self.tasks))
+
+    def _probing(self) -> bool:
+        """Whether a claim now could only find other organizations' work: every organization
+        with work here is at its cap (claiming ahead and not topping up: the claims held
+        ready are all there is of theirs to start)."""
+        return self.ahead > 0 or bool(self._by_org) and all(n >= self.per_org for n in self._by_org.values())
 
     def busy(self) -> dict[str, int]:
         """Per organization, what the claim counts against its cap: items running and held
@@ -363,14 +369,14 @@ class Slots:
         while not stopping.is_set():
             claimed, ends, failed = 0, self._ends, False
             if asked := self.free():
-                topping_up = self._topping_up()
+                topping_up, probing = self._topping_up(), self._probing()
                 try:
                     claimed = await claim()
                 except Exception:
                     failed = True
                     log.exception("claiming %s failed; retrying shortly", self.what)
-                if self.ahead and not failed:
-                    self._after_claim(topping_up, asked, claimed, idle_seconds)
+                if not failed:
+                    self._after_claim(topping_up, probing, asked, claimed, idle_seconds)
             if (claimed or self._ends != ends) and self.free() and not failed:
                 # The claim may have stopped at an organization's cap, or work ended while it
                 # ran (`wait` would not see that: it waits for tasks still running; the delivery
@@ -380,10 +386,10 @@ class Slots:
                 await when_idle()
             await self.wait(stopping, wake, idle_seconds)
 
-    def _after_claim(self, topping_up: bool, asked: int, claimed: int, idle_seconds: float) -> None:
+    def _after_claim(self, topping_up: bool, probing: bool, asked: int, claimed: int, idle_seconds: float) -> None:
         if topping_up:
             self._saturated = claimed < asked
-        elif not claimed:
+        elif probing and not claimed:
             self._probe_at = self._clock() + idle_seconds
 
     async def drain(self, claim: Callable[[], Awaitable[int]]) -> None:
@@ -403,9 +409,9 @@ class Slots:
     async def wait(self, stopping: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
         """Until a task ends, `stopping` is set, `seconds` pass, or (while a slot is free)
         `wake` is set: new work that could be claimed now. Clears `wake` when it counted."""
-        listening = self.free() > 0 or (self.ahead > 0 and len(self.tasks) < self.concurrency)
+        listening = len(self.tasks) < self.concurrency or self.free() > 0
         until_probe = self._probe_at - self._clock()
-        if self.ahead and len(self.tasks) < self.concurrency and until_probe > 0:
+        if len(self.tasks) < self.concurrency and until_probe > 0:
             seconds = min(seconds, until_probe)
         events = [asyncio.ensure_future(stopping.wait())]
         if listening:

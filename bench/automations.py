@@ -337,7 +337,9 @@ async def child(concurrency: int) -> None:
         runner = AutomationRunner(settings, concurrency=concurrency)
         from tortoise import Tortoise
 
-        await Tortoise.get_connection("default").execute_query("SELECT 1")  # pool open before the clock
+        # The pool's connections open before the clock: as many as the runner's loops use at once.
+        connection = Tortoise.get_connection("default")
+        await asyncio.gather(*(connection.execute_query("SELECT pg_sleep(0.05)") for _ in range(concurrency)))
         print("ready", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
         start = time.time()

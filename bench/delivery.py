@@ -11,6 +11,12 @@ Message-IDs to count duplicate deliveries). Measures:
               no database. Timed from the first build to the last 250 (connect excluded).
   1 worker    N messages inserted as `queued`, ONE `viperatron worker --concurrency C` process.
   2 workers   the same with two worker processes on the same database.
+  default cap one worker at the first concurrency with the default per-organization cap.
+
+The bench has one organization. Its worker runs set VIPERATRON_ORG_MAX_IN_FLIGHT to the
+concurrency, as docs/limits.md advises a single-organization installation, so the worker
+sends over as many SMTP connections at once as the raw-bytes loop uses; by default one slot
+stays open to other organizations (3 of 4), which the "default cap" row shows.
   idle CPU    one worker with default settings and nothing to do, CPU% from /proc/<pid>/stat
               (utime + stime) over --idle-seconds.
 
@@ -429,13 +435,18 @@ def fill_cpu(result: Result, before: Snapshot, after: Snapshot, sink_pids: list[
 
 
 async def worker_run(sink: SinkProcess, n: int, processes: int, concurrency: int, env: dict, org: str, key: str,
-                     lead: float) -> Result:
-    case = f"{processes} worker{'s' if processes > 1 else ''}"
+                     lead: float, default_cap: bool = False) -> Result:
+    """`default_cap`: the default per-organization cap (concurrency − 1) instead of the
+    single-organization setting (the concurrency)."""
+    case = f"{processes} worker{'s' if processes > 1 else ''}" + (", default cap" if default_cap else "")
     print(f"{case}, concurrency {concurrency}: {n} messages ...", flush=True)
     await empty_queue()
     sink.reset()
-    workers = start_workers(processes, concurrency, {**env, "VIPERATRON_IDLE_POLL_SECONDS": BENCH_POLL_SECONDS},
-                            f"c{concurrency}-{processes}w")
+    settings = {"VIPERATRON_IDLE_POLL_SECONDS": BENCH_POLL_SECONDS}
+    if not default_cap:
+        settings["VIPERATRON_ORG_MAX_IN_FLIGHT"] = str(concurrency)
+    workers = start_workers(processes, concurrency, {**env, **settings},
+                            f"c{concurrency}-{processes}w" + ("-default-cap" if default_cap else ""))
     pids = [w.pid for w in workers]
     try:
         t0 = time.time() + lead
@@ -520,7 +531,7 @@ def verdict(value: float, target: float, above: bool = True) -> str:
 
 
 def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, float], args, load: str,
-           default_concurrency: int, reference: Result | None = None) -> str:
+           default_concurrency: int, reference: Result | None = None, default_cap: Result | None = None) -> str:
     lines = [
         f"## Viperatron delivery bench — {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}",
         "",
@@ -559,6 +570,11 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
                 elif one:
                     target = "vs 1 worker " + verdict(r.rate / one.rate, TARGET_TWO_VS_ONE)
             lines.append(row(r, one if count > 1 else None, target))
+        if default_cap is not None and concurrency == default_concurrency:
+            note = "3 of 4 slots for one organization" if concurrency == 4 else "all slots but one for one organization"
+            if reference is not None:
+                note = f"vs raw bytes {default_cap.rate / reference.rate:.2f} ({note})"
+            lines.append(row(default_cap, None, note))
     idle_percent, idle_pg = idle
     lines += [
         "",
@@ -583,7 +599,9 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
         "empty queue and idle first; N `queued` rows (Message + MessageRecipient, ORM bulk_create) are inserted "
         f"with `due_at` = T0 a few seconds ahead; timed from T0 to the later of the sink's last message and "
         f"the last `sent_at` (every row `sent`). Workers idle-poll every {BENCH_POLL_SECONDS} s in these runs "
-        "(default 1 s) so start-up latency stays out of the number. "
+        "(default 1 s) so start-up latency stays out of the number. The bench has one organization: workers "
+        "run with VIPERATRON_ORG_MAX_IN_FLIGHT = C (the single-organization setting, as many SMTP connections "
+        "at once as the raw-bytes loop), except the *default cap* row (C − 1). "
         "CPU µs/msg = utime+stime over the timed interval / N: *sender* is the raw loop or the sum of the "
         "workers, *PG* all postgres processes (shared server: other users' queries count too). "
         "*claims* = `sending` events (> N: a message was claimed twice); *dups* = Message-IDs the sink got "
@@ -596,14 +614,20 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
     return "\n".join(lines) + "\n"
 
 
-def record_summary(by_count: dict[int, Result], reference: Result | None, concurrency: int) -> None:
+def record_summary(by_count: dict[int, Result], reference: Result | None, concurrency: int,
+                   default_cap: Result | None = None) -> None:
     """The headline ratios for `python -m bench.summary` (bench/summary.py)."""
     rows = []
     one, two = by_count.get(1), by_count.get(2)
     if one is not None and reference is not None:
         ratio = one.rate / reference.rate
-        rows.append(Row(measure=f"1 worker vs raw bytes (concurrency {concurrency})", value=f"{one.rate:,.0f} msg/s",
-                        ratio=ratio, target=f"≥ {TARGET_ONE_VS_BYTES:g}×", met=ratio >= TARGET_ONE_VS_BYTES))
+        rows.append(Row(measure=f"1 worker vs raw bytes (concurrency {concurrency}, the organization's cap at it)",
+                        value=f"{one.rate:,.0f} msg/s", ratio=ratio, target=f"≥ {TARGET_ONE_VS_BYTES:g}×",
+                        met=ratio >= TARGET_ONE_VS_BYTES))
+    if default_cap is not None and reference is not None:
+        rows.append(Row(measure=f"1 worker vs raw bytes, default cap ({concurrency - 1} of {concurrency} slots for "
+                                "one organization)", value=f"{default_cap.rate:,.0f} msg/s",
+                        ratio=default_cap.rate / reference.rate))
     if one is not None and two is not None:
         ratio = two.rate / one.rate
         rows.append(Row(measure=f"2 workers vs 1 (concurrency {concurrency})", value=f"{two.rate:,.0f} msg/s",
@@ -680,6 +704,9 @@ async def run(args: argparse.Namespace) -> int:
                 runs.setdefault(concurrency, {})[count] = await worker_run(
                     sink, n, count, concurrency, env, org, key.id, lead
                 )
+        default_cap = None
+        if 1 in counts:
+            default_cap = await worker_run(sink, n, 1, concurrencies[0], env, org, key.id, lead, default_cap=True)
         idle = await idle_cpu(env, args.idle_seconds)
     finally:
         stop_all()
@@ -687,7 +714,7 @@ async def run(args: argparse.Namespace) -> int:
             await db.close_db()
         if not args.keep_db:
             await drop_database()
-    text = report(raw, runs, idle, args, load, concurrencies[0], reference)
+    text = report(raw, runs, idle, args, load, concurrencies[0], reference, default_cap)
     if args.dkim:
         text = text.replace("## Viperatron delivery bench", "## Viperatron delivery bench, DKIM on", 1)
     print()
@@ -698,8 +725,9 @@ async def run(args: argparse.Namespace) -> int:
     out.write_text(text)
     print(f"written to {out.relative_to(ROOT)}")
     if not (args.dkim or args.sql or args.synchronous_commit):
-        record_summary(runs.get(concurrencies[0], {}), reference, concurrencies[0])
+        record_summary(runs.get(concurrencies[0], {}), reference, concurrencies[0], default_cap)
     failed = raw.problems or any(r.problems or r.duplicates for by in runs.values() for r in by.values())
+    failed = failed or bool(default_cap and (default_cap.problems or default_cap.duplicates))
     return 1 if failed else 0
 
 

@@ -12,13 +12,13 @@ Message-IDs to count duplicate deliveries). Measures:
   1 worker    N messages inserted as `queued`, ONE `viperatron worker --concurrency C` process.
   2 workers   the same with two worker processes on the same database.
   default cap one worker at the first concurrency with the default per-organization cap.
+  idle CPU    one worker with default settings and nothing to do, CPU% from /proc/<pid>/stat
+              (utime + stime) over --idle-seconds.
 
 The bench has one organization. Its worker runs set VIPERATRON_ORG_MAX_IN_FLIGHT to the
 concurrency, as docs/limits.md advises a single-organization installation, so the worker
 sends over as many SMTP connections at once as the raw-bytes loop uses; by default one slot
 stays open to other organizations (3 of 4), which the "default cap" row shows.
-  idle CPU    one worker with default settings and nothing to do, CPU% from /proc/<pid>/stat
-              (utime + stime) over --idle-seconds.
 
 How a worker run is timed (no process start-up, no insert time in the number):
   1. the worker processes start with an empty queue; we wait for their "delivery worker
@@ -571,7 +571,7 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
                     target = "vs 1 worker " + verdict(r.rate / one.rate, TARGET_TWO_VS_ONE)
             lines.append(row(r, one if count > 1 else None, target))
         if default_cap is not None and concurrency == default_concurrency:
-            note = "3 of 4 slots for one organization" if concurrency == 4 else "all slots but one for one organization"
+            note = f"{concurrency - 1} of {concurrency} slots for one organization"
             if reference is not None:
                 note = f"vs raw bytes {default_cap.rate / reference.rate:.2f} ({note})"
             lines.append(row(default_cap, None, note))

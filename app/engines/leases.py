@@ -249,7 +249,7 @@ class Slots:
         """Whether a claim now could only find other organizations' work: every organization
         with work here is at its cap (claiming ahead and not topping up: the claims held
         ready are all there is of theirs to start)."""
-        return self.ahead > 0 or bool(self._by_org) and all(n >= self.per_org for n in self._by_org.values())
+        return self.ahead > 0 or (bool(self._by_org) and all(n >= self.per_org for n in self._by_org.values()))
 
     def busy(self) -> dict[str, int]:
         """Per organization, what the claim counts against its cap: items running and held

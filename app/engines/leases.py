@@ -362,22 +362,28 @@ class Slots:
         wake: asyncio.Event,
         idle_seconds: float,
         when_idle: Callable[[], Awaitable[None]] | None = None,
+        unrecorded: Callable[[], bool] | None = None,
     ) -> None:
         """The claim loop of a worker: `claim()` (claims for the free slots, starts each as a
         task, returns how many) whenever a slot is free, until `stopping` is set. It never
-        waits on the work itself, only for a slot to free up or new work to come."""
+        waits on the work itself, only for a slot to free up or new work to come.
+        `unrecorded()`: whether ended work has outcomes to record, which `claim()` then does
+        even when there is nothing to claim (a worker killed before recording an outcome has
+        that work done again, so the loop does not let outcomes wait for the next claim)."""
         while not stopping.is_set():
             claimed, ends, failed = 0, self._ends, False
-            if asked := self.free():
+            asked = self.free()
+            if asked or (unrecorded is not None and unrecorded()):
                 topping_up, probing = self._topping_up(), self._probing()
                 try:
                     claimed = await claim()
                 except Exception:
                     failed = True
                     log.exception("claiming %s failed; retrying shortly", self.what)
-                if not failed:
+                if asked and not failed:
                     self._after_claim(topping_up, probing, asked, claimed, idle_seconds)
-            if (claimed or self._ends != ends) and self.free() and not failed:
+            more = self.free() or (unrecorded is not None and unrecorded())
+            if (claimed or self._ends != ends) and more and not failed:
                 # The claim may have stopped at an organization's cap, or work ended while it
                 # ran (`wait` would not see that: it waits for tasks still running; the delivery
                 # worker's next claim also records what ended): claim again.

@@ -115,7 +115,8 @@ class Worker:
         hooks = EndpointDeliveryRunner(self.settings, organizations=self.organizations)
         hooks_task = asyncio.create_task(hooks.run(), name="webhook-delivery-runner")
         try:
-            await self._slots.serve(self._claim, self._stopping, wake, idle, self._maybe_purge)
+            await self._slots.serve(self._claim, self._stopping, wake, idle, self._maybe_purge,
+                                    unrecorded=lambda: bool(self._finished))
         finally:
             await self._release_ready()
             imports.stop()

@@ -184,3 +184,41 @@ async def test_another_organizations_item_behind_a_backlog_is_claimed_within_the
         await serving
         s.drop_ready()
         await asyncio.gather(*s.tasks)
+
+
+async def test_outcomes_are_recorded_at_the_next_turn_even_with_claims_held():
+    """A worker killed before recording an outcome has that item done again: the loop records
+    each ended item's outcome at its next turn, not at the next top-up (which, with claims
+    held ahead, comes only every few items)."""
+    queue, s = Queue(), slots(concurrency=1, per_org=1, ahead=8)
+    queue.add("a", 40)
+    queue.seconds = 0.005
+    unrecorded: list[str] = []
+    most_unrecorded = 0
+    work = queue.work
+
+    async def work_then_report(item_id: str, organization: str) -> None:
+        nonlocal most_unrecorded
+        await work(item_id, organization)
+        most_unrecorded = max(most_unrecorded, len(unrecorded))
+        unrecorded.append(item_id)
+
+    queue.work = work_then_report
+    claim = queue.claimer(s)
+
+    async def record_and_claim() -> int:
+        unrecorded.clear()
+        return await claim()
+
+    stopping, wake = asyncio.Event(), asyncio.Event()
+    serving = asyncio.create_task(s.serve(record_and_claim, stopping, wake, 1.0, unrecorded=lambda: bool(unrecorded)))
+    try:
+        async with asyncio.timeout(10):
+            while queue.due or s.tasks or s._ready or unrecorded:
+                await asyncio.sleep(0.005)
+    finally:
+        stopping.set()
+        await serving
+        s.drop_ready()
+    assert len(queue.started) == 40
+    assert most_unrecorded == 0  # each outcome recorded before the next item ended

@@ -41,6 +41,7 @@ class Prepared:
     errors: list[GraphQLError]  # syntax or validation errors
     size: int  # characters of query text held (the cache's measure)
     costs: dict = field(default_factory=dict, compare=False)  # schema.cost's memo for this document
+    plans: dict = field(default_factory=dict, compare=False)  # schema.execution's plans, by operation name
 
     @property
     def valid(self) -> bool:

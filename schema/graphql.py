@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from graphql import DocumentNode, GraphQLError, execute
+from graphql import GraphQLError, execute
 from graphql.execution.middleware import MiddlewareManager
 from strawberry.execution import optimized_is_awaitable
 from strawberry.extensions import SchemaExtension
@@ -18,11 +18,13 @@ from schema.accounts.types import AccountMutations, AccountQueries
 from schema.analytics.types import AnalyticsQueries
 from schema.automations.types import AutomationMutations, AutomationQueries
 from schema.contacts.types import ContactMutations, ContactQueries
+from schema.cost import operation_of
 from schema.delivery.types import DeliveryMutations
-from schema.documents import PreparedDocument
+from schema.documents import Prepared, PreparedDocument
 from schema.domains.types import DomainMutations, DomainQueries
 from schema.erasure.types import ErasureMutations
 from schema.events.types import EventMutations, EventQueries
+from schema.execution import Plan, plan
 from schema.graphql_common import SCALARS
 from schema.imports.types import ImportMutations, ImportQueries
 from schema.messages.types import MessageMutations, MessageQueries
@@ -148,21 +150,37 @@ schema = Schema(
 _NO_MIDDLEWARE = MiddlewareManager()  # none of our extensions resolves fields
 
 
-async def run_prepared(document: DocumentNode, variables: dict | None, operation_name: str | None,
+def _plan_of(prepared: Prepared, operation_name: str | None) -> Plan | None:
+    """The operation's plan (schema.execution), made once per document and operation."""
+    try:
+        return prepared.plans[operation_name]
+    except KeyError:
+        pass
+    operation = operation_of(prepared.document, operation_name)
+    named = operation is not None and (operation_name is None or (operation.name and operation.name.value == operation_name))
+    made = prepared.plans[operation_name] = plan(schema._schema, prepared.document, operation) if named else None
+    return made
+
+
+async def run_prepared(prepared: Prepared, variables: dict | None, operation_name: str | None,
                        context: dict) -> ExecutionResult:
     """Run a query or mutation whose document app.web.graphql_gate parsed, validated and
-    costed: graphql-core's executor with Strawberry's, the same errors and extensions as
-    `schema.execute`, without the per-request steps that only lead up to it there (an
-    execution context, extension instances and their hooks around parsing and validation
-    already done). A seventh of a sendEmail's CPU."""
-    result = await await_maybe(execute(
-        schema._schema, document, variable_values=variables, operation_name=operation_name, context_value=context,
-        middleware=_NO_MIDDLEWARE, is_awaitable=optimized_is_awaitable, executor_class=schema.execution_context_class,
-        operation_extensions=None,
-    ))
-    errors = result.errors
+    costed, with the same errors and extensions as `schema.execute`: from its plan when it is
+    plain (schema.execution), otherwise on graphql-core's executor with Strawberry's, without
+    the per-request steps that only lead up to it there (an execution context, extension
+    instances and their hooks around parsing and validation already done)."""
+    planned = _plan_of(prepared, operation_name)
+    answer = await planned.run(variables, context) if planned is not None else None
+    if answer is not None:
+        data, errors = answer
+    else:
+        result = await await_maybe(execute(
+            schema._schema, prepared.document, variable_values=variables, operation_name=operation_name,
+            context_value=context, middleware=_NO_MIDDLEWARE, is_awaitable=optimized_is_awaitable,
+            executor_class=schema.execution_context_class, operation_extensions=None,
+        ))
+        data, errors = result.data, result.errors
     if errors:
         schema.process_errors(errors)
         errors = answered_errors(errors)
-    return ExecutionResult(data=result.data, errors=errors, extensions=answer_extensions(context))
-
+    return ExecutionResult(data=data, errors=errors or None, extensions=answer_extensions(context))

@@ -2,7 +2,7 @@
 
 Nearly every request is one JSON operation whose document the gate has parsed, validated and
 costed (app.web.graphql_gate). For those this endpoint runs the operation with the gate's
-context (schema.graphql.run_prepared: graphql-core's executor on the prepared document) and
+context (schema.graphql.run_prepared: the prepared document's plan, or graphql-core's executor) and
 writes Strawberry's response (the same `process_result`, the same compact JSON, status 200).
 It skips what the general route costs on every request: FastAPI solving the router's
 dependency tree (about a tenth of a send's CPU), Strawberry's HTTP view re-reading the request
@@ -51,7 +51,7 @@ def _runnable(request: Request, payload, context: dict):
     prepared = context.get("prepared", {}).get(query)
     if prepared is None or not prepared.valid or _kind(operation_of(prepared.document, name)) not in _RUNNABLE:
         return None
-    return prepared.document, variables, name
+    return prepared, variables, name
 
 
 def post_route_of(router: APIRouter) -> ASGIApp:

@@ -1,0 +1,324 @@
+"""Plain operations run from a plan made once per document, not through graphql-core's executor.
+
+graphql-core's executor works out on every request what the document's shape has already
+decided: which fields each selection set holds, their definitions and resolvers, how each
+result type completes. It also builds the machinery for deferred, streamed and abortable
+execution a plain request does not use. For a sendEmail that was ~150 µs of a ~180 µs
+mutation (resolver aside) on the benchmark machine. A plan keeps what the shape decides, so a
+request coerces its variables (graphql-core's own function), calls the resolvers Strawberry
+built, and completes the results.
+
+An operation gets a plan when it is plain:
+- a query or a mutation, with no directives anywhere and no fragments;
+- no response key selected twice in one selection set;
+- no introspection field other than `__typename`;
+- every selection set is on an object type (no interface or union);
+- below the root, every field resolves synchronously (a Strawberry field without a resolver,
+  or a resolver that is not async).
+Everything else runs on graphql-core's executor (schema.graphql.run_prepared), as does any
+request whose variables do not coerce (graphql-core answers with its errors; nothing has run).
+The answer (data and errors, with their messages, paths and locations) is graphql-core's:
+tests/graphql/test_plans.py runs the same operations both ways and compares them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    located_error,
+)
+from graphql.execution.executor import default_field_resolver, invalid_return_type_error
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.language import FragmentDefinitionNode
+from graphql.pyutils import Path, Undefined, inspect, is_iterable
+from graphql.type import GraphQLResolveInfoHelpers, is_leaf_type
+from strawberry.execution import optimized_is_awaitable
+from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as ResolveInfo
+
+STRAWBERRY_FIELD = "strawberry-definition"  # where Strawberry keeps a GraphQL field's definition
+MAX_COERCION_ERRORS = 50  # graphql-core's execute() default
+
+
+class _Nulled(Exception):
+    """A non-null position got null: its error is recorded; the nearest nullable parent is null."""
+
+
+# ----------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True, slots=True)
+class _Leaf:
+    type: Any  # GraphQLScalarType | GraphQLEnumType
+
+
+@dataclass(frozen=True, slots=True)
+class _NonNull:
+    of: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _List:
+    of: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Object:
+    type: GraphQLObjectType
+    fields: tuple[_Field, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Field:
+    key: str  # the response key (alias or name)
+    nodes: list[FieldNode]
+    definition: GraphQLField | None  # None for __typename
+    parent: GraphQLObjectType
+    resolve: Callable[..., Any]
+    basic: bool  # Strawberry's plain attribute: takes neither info nor arguments
+    has_arguments: bool
+    shape: Any  # how the result completes (_NonNull, _List, _Leaf, _Object)
+    needs_info: bool  # the resolver takes it, or an object's is_type_of does
+
+
+def _null_or_raise(shape: Any) -> None:
+    if isinstance(shape, _NonNull):
+        raise _Nulled
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _shape(type_: GraphQLOutputType, field_node: FieldNode, schema: GraphQLSchema) -> Any:
+    if isinstance(type_, GraphQLNonNull):
+        return _NonNull(_shape(type_.of_type, field_node, schema))
+    if isinstance(type_, GraphQLList):
+        return _List(_shape(type_.of_type, field_node, schema))
+    if is_leaf_type(type_):
+        return _Leaf(type_)
+    if isinstance(type_, GraphQLObjectType):
+        return _Object(type_, _fields(type_, field_node.selection_set, schema, root=False))
+    raise _NotPlain  # an interface or a union
+
+
+def _fields(parent: GraphQLObjectType, selection_set, schema: GraphQLSchema, *, root: bool) -> tuple[_Field, ...]:
+    fields, keys = [], set()
+    for node in selection_set.selections:
+        if not isinstance(node, FieldNode) or node.directives:
+            raise _NotPlain
+        key = node.alias.value if node.alias else node.name.value
+        if key in keys:
+            raise _NotPlain  # field merging
+        keys.add(key)
+        name = node.name.value
+        if name == "__typename":
+            fields.append(_Field(key, [node], None, parent, _typename, True, False, None, False))
+            continue
+        if name.startswith("__"):
+            raise _NotPlain  # introspection
+        definition = parent.fields[name]
+        strawberry_field = (definition.extensions or {}).get(STRAWBERRY_FIELD)
+        resolve = definition.resolve or default_field_resolver
+        basic = getattr(resolve, "_is_default", False)
+        if not root and not basic and (strawberry_field is None or strawberry_field.is_async):
+            raise _NotPlain  # an async resolver below the root: graphql-core runs those concurrently
+        shape = _shape(definition.type, node, schema)
+        fields.append(_Field(key, [node], definition, parent, resolve, basic, bool(definition.args or node.arguments),
+                             shape, not basic or _checks_type(shape)))
+    return tuple(fields)
+
+
+def _checks_type(shape: Any) -> bool:
+    while isinstance(shape, (_NonNull, _List)):
+        shape = shape.of
+    return isinstance(shape, _Object) and shape.type.is_type_of is not None
+
+
+def _typename(source: Any, info: Any, **_: Any) -> Any:  # never called: completed from the parent's name
+    raise AssertionError
+
+
+def _plain(operation: OperationDefinitionNode, document: DocumentNode) -> bool:
+    if operation.operation not in (OperationType.QUERY, OperationType.MUTATION) or operation.directives:
+        return False
+    if any(isinstance(d, FragmentDefinitionNode) for d in document.definitions):
+        return False
+    return not any(v.directives for v in operation.variable_definitions or ())
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    schema: GraphQLSchema
+    operation: OperationDefinitionNode
+    root: GraphQLObjectType
+    fields: tuple[_Field, ...]
+
+    async def run(self, variables: dict | None, context: Any) -> tuple[dict | None, list[GraphQLError]] | None:
+        """(data, errors) as graphql-core's execute gives them; None when the variables do
+        not coerce (graphql-core's executor then answers, with its errors)."""
+        coerced = get_variable_values(self.schema, self.operation.variable_definitions or (), variables or {},
+                                      max_errors=MAX_COERCION_ERRORS)
+        if isinstance(coerced, list):
+            return None
+        run = _Run(self, coerced, context)
+        data: dict[str, Any] | None = {}
+        try:
+            if self.operation.operation is OperationType.MUTATION or len(self.fields) == 1:
+                for field in self.fields:  # mutations one after another, as the spec says
+                    data[field.key] = await run.root_field(field)
+            else:  # a query's fields at once, as graphql-core runs them
+                values = await asyncio.gather(*(run.root_field(field) for field in self.fields), return_exceptions=True)
+                for value in values:
+                    if isinstance(value, BaseException):
+                        raise value
+                data = {field.key: value for field, value in zip(self.fields, values)}
+        except _Nulled:
+            data = None
+        if run.tracked:
+            await asyncio.gather(*run.tracked, return_exceptions=True)
+        return data, run.errors
+
+
+def plan(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode) -> Plan | None:
+    """The operation's plan, or None when it is not plain (see the module's docstring)."""
+    if not _plain(operation, document):
+        return None
+    root = schema.mutation_type if operation.operation is OperationType.MUTATION else schema.query_type
+    if root is None:
+        return None
+    try:
+        return Plan(schema, operation, root, _fields(root, operation.selection_set, schema, root=True))
+    except (_NotPlain, KeyError):
+        return None
+
+
+# ----------------------------------------------------------------------------- one request
+
+
+class _Run:
+    __slots__ = ("context", "errors", "helpers", "plan", "tracked", "variables")
+
+    def __init__(self, plan: Plan, variables: VariableValues, context: Any) -> None:
+        self.plan = plan
+        self.variables = variables
+        self.context = context
+        self.errors: list[GraphQLError] = []
+        self.tracked: list[Any] = []
+        self.helpers = GraphQLResolveInfoHelpers(gather=self._gather, track=self.tracked.extend)
+
+    @staticmethod
+    async def _gather(awaitables) -> list[Any]:
+        return list(await asyncio.gather(*awaitables))
+
+    def info(self, field: _Field, path: Path) -> ResolveInfo:
+        return ResolveInfo(
+            field.nodes[0].name.value, field.nodes, field.definition.type, field.parent, path, self.plan.schema, {},
+            None, self.plan.operation, self.variables.coerced, self.context, optimized_is_awaitable, None,
+            self.helpers, None,
+        )
+
+    def _failed(self, raw: Exception, field: _Field, shape: Any, path: Path) -> None:
+        """graphql-core's handle_field_error: the error is recorded, and where the position may
+        not be null the nearest nullable one above it is (graphql-core records the error
+        there, at once, so the order of errors is the same)."""
+        self.errors.append(located_error(raw, field.nodes, path.as_list()))
+        _null_or_raise(shape)
+
+    def _arguments(self, field: _Field) -> dict[str, Any]:
+        if not field.has_arguments:
+            return {}
+        return get_argument_values(field.definition, field.nodes[0], self.variables)
+
+    async def root_field(self, field: _Field) -> Any:
+        path = Path(None, field.key, field.parent.name)
+        try:
+            if field.definition is None:
+                return field.parent.name
+            info = self.info(field, path) if field.needs_info else None
+            result = field.resolve(None, info, **self._arguments(field))
+            if optimized_is_awaitable(result):
+                result = await result
+            return self.complete(field, field.shape, path, result, info)
+        except _Nulled:
+            _null_or_raise(field.shape)
+        except Exception as raw:  # noqa: BLE001  (a field error, as graphql-core catches it)
+            self._failed(raw, field, field.shape, path)
+        return None
+
+    def field(self, field: _Field, source: Any, parent_path: Path) -> Any:
+        path = Path(parent_path, field.key, field.parent.name)
+        if field.definition is None:
+            return field.parent.name
+        try:
+            info = self.info(field, path) if field.needs_info else None
+            if field.basic:
+                result = field.resolve(source, info)
+            else:
+                result = field.resolve(source, info, **self._arguments(field))
+                if optimized_is_awaitable(result):
+                    result.close()
+                    raise TypeError(f"{field.parent.name}.{field.key} resolved asynchronously in a plan")
+            return self.complete(field, field.shape, path, result, info)
+        except _Nulled:
+            _null_or_raise(field.shape)
+        except Exception as raw:  # noqa: BLE001  (a field error, as graphql-core catches it)
+            self._failed(raw, field, field.shape, path)
+        return None
+
+    def complete(self, field: _Field, shape: Any, path: Path, result: Any, info: ResolveInfo | None) -> Any:
+        """graphql-core's complete_value for the shapes a plan has."""
+        if isinstance(result, Exception):
+            raise result
+        if isinstance(shape, _NonNull):
+            completed = self.complete(field, shape.of, path, result, info)
+            if completed is None:
+                name = field.nodes[0].name.value
+                raise TypeError(f"Cannot return null for non-nullable field {field.parent}.{name}.")
+            return completed
+        if result is None or result is Undefined:
+            return None
+        if isinstance(shape, _Leaf):
+            coerced = shape.type.coerce_output_value(result)
+            if coerced is None or coerced is Undefined:
+                raise TypeError(f"Expected `{inspect(shape.type)}.coerce_output_value({inspect(result)})` to return "
+                                f"non-nullable value, returned: {inspect(coerced)}")
+            return coerced
+        if isinstance(shape, _List):
+            if not is_iterable(result):
+                raise GraphQLError(f"Expected Iterable, but did not find one for field "
+                                   f"'{field.parent}.{field.nodes[0].name.value}'.")
+            return [self._item(field, shape.of, path, index, item, info) for index, item in enumerate(result)]
+        type_ = shape.type
+        if type_.is_type_of is not None and not type_.is_type_of(result, info):
+            raise invalid_return_type_error(type_, result, [_Details(node) for node in field.nodes])
+        return {sub.key: self.field(sub, result, path) for sub in shape.fields}
+
+    def _item(self, field: _Field, shape: Any, path: Path, index: int, item: Any, info: ResolveInfo | None) -> Any:
+        item_path = Path(path, index, None)
+        try:
+            return self.complete(field, shape, item_path, item, info)
+        except _Nulled:
+            _null_or_raise(shape)
+        except Exception as raw:  # noqa: BLE001  (a field error, as graphql-core catches it)
+            self._failed(raw, field, shape, item_path)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Details:  # what invalid_return_type_error reads of graphql-core's field details
+    node: FieldNode

@@ -78,7 +78,7 @@ def normalize_email(value: str) -> str:
 
 
 # email-validator costs ~20-80 µs per address (imports: 20 s for a million rows; event
-# batches: each new address). Plain ASCII addresses
+# batches, contact upserts, recipients: each new address). Plain ASCII addresses
 # (nearly all of them) take this stricter path, whose result is what email-validator returns
 # (the domain lower-cased); anything else goes through email-validator.
 _FAST_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
@@ -143,7 +143,7 @@ def _mailbox(value: str) -> str:
     """`addr` or `Name <addr>`; returns it re-serialized with a validated address."""
     _no_control(value)
     name, addr = split_mailbox(value)
-    return format_mailbox(display_name(name), normalize_email(addr))
+    return format_mailbox(display_name(name), fast_normalize_email(addr))
 
 
 @functools.lru_cache(maxsize=1024)  # a handful of currencies, on every valued event
@@ -270,7 +270,7 @@ Tag = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_CHARS, pattern=r"^[^\r\n]+$"),
     WithJsonSchema({"type": "string", "minLength": 1, "maxLength": MAX_TAG_CHARS, "pattern": "^[^\\r\\n]*[^\\s][^\\r\\n]*$"}),
 ]
-EmailAddress = Annotated[str, AfterValidator(normalize_email), WithJsonSchema(EMAIL_SCHEMA)]
+EmailAddress = Annotated[str, AfterValidator(fast_normalize_email), WithJsonSchema(EMAIL_SCHEMA)]
 Mailbox = Annotated[str, AfterValidator(_mailbox), WithJsonSchema(MAILBOX_SCHEMA)]
 # (The pattern as a schema extra, not WithJsonSchema: fields add their own length limits to it.)
 HeaderText = Annotated[str, AfterValidator(_no_control), Field(json_schema_extra={"pattern": NO_CONTROL_PATTERN})]
@@ -353,7 +353,7 @@ def _recipient_text(value: Any) -> Any:
         raise PydanticCustomError("recipient_type", "Give an address, `Name <address>` or {\"email\", \"name\"}.")
     _no_control(value)
     name, addr = split_mailbox(value)
-    return Recipient(email=normalize_email(addr), name=display_name(name))
+    return Recipient(email=fast_normalize_email(addr), name=display_name(name))
 
 
 def _recipient_list(value: Any) -> Any:

@@ -20,6 +20,23 @@ from pathlib import Path
 SUMMARY = Path(__file__).resolve().parent / "results" / "summary"
 
 
+def cpu_times() -> list[int]:
+    """The machine's CPU time so far, from /proc/stat's `cpu` line (user … steal), in ticks."""
+    return [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+
+
+# Taken when a benchmark starts (it imports this module): `record` reports the steal since.
+_STARTED = cpu_times()
+
+
+def steal_percent(before: list[int], after: list[int]) -> float:
+    """CPU steal: time the virtual machine's host gave this machine's cores to others, as a
+    share of all CPU time. Ratios hold up when both sides of one saw the same steal; a high or
+    uneven share makes a run's figures noisier."""
+    deltas = [b - a for a, b in zip(before, after)]
+    return 100.0 * deltas[7] / sum(deltas) if sum(deltas) else 0.0
+
+
 @dataclass
 class Row:
     measure: str  # what was measured, e.g. "REST send vs bare FastAPI + asyncpg"
@@ -32,7 +49,8 @@ class Row:
 def record(bench: str, rows: list[Row]) -> Path:
     SUMMARY.mkdir(parents=True, exist_ok=True)
     path = SUMMARY / f"{bench}.json"
-    path.write_text(json.dumps({"bench": bench, "at": time.time(), "rows": [asdict(r) for r in rows]}, indent=1))
+    path.write_text(json.dumps({"bench": bench, "at": time.time(), "steal": steal_percent(_STARTED, cpu_times()),
+                                "rows": [asdict(r) for r in rows]}, indent=1))
     return path
 
 
@@ -42,15 +60,21 @@ def table(since: float = 0.0) -> tuple[str, bool]:
         "|---|---|---:|---:|---|---|",
     ]
     all_met = True
+    steals = []
     for path in sorted(SUMMARY.glob("*.json")):
         data = json.loads(path.read_text())
         if data["at"] < since:
             continue
+        if data.get("steal") is not None:
+            steals.append(f"{data['bench']} {data['steal']:.0f} %")
         for row in map(lambda r: Row(**r), data["rows"]):
             ratio = "" if row.ratio is None else f"{row.ratio:.2f}×"
             met = {None: "", True: "yes", False: "**no**"}[row.met]
             all_met &= row.met is not False
             lines.append(f"| {data['bench']} | {row.measure} | {row.value} | {ratio} | {row.target} | {met} |")
+    if steals:
+        lines += ["", "CPU steal while each ran (the host giving this machine's cores to others): "
+                  + ", ".join(steals) + "."]
     return "\n".join(lines) + "\n", all_met
 
 

@@ -88,7 +88,8 @@ class CostModel:
         self, document: DocumentNode, operation_name: str | None, variables: dict | None, memo: dict | None = None
     ) -> Cost:
         """The operation's cost. `memo` (one per document) keeps what was worked out, keyed by
-        the operation and the page sizes its variables gave: a repeated query is not walked."""
+        the operation and the page sizes its variables gave: a repeated query is not walked.
+        Only operations the document defines are kept (a caller naming others adds nothing)."""
         known = memo.get(operation_name) if memo is not None else None
         if known is not None:
             names, costs = known
@@ -96,7 +97,7 @@ class CostModel:
             if hit is not None:
                 return hit
         cost, names = self._walk(document, operation_name, variables)
-        if memo is not None:
+        if memo is not None and operation_of(document, operation_name) is not None:
             memo.setdefault(operation_name, (names, {}))[1][_page_values(names, variables)] = cost
         return cost
 
@@ -193,8 +194,9 @@ def _page_values(names: tuple, variables: dict | None) -> tuple:
 
 
 def operation_of(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode | None:
-    """The operation a request runs: the named one, or the only one; None when ambiguous."""
+    """The operation a request runs: the named one, or the only one; None when ambiguous (or,
+    as graphql-core has it, when a name is given that no operation has, even an empty one)."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if operation_name:
+    if operation_name is not None:
         operations = [o for o in operations if o.name and o.name.value == operation_name]
     return operations[0] if len(operations) == 1 else None

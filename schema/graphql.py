@@ -151,14 +151,16 @@ _NO_MIDDLEWARE = MiddlewareManager()  # none of our extensions resolves fields
 
 
 def _plan_of(prepared: Prepared, operation_name: str | None) -> Plan | None:
-    """The operation's plan (schema.execution), made once per document and operation."""
+    """The operation's plan (schema.execution), made once per document and operation. Only
+    operations the document defines are remembered: a caller naming others adds nothing."""
     try:
         return prepared.plans[operation_name]
     except KeyError:
         pass
     operation = operation_of(prepared.document, operation_name)
-    named = operation is not None and (operation_name is None or (operation.name and operation.name.value == operation_name))
-    made = prepared.plans[operation_name] = plan(schema._schema, prepared.document, operation) if named else None
+    if operation is None:
+        return None  # graphql-core answers: no such operation, or which one is unclear
+    made = prepared.plans[operation_name] = plan(schema._schema, prepared.document, operation)
     return made
 
 

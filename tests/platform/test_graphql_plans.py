@@ -12,6 +12,7 @@ import strawberry
 from graphql import execute, parse
 from strawberry.execution import optimized_is_awaitable
 
+from app.web.graphql_gate import documents
 from schema.cost import operation_of
 from schema.execution import plan
 from schema.graphql import schema as our_schema
@@ -205,3 +206,14 @@ def test_our_hot_operations_have_plans():
     ):
         document = parse(query)
         assert plan(our_schema._schema, document, operation_of(document, None)) is not None, query
+
+
+async def test_naming_operations_the_document_lacks_remembers_nothing(client, key):
+    query = "query Known { viewer { organization { id } } }"
+    known = await client.post("/graphql", json={"query": query, "operationName": "Known"}, headers=key.headers)
+    assert known.status_code == 200 and known.json()["data"]["viewer"]["organization"]["id"], known.text
+    for name in ("Other1", "Other2", ""):
+        response = await client.post("/graphql", json={"query": query, "operationName": name}, headers=key.headers)
+        assert "Unknown operation named" in response.text, response.text
+    prepared = documents.get(query)
+    assert set(prepared.plans) == {"Known"} and set(prepared.costs) == {"Known"}

@@ -244,20 +244,31 @@ class _Run:
             return {}
         return get_argument_values(field.definition, field.nodes[0], self.variables)
 
+    def _call(self, field: _Field, source: Any, path: Path) -> tuple[Any, ResolveInfo | None]:
+        """The field's resolver called as graphql-core calls it: (its result, the info given)."""
+        info = self.info(field, path) if field.needs_info else None
+        if field.basic:
+            return field.resolve(source, info), info
+        return field.resolve(source, info, **self._arguments(field)), info
+
+    def _settled(self, error: Exception, field: _Field, shape: Any, path: Path) -> None:
+        """What a failed position answers: null, or the failure carried to its parent."""
+        if isinstance(error, _Nulled):
+            _null_or_raise(shape)
+        else:
+            self._failed(error, field, shape, path)
+
     async def root_field(self, field: _Field) -> Any:
         path = Path(None, field.key, field.parent.name)
+        if field.definition is None:
+            return field.parent.name
         try:
-            if field.definition is None:
-                return field.parent.name
-            info = self.info(field, path) if field.needs_info else None
-            result = field.resolve(None, info, **self._arguments(field))
+            result, info = self._call(field, None, path)
             if optimized_is_awaitable(result):
                 result = await result
             return self.complete(field, field.shape, path, result, info)
-        except _Nulled:
-            _null_or_raise(field.shape)
-        except Exception as raw:  # noqa: BLE001  (a field error, as graphql-core catches it)
-            self._failed(raw, field, field.shape, path)
+        except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
+            self._settled(error, field, field.shape, path)
         return None
 
     def field(self, field: _Field, source: Any, parent_path: Path) -> Any:
@@ -265,19 +276,13 @@ class _Run:
         if field.definition is None:
             return field.parent.name
         try:
-            info = self.info(field, path) if field.needs_info else None
-            if field.basic:
-                result = field.resolve(source, info)
-            else:
-                result = field.resolve(source, info, **self._arguments(field))
-                if optimized_is_awaitable(result):
-                    result.close()
-                    raise TypeError(f"{field.parent.name}.{field.key} resolved asynchronously in a plan")
+            result, info = self._call(field, source, path)
+            if optimized_is_awaitable(result):  # a plan has no async resolver below the root
+                getattr(result, "close", lambda: None)()
+                raise TypeError(f"{field.parent.name}.{field.key} resolved asynchronously in a plan")
             return self.complete(field, field.shape, path, result, info)
-        except _Nulled:
-            _null_or_raise(field.shape)
-        except Exception as raw:  # noqa: BLE001  (a field error, as graphql-core catches it)
-            self._failed(raw, field, field.shape, path)
+        except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
+            self._settled(error, field, field.shape, path)
         return None
 
     def complete(self, field: _Field, shape: Any, path: Path, result: Any, info: ResolveInfo | None) -> Any:
@@ -312,10 +317,8 @@ class _Run:
         item_path = Path(path, index, None)
         try:
             return self.complete(field, shape, item_path, item, info)
-        except _Nulled:
-            _null_or_raise(shape)
-        except Exception as raw:  # noqa: BLE001  (a field error, as graphql-core catches it)
-            self._failed(raw, field, shape, item_path)
+        except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
+            self._settled(error, field, shape, item_path)
         return None
 
 

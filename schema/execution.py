@@ -178,15 +178,12 @@ class Plan:
         run = _Run(self, coerced, context)
         data: dict[str, Any] | None = {}
         try:
-            if self.operation.operation is OperationType.MUTATION or len(self.fields) == 1:
-                for field in self.fields:  # mutations one after another, as the spec says
-                    data[field.key] = await run.root_field(field)
-            else:  # a query's fields at once, as graphql-core runs them
-                values = await asyncio.gather(*(run.root_field(field) for field in self.fields), return_exceptions=True)
-                for value in values:
-                    if isinstance(value, BaseException):
-                        raise value
-                data = {field.key: value for field, value in zip(self.fields, values)}
+            if self.operation.operation is OperationType.MUTATION:
+                for field in self.fields:  # one after another, as the spec says
+                    value = run.root_field(field)
+                    data[field.key] = await run.finish(value) if isinstance(value, _Pending) else value
+            else:
+                data = await run.query_fields(self.fields)
         except _Nulled:
             data = None
         if run.tracked:
@@ -258,15 +255,47 @@ class _Run:
         else:
             self._failed(error, field, shape, path)
 
-    async def root_field(self, field: _Field) -> Any:
+    async def query_fields(self, fields: tuple[_Field, ...]) -> dict[str, Any]:
+        """As graphql-core: every resolver is called in turn (what they return at once is
+        completed at once), then what they return to await is awaited together."""
+        values: list[Any] = []
+        try:
+            for field in fields:
+                values.append(self.root_field(field))
+        except _Nulled:  # the rest are not called; what was started is dropped unawaited
+            for value in values:
+                if isinstance(value, _Pending):
+                    value.close()
+            raise
+        pending = [i for i, value in enumerate(values) if isinstance(value, _Pending)]
+        if len(pending) == 1:
+            values[pending[0]] = await self.finish(values[pending[0]])
+        elif pending:
+            settled = await asyncio.gather(*(self.finish(values[i]) for i in pending), return_exceptions=True)
+            for i, value in zip(pending, settled):
+                if isinstance(value, BaseException):
+                    raise value
+                values[i] = value
+        return {field.key: value for field, value in zip(fields, values)}
+
+    def root_field(self, field: _Field) -> Any:
+        """The root field's value, or `_Pending` when its resolver returned something to await."""
         path = Path(None, field.key, field.parent.name)
         if field.definition is None:
             return field.parent.name
         try:
             result, info = self._call(field, None, path)
             if optimized_is_awaitable(result):
-                result = await result
+                return _Pending(field, path, result, info)
             return self.complete(field, field.shape, path, result, info)
+        except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
+            self._settled(error, field, field.shape, path)
+        return None
+
+    async def finish(self, pending: _Pending) -> Any:
+        field, path = pending.field, pending.path
+        try:
+            return self.complete(field, field.shape, path, await pending.result, pending.info)
         except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
             self._settled(error, field, field.shape, path)
         return None
@@ -320,6 +349,19 @@ class _Run:
         except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
             self._settled(error, field, shape, item_path)
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A root field whose resolver returned something to await."""
+
+    field: _Field
+    path: Path
+    result: Any
+    info: ResolveInfo | None
+
+    def close(self) -> None:
+        getattr(self.result, "close", lambda: None)()
 
 
 @dataclass(frozen=True, slots=True)

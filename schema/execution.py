@@ -3,10 +3,10 @@
 graphql-core's executor works out on every request what the document's shape has already
 decided: which fields each selection set holds, their definitions and resolvers, how each
 result type completes. It also builds the machinery for deferred, streamed and abortable
-execution a plain request does not use. For a sendEmail that was ~150 µs of a ~180 µs
-mutation (resolver aside) on the benchmark machine. A plan keeps what the shape decides, so a
-request coerces its variables (graphql-core's own function), calls the resolvers Strawberry
-built, and completes the results.
+execution a plain request does not use. A sendEmail with its resolver stubbed out took 183 µs
+that way and 103 µs from its plan (input validation included, on the benchmark machine). A plan
+keeps what the shape decides, so a request coerces its variables (graphql-core's own function),
+calls the resolvers Strawberry built, and completes the results.
 
 An operation gets a plan when it is plain:
 - a query or a mutation, with no directives anywhere and no fragments;
@@ -18,7 +18,7 @@ An operation gets a plan when it is plain:
 Everything else runs on graphql-core's executor (schema.graphql.run_prepared), as does any
 request whose variables do not coerce (graphql-core answers with its errors; nothing has run).
 The answer (data and errors, with their messages, paths and locations) is graphql-core's:
-tests/graphql/test_plans.py runs the same operations both ways and compares them.
+tests/platform/test_graphql_plans.py runs the same operations both ways and compares them.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ from tests.support.browser import (  # noqa: F401  (pytestmark)
     press,
     pytestmark,
     require_axe,
+    tab_into,
     text_of,
     type_text,
     wait_text,
@@ -272,11 +273,7 @@ def test_api_keys_and_team_with_an_api_key(dash, server, shots):
     wait_text(dash, "the team placeholder", "sign in as an owner or admin", "#team-unavailable")
     # Keyboard: Tab from the top reaches the dashboard's navigation, focus is visible.
     dash.js("document.activeElement && document.activeElement.blur(), true")
-    for _ in range(12):
-        press(dash, "Tab", 9)
-        if dash.js("!!document.activeElement.closest('nav.side')"):
-            break
-    assert dash.js("!!document.activeElement.closest('nav.side')"), "Tab reaches the dashboard's navigation"
+    assert tab_into(dash, "nav.side"), "Tab reaches the dashboard's navigation"
     assert dash.js("getComputedStyle(document.activeElement).outlineStyle") != "none", "focus is visible"
     # Forget the key: back to the sign-in form.
     click(dash, "button", "Forget key")

@@ -321,6 +321,20 @@ def press(page: Page, key: str, code: int, text: str = "") -> None:
     page.call("Input.dispatchKeyEvent", type="keyUp", key=key, code=key, windowsVirtualKeyCode=code)
 
 
+def tab_into(page: Page, selector: str, presses: int = 15) -> bool:
+    """Press Tab until the focused element is inside `selector` (at most `presses` times),
+    waiting after each press until focus has moved: on a busy machine the key is handled a
+    little after it is dispatched, and a check made too soon sees the focus of the press before."""
+    for _ in range(presses):
+        page.js("window.__focusBefore = document.activeElement, true")
+        press(page, "Tab", 9)
+        eventually_sync(lambda: page.js("document.activeElement !== window.__focusBefore"), timeout=5, every=0.02,
+                        what="focus to move on Tab")
+        if page.js(f"!!document.activeElement.closest({json.dumps(selector)})"):
+            return True
+    return False
+
+
 def wait_text(page: Page, what: str, text: str, selector: str = "main", timeout: float = 20) -> str:
     """Wait until `selector`'s text contains `text`; that text."""
     probe = f"(() => {{ const t = ({q(selector)} || {{}}).innerText || ''; return t.includes({json.dumps(text)}) && t; }})()"

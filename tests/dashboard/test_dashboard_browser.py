@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import eventually_sync
 from tests.support.browser import (  # noqa: F401  (pytestmark)
     Page,
     check_page,
@@ -271,8 +272,13 @@ def test_api_keys_and_team_with_an_api_key(dash, server, shots):
     check_page(dash, origin, shots, "api-keys")
     click(dash, "nav.side a", "Team")
     wait_text(dash, "the team placeholder", "sign in as an owner or admin", "#team-unavailable")
-    # Keyboard: Tab from the top reaches the dashboard's navigation, focus is visible.
-    dash.js("document.activeElement && document.activeElement.blur(), true")
+    # Keyboard: Tab from the top reaches the dashboard's navigation, focus is visible. The page
+    # first moves focus to its heading (at the next animation frame): wait for that, then start
+    # from the top of the document (a focused body), or the walk would start wherever that
+    # frame happened to land.
+    eventually_sync(lambda: dash.js("document.activeElement === document.querySelector('main h1')"), timeout=10,
+                    what="the new page's heading to take focus")
+    dash.js("document.body.tabIndex = -1, document.body.focus(), document.body.removeAttribute('tabindex'), true")
     assert tab_into(dash, "nav.side"), "Tab reaches the dashboard's navigation"
     assert dash.js("getComputedStyle(document.activeElement).outlineStyle") != "none", "focus is visible"
     # Forget the key: back to the sign-in form.

@@ -104,19 +104,19 @@ class _NotPlain(Exception):
     pass
 
 
-def _shape(type_: GraphQLOutputType, field_node: FieldNode, schema: GraphQLSchema) -> Any:
+def _shape(type_: GraphQLOutputType, field_node: FieldNode) -> Any:
     if isinstance(type_, GraphQLNonNull):
-        return _NonNull(_shape(type_.of_type, field_node, schema))
+        return _NonNull(_shape(type_.of_type, field_node))
     if isinstance(type_, GraphQLList):
-        return _List(_shape(type_.of_type, field_node, schema))
+        return _List(_shape(type_.of_type, field_node))
     if is_leaf_type(type_):
         return _Leaf(type_)
     if isinstance(type_, GraphQLObjectType):
-        return _Object(type_, _fields(type_, field_node.selection_set, schema, root=False))
+        return _Object(type_, _fields(type_, field_node.selection_set, root=False))
     raise _NotPlain  # an interface or a union
 
 
-def _fields(parent: GraphQLObjectType, selection_set, schema: GraphQLSchema, *, root: bool) -> tuple[_Field, ...]:
+def _fields(parent: GraphQLObjectType, selection_set, *, root: bool) -> tuple[_Field, ...]:
     fields, keys = [], set()
     for node in selection_set.selections:
         if not isinstance(node, FieldNode) or node.directives:
@@ -137,7 +137,7 @@ def _fields(parent: GraphQLObjectType, selection_set, schema: GraphQLSchema, *, 
         basic = getattr(resolve, "_is_default", False)
         if not root and not basic and (strawberry_field is None or strawberry_field.is_async):
             raise _NotPlain  # an async resolver below the root: graphql-core runs those concurrently
-        shape = _shape(definition.type, node, schema)
+        shape = _shape(definition.type, node)
         fields.append(_Field(key, [node], definition, parent, resolve, basic, bool(definition.args or node.arguments),
                              shape, not basic or _checks_type(shape)))
     return tuple(fields)
@@ -199,7 +199,7 @@ def plan(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefi
     if root is None:
         return None
     try:
-        return Plan(schema, operation, root, _fields(root, operation.selection_set, schema, root=True))
+        return Plan(schema, operation, root, _fields(root, operation.selection_set, root=True))
     except (_NotPlain, KeyError):
         return None
 

@@ -88,7 +88,7 @@ class _Field:
     nodes: list[FieldNode]
     definition: GraphQLField | None  # None for __typename
     parent: GraphQLObjectType
-    resolve: Callable[..., Any]
+    resolve: Callable[..., Any] | None  # None for __typename (the parent's name)
     basic: bool  # Strawberry's plain attribute: takes neither info nor arguments
     has_arguments: bool
     shape: Any  # how the result completes (_NonNull, _List, _Leaf, _Object)
@@ -127,7 +127,7 @@ def _fields(parent: GraphQLObjectType, selection_set, *, root: bool) -> tuple[_F
         keys.add(key)
         name = node.name.value
         if name == "__typename":
-            fields.append(_Field(key, [node], None, parent, _typename, True, False, None, False))
+            fields.append(_Field(key, [node], None, parent, None, True, False, None, False))
             continue
         if name.startswith("__"):
             raise _NotPlain  # introspection
@@ -147,10 +147,6 @@ def _checks_type(shape: Any) -> bool:
     while isinstance(shape, (_NonNull, _List)):
         shape = shape.of
     return isinstance(shape, _Object) and shape.type.is_type_of is not None
-
-
-def _typename(source: Any, info: Any, **_: Any) -> Any:  # never called: completed from the parent's name
-    raise AssertionError
 
 
 def _plain(operation: OperationDefinitionNode, document: DocumentNode) -> bool:

@@ -24,6 +24,7 @@ from tortoise.transactions import in_transaction
 
 from app.core.ids import new_id
 from app.engines import delivery_queue
+from app.engines.worker import CLAIM_AHEAD
 from models import Message, MessageEvent, MessageRecipient
 from tests.helpers import BACKEND, DATABASE_URL, ROOT, eventually
 from tests.support.smtp_server import SmtpSink
@@ -128,7 +129,10 @@ async def test_killing_a_worker_mid_run_loses_nothing(make_key, smtp_sink: SmtpS
     to SMTP but not yet recorded stays `sending` until its lease expires, then another worker
     claims it again (attempt 2, "previous claim expired") and sends it a second time, with the
     same Message-ID. So duplicates are allowed, but only among the messages that were
-    `sending` at the kill, only re-claimed ones, and at most one worker's concurrency of them.
+    `sending` at the kill, only re-claimed ones, and at most what one worker holds: its
+    concurrency running plus the claims it holds ahead (a freed slot starts the next one while
+    the ended send's outcome is being recorded, so more than the concurrency can be sent and not
+    yet recorded: 5 of 4 once in CI on a slow host).
     No message is recorded `sent` twice (finishes are fenced by the attempt number)."""
     key = await make_key(org=f"crash-{uuid.uuid4().hex[:10]}")
     org = key.organization_id
@@ -237,10 +241,10 @@ async def test_killing_a_worker_mid_run_loses_nothing(make_key, smtp_sink: SmtpS
         assert detail == "attempt 2 (previous claim expired)"
 
     # At-least-once only at the kill: duplicates are re-claimed messages that were in flight,
-    # delivered at most twice, no more of them than the killed worker sent in parallel.
+    # delivered at most twice, no more of them than the killed worker held (running or ahead).
     assert duplicates <= reclaimed, f"delivered twice without a re-claim: {sorted(duplicates - reclaimed)[:5]}"
     assert max(count.values()) <= 2
-    assert len(duplicates) <= min(len(in_flight), CONCURRENCY)
+    assert len(duplicates) <= min(len(in_flight), CONCURRENCY * (1 + CLAIM_AHEAD))
 
     # The survivor and the restarted worker ran without errors.
     for w in workers[1:]:

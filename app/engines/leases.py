@@ -120,20 +120,30 @@ def pick_sql(
     return sql if postgres else sql.replace("$", "?")
 
 
-_RENEW = """
-UPDATE {table} AS t SET due_at = $1 FROM {each} AS c
+_SQLITE_RENEW = """
+UPDATE {table} AS t SET due_at = ?1 FROM json_each(?2) AS c
 WHERE {fence}
+"""
+
+# PostgreSQL: the rows are locked first, skipping any another transaction holds. A renewal
+# never waits: it runs beside the worker's own exchange, which finishes some of the same rows
+# in another order, and two statements each holding a row the other waits for is a deadlock
+# (seen in CI). A row skipped is being finished, canceled or taken over; were it still ours,
+# the next beat extends it, with a third of its lease left.
+_PG_RENEW = """
+UPDATE {table} AS t SET due_at = $1 FROM (
+    SELECT t.id FROM {table} AS t JOIN jsonb_each_text($2::text::jsonb) AS c ON {fence}
+    FOR UPDATE OF t SKIP LOCKED
+) AS held
+WHERE t.id = held.id
 """
 
 
 def renew_sql(table: str, status: str, postgres: bool) -> str:
-    """Extend leases: $1 the new expiry, $2 a JSON object claimed id -> attempt number."""
-    sql = _RENEW.format(
-        table=table,
-        each="jsonb_each_text($2::text::jsonb)" if postgres else "json_each($2)",
-        fence=fence_sql(status, "c.key", "CAST(c.value AS INTEGER)", alias="t"),
-    ).strip()
-    return sql if postgres else sql.replace("$", "?")
+    """Extend leases: $1 the new expiry, $2 a JSON object claimed id -> attempt number. On
+    PostgreSQL a row another transaction has locked is skipped, not waited for."""
+    fence = fence_sql(status, "c.key", "CAST(c.value AS INTEGER)", alias="t")
+    return (_PG_RENEW if postgres else _SQLITE_RENEW).format(table=table, fence=fence).strip()
 
 
 def pick_params(
@@ -350,10 +360,11 @@ class Slots:
                         exc_info=True)
             return
         if renewed < len(claims):
-            # Finished a moment ago, or taken over (this worker stalled past its lease): not
-            # ours to extend either way; the work's own writes are fenced too.
-            log.info("%d of %d %s in flight are no longer claimed by this worker", len(claims) - renewed,
-                     len(claims), self.what)
+            # Finished a moment ago or being finished now, or taken over (this worker stalled
+            # past its lease); one still ours is extended at the next beat. The work's own
+            # writes are fenced either way.
+            log.info("%d of %d %s in flight were not extended (finished, being written or taken over)",
+                     len(claims) - renewed, len(claims), self.what)
 
     async def serve(
         self,

@@ -106,6 +106,21 @@ def instrument(timings: Timings, worker, done: asyncio.Event, n: int):
     return undo
 
 
+async def sample_slots(worker, timings: Timings, every: float = 0.002) -> None:
+    """Every `every` s: sends running and claims held ready (`Slots`' own counts), for how full
+    the slots were kept; from the first claim on."""
+    slots = worker._slots
+    while not slots.tasks:
+        await asyncio.sleep(every)
+    while True:
+        running, ready = len(slots.tasks), len(slots._ready)
+        timings.items["samples"] += 1
+        timings.items["running"] += running
+        timings.items["ready"] += ready
+        timings.items["starved"] += running < worker.concurrency and ready == 0
+        await asyncio.sleep(every)
+
+
 async def one_pass(settings, n: int, concurrency: int, org: str, key: str, sink, profiler=None) -> dict:
     from app.engines.worker import Worker
 
@@ -121,9 +136,11 @@ async def one_pass(settings, n: int, concurrency: int, org: str, key: str, sink,
     if profiler:
         profiler.enable()
     task = asyncio.create_task(worker.run())
+    occupancy = asyncio.create_task(sample_slots(worker, timings))
     try:
         await asyncio.wait_for(done.wait(), timeout=max(120, n / 10))
     finally:
+        occupancy.cancel()
         if profiler:
             profiler.disable()
         wall = time.perf_counter() - wall0
@@ -146,6 +163,10 @@ def print_wall(result: dict, n: int, concurrency: int) -> None:
     exchanges = t.calls["exchange SQL (finish + claim)"]
     print(f"claim steps: {claims} ({claimed} messages claimed, {claimed / max(claims, 1):.2f} per step; "
           f"{t.items['finishes recorded'] / max(exchanges, 1):.2f} finishes recorded per exchange)")
+    samples = max(t.items["samples"], 1)
+    print(f"slots (sampled every 2 ms): {t.items['running'] / samples:.2f} of {concurrency} sending on average, "
+          f"{t.items['ready'] / samples:.2f} claims held ready; a slot free with none ready "
+          f"{100 * t.items['starved'] / samples:.0f} % of the time")
     print("| step | calls | mean ms | sum s | sum / wall |")
     print("|---|---:|---:|---:|---:|")
     for name in ("_claim (whole claim step)", "exchange SQL (finish + claim)", "_outgoing (row -> OutgoingEmail)",

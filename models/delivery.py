@@ -84,10 +84,11 @@ class Message(Model):
 
     class Meta:
         table = "messages"
-        indexes = (
-            ("organization", "status"), ("status", "due_at"), ("organization", "created_at"),
-            ("contact", "sent_at"),
-        )
+        # Claims read idx_messages_claimable (partial, on due_at) and windows by organization and
+        # creation time idx_messages_window on PostgreSQL (migrations 1 and 17): no plain
+        # (status, due_at) or (organization, created_at) index there, whose upkeep every send and
+        # every status change paid (SQLite keeps the latter: migration 19).
+        indexes = (("organization", "status"), ("contact", "sent_at"))
 
 
 class MessageRecipient(Model):

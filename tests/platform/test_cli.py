@@ -166,8 +166,9 @@ async def test_inbound_records_a_bounce_and_serve_runs_the_listener_when_a_port_
     path = return_path("test-secret-key", message.id, "bounces.example.com")
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "VIPERATRON_SECRET_KEY": "test-secret-key"}
     port = free_port()
-    inbound = subprocess.Popen([sys.executable, "-m", "app.cli", "inbound", "--port", str(port)], cwd=ROOT, env=env,
-                               stdout=subprocess.DEVNULL, stderr=open(tmp_path / "inbound.log", "w"))
+    with open(tmp_path / "inbound.log", "w") as log:  # the child has its own copy
+        inbound = subprocess.Popen([sys.executable, "-m", "app.cli", "inbound", "--port", str(port)], cwd=ROOT,
+                                   env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         await eventually(lambda: _rcpt_code(port, "someone@example.com"), timeout=30, retry=(OSError, aiosmtplib.SMTPException))
         assert await _rcpt_code(port, "someone@example.com") == 550
@@ -182,11 +183,11 @@ async def test_inbound_records_a_bounce_and_serve_runs_the_listener_when_a_port_
         assert inbound.wait(timeout=10) in (0, -15)
 
     smtp_port, http_port = free_port(), free_port()
-    serve = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--no-worker", "--no-migrate", "--port", str(http_port)],
-        cwd=ROOT, env={**env, "VIPERATRON_INBOUND_PORT": str(smtp_port)}, stdout=subprocess.DEVNULL,
-        stderr=open(tmp_path / "serve.log", "w"),
-    )
+    with open(tmp_path / "serve.log", "w") as log:  # the child has its own copy
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--no-worker", "--no-migrate", "--port", str(http_port)],
+            cwd=ROOT, env={**env, "VIPERATRON_INBOUND_PORT": str(smtp_port)}, stdout=subprocess.DEVNULL, stderr=log,
+        )
     try:
         wait_until_healthy(f"http://127.0.0.1:{http_port}", serve, log=tmp_path / "serve.log")
         assert await _rcpt_code(smtp_port, "someone@example.com") == 550

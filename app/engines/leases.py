@@ -17,7 +17,8 @@ it or another worker would claim the row again and repeat the work. While work i
 `Slots` renews the leases of all of it every lease/3 seconds in one fenced update (`renew_sql`:
 a row is extended only while it still carries this claim's attempt number and status), so a
 worker that lost a claim cannot extend the claim that replaced it, and a claim whose work
-ended is no longer renewed.
+ended is no longer renewed. On PostgreSQL the renewal skips rows another transaction has
+locked rather than wait for them, so it can never deadlock with the worker's own finishes.
 
 Fairness: at most `per_org` rows of one organization run in a worker at once. The claim
 (`pick_sql`) skips organizations at their cap and ranks the rest, so one organization's slow

@@ -3,6 +3,7 @@ SMTP AUTH refused without TLS, importing contacts, and the inbound listener for 
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import os
@@ -14,6 +15,7 @@ import uuid
 import aiosmtplib
 import httpx
 
+from app.cli import _run as run_command
 from app.core.verp import return_path
 from models import ApiKey, Message, Suppression
 from tests.helpers import DATABASE_URL, ROOT, create_message, eventually, eventually_sync, free_port, wait_until_healthy
@@ -194,3 +196,12 @@ async def test_inbound_records_a_bounce_and_serve_runs_the_listener_when_a_port_
     finally:
         serve.terminate()
         serve.wait(timeout=10)
+
+
+def test_the_worker_runs_on_uvloop_and_one_off_commands_on_asyncio():
+    """`viperatron worker` (many sockets, for hours) gets uvloop's loop, as `serve` under uvicorn."""
+    async def loop_module() -> str:
+        return type(asyncio.get_running_loop()).__module__
+
+    assert run_command(loop_module(), serving=True).startswith("uvloop")
+    assert run_command(loop_module()).startswith("asyncio")

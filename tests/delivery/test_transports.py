@@ -9,6 +9,7 @@ import socket
 from pathlib import Path
 
 import pytest
+import uvloop
 
 from app.engines.transports import FileOutbox, SmtpTransport, make_transport, parse_smtp_url, smtp_url_summary
 from tests.helpers import free_port
@@ -172,6 +173,17 @@ def tls_files(tmp_path_factory):
 
 @pytest.mark.parametrize("implicit", [True, False], ids=["smtps", "starttls"])
 async def test_tls_modes(tls_files, implicit):
+    await _tls_round(tls_files, implicit)
+
+
+@pytest.mark.parametrize("implicit", [True, False], ids=["smtps", "starttls"])
+def test_tls_modes_on_uvloop(tls_files, implicit):
+    """`viperatron worker` runs on uvloop, whose TLS (and STARTTLS upgrade) is its own."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        runner.run(_tls_round(tls_files, implicit))
+
+
+async def _tls_round(tls_files, implicit: bool) -> None:
     sink = SmtpSink(tls=tls_files, implicit_tls=implicit)
     sink.start()
     try:

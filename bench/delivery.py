@@ -9,6 +9,11 @@ Message-IDs to count duplicate deliveries). Measures:
   raw loop    the reference: aiosmtplib over ONE reused connection, N messages built with
               `email.message.EmailMessage` (default policy), `send_message` one after another;
               no database. Timed from the first build to the last 250 (connect excluded).
+  raw bytes   the target's reference: the same messages built beforehand, aiosmtplib `sendmail`
+              over C connections at once (one command at a time: aiosmtplib does not pipeline).
+  raw bytes, pipelined
+              for comparison: the same bytes over C bare asyncio streams with PIPELINING, which
+              the sink offers and the workers use (MAIL FROM + RCPT TO + DATA in one write).
   1 worker    N messages inserted as `queued`, ONE `viperatron worker --concurrency C` process.
   2 workers   the same with two worker processes on the same database.
   default cap one worker at the first concurrency with the default per-organization cap.
@@ -387,6 +392,54 @@ async def raw_loop(sink: SinkProcess, n: int, signing=None) -> Result:
     return result
 
 
+async def pipelined_bytes_loop(sink: SinkProcess, n: int, connections: int) -> Result:
+    """For comparison only: the same pre-built bytes over `connections` bare asyncio streams,
+    pipelined as the worker pipelines (MAIL FROM + RCPT TO + DATA in one write, then the
+    content): what SMTP itself costs the sink, with no client library in the way."""
+    print(f"raw bytes loop, pipelined: {n} pre-built messages over {connections} connections ...", flush=True)
+    sink.reset()
+    # As on the wire: leading dots doubled, the lone dot at the end (no line starts with one here).
+    wire = [raw_message(i, "p").as_bytes(policy=SMTP_POLICY).replace(b"\r\n.", b"\r\n..") + b".\r\n"
+            for i in range(n)]
+    streams = []
+    for _ in range(connections):
+        reader, writer = await asyncio.open_connection("127.0.0.1", sink.port)
+        await reader.readline()
+        writer.write(b"EHLO bench.local\r\n")
+        while (await reader.readline())[3:4] == b"-":
+            pass
+        streams.append((reader, writer))
+
+    async def send_share(k: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for i in range(k, n, connections):
+            writer.write(b"MAIL FROM:<hello@acme.com>\r\nRCPT TO:<%s>\r\nDATA\r\n" % recipient(i).encode())
+            replies = [await reader.readline() for _ in range(3)]
+            if replies[2][:3] != b"354":
+                raise RuntimeError(f"sink refused: {replies!r}")
+            writer.write(wire[i])
+            await reader.readline()
+
+    try:
+        before = Snapshot.take([sink.proc.pid])
+        cpu_before = sum(os.times()[:2])
+        start = time.perf_counter()
+        await asyncio.gather(*(send_share(k, r, w) for k, (r, w) in enumerate(streams)))
+        seconds = time.perf_counter() - start
+        cpu_after = sum(os.times()[:2])
+        after = Snapshot.take([sink.proc.pid])
+    finally:
+        for _, writer in streams:
+            writer.close()
+    stats = sink.stats()
+    result = Result("raw bytes, pipelined", n, seconds, processes=1, concurrency=connections,
+                    client_cpu=cpu_after - cpu_before, received=stats["count"], duplicates=stats["duplicates"])
+    fill_cpu(result, before, after, [sink.proc.pid], [])
+    if stats["count"] != n:
+        result.problems.append(f"sink received {stats['count']} of {n}")
+    print(f"  {result.rate:.0f} msg/s", flush=True)
+    return result
+
+
 async def bytes_loop(sink: SinkProcess, n: int, connections: int) -> Result:
     """The tighter reference: the N messages built beforehand (not timed) as bytes, sent with
     `sendmail` over `connections` aiosmtplib connections at once — what a worker of that
@@ -531,7 +584,8 @@ def verdict(value: float, target: float, above: bool = True) -> str:
 
 
 def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, float], args, load: str,
-           default_concurrency: int, reference: Result | None = None, default_cap: Result | None = None) -> str:
+           default_concurrency: int, reference: Result | None = None, default_cap: Result | None = None,
+           pipelined: Result | None = None) -> str:
     lines = [
         f"## Viperatron delivery bench — {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}",
         "",
@@ -557,6 +611,8 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
     lines.append(row(raw, None, "reference"))
     if reference is not None:
         lines.append(row(reference, None, "tighter reference"))
+    if pipelined is not None:
+        lines.append(row(pipelined, None, "for comparison (bare streams, PIPELINING)"))
     for concurrency, by_count in runs.items():
         one = by_count.get(1)
         for count, r in by_count.items():
@@ -567,6 +623,8 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
                     if reference is not None:
                         target += f"; vs raw bytes {r.rate / reference.rate:.2f} " + verdict(
                             r.rate / reference.rate, TARGET_ONE_VS_BYTES)
+                    if pipelined is not None:
+                        target += f"; vs pipelined {r.rate / pipelined.rate:.2f}"
                 elif one:
                     target = "vs 1 worker " + verdict(r.rate / one.rate, TARGET_TWO_VS_ONE)
             lines.append(row(r, one if count > 1 else None, target))
@@ -595,7 +653,11 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
         "",
         "How: the SMTP sink (aiosmtpd on uvloop) is its own process. *raw* = aiosmtplib `send_message` of "
         "`EmailMessage` (default policy) objects, one after another over one connection, no database "
-        "(connect excluded). *workers* = `python -m app.cli worker --concurrency C` processes started on an "
+        "(connect excluded). *raw bytes* = the same messages pre-built, aiosmtplib `sendmail` over C "
+        "connections (one command at a time: aiosmtplib does not pipeline); *raw bytes, pipelined* = the same "
+        "bytes over C bare asyncio streams, MAIL FROM + RCPT TO + DATA written at once. The sink offers "
+        "PIPELINING, as most relays do, and the workers use it. "
+        "*workers* = `python -m app.cli worker --concurrency C` processes started on an "
         "empty queue and idle first; N `queued` rows (Message + MessageRecipient, ORM bulk_create) are inserted "
         f"with `due_at` = T0 a few seconds ahead; timed from T0 to the later of the sink's last message and "
         f"the last `sent_at` (every row `sent`). Workers idle-poll every {BENCH_POLL_SECONDS} s in these runs "
@@ -609,13 +671,15 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
         f"Machine: {os.cpu_count()} cores, shared (1-min load average before the run: {load}); PostgreSQL "
         f"synchronous_commit = {args.synchronous_commit or 'server default'}.",
     ]
+    if args.no_pipelining:
+        lines.append("Experiment — workers told not to pipeline (SMTP URL `?pipelining=false`).")
     if args.sql:
         lines.append("Experiment — extra SQL after migrating: " + "; ".join(f"`{s}`" for s in args.sql) + ".")
     return "\n".join(lines) + "\n"
 
 
 def record_summary(by_count: dict[int, Result], reference: Result | None, concurrency: int,
-                   default_cap: Result | None = None) -> None:
+                   default_cap: Result | None = None, pipelined: Result | None = None) -> None:
     """The headline ratios for `python -m bench.summary` (bench/summary.py)."""
     rows = []
     one, two = by_count.get(1), by_count.get(2)
@@ -624,6 +688,9 @@ def record_summary(by_count: dict[int, Result], reference: Result | None, concur
         rows.append(Row(measure=f"1 worker vs raw bytes (concurrency {concurrency}, the organization's cap at it)",
                         value=f"{one.rate:,.0f} msg/s", ratio=ratio, target=f"≥ {TARGET_ONE_VS_BYTES:g}×",
                         met=ratio >= TARGET_ONE_VS_BYTES))
+    if one is not None and pipelined is not None:
+        rows.append(Row(measure=f"1 worker vs raw bytes pipelined over bare streams (concurrency {concurrency})",
+                        value=f"{pipelined.rate:,.0f} msg/s raw", ratio=one.rate / pipelined.rate))
     if default_cap is not None and reference is not None:
         rows.append(Row(measure=f"1 worker vs raw bytes, default cap ({concurrency - 1} of {concurrency} slots for "
                                 "one organization)", value=f"{default_cap.rate:,.0f} msg/s",
@@ -654,6 +721,8 @@ def parse_args() -> argparse.Namespace:
                         help="set it on the bench database (diagnostic; default: the server's setting)")
     parser.add_argument("--sql", action="append", default=[], metavar="STATEMENT",
                         help="extra SQL run after migrating, for experiments (e.g. an index); repeatable")
+    parser.add_argument("--no-pipelining", action="store_true",
+                        help="workers send one SMTP command at a time (SMTP URL ?pipelining=false; experiment)")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the database at the end")
     parser.add_argument("--dkim", action="store_true",
                         help="the organization has a sending domain for acme.com: workers DKIM-sign every message, "
@@ -695,9 +764,10 @@ async def run(args: argparse.Namespace) -> int:
             signing = await dkim_domain(settings, org)
 
         sink = SinkProcess()
-        env["SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}"
+        env["SMTP_URL"] = f"smtp://127.0.0.1:{sink.port}" + ("?pipelining=false" if args.no_pipelining else "")
         raw = await raw_loop(sink, n, signing)
         reference = None if args.dkim else await bytes_loop(sink, n, concurrencies[0])
+        pipelined = None if args.dkim else await pipelined_bytes_loop(sink, n, concurrencies[0])
         runs: dict[int, dict[int, Result]] = {}
         for concurrency in concurrencies:
             for count in counts:
@@ -714,18 +784,19 @@ async def run(args: argparse.Namespace) -> int:
             await db.close_db()
         if not args.keep_db:
             await drop_database()
-    text = report(raw, runs, idle, args, load, concurrencies[0], reference, default_cap)
+    text = report(raw, runs, idle, args, load, concurrencies[0], reference, default_cap, pipelined)
     if args.dkim:
         text = text.replace("## Viperatron delivery bench", "## Viperatron delivery bench, DKIM on", 1)
     print()
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    name = "delivery-experiment.md" if args.sql or args.synchronous_commit else "delivery.md"
+    experiment = bool(args.sql or args.synchronous_commit or args.no_pipelining)
+    name = "delivery-experiment.md" if experiment else "delivery.md"
     out = RESULTS / (name.replace(".md", "-dkim.md") if args.dkim else name)
     out.write_text(text)
     print(f"written to {out.relative_to(ROOT)}")
-    if not (args.dkim or args.sql or args.synchronous_commit):
-        record_summary(runs.get(concurrencies[0], {}), reference, concurrencies[0], default_cap)
+    if not (args.dkim or experiment):
+        record_summary(runs.get(concurrencies[0], {}), reference, concurrencies[0], default_cap, pipelined)
     failed = raw.problems or any(r.problems or r.duplicates for by in runs.values() for r in by.values())
     failed = failed or bool(default_cap and (default_cap.problems or default_cap.duplicates))
     return 1 if failed else 0

@@ -16,12 +16,16 @@ Accepted URLs: smtp://[user:pass@]host[:25]            plain
                smtp://…?starttls=true                  STARTTLS required
                smtps://[user:pass@]host[:465]          implicit TLS
                optional query: verify=false (self-signed certificates), timeout=SECONDS, pool=N,
-               allow_insecure_auth=true, ehlo=NAME (the name said in EHLO)
+               allow_insecure_auth=true, ehlo=NAME (the name said in EHLO),
+               pipelining=false (never pipeline, even where the server offers it)
 A user name on plain smtp:// is refused (the password would cross the network readable)
 unless the URL says allow_insecure_auth=true, e.g. for a relay on localhost.
 
 The EHLO name is `?ehlo=` in the URL, else VIPERATRON_EHLO_NAME, else this machine's fully
 qualified name: many receivers score (or refuse) a client that says `localhost`.
+
+Where the server offers PIPELINING (RFC 2920), a message costs two round trips
+(app/engines/smtp_pipelining.py); elsewhere three plus one per recipient.
 """
 
 from __future__ import annotations
@@ -37,8 +41,10 @@ from typing import Literal, Protocol
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import aiosmtplib
+from aiosmtplib.email import quote_address
 
 from app.core.validation import ascii_domain_address
+from app.engines.smtp_pipelining import content, pipelined
 
 SCHEMES = ("smtp", "smtps")
 DEFAULT_POOL_SIZE = 4
@@ -46,7 +52,7 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_DEADLINE = 60.0
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-_QUERY_KEYS = ("starttls", "verify", "timeout", "pool", "allow_insecure_auth", "ehlo")
+_QUERY_KEYS = ("starttls", "verify", "timeout", "pool", "allow_insecure_auth", "ehlo", "pipelining")
 # What EHLO may name (RFC 5321 4.1.1.1): a domain, or an address literal ([192.0.2.1], [IPv6:…]).
 _EHLO_NAME = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[A-Za-z0-9:.]+\])$")
 
@@ -81,6 +87,7 @@ class SmtpSettings:
     timeout: float
     pool_size: int
     ehlo_name: str | None = None  # `?ehlo=`; None: the transport's default
+    pipelining: bool = True  # `?pipelining=false`: one command at a time even where offered
 
     @property
     def tls_mode(self) -> str:
@@ -131,6 +138,7 @@ def parse_smtp_url(url: str) -> SmtpSettings:
         timeout=timeout,
         pool_size=pool_size,
         ehlo_name=ehlo_name,
+        pipelining=_flag(query, "pipelining", True),
     )
 
 
@@ -272,7 +280,10 @@ class SmtpTransport:
     async def _deliver(self, client: aiosmtplib.SMTP, sender: str, recipients: list[str], data: bytes) -> Outcome:
         """One mail transaction; the client goes back to the pool unless its connection broke."""
         try:
-            outcome = await _transaction(client, sender, recipients, data)
+            if self.settings.pipelining and client.supports_extension("pipelining"):
+                outcome = await _pipelined_transaction(client, sender, recipients, data, self.timeout)
+            else:
+                outcome = await _transaction(client, sender, recipients, data)
         except (_StaleConnection, asyncio.CancelledError):  # cancelled: the deadline cut it short
             client.close()
             raise
@@ -330,6 +341,79 @@ async def _transaction(client: aiosmtplib.SMTP, sender: str, recipients: list[st
     except aiosmtplib.SMTPResponseException as exc:
         return Outcome(_kind_of(exc.code), format_reply(exc.code, exc.message), rejected, deferred)
     return Outcome("sent", format_reply(response.code, response.message), rejected, deferred)
+
+
+async def _pipelined_transaction(
+    client: aiosmtplib.SMTP, sender: str, recipients: list[str], data: bytes, timeout: float
+) -> Outcome:
+    """The same transaction in two round trips (RFC 2920): MAIL FROM, the RCPT TOs and DATA
+    written at once and their replies read in order, then the content if DATA was accepted."""
+    mail_options, encoding = _envelope_options(client, sender, recipients, data)
+    if encoding is None:
+        return Outcome("failed", _no_smtputf8_reason(sender, recipients))
+    try:
+        mail = _command(b"MAIL FROM:", sender, mail_options, encoding)
+    except ValueError as exc:  # an address that cannot go on a command line
+        return Outcome("failed", f"501 5.1.7 bad sender address: {exc}")
+    rejected: dict[str, str] = {}
+    deferred: dict[str, str] = {}
+    commands: dict[str, bytes] = {}
+    for recipient in recipients:
+        try:
+            commands[recipient] = _command(b"RCPT TO:", recipient, [], encoding)
+        except ValueError as exc:
+            rejected[recipient] = f"501 5.1.3 bad recipient address: {exc}"
+    if not commands:
+        return Outcome("failed", next(iter(rejected.values())), rejected, deferred)
+
+    async with pipelined(client, timeout) as pipe:
+        try:
+            pipe.write(mail + b"".join(commands.values()) + b"DATA\r\n")
+            mail_reply = await pipe.reply()
+        except _CONNECTION_ERRORS as exc:  # nothing was accepted yet: safe to retry at once
+            raise _StaleConnection(describe_error(exc)) from exc
+        for recipient in commands:
+            reply = await pipe.reply()
+            if reply.code not in (250, 251):
+                refused = deferred if _kind_of(reply.code) == "deferred" else rejected
+                refused[recipient] = format_reply(reply.code, reply.message)
+        data_reply = await pipe.reply()
+        accepted = mail_reply.code == 250 and len(rejected) + len(deferred) < len(recipients)
+        if data_reply.code == 354 and accepted:
+            pipe.write(content(data))
+            data_reply = await pipe.reply()
+        elif data_reply.code == 354:
+            # DATA accepted with nobody to deliver to: an empty message ends it, which the
+            # server must not deliver (RFC 2920 3.1).
+            pipe.write(b".\r\n")
+            await pipe.reply()
+
+    if mail_reply.code != 250:
+        return Outcome(_kind_of(mail_reply.code), format_reply(mail_reply.code, mail_reply.message))
+    if not accepted:
+        kind = "deferred" if deferred else "failed"
+        return Outcome(kind, next(iter((deferred or rejected).values())), rejected, deferred)
+    if data_reply.code != 250:
+        return Outcome(_kind_of(data_reply.code), format_reply(data_reply.code, data_reply.message), rejected, deferred)
+    return Outcome("sent", format_reply(data_reply.code, data_reply.message), rejected, deferred)
+
+
+# An address aiosmtplib's parsing (email.utils.parseaddr) would hand back unchanged.
+_PLAIN_MAILBOX = re.compile(r"[^\x00-\x20\x7f<>()\[\]\\,;:@\"]+@[^\x00-\x20\x7f<>()\[\]\\,;:@\"]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _command(verb: bytes, address: str, options: list[str], encoding: str) -> bytes:
+    """`MAIL FROM:<…> OPTIONS` or `RCPT TO:<…>` as written; ValueError for an address that
+    cannot go on a command line (aiosmtplib's own checks, as its mail() and rcpt() make)."""
+    address = ascii_domain_address(address)
+    mailbox = f"<{address}>" if _PLAIN_MAILBOX.fullmatch(address) else quote_address(address)
+    if _CONTROL.search(mailbox):
+        raise ValueError("Command arg contains a prohibited control character")
+    line = verb + mailbox.encode(encoding)
+    for option in options:
+        line += b" " + option.encode("ascii")
+    return line + b"\r\n"
 
 
 def _envelope_options(

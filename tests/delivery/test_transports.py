@@ -18,6 +18,16 @@ from tests.support.smtp_server import SmtpSink, make_self_signed_cert
 SENDER = "hello@acme.com"
 
 
+@pytest.fixture(params=[True, False], ids=["pipelining", "one-command-at-a-time"])
+def smtp_sink(request):
+    """Every test here runs against a server offering PIPELINING (the transaction in two round
+    trips) and one that does not (aiosmtplib's one command at a time)."""
+    sink = SmtpSink(pipelining=request.param)
+    sink.start()
+    yield sink
+    sink.stop()
+
+
 def message(n: int = 1) -> bytes:
     return (
         f"From: {SENDER}\r\nTo: a@example.com\r\nSubject: test {n}\r\n"
@@ -171,27 +181,32 @@ def tls_files(tmp_path_factory):
     return make_self_signed_cert(tmp_path_factory.mktemp("tls"))
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelining", "one-command-at-a-time"])
 @pytest.mark.parametrize("implicit", [True, False], ids=["smtps", "starttls"])
-async def test_tls_modes(tls_files, implicit):
-    await _tls_round(tls_files, implicit)
+async def test_tls_modes(tls_files, implicit, pipelining):
+    await _tls_round(tls_files, implicit, pipelining)
 
 
+@pytest.mark.parametrize("pipelining", [True, False], ids=["pipelining", "one-command-at-a-time"])
 @pytest.mark.parametrize("implicit", [True, False], ids=["smtps", "starttls"])
-def test_tls_modes_on_uvloop(tls_files, implicit):
+def test_tls_modes_on_uvloop(tls_files, implicit, pipelining):
     """`viperatron worker` runs on uvloop, whose TLS (and STARTTLS upgrade) is its own."""
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        runner.run(_tls_round(tls_files, implicit))
+        runner.run(_tls_round(tls_files, implicit, pipelining))
 
 
-async def _tls_round(tls_files, implicit: bool) -> None:
-    sink = SmtpSink(tls=tls_files, implicit_tls=implicit)
+async def _tls_round(tls_files, implicit: bool, pipelining: bool) -> None:
+    sink = SmtpSink(tls=tls_files, implicit_tls=implicit, pipelining=pipelining)
     sink.start()
     try:
         url = sink.url + ("?verify=false" if implicit else "?starttls=true&verify=false")
         smtp = SmtpTransport(url, timeout=5)
-        assert (await smtp.send(SENDER, ["a@example.com"], message(), "msg_1")).kind == "sent"
+        for n in (1, 2):  # the second on the same connection: it came back in step from the first
+            assert (await smtp.send(SENDER, ["a@example.com"], message(n), f"msg_{n}")).kind == "sent"
         await smtp.close()
-        assert sink.wait_for(1)[0].tls
+        received = sink.wait_for(2)
+        assert all(r.tls for r in received) and [r.message["Subject"] for r in received] == ["test 1", "test 2"]
+        assert sink.connections == 1
 
         checked = SmtpTransport(url.replace("verify=false", "verify=true"), timeout=5)
         outcome = await checked.send(SENDER, ["a@example.com"], message(), "msg_2")
@@ -252,6 +267,10 @@ def test_url_forms():
     assert (starttls.port, starttls.tls_mode, starttls.timeout, starttls.pool_size) == (587, "starttls", 5.0, 8)
     implicit = parse_smtp_url("SMTPS://mail.example.com?verify=false")
     assert (implicit.port, implicit.tls_mode, implicit.verify, implicit.username) == (465, "implicit-tls", False, None)
+    assert plain.pipelining is True  # used wherever the server offers it
+    assert parse_smtp_url("smtp://mail.example.com?pipelining=false").pipelining is False
+    with pytest.raises(ValueError, match="pipelining must be true or false"):
+        parse_smtp_url("smtp://mail.example.com?pipelining=maybe")
 
 
 @pytest.mark.parametrize("url", ["smtp://user:s3cr3t@mail.example.com", "smtp://user@mail.example.com:587"])

@@ -9,7 +9,8 @@ DATA, as a slow server's content filter would make). `stop()` drops open connect
 `start()` listens again on the same port. Optional AUTH (`credentials=`) and TLS
 (`tls=TlsFiles`: implicit when `implicit_tls=True`, else offered as STARTTLS); SMTPUTF8 is
 offered only with `smtputf8=True` (a test asks for it with
-`@pytest.mark.parametrize("smtp_sink", [{"smtputf8": True}], indirect=True)`).
+`@pytest.mark.parametrize("smtp_sink", [{"smtputf8": True}], indirect=True)`). PIPELINING
+(RFC 2920) is offered, as by Postfix and most relays, unless `pipelining=False`.
 """
 
 from __future__ import annotations
@@ -96,6 +97,8 @@ class _Handler:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         session.host_name = hostname
         self.sink._saw_connection(session.peer)
+        if self.sink.pipelining:  # aiosmtpd reads commands line by line, so it can: it just does not say so
+            responses.insert(-1, "250-PIPELINING")
         return responses
 
     async def handle_HELO(self, server, session, envelope, hostname):
@@ -165,6 +168,7 @@ class SmtpSink:
         tls: TlsFiles | None = None,
         implicit_tls: bool = False,
         smtputf8: bool = False,
+        pipelining: bool = True,
     ):
         self.host = HOST
         # Controller(port=0) cannot work: it connects to its own port to check it is up.
@@ -173,6 +177,7 @@ class SmtpSink:
         self.tls = tls
         self.implicit_tls = implicit_tls
         self.smtputf8 = smtputf8
+        self.pipelining = pipelining
         self.messages: list[Received] = []
         self.reject_rcpt: dict[str, str] = {}
         self._mail_replies: deque[str] = deque()

@@ -39,6 +39,8 @@ class _Replies(asyncio.Protocol):
         self._waiter: asyncio.Future[None] | None = None
 
     async def next(self, timeout: float | None) -> aiosmtplib.SMTPResponse:
+        if self._replies:  # often: the replies to a group tend to arrive together
+            return self._replies.popleft()
         try:
             async with asyncio.timeout(timeout):
                 while not self._replies:
@@ -162,5 +164,12 @@ async def pipelined(client: aiosmtplib.SMTP, timeout: float | None) -> AsyncIter
 
 def content(data: bytes) -> bytes:
     """The DATA content as it goes on the wire: CRLF line ends, leading dots doubled (RFC 5321
-    4.5.2), ending with the lone dot; the same bytes aiosmtplib's `data()` writes."""
-    return _DOT_AT_LINE_START.sub(b"..", normalize_message_line_endings(data)) + b".\r\n"
+    4.5.2), ending with the lone dot; the same bytes aiosmtplib's `data()` writes. Built
+    messages already end their lines with CRLF and seldom have a line starting with a dot, so
+    both rewrites are skipped when a count or a search shows there is nothing to rewrite."""
+    line_ends = data.count(b"\r\n")
+    if data.count(b"\n") != line_ends or data.count(b"\r") != line_ends or not data.endswith(b"\r\n"):
+        data = normalize_message_line_endings(data)
+    if data.startswith(b".") or b"\n." in data:
+        data = _DOT_AT_LINE_START.sub(b"..", data)
+    return data + b".\r\n"

@@ -430,14 +430,8 @@ async def pipelined_bytes_loop(sink: SinkProcess, n: int, connections: int) -> R
     finally:
         for _, writer in streams:
             writer.close()
-    stats = sink.stats()
-    result = Result("raw bytes, pipelined", n, seconds, processes=1, concurrency=connections,
-                    client_cpu=cpu_after - cpu_before, received=stats["count"], duplicates=stats["duplicates"])
-    fill_cpu(result, before, after, [sink.proc.pid], [])
-    if stats["count"] != n:
-        result.problems.append(f"sink received {stats['count']} of {n}")
-    print(f"  {result.rate:.0f} msg/s", flush=True)
-    return result
+    return _loop_result("raw bytes, pipelined", sink, n, connections, seconds, cpu_after - cpu_before,
+                        before, after)
 
 
 async def bytes_loop(sink: SinkProcess, n: int, connections: int) -> Result:
@@ -466,9 +460,15 @@ async def bytes_loop(sink: SinkProcess, n: int, connections: int) -> Result:
     finally:
         for client in clients:
             await client.quit()
+    return _loop_result("raw bytes", sink, n, connections, seconds, cpu_after - cpu_before, before, after)
+
+
+def _loop_result(case: str, sink: SinkProcess, n: int, connections: int, seconds: float, client_cpu: float,
+                 before: Snapshot, after: Snapshot) -> Result:
+    """A reference loop's result, checked against what the sink received."""
     stats = sink.stats()
-    result = Result("raw bytes", n, seconds, processes=1, concurrency=connections,
-                    client_cpu=cpu_after - cpu_before, received=stats["count"], duplicates=stats["duplicates"])
+    result = Result(case, n, seconds, processes=1, concurrency=connections, client_cpu=client_cpu,
+                    received=stats["count"], duplicates=stats["duplicates"])
     fill_cpu(result, before, after, [sink.proc.pid], [])
     if stats["count"] != n:
         result.problems.append(f"sink received {stats['count']} of {n}")

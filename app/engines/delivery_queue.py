@@ -334,10 +334,14 @@ async def exchange(
     at = now()
     params = pick_params(at, max(limit, 0), at + timedelta(seconds=lease_seconds), busy, per_org,
                          organizations=organizations)
+    # In id order: the statement locks the rows in the order given, and other writes to several
+    # messages at once (a contact's erasure) lock them in id order too, so neither can hold a row
+    # the other waits for while waiting for one the other holds (tests/delivery/test_lock_order.py).
+    ordered = sorted(finishes, key=lambda f: f.claim.id)
     params += [
-        [f.claim.id for f in finishes], [f.claim.attempt for f in finishes], [f.status for f in finishes],
-        [f.detail for f in finishes], [f.reply for f in finishes], [f.due_at or f.at for f in finishes],
-        [f.at for f in finishes],
+        [f.claim.id for f in ordered], [f.claim.attempt for f in ordered], [f.status for f in ordered],
+        [f.detail for f in ordered], [f.reply for f in ordered], [f.due_at or f.at for f in ordered],
+        [f.at for f in ordered],
     ]
     _, rows = await conn.execute_query(_pg_exchange(max(limit, 0)), params)
     recorded_ids = set(rows[0]["finished"] or ()) if rows else set()

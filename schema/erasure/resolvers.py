@@ -67,6 +67,7 @@ async def _erase_contact(principal: Principal, contact_id: str, suppress: bool) 
             .values_list("message_id", flat=True)
         )
         if message_ids:
+            await _lock_in_id_order(conn, message_ids)
             await Message.filter(id__in=message_ids).using_db(conn).update(
                 to=[ERASED], cc=[], bcc=[], reply_to=[], recipient_names={}, subject=ERASED, html=None, text=None,
                 variables={}, metadata={}, headers={}, last_reply=None, attachment_count=0,
@@ -85,6 +86,17 @@ async def _erase_contact(principal: Principal, contact_id: str, suppress: bool) 
     return ErasureResult(
         id=contact_id, deleted=True, messages_redacted=len(message_ids), events_anonymized=events, suppressed=suppress
     )
+
+
+async def _lock_in_id_order(conn, message_ids: list[str]) -> None:
+    """Lock the messages in id order before writing them, as the delivery worker's exchange
+    does when it records outcomes (app/engines/delivery_queue.py): two writers that lock rows in
+    one order may wait for each other but never in a cycle, which PostgreSQL would break by
+    failing one of them. The update alone would lock them in the order its plan reads them
+    (a bitmap scan: where they lie in the table). SQLite has one writer at a time."""
+    if conn.capabilities.dialect == "postgres":
+        await conn.execute_query("SELECT id FROM messages WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE",
+                                 [message_ids])
 
 
 async def _forget_idempotent_responses(conn, organization_id: str, email: str) -> None:

@@ -372,12 +372,18 @@ async def _pipelined_transaction(
             mail_reply = await pipe.reply()
         except _CONNECTION_ERRORS as exc:  # nothing was accepted yet: safe to retry at once
             raise _StaleConnection(describe_error(exc)) from exc
-        for recipient in commands:
-            reply = await pipe.reply()
+        try:
+            rcpt_replies = [await pipe.reply() for _ in commands]
+            data_reply = await pipe.reply()
+        except _CONNECTION_ERRORS:
+            if mail_reply.code == 250:
+                raise  # deferred by the caller, as without pipelining
+            # Refused, then gone (a server shutting down says 421 and closes): its reply says why.
+            return Outcome(_kind_of(mail_reply.code), format_reply(mail_reply.code, mail_reply.message))
+        for recipient, reply in zip(commands, rcpt_replies):
             if reply.code not in (250, 251):
                 refused = deferred if _kind_of(reply.code) == "deferred" else rejected
                 refused[recipient] = format_reply(reply.code, reply.message)
-        data_reply = await pipe.reply()
         accepted = mail_reply.code == 250 and len(rejected) + len(deferred) < len(recipients)
         if data_reply.code == 354 and accepted:
             pipe.write(content(data))

@@ -29,6 +29,7 @@ class ScriptedServer:
     data: bytes = b"354 End data with <CR><LF>.<CR><LF>"
     end_of_data: bytes = b"250 2.0.0 Ok: queued as 12345"
     silent_after: int | None = None  # once `answered` reaches it, transaction commands get no reply
+    hang_up_when_silent: bool = False  # ...and the connection is closed instead
     answered: int = 0  # MAIL FROM, RCPT TO and DATA commands answered, on every connection
     byte_by_byte: bool = False  # each reply group written one byte at a time
     groups: list[list[str]] = field(default_factory=list)  # per group, the verbs (or "<content>")
@@ -72,16 +73,19 @@ class ScriptedServer:
                 if not group:
                     return
                 self.groups.append([line.strip().split(b" ", 1)[0].split(b":", 1)[0].decode() for line in group])
-                replies = []
+                replies, silent = [], False
                 for line in group:
                     verb = line[:4].upper()
                     if verb in (b"MAIL", b"RCPT", b"DATA"):
                         if self.silent_after is not None and self.answered >= self.silent_after:
+                            silent = True
                             break
                         self.answered += 1
                     reply, data_next = self._reply(line, data_next)
                     replies.append(reply)
                 await self._send(writer, replies)
+                if silent and self.hang_up_when_silent:
+                    return
                 if group[-1].upper().startswith(b"QUIT"):
                     return
         finally:
@@ -238,6 +242,15 @@ async def test_silence_after_the_sender_was_accepted_defers_without_retry_and_dr
     assert stalled.kind == "deferred" and stalled.reply.startswith("timeout")
     assert after.kind == "sent"
     assert server.connections == 2  # the out-of-step connection was not reused
+
+
+async def test_a_refused_sender_then_a_hang_up_reports_the_refusal(server):
+    # A server shutting down refuses MAIL FROM with 421 and closes the connection (RFC 5321
+    # 3.8) before answering the rest of the group: its reply is the outcome, not the hang-up.
+    server.mail = b"421 4.3.2 Shutting down"
+    server.silent_after, server.hang_up_when_silent = 1, True
+    outcome = await send(server.url, ["a@example.com"])
+    assert (outcome.kind, outcome.reply, outcome.rejected) == ("deferred", "421 4.3.2 Shutting down", {})
 
 
 async def test_a_malformed_reply_defers(server):

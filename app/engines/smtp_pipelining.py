@@ -60,6 +60,8 @@ class _Replies(asyncio.Protocol):
     # -- asyncio.Protocol ------------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
+        if self._error is not None:  # out of step for good: the connection is closed after this
+            return
         self._buffer.extend(data)
         try:
             while (reply := self._take_reply()) is not None:

@@ -387,7 +387,7 @@ async def _pipelined_transaction(
         accepted = mail_reply.code == 250 and len(rejected) + len(deferred) < len(recipients)
         if data_reply.code == 354 and accepted:
             pipe.write(content(data))
-            data_reply = await pipe.reply()
+            end_reply = await pipe.reply()
         elif data_reply.code == 354:
             # DATA accepted with nobody to deliver to: an empty message ends it, which the
             # server must not deliver (RFC 2920 3.1).
@@ -399,9 +399,11 @@ async def _pipelined_transaction(
     if not accepted:
         kind = "deferred" if deferred else "failed"
         return Outcome(kind, next(iter((deferred or rejected).values())), rejected, deferred)
-    if data_reply.code != 250:
-        return Outcome(_kind_of(data_reply.code), format_reply(data_reply.code, data_reply.message), rejected, deferred)
-    return Outcome("sent", format_reply(data_reply.code, data_reply.message), rejected, deferred)
+    # Anything but 354 to DATA, even a 250, means the content was never taken (as aiosmtplib's data()).
+    reply = end_reply if data_reply.code == 354 else data_reply
+    if data_reply.code != 354 or end_reply.code != 250:
+        return Outcome(_kind_of(reply.code), format_reply(reply.code, reply.message), rejected, deferred)
+    return Outcome("sent", format_reply(reply.code, reply.message), rejected, deferred)
 
 
 # An address aiosmtplib's parsing (email.utils.parseaddr) would hand back unchanged.

@@ -272,3 +272,31 @@ def test_content_is_what_aiosmtplib_writes_for_data():
             data = b"".join(letters)
             assert content(data) == aiosmtplib_content(data), data
     assert content(MESSAGE) == MESSAGE.replace(b"\r\n.leading", b"\r\n..leading") + b".\r\n"
+
+
+
+async def test_data_answered_with_250_is_not_taken_for_sent(server):
+    # Only 354 invites the content; a server answering 250 never received it.
+    server.data = b"250 2.0.0 Ok"
+    outcome = await send(server.url, ["a@example.com"])
+    assert (outcome.kind, outcome.reply) == ("deferred", "250 2.0.0 Ok")
+    assert server.contents == []
+
+
+async def test_an_endless_reply_line_is_cut_off():
+    """Memory stays bounded whatever the server sends."""
+    async def serve(reader, writer):
+        writer.write(b"220 flood ESMTP\r\n")
+        await reader.readline()
+        writer.write(b"250-flood\r\n250 PIPELINING\r\n")
+        await reader.readline()  # MAIL FROM …
+        writer.write(b"250-" + b"x" * 200_000)
+        await writer.drain()
+        await reader.read()  # until the client hangs up
+
+    flooding = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        outcome = await send(f"smtp://127.0.0.1:{flooding.sockets[0].getsockname()[1]}", ["a@example.com"], timeout=2)
+    finally:
+        flooding.close()
+    assert outcome.kind == "deferred" and "Response too long" in outcome.reply, outcome

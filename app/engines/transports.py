@@ -384,7 +384,7 @@ async def _pipelined_transaction(
             if reply.code not in (250, 251):
                 refused = deferred if _kind_of(reply.code) == "deferred" else rejected
                 refused[recipient] = format_reply(reply.code, reply.message)
-        accepted = mail_reply.code == 250 and len(rejected) + len(deferred) < len(recipients)
+        accepted = mail_reply.code == 250 and any(reply.code in (250, 251) for reply in rcpt_replies)
         if data_reply.code == 354 and accepted:
             pipe.write(content(data))
             end_reply = await pipe.reply()

@@ -148,13 +148,20 @@ LEFT JOIN claimed c ON TRUE
 LEFT JOIN blocked b ON b.id = c.id
 ORDER BY c.was_due
 """
+# The finishes lock their rows in id order first (`in_id_order`), as a contact's erasure does:
+# the update alone locks them in the order its plan reads them (with few messages in flight,
+# through the claimable index: where they lie in the table), and two writers locking shared rows
+# in different orders can deadlock (tests/delivery/test_lock_order.py).
 _EXCHANGE_FINISHES = f"""done AS (
     SELECT * FROM unnest($7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],
                          $13::timestamptz[]) AS d(id, attempt, status, detail, reply, due_at, at)
+), in_id_order AS (
+    SELECT m.id FROM messages m WHERE m.id = ANY($7::text[]) AND m.status = '{HELD}'
+    ORDER BY m.id FOR NO KEY UPDATE
 ), finished AS (
     UPDATE messages m SET status = d.status, due_at = d.due_at, last_reply = d.reply,
         sent_at = CASE WHEN d.status = 'sent' THEN d.at END, updated_at = d.at
-    FROM done d
+    FROM done d JOIN in_id_order o ON o.id = d.id
     WHERE {fence_sql(HELD, "d.id", "d.attempt", alias="m")}
     RETURNING m.id, d.status, d.detail, d.at
 ), finished_logged AS (
@@ -334,14 +341,10 @@ async def exchange(
     at = now()
     params = pick_params(at, max(limit, 0), at + timedelta(seconds=lease_seconds), busy, per_org,
                          organizations=organizations)
-    # In id order: the statement locks the rows in the order given, and other writes to several
-    # messages at once (a contact's erasure) lock them in id order too, so neither can hold a row
-    # the other waits for while waiting for one the other holds (tests/delivery/test_lock_order.py).
-    ordered = sorted(finishes, key=lambda f: f.claim.id)
     params += [
-        [f.claim.id for f in ordered], [f.claim.attempt for f in ordered], [f.status for f in ordered],
-        [f.detail for f in ordered], [f.reply for f in ordered], [f.due_at or f.at for f in ordered],
-        [f.at for f in ordered],
+        [f.claim.id for f in finishes], [f.claim.attempt for f in finishes], [f.status for f in finishes],
+        [f.detail for f in finishes], [f.reply for f in finishes], [f.due_at or f.at for f in finishes],
+        [f.at for f in finishes],
     ]
     _, rows = await conn.execute_query(_pg_exchange(max(limit, 0)), params)
     recorded_ids = set(rows[0]["finished"] or ()) if rows else set()

@@ -73,9 +73,13 @@ _RELEASE_SET = (
     "attempts = {t}attempts - 1, updated_at = $1"
 )
 _PG_RELEASE = f"""
-WITH released AS (
+WITH in_id_order AS (  -- as the exchange's finishes (below): rows locked in id order first
+    SELECT m.id FROM messages m WHERE m.id IN (SELECT key FROM jsonb_each_text($2::text::jsonb))
+        AND m.status = '{HELD}'
+    ORDER BY m.id FOR NO KEY UPDATE
+), released AS (
     UPDATE messages m SET {_RELEASE_SET.format(t="m.")}
-    FROM jsonb_each_text($2::text::jsonb) AS c
+    FROM jsonb_each_text($2::text::jsonb) AS c JOIN in_id_order o ON o.id = c.key
     WHERE {fence_sql(HELD, "c.key", "CAST(c.value AS INTEGER)", alias="m")}
     RETURNING m.id, m.status
 )

@@ -48,6 +48,27 @@ async def test_finishes_lock_in_id_order_so_an_id_ordered_writer_never_deadlocks
     assert {m.id: m.status for m in await Message.filter(id__in=ids)} == {first: "sent", second: "sent"}
 
 
+async def test_handing_back_held_claims_locks_in_id_order(client, key):
+    """A stopping worker hands back the claims it held ready, several messages in one statement."""
+    ids = [await send_ok(client, key, to=f"held{i}@example.com", **{"from": "a@acme.com"}, subject="S", text="T")
+           for i in range(2)]
+    claims = {c.id: c.attempt for c in await delivery_queue.claim(
+        10, lease_seconds=60, organizations=[key.organization_id])}
+    first, second = sorted(ids)
+
+    other = await asyncpg.connect(DATABASE_URL)
+    try:
+        async with other.transaction():
+            await other.execute("UPDATE messages SET updated_at = now() WHERE id = $1", first)
+            releasing = asyncio.create_task(delivery_queue.release({second: claims[second], first: claims[first]}))
+            await _until_waiting_on_a_lock(other)
+            await asyncio.wait_for(other.execute("UPDATE messages SET updated_at = now() WHERE id = $1", second), 0.5)
+        assert await asyncio.wait_for(releasing, 10) == 2
+    finally:
+        await other.close()
+    assert {m.id: m.status for m in await Message.filter(id__in=ids)} == {first: "queued", second: "queued"}
+
+
 async def test_erasure_locks_the_contacts_messages_in_id_order(client, key):
     contact = await upsert_ok(client, key, email="locked@example.com")
     ids = [await send_ok(client, key, to="locked@example.com", **{"from": "a@acme.com"}, subject=f"S{i}", text="T")

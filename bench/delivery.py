@@ -626,10 +626,11 @@ def report(raw: Result, runs: dict[int, dict[int, Result]], idle: tuple[float, f
                     if pipelined is not None:
                         target += f"; vs pipelined {r.rate / pipelined.rate:.2f}"
                 elif one:
-                    # A second worker can only use what the first leaves of the machine.
+                    # A second worker can only use what the first leaves of the machine (roughly: the
+                    # host's speed also moves between the two cases).
                     target = "vs 1 worker " + verdict(r.rate / one.rate, TARGET_TWO_VS_ONE) + (
-                        f" (one worker kept the machine {one.machine_busy:.0f} % busy: at most "
-                        f"{100 / one.machine_busy:.2f}× here)" if one.machine_busy else "")
+                        f" (one worker kept the machine {one.machine_busy:.0f} % busy, leaving a second "
+                        f"~{100 / one.machine_busy:.2f}×)" if one.machine_busy else "")
             lines.append(row(r, one if count > 1 else None, target))
         if default_cap is not None and concurrency == default_concurrency:
             note = f"{concurrency - 1} of {concurrency} slots for one organization"

@@ -65,6 +65,14 @@ RETURNING id, organization_id, attempts
 _PG_RENEW = renew_sql("messages", HELD, True)
 _SQLITE_RENEW = renew_sql("messages", HELD, False)
 
+def _in_id_order(which: str) -> str:
+    """A CTE `in_id_order` locking the held messages `which` (a condition on `m`) in id order: a
+    statement writing several messages joins it so that it never locks them in another order
+    than other such writers (see `_EXCHANGE_FINISHES`)."""
+    return (f"in_id_order AS (SELECT m.id FROM messages m WHERE {which} AND m.status = '{HELD}' "
+            "ORDER BY m.id FOR NO KEY UPDATE)")
+
+
 # Hand back claims never started (held ahead by a worker that stops): due now, as they were
 # before the claim (`deferred` once tried), the claim's attempt not counted; fenced like a finish.
 RELEASED = "released unsent: the worker stopped before sending it"
@@ -73,11 +81,7 @@ _RELEASE_SET = (
     "attempts = {t}attempts - 1, updated_at = $1"
 )
 _PG_RELEASE = f"""
-WITH in_id_order AS (  -- as the exchange's finishes (below): rows locked in id order first
-    SELECT m.id FROM messages m WHERE m.id IN (SELECT key FROM jsonb_each_text($2::text::jsonb))
-        AND m.status = '{HELD}'
-    ORDER BY m.id FOR NO KEY UPDATE
-), released AS (
+WITH {_in_id_order("m.id IN (SELECT key FROM jsonb_each_text($2::text::jsonb))")}, released AS (
     UPDATE messages m SET {_RELEASE_SET.format(t="m.")}
     FROM jsonb_each_text($2::text::jsonb) AS c JOIN in_id_order o ON o.id = c.key
     WHERE {fence_sql(HELD, "c.key", "CAST(c.value AS INTEGER)", alias="m")}
@@ -159,10 +163,7 @@ ORDER BY c.was_due
 _EXCHANGE_FINISHES = f"""done AS (
     SELECT * FROM unnest($7::text[], $8::int[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],
                          $13::timestamptz[]) AS d(id, attempt, status, detail, reply, due_at, at)
-), in_id_order AS (
-    SELECT m.id FROM messages m WHERE m.id = ANY($7::text[]) AND m.status = '{HELD}'
-    ORDER BY m.id FOR NO KEY UPDATE
-), finished AS (
+), {_in_id_order("m.id = ANY($7::text[])")}, finished AS (
     UPDATE messages m SET status = d.status, due_at = d.due_at, last_reply = d.reply,
         sent_at = CASE WHEN d.status = 'sent' THEN d.at END, updated_at = d.at
     FROM done d JOIN in_id_order o ON o.id = d.id

@@ -332,9 +332,7 @@ async def _transaction(client: aiosmtplib.SMTP, sender: str, recipients: list[st
         except ValueError as exc:
             rejected[recipient] = f"501 5.1.3 bad recipient address: {exc}"
     if len(rejected) + len(deferred) == len(recipients):
-        # Nobody to deliver to: retry only if some refusal was temporary.
-        kind = "deferred" if deferred else "failed"
-        return Outcome(kind, next(iter((deferred or rejected).values())), rejected, deferred)
+        return _nobody_accepted(rejected, deferred)
 
     try:
         response = await client.data(data)
@@ -397,13 +395,18 @@ async def _pipelined_transaction(
     if mail_reply.code != 250:
         return Outcome(_kind_of(mail_reply.code), format_reply(mail_reply.code, mail_reply.message))
     if not accepted:
-        kind = "deferred" if deferred else "failed"
-        return Outcome(kind, next(iter((deferred or rejected).values())), rejected, deferred)
+        return _nobody_accepted(rejected, deferred)
     # Anything but 354 to DATA, even a 250, means the content was never taken (as aiosmtplib's data()).
     reply = end_reply if data_reply.code == 354 else data_reply
     if data_reply.code != 354 or end_reply.code != 250:
         return Outcome(_kind_of(reply.code), format_reply(reply.code, reply.message), rejected, deferred)
     return Outcome("sent", format_reply(reply.code, reply.message), rejected, deferred)
+
+
+def _nobody_accepted(rejected: dict[str, str], deferred: dict[str, str]) -> Outcome:
+    """Every recipient refused: retried only if some refusal was temporary."""
+    kind = "deferred" if deferred else "failed"
+    return Outcome(kind, next(iter((deferred or rejected).values())), rejected, deferred)
 
 
 # An address aiosmtplib's parsing (email.utils.parseaddr) would hand back unchanged.

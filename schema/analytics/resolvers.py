@@ -186,11 +186,13 @@ async def _rows(sql: str, params: list, work_mem: str | None = None) -> list[dic
     # (with inlining and optimization) took 100-360 ms of a 1 s query while saving little.
     # SOLID_STATE_READS: a year of messages is read through their covering index, not the table.
     async with in_transaction() as conn:
-        settings = f"SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off; {SOLID_STATE_READS}"
-        if work_mem:
-            settings += f"; SET LOCAL work_mem = '{work_mem}'"
-        await conn.execute_script(settings)
+        await conn.execute_script(_pg_settings(work_mem))
         return await conn.execute_query_dict(sql, params)
+
+
+def _pg_settings(work_mem: str | None) -> str:
+    settings = f"SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL jit = off; {SOLID_STATE_READS}"
+    return settings + (f"; SET LOCAL work_mem = '{work_mem}'" if work_mem else "")
 
 
 def _bucket_sql(column: str, tz_param: str) -> str:
@@ -386,37 +388,6 @@ class EventAnalytics(ViewModel):
 
 
 @dataclass
-class _Acc:
-    count: int = 0
-    values: dict = None  # currency -> [count, Decimal sum]
-
-    def __post_init__(self):
-        self.values = defaultdict(lambda: [0, Decimal(0)])
-
-
-def _figures(types: dict[str, _Acc]) -> list[EventTypeFigures]:
-    out = []
-    for event_type in sorted(types):
-        acc = types[event_type]
-        values = [
-            CurrencyValue(currency=c, count=n, sum=_money(c, s), average=_money(c, s / n))
-            for c, (n, s) in sorted(acc.values.items())
-            if n
-        ]
-        if acc.count:  # rollup corrections can leave a type at zero in a bucket: absent, as in the events
-            out.append(EventTypeFigures(event_type=event_type, count=acc.count, values=values))
-    return out
-
-
-def _add(acc: _Acc, sign: int, n: int, nv: int, currency: str | None, amount: Decimal) -> None:
-    acc.count += sign * n
-    if nv and currency:
-        slot = acc.values[currency]
-        slot[0] += sign * nv
-        slot[1] += sign * amount
-
-
-@dataclass
 class _Plan:
     """How the rollups give a window's buckets exactly (see event_analytics)."""
 
@@ -463,34 +434,60 @@ def _rollup_plan(w: Window, keys: list[datetime]) -> Optional[_Plan]:
     return _Plan(rollups.DAY_MINUTES, marks, fixes, raw)
 
 
+# The window's sums per bucket index b (0-based), type and currency, and the window's totals (b
+# NULL), in the order the response lists them. Three parts: whole rollup rows by bucket; the
+# day plans' fixes, each added to its bucket and taken from the one before; the window's edges
+# inside a slot, from the events. COLLATE "C" (the union's columns take it from the first part):
+# Python's order of the type and currency names, and a cheaper sort than the database's.
 _PG_FROM_ROLLUPS = """
-SELECT 0 AS part, width_bucket(bucket, $2::timestamptz[]) AS k, event_type, currency, SUM(events)::int8 AS n,
-       SUM(valued)::int8 AS nv, SUM(total) AS total
+SELECT b, event_type, currency, SUM(n)::int8 AS n, SUM(nv)::int8 AS nv, SUM(total) AS total FROM (
+SELECT width_bucket(bucket, $2::timestamptz[]) - 1 AS b, event_type COLLATE "C" AS event_type,
+       currency COLLATE "C" AS currency, events AS n, valued AS nv, total
 FROM event_rollups WHERE organization_id = $1 AND span = $3 AND bucket >= $4 AND bucket < $5
-GROUP BY 2, 3, 4
 UNION ALL
-SELECT 1, r.k, x.* FROM unnest($6::timestamptz[], $7::timestamptz[]) WITH ORDINALITY AS r(s, e, k)
-CROSS JOIN LATERAL (SELECT event_type, currency, SUM(events)::int8, SUM(valued)::int8, SUM(total) FROM event_rollups
-    WHERE organization_id = $1 AND span = 15 AND bucket >= r.s AND bucket < r.e GROUP BY 1, 2) x
+SELECT ($11::int[])[r.k] + d.o, x.event_type, x.currency, d.s * ($12::int[])[r.k] * x.events,
+       d.s * ($12::int[])[r.k] * x.valued, d.s * ($12::int[])[r.k] * x.total
+FROM unnest($6::timestamptz[], $7::timestamptz[]) WITH ORDINALITY AS r(s, e, k)
+CROSS JOIN (VALUES (0, 1), (-1, -1)) AS d(o, s)
+JOIN event_rollups x ON x.organization_id = $1 AND x.span = 15 AND x.bucket >= r.s AND x.bucket < r.e
 UNION ALL
-SELECT 2, r.k, x.* FROM unnest($8::timestamptz[], $9::timestamptz[]) WITH ORDINALITY AS r(s, e, k)
-CROSS JOIN LATERAL (SELECT event_type, COALESCE(currency, ''), COUNT(*), COUNT(value), COALESCE(SUM(value), 0)
-    FROM events WHERE organization_id = $1 AND occurred_at >= r.s AND occurred_at < r.e GROUP BY 1, 2) x
+SELECT ($10::int[])[r.k], x.event_type, COALESCE(x.currency, ''), 1, (x.value IS NOT NULL)::int, COALESCE(x.value, 0)
+FROM unnest($8::timestamptz[], $9::timestamptz[]) WITH ORDINALITY AS r(s, e, k)
+JOIN events x ON x.organization_id = $1 AND x.occurred_at >= r.s AND x.occurred_at < r.e
+) placed WHERE b >= 0 AND b < $13
+GROUP BY GROUPING SETS ((b, event_type, currency), (event_type, currency))
+ORDER BY b, event_type, currency
 """
 
+# (bucket index, or None for the window's totals; type; currency, "" for none; events; valued
+# events; their sum), sorted by bucket (totals last), type and currency.
+_Sums = tuple[Optional[int], str, str, int, int, Decimal]
 
-async def _rollup_rows(org: str, plan: _Plan) -> list[tuple[str, int, str, str, int, int, Decimal]]:
-    """(part, k, type, currency, events, valued, total): part "coarse" (k: bucket index),
-    "fix" (k: index into plan.fixes) or "raw" (k: index into plan.raw)."""
-    out = []
+
+async def _rollup_sums(org: str, plan: _Plan, n: int) -> list[_Sums]:
     if dialect() == "postgres":
         params = [org, plan.marks, plan.span, plan.marks[0], plan.marks[-1], [f[0] for f in plan.fixes],
-                  [f[1] for f in plan.fixes], [r[0] for r in plan.raw], [r[1] for r in plan.raw]]
-        for row in await _rows(_PG_FROM_ROLLUPS, params, WORK_MEM):
-            part = ("coarse", "fix", "raw")[row["part"]]
-            out.append((part, row["k"] - 1, row["event_type"], row["currency"], row["n"], row["nv"],
-                        Decimal(row["total"])))
-        return out
+                  [f[1] for f in plan.fixes], [r[0] for r in plan.raw], [r[1] for r in plan.raw],
+                  [r[2] for r in plan.raw], [f[2] for f in plan.fixes], [f[3] for f in plan.fixes], n]
+        return await _records(_PG_FROM_ROLLUPS, params, WORK_MEM)
+    return _sorted_sums(await _sqlite_rollup_items(org, plan), n)
+
+
+async def _records(sql: str, params: list, work_mem: str) -> list:
+    """PostgreSQL rows as asyncpg records (tuples), with _rows' settings: no dict per row."""
+    async with in_transaction() as conn:
+        await conn.execute_script(_pg_settings(work_mem))
+        async with conn.acquire_connection() as raw:
+            return await raw.fetch(sql, *params)
+
+
+# (bucket index, type, currency, events, valued events, their sum): one contribution to a sum.
+_Item = tuple[int, str, Optional[str], int, int, Decimal]
+
+
+async def _sqlite_rollup_items(org: str, plan: _Plan) -> list[_Item]:
+    """SQLite: the parts _PG_FROM_ROLLUPS sums, read one by one, to be summed in Python."""
+    out: list[_Item] = []
     marks = [_sqlite_time(m) for m in plan.marks]
     rows = await _rows(
         "SELECT bucket, event_type, currency, events, valued, total FROM event_rollups WHERE organization_id = ? "
@@ -498,8 +495,7 @@ async def _rollup_rows(org: str, plan: _Plan) -> list[tuple[str, int, str, str, 
     )
     for row in rows:
         k = bisect_right(marks, row["bucket"]) - 1
-        out.append(("coarse", k, row["event_type"], row["currency"], row["events"], row["valued"],
-                    Decimal(str(row["total"]))))
+        out.append((k, row["event_type"], row["currency"], row["events"], row["valued"], Decimal(str(row["total"]))))
     if plan.fixes:
         ranges = ", ".join(["(?, ?, ?)"] * len(plan.fixes))
         params = [v for i, (a, b, _, _) in enumerate(plan.fixes) for v in (i, _sqlite_time(a), _sqlite_time(b))]
@@ -509,19 +505,62 @@ async def _rollup_rows(org: str, plan: _Plan) -> list[tuple[str, int, str, str, 
             "AND x.bucket < r.e", params + [org],
         )
         for row in rows:
-            out.append(("fix", row["k"], row["event_type"], row["currency"], row["events"], row["valued"],
-                        Decimal(str(row["total"]))))
-    for i, (a, b, _) in enumerate(plan.raw):
+            _, _, b, sign = plan.fixes[row["k"]]
+            total = Decimal(str(row["total"]))
+            for i, s in ((b, sign), (b - 1, -sign)):
+                out.append((i, row["event_type"], row["currency"], s * row["events"], s * row["valued"], s * total))
+    for start, end, i in plan.raw:
         rows = await _rows(
             "SELECT event_type, COALESCE(currency, '') AS currency, value, COUNT(*) AS n FROM events "
             "WHERE organization_id = ? AND occurred_at >= ? AND occurred_at < ? GROUP BY 1, 2, 3",
-            [org, _sqlite_time(a), _sqlite_time(b)],
+            [org, _sqlite_time(start), _sqlite_time(end)],
         )
         for row in rows:
             valued = row["n"] if row["value"] is not None else 0
             amount = Decimal(str(row["value"])) * row["n"] if valued else Decimal(0)
-            out.append(("raw", i, row["event_type"], row["currency"], row["n"], valued, amount))
+            out.append((i, row["event_type"], row["currency"], row["n"], valued, amount))
     return out
+
+
+def _sorted_sums(items: list[_Item], n: int) -> list[_Sums]:
+    """What _PG_FROM_ROLLUPS gives, summed in Python: per bucket (0 to n - 1; others dropped),
+    type and currency, then the window's totals."""
+    sums: dict[tuple[int, str, str], list] = defaultdict(lambda: [0, 0, Decimal(0)])
+    for i, event_type, currency, events, valued, amount in items:
+        if 0 <= i < n:
+            for key in ((i, event_type, currency or ""), (n, event_type, currency or "")):
+                acc = sums[key]
+                acc[0] += events
+                acc[1] += valued
+                acc[2] += amount
+    return [(None if i == n else i, event_type, currency, *acc)
+            for (i, event_type, currency), acc in sorted(sums.items())]
+
+
+def _event_figures(w: Window, keys: list[datetime], sums: list[_Sums]) -> EventAnalytics:
+    """The response from the sorted sums, in one pass: each (bucket, type) run of rows is one
+    type's figures; a type whose events sum to zero (rollup corrections) is absent, as it is
+    from the events, and so is a currency with no valued event."""
+    types: list[list[EventTypeFigures]] = [[] for _ in range(len(keys) + 1)]  # the last: totals
+    run: tuple[Optional[int], str] = (None, "")
+    count, values = 0, []
+
+    def close_run() -> None:
+        if count:
+            types[-1 if run[0] is None else run[0]].append(
+                EventTypeFigures(event_type=run[1], count=count, values=values))
+
+    for b, event_type, currency, events, valued, total in sums:
+        if (b, event_type) != run:
+            close_run()
+            run, count, values = (b, event_type), 0, []
+        count += events
+        if valued and currency:
+            values.append(CurrencyValue(currency=currency, count=valued, sum=_money(currency, total),
+                                        average=_money(currency, total / valued)))
+    close_run()
+    return EventAnalytics(buckets=[EventBucket(start=_label(w, k), types=types[i]) for i, k in enumerate(keys)],
+                          totals=types[-1])
 
 
 async def event_analytics(principal: Principal, w: Window) -> EventAnalytics:
@@ -533,57 +572,14 @@ async def event_analytics(principal: Principal, w: Window) -> EventAnalytics:
     bucket and taken from its neighbour (bucket i = days [m_i, m_i+1) + slots(b_i -> m_i) -
     slots(b_i+1 -> m_i+1)): a year by week in New York reads 365 days and 53 × 20 slots rather
     than 35,040 slots. A window edge inside a slot: that slot's part comes from the events.
-    Otherwise (historical offsets) the events are grouped as before (`event_analytics_raw`)."""
+    Otherwise (historical offsets) the events are grouped as before (`event_analytics_raw`).
+    The sums are taken in SQL on PostgreSQL (a month by the hour is ~15,000 groups), so that
+    Python only builds the response."""
     keys = _all_buckets(w)
     plan = _rollup_plan(w, keys)
     if plan is None:
         return await event_analytics_raw(principal, w)
-    n = len(keys)
-    # Sums per bucket (a month by the hour is ~15,000 groups): type -> events and (type,
-    # currency) -> [valued, total]; bucket n, the window's totals, is summed from the others.
-    # Kept per bucket so that only each bucket's few types are sorted, not every group at once.
-    count: list[dict[str, int]] = [defaultdict(int) for _ in range(n + 1)]
-    money: list[dict[tuple[str, str], list]] = [{} for _ in range(n + 1)]
-
-    def put(i: int, event_type: str, currency: str, events: int, valued: int, amount: Decimal) -> None:
-        count[i][event_type] += events
-        if valued and currency:
-            acc = money[i].get((event_type, currency))
-            if acc is None:
-                money[i][event_type, currency] = [valued, amount]
-            else:
-                acc[0] += valued
-                acc[1] += amount
-
-    for part, k, event_type, currency, events, valued, amount in await _rollup_rows(principal.organization_id, plan):
-        if part == "coarse":
-            put(k, event_type, currency, events, valued, amount)
-        elif part == "raw":
-            put(plan.raw[k][2], event_type, currency, events, valued, amount)
-        else:
-            _, _, b, sign = plan.fixes[k]
-            for i, s in ((b, sign), (b - 1, -sign)):
-                if 0 <= i < n:
-                    put(i, event_type, currency, s * events, s * valued, s * amount)
-    for i in range(n):
-        for event_type, events in count[i].items():
-            count[n][event_type] += events
-        for (event_type, currency), (valued, amount) in money[i].items():
-            put(n, event_type, currency, 0, valued, amount)
-
-    def figures(i: int) -> list[EventTypeFigures]:
-        values: dict[str, list[CurrencyValue]] = defaultdict(list)
-        for (event_type, currency), (valued, amount) in sorted(money[i].items()):
-            if valued:
-                values[event_type].append(CurrencyValue(
-                    currency=currency, count=valued, sum=_money(currency, amount),
-                    average=_money(currency, amount / valued)))
-        # Corrections can leave a type at zero in a bucket: absent, as from the events.
-        return [EventTypeFigures(event_type=event_type, count=events, values=values.get(event_type, []))
-                for event_type, events in sorted(count[i].items()) if events]
-
-    buckets = [EventBucket(start=_label(w, k), types=figures(i)) for i, k in enumerate(keys)]
-    return EventAnalytics(buckets=buckets, totals=figures(n))
+    return _event_figures(w, keys, await _rollup_sums(principal.organization_id, plan, len(keys)))
 
 
 async def event_analytics_raw(principal: Principal, w: Window) -> EventAnalytics:
@@ -600,17 +596,16 @@ async def event_analytics_raw(principal: Principal, w: Window) -> EventAnalytics
             "events", "occurred_at", w, principal.organization_id, ["event_type", "currency", "value"],
             "COUNT(*) AS n, COUNT(value) AS nv", keys,
         )
-    per: dict[datetime, dict[str, _Acc]] = defaultdict(lambda: defaultdict(_Acc))
-    totals: dict[str, _Acc] = defaultdict(_Acc)
+    index = {k: i for i, k in enumerate(keys)}
+    items: list[_Item] = []
     for row in rows:
         if is_pg:
             amount = Decimal(row["total"]) if row["total"] is not None else Decimal(0)
         else:
             amount = Decimal(str(row["value"])) * row["nv"] if row["value"] is not None else Decimal(0)
-        for acc in (per[_bucket_key(w, row["bucket"], keys)][row["event_type"]], totals[row["event_type"]]):
-            _add(acc, 1, row["n"], row["nv"], row["currency"], amount)
-    buckets = [EventBucket(start=_label(w, k), types=_figures(per.get(k, {}))) for k in keys]
-    return EventAnalytics(buckets=buckets, totals=_figures(totals))
+        i = index[_bucket_key(w, row["bucket"], keys)]
+        items.append((i, row["event_type"], row["currency"], row["n"], row["nv"], amount))
+    return _event_figures(w, keys, _sorted_sums(items, len(keys)))
 
 
 # ----------------------------------------------------------------------------- rollups

@@ -78,7 +78,7 @@ import asyncpg
 
 from app.engines.automations import _PG_CLAIM
 from app.engines.leases import pick_params
-from bench.summary import Row, record
+from bench.summary import Row, busy_percent, machine_ticks, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -283,8 +283,9 @@ async def ours_in_process(settings, concurrency: int) -> tuple[float, Counter]:
     return seconds, Counter(outcomes)
 
 
-def ours_processes(count: int, concurrency: int) -> tuple[float, Counter]:
-    """`count` child processes (`--child`), each one AutomationRunner.drain(), started on one signal."""
+def ours_processes(count: int, concurrency: int) -> tuple[float, Counter, float]:
+    """`count` child processes (`--child`), each one AutomationRunner.drain(), started on one signal.
+    Also how busy the whole machine was meanwhile (percent of all cores)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIPERATRON_")}
     env.update(DATABASE_URL=DATABASE_URL, PYTHONUNBUFFERED="1")
     env.pop("REDIS_URL", None)
@@ -298,6 +299,7 @@ def ours_processes(count: int, concurrency: int) -> tuple[float, Counter]:
         for proc in procs:
             if proc.stdout.readline().strip() != "ready":
                 raise SystemExit(f"runner process did not start (exit code {proc.poll()})")
+        ticks = machine_ticks()
         for proc in procs:
             proc.stdin.write("go\n")
             proc.stdin.flush()
@@ -307,6 +309,7 @@ def ours_processes(count: int, concurrency: int) -> tuple[float, Counter]:
             if not line:
                 raise SystemExit(f"runner process died (exit code {proc.poll()})")
             reports.append(json.loads(line))
+        busy = busy_percent(ticks, machine_ticks())
     except BaseException:
         for proc in procs:
             proc.kill()
@@ -322,7 +325,7 @@ def ours_processes(count: int, concurrency: int) -> tuple[float, Counter]:
     outcomes = Counter()
     for r in reports:
         outcomes.update(r["outcomes"])
-    return seconds, outcomes
+    return seconds, outcomes, busy
 
 
 async def child(concurrency: int) -> None:
@@ -384,6 +387,7 @@ async def run(args: argparse.Namespace) -> int:
     await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin(f'CREATE DATABASE "{name}"')
     rates: dict[str, list[float]] = {label: [] for label in BASELINE}  # runs/s, one per round
+    busy: dict[str, list[float]] = {OURS_P1: [], OURS_2: []}  # the machine, % of all cores
     problems: dict[str, list[str]] = {label: [] for label in BASELINE}
     initialized = False
     conn = None
@@ -429,7 +433,9 @@ async def run(args: argparse.Namespace) -> int:
         for round_no in range(1, args.rounds + 1):
             for label, measure in measures.items():
                 await reset(conn, runs)
-                seconds, outcomes = await measure()
+                seconds, outcomes, *machine = await measure()
+                if machine:
+                    busy[label].append(machine[0])
                 found = await verify(conn, org, n)
                 if isinstance(outcomes, Counter) and outcomes != Counter({"completed": n}):
                     found.append(f"runner outcomes {dict(outcomes)}")
@@ -487,7 +493,10 @@ async def run(args: argparse.Namespace) -> int:
         f"Concurrency 4 vs 1 in one runner: {median[OURS_4] / median[OURS_1]:.2f}×; "
         f"raw 4 connections vs 1: {median[RAW_4] / median[RAW_1]:.2f}×.",
         f"Two runner processes (concurrency 2 each) vs one: {median[OURS_2] / median[OURS_P1]:.2f}× "
-        f"(per round: {', '.join(f'{a / b:.2f}' for a, b in zip(rates[OURS_2], rates[OURS_P1]))}).",
+        f"(per round: {', '.join(f'{a / b:.2f}' for a, b in zip(rates[OURS_2], rates[OURS_P1]))}). "
+        f"One process kept the machine {statistics.median(busy[OURS_P1]):.0f} % busy (all cores), two "
+        f"{statistics.median(busy[OURS_2]):.0f} %: a second process can add at most about "
+        f"{100 / statistics.median(busy[OURS_P1]):.2f}× on this machine.",
         f"The claim query (shared by raw and ours) with all {n:,} runs claimable: {plan}.",
         f"Ingestion (not the headline): {n:,} `order.placed` events through the batch resolver in batches of "
         f"{BATCH}, starting {n:,} runs in the same transactions: {ingest_seconds:.2f} s, "

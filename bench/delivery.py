@@ -71,7 +71,7 @@ import aiosmtplib
 import asyncpg
 import dkim
 
-from bench.summary import Row, record
+from bench.summary import Row, busy_percent, machine_ticks, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -162,14 +162,6 @@ def postgres_cpu_seconds() -> float:
             fields = rest.split()
             total += int(fields[11]) + int(fields[12])
     return total / CLK_TCK
-
-
-def machine_ticks() -> tuple[int, int]:
-    """(busy, total) jiffies of all CPUs, from /proc/stat."""
-    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = values[3] + values[4]  # idle + iowait
-    total = sum(values[:8])  # guest time is already in user
-    return total - idle, total
 
 
 @dataclass
@@ -482,9 +474,7 @@ def fill_cpu(result: Result, before: Snapshot, after: Snapshot, sink_pids: list[
     for pid in worker_pids:
         result.client_cpu += after.procs[pid] - before.procs[pid]
     result.postgres_cpu = after.postgres - before.postgres
-    busy = after.machine[0] - before.machine[0]
-    total = after.machine[1] - before.machine[1]
-    result.machine_busy = 100.0 * busy / total if total else 0.0
+    result.machine_busy = busy_percent(before.machine, after.machine)
 
 
 async def worker_run(sink: SinkProcess, n: int, processes: int, concurrency: int, env: dict, org: str, key: str,

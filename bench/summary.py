@@ -25,6 +25,19 @@ def cpu_times() -> list[int]:
     return [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) ticks of all CPUs so far, from /proc/stat: how busy the machine was between
+    two readings is the busy delta over the total delta."""
+    values = cpu_times()
+    idle = values[3] + values[4]  # idle + iowait
+    return sum(values) - idle, sum(values)  # guest time is already in user
+
+
+def busy_percent(before: tuple[int, int], after: tuple[int, int]) -> float:
+    total = after[1] - before[1]
+    return 100.0 * (after[0] - before[0]) / total if total else 0.0
+
+
 # Taken when a benchmark starts (it imports this module): `record` reports the steal since.
 _STARTED = cpu_times()
 

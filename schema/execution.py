@@ -13,8 +13,10 @@ An operation gets a plan when it is plain:
 - no response key selected twice in one selection set;
 - no introspection field other than `__typename`;
 - every selection set is on an object type (no interface or union);
-- below the root, every field resolves synchronously (a Strawberry field without a resolver,
-  or a resolver that is not async).
+- below the root, a field with an async resolver lies in no list: like the root's, the async
+  fields of an object are awaited together (the analytics fields of `analytics { … }`), and
+  the fields below them complete synchronously; a list's items never wait (an async resolver
+  per item is graphql-core's).
 Everything else runs on graphql-core's executor (schema.graphql.run_prepared), as does any
 request whose variables do not coerce (graphql-core answers with its errors; nothing has run).
 The answer (data and errors, with their messages, paths and locations) is graphql-core's:
@@ -45,7 +47,7 @@ from graphql import (
 from graphql.execution.executor import default_field_resolver, invalid_return_type_error
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
 from graphql.language import FragmentDefinitionNode
-from graphql.pyutils import Path, Undefined, inspect, is_iterable
+from graphql.pyutils import Path, Undefined, gather_with_cancel, inspect, is_iterable
 from graphql.type import GraphQLResolveInfoHelpers, is_leaf_type
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import _OperationContextAwareGraphQLResolveInfo as ResolveInfo
@@ -55,7 +57,12 @@ MAX_COERCION_ERRORS = 50  # graphql-core's execute() default
 
 
 class _Nulled(Exception):
-    """A non-null position got null: its error is recorded; the nearest nullable parent is null."""
+    """A non-null position failed: its error goes up to the nearest nullable position, which is
+    null and where the error is recorded (graphql-core's handle_field_error)."""
+
+    def __init__(self, error: GraphQLError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 # ----------------------------------------------------------------------------- the plan
@@ -80,6 +87,7 @@ class _List:
 class _Object:
     type: GraphQLObjectType
     fields: tuple[_Field, ...]
+    waits: bool  # a field below it has an async resolver: it completes once they are awaited
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,30 +101,44 @@ class _Field:
     has_arguments: bool
     shape: Any  # how the result completes (_NonNull, _List, _Leaf, _Object)
     needs_info: bool  # the resolver takes it, or an object's is_type_of does
+    asynchronous: bool  # its resolver may return something to await (never in a list)
+    plain_leaf: Any = None  # a plain attribute of a scalar or enum type: that type (see _Run.complete)
+    non_null: bool = False
 
 
-def _null_or_raise(shape: Any) -> None:
-    if isinstance(shape, _NonNull):
-        raise _Nulled
+def _null_error(field: _Field) -> TypeError:
+    return TypeError(f"Cannot return null for non-nullable field {field.parent}.{field.nodes[0].name.value}.")
 
 
 class _NotPlain(Exception):
     pass
 
 
-def _shape(type_: GraphQLOutputType, field_node: FieldNode) -> Any:
+def _shape(type_: GraphQLOutputType, field_node: FieldNode, in_list: bool) -> Any:
     if isinstance(type_, GraphQLNonNull):
-        return _NonNull(_shape(type_.of_type, field_node))
+        return _NonNull(_shape(type_.of_type, field_node, in_list))
     if isinstance(type_, GraphQLList):
-        return _List(_shape(type_.of_type, field_node))
+        return _List(_shape(type_.of_type, field_node, True))
     if is_leaf_type(type_):
         return _Leaf(type_)
     if isinstance(type_, GraphQLObjectType):
-        return _Object(type_, _fields(type_, field_node.selection_set, root=False))
+        fields = _fields(type_, field_node.selection_set, root=False, in_list=in_list)
+        return _Object(type_, fields, any(f.asynchronous or _waits(f.shape) for f in fields))
     raise _NotPlain  # an interface or a union
 
 
-def _fields(parent: GraphQLObjectType, selection_set, *, root: bool) -> tuple[_Field, ...]:
+def _object_of(shape: Any) -> Any:
+    while isinstance(shape, (_NonNull, _List)):
+        shape = shape.of
+    return shape
+
+
+def _waits(shape: Any) -> bool:
+    shape = _object_of(shape)
+    return isinstance(shape, _Object) and shape.waits
+
+
+def _fields(parent: GraphQLObjectType, selection_set, *, root: bool, in_list: bool = False) -> tuple[_Field, ...]:
     fields, keys = [], set()
     for node in selection_set.selections:
         if not isinstance(node, FieldNode) or node.directives:
@@ -127,7 +149,7 @@ def _fields(parent: GraphQLObjectType, selection_set, *, root: bool) -> tuple[_F
         keys.add(key)
         name = node.name.value
         if name == "__typename":
-            fields.append(_Field(key, [node], None, parent, None, True, False, None, False))
+            fields.append(_Field(key, [node], None, parent, None, True, False, None, False, False))
             continue
         if name.startswith("__"):
             raise _NotPlain  # introspection
@@ -135,17 +157,22 @@ def _fields(parent: GraphQLObjectType, selection_set, *, root: bool) -> tuple[_F
         strawberry_field = (definition.extensions or {}).get(STRAWBERRY_FIELD)
         resolve = definition.resolve or default_field_resolver
         basic = getattr(resolve, "_is_default", False)
-        if not root and not basic and (strawberry_field is None or strawberry_field.is_async):
-            raise _NotPlain  # an async resolver below the root: graphql-core runs those concurrently
-        shape = _shape(definition.type, node)
+        # At the root any resolver may return something to await; below it, a Strawberry async
+        # resolver outside lists (one without Strawberry's definition could be either).
+        asynchronous = not basic and (root or strawberry_field is None or strawberry_field.is_async)
+        if asynchronous and not root and (in_list or strawberry_field is None):
+            raise _NotPlain
+        shape = _shape(definition.type, node, in_list)
+        leaf = shape.of if isinstance(shape, _NonNull) else shape
+        plain_leaf = leaf.type if basic and isinstance(leaf, _Leaf) else None
         fields.append(_Field(key, [node], definition, parent, resolve, basic, bool(definition.args or node.arguments),
-                             shape, not basic or _checks_type(shape)))
+                             shape, not basic or _checks_type(shape), asynchronous, plain_leaf,
+                             isinstance(shape, _NonNull)))
     return tuple(fields)
 
 
 def _checks_type(shape: Any) -> bool:
-    while isinstance(shape, (_NonNull, _List)):
-        shape = shape.of
+    shape = _object_of(shape)
     return isinstance(shape, _Object) and shape.type.is_type_of is not None
 
 
@@ -176,12 +203,13 @@ class Plan:
         try:
             if self.operation.operation is OperationType.MUTATION:
                 for field in self.fields:  # one after another, as the spec says
-                    value = run.root_field(field)
-                    data[field.key] = await run.finish(value) if isinstance(value, _Pending) else value
+                    value = run.field(field, None, None)
+                    data[field.key] = await run.finish(value) if isinstance(value, _Later) else value
             else:
-                data = await run.query_fields(self.fields)
-        except _Nulled:
+                data = await run.fields(self.fields, None, None)
+        except _Nulled as nulled:
             data = None
+            run.record(nulled.error, None)
         if run.tracked:
             await asyncio.gather(*run.tracked, return_exceptions=True)
         return data, run.errors
@@ -204,13 +232,14 @@ def plan(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefi
 
 
 class _Run:
-    __slots__ = ("context", "errors", "helpers", "plan", "tracked", "variables")
+    __slots__ = ("context", "errors", "helpers", "nulled", "plan", "tracked", "variables")
 
     def __init__(self, plan: Plan, variables: VariableValues, context: Any) -> None:
         self.plan = plan
         self.variables = variables
         self.context = context
         self.errors: list[GraphQLError] = []
+        self.nulled: set[Path | None] = set()  # positions made null by an error
         self.tracked: list[Any] = []
         self.helpers = GraphQLResolveInfoHelpers(gather=self._gather, track=self.tracked.extend)
 
@@ -225,12 +254,19 @@ class _Run:
             self.helpers, None,
         )
 
-    def _failed(self, raw: Exception, field: _Field, shape: Any, path: Path) -> None:
-        """graphql-core's handle_field_error: the error is recorded, and where the position may
-        not be null the nearest nullable one above it is (graphql-core records the error
-        there, at once, so the order of errors is the same)."""
-        self.errors.append(located_error(raw, field.nodes, path.as_list()))
-        _null_or_raise(shape)
+    def record(self, error: GraphQLError, path: Path | None) -> None:
+        """graphql-core's CollectedErrors.add: the error of a position made null, unless the
+        position or one above it already is (a failure still running beside the one that
+        nulled its parent is not reported)."""
+        at = path
+        while at is not None:
+            if at in self.nulled:
+                return
+            at = at.prev
+        if None in self.nulled:
+            return
+        self.nulled.add(path)
+        self.errors.append(error)
 
     def _arguments(self, field: _Field) -> dict[str, Any]:
         if not field.has_arguments:
@@ -246,66 +282,63 @@ class _Run:
 
     def _settled(self, error: Exception, field: _Field, shape: Any, path: Path) -> None:
         """What a failed position answers: null, or the failure carried to its parent."""
-        if isinstance(error, _Nulled):
-            _null_or_raise(shape)
-        else:
-            self._failed(error, field, shape, path)
+        if not isinstance(error, _Nulled):
+            error = _Nulled(located_error(error, field.nodes, path.as_list()))
+        if isinstance(shape, _NonNull):
+            raise error
+        self.record(error.error, path)
 
-    async def query_fields(self, fields: tuple[_Field, ...]) -> dict[str, Any]:
-        """As graphql-core: every resolver is called in turn (what they return at once is
-        completed at once), then what they return to await is awaited together."""
+    async def fields(self, fields: tuple[_Field, ...], source: Any, path: Path | None) -> dict[str, Any]:
+        """An object's fields (the root's: `path` None), as graphql-core executes them: every
+        resolver is called in turn (what they return at once is completed at once), then what
+        is left to await is awaited together."""
         values: list[Any] = []
         try:
             for field in fields:
-                values.append(self.root_field(field))
+                values.append(self.field(field, source, path))
         except _Nulled:  # the rest are not called; what was started is dropped unawaited
             for value in values:
-                if isinstance(value, _Pending):
+                if isinstance(value, _Later):
                     value.close()
             raise
-        pending = [i for i, value in enumerate(values) if isinstance(value, _Pending)]
+        pending = [i for i, value in enumerate(values) if isinstance(value, _Later)]
         if len(pending) == 1:
             values[pending[0]] = await self.finish(values[pending[0]])
-        elif pending:
-            settled = await asyncio.gather(*(self.finish(values[i]) for i in pending), return_exceptions=True)
-            for i, value in zip(pending, settled):
-                if isinstance(value, BaseException):
-                    raise value
+        elif pending:  # the first failure to come out is the object's, the others are cancelled
+            for i, value in zip(pending, await gather_with_cancel(*(self.finish(values[i]) for i in pending))):
                 values[i] = value
         return {field.key: value for field, value in zip(fields, values)}
 
-    def root_field(self, field: _Field) -> Any:
-        """The root field's value, or `_Pending` when its resolver returned something to await."""
-        path = Path(None, field.key, field.parent.name)
-        if field.definition is None:
-            return field.parent.name
-        try:
-            result, info = self._call(field, None, path)
-            if optimized_is_awaitable(result):
-                return _Pending(field, path, result, info)
-            return self.complete(field, field.shape, path, result, info)
-        except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
-            self._settled(error, field, field.shape, path)
-        return None
-
-    async def finish(self, pending: _Pending) -> Any:
-        field, path = pending.field, pending.path
-        try:
-            return self.complete(field, field.shape, path, await pending.result, pending.info)
-        except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
-            self._settled(error, field, field.shape, path)
-        return None
-
-    def field(self, field: _Field, source: Any, parent_path: Path) -> Any:
+    def field(self, field: _Field, source: Any, parent_path: Path | None) -> Any:
+        """The field's value, or a `_Later` when its resolver returned something to await or
+        its object has fields that did."""
         path = Path(parent_path, field.key, field.parent.name)
         if field.definition is None:
             return field.parent.name
         try:
             result, info = self._call(field, source, path)
-            if optimized_is_awaitable(result):  # a plan has no async resolver below the root
+            if optimized_is_awaitable(result):
+                if field.asynchronous:
+                    return _Later(field, path, info, result, resolved=False)
                 getattr(result, "close", lambda: None)()
                 raise TypeError(f"{field.parent.name}.{field.key} resolved asynchronously in a plan")
             return self.complete(field, field.shape, path, result, info)
+        except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
+            self._settled(error, field, field.shape, path)
+        return None
+
+    async def finish(self, later: _Later) -> Any:
+        field, path = later.field, later.path
+        try:
+            if not later.resolved:
+                value = self.complete(field, field.shape, path, await later.awaitable, later.info)
+                if not isinstance(value, _Later):
+                    return value
+                later = value
+            value = await later.awaitable
+            if value is None and later.non_null:
+                raise _null_error(field)
+            return value
         except Exception as error:  # noqa: BLE001  (a field error, as graphql-core catches it)
             self._settled(error, field, field.shape, path)
         return None
@@ -316,9 +349,10 @@ class _Run:
             raise result
         if isinstance(shape, _NonNull):
             completed = self.complete(field, shape.of, path, result, info)
+            if isinstance(completed, _Later):  # checked once its fields are in
+                return _Later(field, path, info, completed.awaitable, resolved=True, non_null=True)
             if completed is None:
-                name = field.nodes[0].name.value
-                raise TypeError(f"Cannot return null for non-nullable field {field.parent}.{name}.")
+                raise _null_error(field)
             return completed
         if result is None or result is Undefined:
             return None
@@ -336,7 +370,28 @@ class _Run:
         type_ = shape.type
         if type_.is_type_of is not None and not type_.is_type_of(result, info):
             raise invalid_return_type_error(type_, result, [_Details(node) for node in field.nodes])
-        return {sub.key: self.field(sub, result, path) for sub in shape.fields}
+        if shape.waits:  # its fields are called when it is awaited (nothing runs before)
+            return _Later(field, path, info, self.fields(shape.fields, result, path), resolved=True)
+        completed = {}
+        for sub in shape.fields:
+            # Most fields are an attribute holding a scalar: read and coerced here, without the
+            # general path's position and checks (an analytics month by the hour has ~70,000).
+            # Anything unusual (null where it may not be, a value that does not coerce) takes
+            # the general path, which reads the attribute again and answers as graphql-core.
+            if sub.plain_leaf is not None:
+                try:
+                    value = sub.resolve(result, None)
+                    coerced = None if value is None or value is Undefined else sub.plain_leaf.coerce_output_value(value)
+                except Exception:  # noqa: BLE001  (answered by the general path)
+                    value = coerced = Undefined
+                if coerced is not None and coerced is not Undefined:
+                    completed[sub.key] = coerced
+                    continue
+                if value is None and not sub.non_null:
+                    completed[sub.key] = None
+                    continue
+            completed[sub.key] = self.field(sub, result, path)
+        return completed
 
     def _item(self, field: _Field, shape: Any, path: Path, index: int, item: Any, info: ResolveInfo | None) -> Any:
         item_path = Path(path, index, None)
@@ -348,16 +403,20 @@ class _Run:
 
 
 @dataclass(frozen=True, slots=True)
-class _Pending:
-    """A root field whose resolver returned something to await."""
+class _Later:
+    """A field's value still to await: what its resolver returned (`resolved` False: it is
+    then completed), or its object's completion (`resolved` True; `non_null`: it may not be
+    null). Never started before it is awaited, so one dropped is only closed."""
 
     field: _Field
     path: Path
-    result: Any
     info: ResolveInfo | None
+    awaitable: Any
+    resolved: bool
+    non_null: bool = False
 
     def close(self) -> None:
-        getattr(self.result, "close", lambda: None)()
+        getattr(self.awaitable, "close", lambda: None)()
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,7 +69,52 @@ CALLS: list[str] = []
 
 
 @strawberry.type
+class Shelf:
+    """A namespace of async fields below the root, as `analytics { … }` is."""
+
+    label: str
+
+    @strawberry.field
+    async def box(self, size: int = 2) -> Box:
+        await asyncio.sleep(0)
+        return Box(label=f"{self.label}-box", items=_items(size), maybe_items=None, tags=None)
+
+    @strawberry.field
+    async def fails(self) -> Box | None:
+        raise ValueError("no box on this shelf")
+
+    @strawberry.field
+    async def required(self) -> Box:
+        await asyncio.sleep(0)
+        raise ValueError("the shelf's required box is missing")
+
+    @strawberry.field
+    async def nothing(self) -> str:  # non-null, resolves to null
+        return None  # type: ignore[return-value]
+
+    @strawberry.field
+    def upper(self) -> Shelf:
+        return Shelf(label=self.label.upper())
+
+    @strawberry.field
+    def count(self) -> int:
+        return len(self.label)
+
+
+@strawberry.type
 class Query:
+    @strawberry.field
+    def shelf(self, label: str = "s") -> Shelf | None:
+        return Shelf(label=label)
+
+    @strawberry.field
+    def sure_shelf(self) -> Shelf:
+        return Shelf(label="sure")
+
+    @strawberry.field
+    def shelves(self) -> list[Shelf]:
+        return [Shelf(label="a"), Shelf(label="b")]
+
     @strawberry.field
     async def box(self, input: BoxInput) -> Box:
         return Box(label=input.label, items=_items(input.size), maybe_items=[*_items(2), None], tags=input.tags)
@@ -160,6 +205,16 @@ CASES = [
     ("named operation", "query Named { hello }", None),
     ("mutations run in order", "mutation { a: first b: second }", None),
     ("a non-null mutation fails: the rest do not run", "mutation { a: first b: explode c: second }", None),
+    ("async fields below the root", "{ shelf { label count box(size: 1) { label items { name } } } hello }", None),
+    ("async fields below the root, two levels and beside async root fields",
+     "{ later shelf(label: \"x\") { box { label } upper { label box { label } } } b: shelf { count } }", None),
+    ("async field error below the root, nullable", "{ shelf { fails { label } box { label } count } }", None),
+    ("async field error below the root, non-null bubbles to the nullable namespace",
+     "{ shelf { box { label } required { label } } hello }", None),
+    ("async field error below a non-null namespace bubbles to the root",
+     "{ sureShelf { required { label } } later }", None),
+    ("async non-null field null below the root", "{ shelf { nothing upper { nothing } } }", None),
+    ("root errors around an async namespace", "{ fails { label } shelf { fails { label } } syncFails }", None),
 ]
 
 
@@ -213,6 +268,7 @@ async def test_variables_that_do_not_coerce_are_left_to_graphql_core():
     "{ hello hello }",
     "{ __schema { queryType { name } } }",
     "subscription { hello }",
+    "{ shelves { box { label } } }",  # an async field in a list: graphql-core awaits one per item
 ])
 def test_operations_that_are_not_plain_get_no_plan(query):
     document = parse(query)
@@ -223,6 +279,8 @@ def test_our_hot_operations_have_plans():
     for query in (
         "mutation($input: SendEmailInput!) { sendEmail(input: $input) { messageId status userErrors { field code message } } }",
         "mutation($input: ContactInput!) { upsertContact(input: $input) { contact { email } userErrors { field } } }",
+        "query($f: DateTime!, $t: DateTime!) { analytics(from: $f, to: $t) { messages { total } "
+        "events { buckets { start types { eventType count values { currency sum } } } } } }",
     ):
         document = parse(query)
         assert plan(our_schema._schema, document, operation_of(document, None)) is not None, query

@@ -153,6 +153,10 @@ class Query:
         return "not an item"  # type: ignore[return-value]
 
     @strawberry.field
+    def mixed_items(self) -> list[Item | None]:
+        return [*_items(2), "not an item", None]  # type: ignore[list-item]
+
+    @strawberry.field
     def not_a_list(self) -> list[str] | None:
         return 42  # type: ignore[return-value]
 
@@ -200,6 +204,7 @@ CASES = [
     ("root errors: an async one before a sync one", "{ fails { label } later syncFails hello }", None),
     ("root error, non-null and sync, after an async field", "{ later syncRequired hello }", None),
     ("is_type_of refuses", "{ wrongType { name } }", None),
+    ("is_type_of refuses a list item", "{ mixedItems { name must } }", None),
     ("not a list", "{ notAList }", None),
     ("bad enum value", "{ badEnum }", None),
     ("named operation", "query Named { hello }", None),

@@ -362,7 +362,7 @@ async def _pipelined_transaction(
         except ValueError as exc:
             rejected[recipient] = f"501 5.1.3 bad recipient address: {exc}"
     if not commands:
-        return Outcome("failed", next(iter(rejected.values())), rejected, deferred)
+        return _nobody_accepted(rejected, deferred)
 
     async with pipelined(client, timeout) as pipe:
         try:

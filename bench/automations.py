@@ -13,7 +13,8 @@ One run on a fresh PostgreSQL database (migrated, dropped at the end unless --ke
               runs). Timed, but not the headline.
   raw         the baseline: asyncpg alone, one connection, a loop doing per run, in ONE
               transaction, what the runner writes: claim one run (app/engines/automations.py's claim
-              SQL, `FOR UPDATE SKIP LOCKED`, extended to return the run's contact), INSERT the
+              SQL, `FOR UPDATE SKIP LOCKED`, returning the run's contact; without the runner's
+              asynchronous commit of the claim: the one commit here waits for the disk), INSERT the
               tag ON CONFLICT DO NOTHING, touch the contact's `updated_at`, mark the run
               `completed` at step 1 and INSERT its step log. The automation's steps are read
               once. No ORM, no fencing re-checks, no separate claim/step/finish transactions.
@@ -25,7 +26,9 @@ One run on a fresh PostgreSQL database (migrated, dropped at the end unless --ke
   ours, 1 × 2 one runner process (`--child`) with concurrency 2, timed like the next case.
   ours, 2 × 2 two runner processes (`--child`) with concurrency 2 each, started on the same
               signal; timed from the first start to the last finish. Its ratio to `ours, 1 × 2`
-              is the gain of a second runner process.
+              is the gain of a second runner process. For both process cases the table also
+              gives how busy the machine was (all cores) and the CPU a run of the runner
+              processes (their own count) and of PostgreSQL (every postgres process).
 
 Every runner runs with its per-organization cap at its concurrency
 (VIPERATRON_ORG_MAX_IN_FLIGHT): the bench has one organization, and the default cap
@@ -76,9 +79,9 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from app.engines.automations import _PG_CLAIM
-from app.engines.leases import pick_params
-from bench.summary import Row, busy_percent, machine_ticks, record
+from app.engines.automations import CLAIM_RUNS, CLAIMABLE, claim_sql
+from app.engines.leases import pick_params, pick_sql
+from bench.summary import Row, busy_percent, machine_ticks, postgres_cpu, postgres_cpu_since, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -93,8 +96,10 @@ TAG = "buyer"
 STEPS = [{"type": "addTag", "tag": TAG}]
 LEASE_SECONDS = 300.0
 
-# The runner's own claim statement (it returns what the step needs: one round trip).
-RAW_CLAIM = _PG_CLAIM
+# The runner's own claim statement (it returns what the step needs: one round trip), without
+# its asynchronous commit: the raw loop claims, applies and completes in one transaction, and
+# that transaction's commit waits for the disk, as the runner's step does.
+RAW_CLAIM = pick_sql("automation_runs", CLAIMABLE, True, CLAIM_RUNS.format(lease_only=""), limit=1)
 RAW_TAG = """
 INSERT INTO contact_tags (contact_id, organization_id, tag) VALUES ($1, $2, $3)
 ON CONFLICT (contact_id, tag) DO NOTHING
@@ -208,13 +213,10 @@ async def verify(conn: asyncpg.Connection, org: str, n: int) -> list[str]:
 
 
 async def claim_plan(conn: asyncpg.Connection) -> str:
-    """The runner's claim query (app.engines.automations._PG_CLAIM) with every run claimable: its plan
-    nodes and execution time, EXPLAIN ANALYZE inside a transaction that is rolled back."""
-    from app.engines import automations
-
-    query = getattr(automations, "_PG_CLAIM", None)
-    if query is None:
-        return "(app.engines.automations._PG_CLAIM not found)"
+    """The runner's claim of up to 4 runs (app.engines.automations.claim_sql) with every run
+    claimable: its plan nodes and execution time, EXPLAIN ANALYZE inside a transaction that is
+    rolled back."""
+    query = claim_sql(4, postgres=True)
     at = datetime.now(timezone.utc)
     transaction = conn.transaction()
     await transaction.start()
@@ -283,9 +285,10 @@ async def ours_in_process(settings, concurrency: int) -> tuple[float, Counter]:
     return seconds, Counter(outcomes)
 
 
-def ours_processes(count: int, concurrency: int) -> tuple[float, Counter, float]:
+def ours_processes(count: int, concurrency: int) -> tuple[float, Counter, float, float, float]:
     """`count` child processes (`--child`), each one AutomationRunner.drain(), started on one signal.
-    Also how busy the whole machine was meanwhile (percent of all cores)."""
+    Also how busy the whole machine was meanwhile (percent of all cores), and the CPU seconds the
+    runner processes and PostgreSQL spent meanwhile."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIPERATRON_")}
     env.update(DATABASE_URL=DATABASE_URL, PYTHONUNBUFFERED="1")
     env.pop("REDIS_URL", None)
@@ -299,7 +302,7 @@ def ours_processes(count: int, concurrency: int) -> tuple[float, Counter, float]
         for proc in procs:
             if proc.stdout.readline().strip() != "ready":
                 raise SystemExit(f"runner process did not start (exit code {proc.poll()})")
-        ticks = machine_ticks()
+        ticks, postgres = machine_ticks(), postgres_cpu()
         for proc in procs:
             proc.stdin.write("go\n")
             proc.stdin.flush()
@@ -309,7 +312,9 @@ def ours_processes(count: int, concurrency: int) -> tuple[float, Counter, float]
             if not line:
                 raise SystemExit(f"runner process died (exit code {proc.poll()})")
             reports.append(json.loads(line))
-        busy = busy_percent(ticks, machine_ticks())
+        busy, postgres_seconds = busy_percent(ticks, machine_ticks()), postgres_cpu_since(postgres)
+        for proc in procs:
+            proc.stdin.close()  # the children close their connections only now, once counted
     except BaseException:
         for proc in procs:
             proc.kill()
@@ -325,11 +330,12 @@ def ours_processes(count: int, concurrency: int) -> tuple[float, Counter, float]
     outcomes = Counter()
     for r in reports:
         outcomes.update(r["outcomes"])
-    return seconds, outcomes, busy
+    return seconds, outcomes, busy, sum(r["cpu"] for r in reports), postgres_seconds
 
 
 async def child(concurrency: int) -> None:
-    """One runner process: init, say `ready`, wait for `go`, drain, report one JSON line."""
+    """One runner process: init, say `ready`, wait for `go`, drain, report one JSON line (with the
+    CPU seconds it spent draining), close its connections at the end of its input."""
     from app.core import db
     from app.core.settings import Settings
     from app.engines.automations import AutomationRunner
@@ -345,10 +351,11 @@ async def child(concurrency: int) -> None:
         await asyncio.gather(*(connection.execute_query("SELECT pg_sleep(0.05)") for _ in range(concurrency)))
         print("ready", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
-        start = time.time()
+        start, cpu = time.time(), time.process_time()
         outcomes = await runner.drain()
-        end = time.time()
-        print(json.dumps({"start": start, "end": end, "outcomes": Counter(outcomes)}), flush=True)
+        end, cpu = time.time(), time.process_time() - cpu
+        print(json.dumps({"start": start, "end": end, "cpu": cpu, "outcomes": Counter(outcomes)}), flush=True)
+        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
     finally:
         await db.close_db()
 
@@ -388,6 +395,7 @@ async def run(args: argparse.Namespace) -> int:
     await admin(f'CREATE DATABASE "{name}"')
     rates: dict[str, list[float]] = {label: [] for label in BASELINE}  # runs/s, one per round
     busy: dict[str, list[float]] = {OURS_P1: [], OURS_2: []}  # the machine, % of all cores
+    cpu: dict[str, list[tuple[float, float]]] = {OURS_P1: [], OURS_2: []}  # µs a run: runners, PostgreSQL
     problems: dict[str, list[str]] = {label: [] for label in BASELINE}
     initialized = False
     conn = None
@@ -436,6 +444,7 @@ async def run(args: argparse.Namespace) -> int:
                 seconds, outcomes, *machine = await measure()
                 if machine:
                     busy[label].append(machine[0])
+                    cpu[label].append((machine[1] / n * 1e6, machine[2] / n * 1e6))
                 found = await verify(conn, org, n)
                 if isinstance(outcomes, Counter) and outcomes != Counter({"completed": n}):
                     found.append(f"runner outcomes {dict(outcomes)}")
@@ -475,6 +484,10 @@ async def run(args: argparse.Namespace) -> int:
     ratio = {label: statistics.median(ours / raw for ours, raw in zip(rates[label], rates[BASELINE[label]]))
              for label in rates}
     rounds = f"median of {args.rounds} rounds" if args.rounds > 1 else "one round"
+
+    def per_run(label: str) -> str:
+        return " · ".join(f"{statistics.median(c[i] for c in cpu[label]):,.0f} µs" for i in (0, 1))
+
     lines = [
         f"Automation throughput on PostgreSQL: {n:,} runs of a one-step `addTag` automation "
         f"(one per contact), {rounds}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC}.",
@@ -496,8 +509,10 @@ async def run(args: argparse.Namespace) -> int:
         f"(per round: {', '.join(f'{a / b:.2f}' for a, b in zip(rates[OURS_2], rates[OURS_P1]))}). "
         f"One process kept the machine {statistics.median(busy[OURS_P1]):.0f} % busy (all cores), two "
         f"{statistics.median(busy[OURS_2]):.0f} %: a second process can add at most about "
-        f"{100 / statistics.median(busy[OURS_P1]):.2f}× on this machine.",
-        f"The claim query (shared by raw and ours) with all {n:,} runs claimable: {plan}.",
+        f"{100 / statistics.median(busy[OURS_P1]):.2f}× on this machine. CPU a run (runner processes · "
+        f"PostgreSQL, medians): one process {per_run(OURS_P1)}, two {per_run(OURS_2)}.",
+        f"The claim query (ours; raw's differs only in committing synchronously) with all {n:,} runs "
+        f"claimable: {plan}.",
         f"Ingestion (not the headline): {n:,} `order.placed` events through the batch resolver in batches of "
         f"{BATCH}, starting {n:,} runs in the same transactions: {ingest_seconds:.2f} s, "
         f"{n / ingest_seconds:,.0f} events/s.",

@@ -71,7 +71,7 @@ import aiosmtplib
 import asyncpg
 import dkim
 
-from bench.summary import Row, busy_percent, machine_ticks, record
+from bench.summary import Row, busy_percent, cpu_seconds, machine_ticks, postgres_cpu, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -81,7 +81,6 @@ if not PYTHON.exists():
 DATABASE_URL = os.environ.get(
     "BENCH_DELIVERY_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/viperatron_bench_delivery"
 )
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 TARGET_ONE_VS_RAW = 0.7
 TARGET_ONE_VS_BYTES = 0.5  # vs pre-built bytes over as many connections as the worker's concurrency
 TARGET_TWO_VS_ONE = 1.3
@@ -140,40 +139,16 @@ def stop_all() -> None:
             proc.wait()
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def postgres_cpu_seconds() -> float:
-    """utime + stime of every `postgres` process we can see (server, backends, walwriter…).
-    The server is shared: other users' queries count too (see the machine-busy column)."""
-    total = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            text = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        name, _, rest = text.partition("(")[2].rpartition(")")
-        if name == "postgres":
-            fields = rest.split()
-            total += int(fields[11]) + int(fields[12])
-    return total / CLK_TCK
-
-
 @dataclass
 class Snapshot:
     wall: float
     procs: dict[int, float]
-    postgres: float
+    postgres: dict[int, float]
     machine: tuple[int, int]
 
     @classmethod
     def take(cls, pids: list[int]) -> "Snapshot":
-        return cls(time.time(), {pid: cpu_seconds(pid) for pid in pids}, postgres_cpu_seconds(), machine_ticks())
+        return cls(time.time(), {pid: cpu_seconds(pid) for pid in pids}, postgres_cpu(), machine_ticks())
 
 
 class SinkProcess:
@@ -473,7 +448,7 @@ def fill_cpu(result: Result, before: Snapshot, after: Snapshot, sink_pids: list[
         result.sink_cpu += after.procs[pid] - before.procs[pid]
     for pid in worker_pids:
         result.client_cpu += after.procs[pid] - before.procs[pid]
-    result.postgres_cpu = after.postgres - before.postgres
+    result.postgres_cpu = sum(cpu - before.postgres.get(pid, 0.0) for pid, cpu in after.postgres.items())
     result.machine_busy = busy_percent(before.machine, after.machine)
 
 

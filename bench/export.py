@@ -64,7 +64,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import httpx
 
-from bench.summary import Row, record
+from bench.summary import Row, cpu_seconds, postgres_cpu, postgres_cpu_since, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -74,7 +74,6 @@ if not PYTHON.exists():
 DATABASE_URL = os.environ.get(
     "BENCH_EXPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/viperatron_bench_export"
 )
-CLK_TCK = os.sysconf("SC_CLK_TCK")
 TARGET_ROWS_PER_SECOND = 20_000
 MEMORY_GROWTH_MB = 25  # the N-row export's peak may exceed the N/10 one's by at most this
 CHUNK = 50_000  # contacts per COPY
@@ -129,35 +128,6 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"API server did not listen on port {port} within 60 s; see {err.name}")
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads), from /proc/<pid>/stat."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def postgres_cpu() -> dict[int, float]:
-    """utime + stime of every `postgres` process we can see, by pid (shared server: others count too)."""
-    found = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            text = Path(entry.path, "stat").read_text()
-        except OSError:
-            continue
-        name, _, rest = text.partition("(")[2].rpartition(")")
-        if name == "postgres":
-            fields = rest.split()
-            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
-    return found
-
-
-def postgres_cpu_since(before: dict[int, float]) -> float:
-    """CPU seconds of postgres processes since `before` (new backends count from 0; the CPU of
-    backends that exited in between, e.g. parallel workers, is lost)."""
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in postgres_cpu().items())
 
 
 def memory_mb(pid: int) -> dict[str, float]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -36,6 +37,39 @@ def machine_ticks() -> tuple[int, int]:
 def busy_percent(before: tuple[int, int], after: tuple[int, int]) -> float:
     total = after[1] - before[1]
     return 100.0 * (after[0] - before[0]) / total if total else 0.0
+
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (all its threads) so far, from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def postgres_cpu() -> dict[int, float]:
+    """utime + stime of every `postgres` process we can see, by pid (server, backends,
+    walwriter…; a shared server: other users' queries count too)."""
+    found = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        name, _, rest = text.partition("(")[2].rpartition(")")
+        if name == "postgres":
+            fields = rest.split()
+            found[int(entry.name)] = (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return found
+
+
+def postgres_cpu_since(before: dict[int, float]) -> float:
+    """CPU seconds of postgres processes since `before` (new backends count from 0; the CPU of
+    backends that exited in between, e.g. parallel workers, is lost)."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in postgres_cpu().items())
 
 
 # Taken when a benchmark starts (it imports this module): `record` reports the steal since.

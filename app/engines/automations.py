@@ -63,18 +63,33 @@ RUN_STATUSES = ("pending", "running", "waiting", "completed", "failed")
 CLAIMABLE = ("pending", "running", "waiting")  # in migration 7's claim index order
 HELD = "running"  # a claimed run's status while its lease holds
 
-_PG_CLAIM = pick_sql("automation_runs", CLAIMABLE, True, """
+CLAIM_RUNS = """
 UPDATE automation_runs r SET status = 'running', due_at = $3, attempts = r.attempts + 1, updated_at = $1
-FROM picked WHERE r.id = picked.id
+FROM picked{lease_only} WHERE r.id = picked.id
 RETURNING r.id, r.attempts, r.automation_id, r.organization_id, r.event_id, r.contact_id,
           r.current_step, r.step_attempts, r.sandbox
-""")
+"""
+# A claim is only a lease: were its commit lost in a crash, the run would be due again as if it
+# had never been claimed, and every step is fenced by its index as well as by the attempt. So
+# the claim's transaction commits without waiting for the WAL to reach the disk (asynchronous
+# commit, set for this one transaction); a step's commit still waits, and flushes the claim
+# with it. On a disk where a flush costs ~0.1 ms, that is one wait of two per run.
+LEASE_ONLY = ", (SELECT set_config('synchronous_commit', 'off', true)) AS lease_only"
 
-_SQLITE_CLAIM = pick_sql("automation_runs", CLAIMABLE, False, """
+_SQLITE_CLAIM_RUNS = """
 UPDATE automation_runs SET status = 'running', due_at = $3, attempts = attempts + 1, updated_at = $1
 WHERE id IN (SELECT id FROM picked)
 RETURNING id, attempts, automation_id, organization_id, event_id, contact_id, current_step, step_attempts, sandbox
-""")
+"""
+
+
+def claim_sql(limit: int, postgres: bool) -> str:
+    """The claim of up to `limit` runs, the limit written into the text (pick_sql: so that
+    PostgreSQL keeps one generic plan of the prepared statement instead of planning every
+    claim anew, which cost more than running it)."""
+    if postgres:
+        return pick_sql("automation_runs", CLAIMABLE, True, CLAIM_RUNS.format(lease_only=LEASE_ONLY), limit=limit)
+    return pick_sql("automation_runs", CLAIMABLE, False, _SQLITE_CLAIM_RUNS, limit=limit)
 
 
 @dataclass(frozen=True)
@@ -101,8 +116,7 @@ async def claim_due(
     conn = Tortoise.get_connection("default")
     at = now()
     params = pick_params(at, limit, at + timedelta(seconds=lease_seconds), busy, per_org, organizations=organizations)
-    sql = _PG_CLAIM if conn.capabilities.dialect == "postgres" else _SQLITE_CLAIM
-    _, rows = await conn.execute_query(sql, params)
+    _, rows = await conn.execute_query(claim_sql(max(limit, 0), conn.capabilities.dialect == "postgres"), params)
     return [
         RunClaim(
             row["id"], row["attempts"], row["automation_id"], row["organization_id"], row["event_id"],

@@ -29,16 +29,19 @@ CLAIMABLE = ("pending",)
 HELD = "sending"
 IDLE_POLL_SECONDS = 1.0
 
-_PG_CLAIM = pick_sql("webhook_deliveries", CLAIMABLE, True, """
+# The claim after `picked` (app/engines/leases.py: pick_sql), by dialect (postgres?).
+_CLAIM = {
+    True: """
 UPDATE webhook_deliveries d SET status = 'sending', due_at = $3, attempts = d.attempts + 1, updated_at = $1
 FROM picked WHERE d.id = picked.id
 RETURNING d.id, d.attempts, d.organization_id, d.endpoint_id
-""")
-_SQLITE_CLAIM = pick_sql("webhook_deliveries", CLAIMABLE, False, """
+""",
+    False: """
 UPDATE webhook_deliveries SET status = 'sending', due_at = $3, attempts = attempts + 1, updated_at = $1
 WHERE id IN (SELECT id FROM picked)
 RETURNING id, attempts, organization_id, endpoint_id
-""")
+""",
+}
 _PG_RENEW = renew_sql("webhook_deliveries", HELD, True)
 _SQLITE_RENEW = renew_sql("webhook_deliveries", HELD, False)
 
@@ -68,7 +71,10 @@ async def claim_due(lease_seconds: float, limit: int, busy: dict[str, int], per_
     conn = Tortoise.get_connection("default")
     at = now()
     params = pick_params(at, limit, at + timedelta(seconds=lease_seconds), busy, per_org, organizations=organizations)
-    _, rows = await conn.execute_query(_PG_CLAIM if _postgres(conn) else _SQLITE_CLAIM, params)
+    postgres = _postgres(conn)
+    # The limit written into the text: one generic plan of the prepared statement (pick_sql).
+    sql = pick_sql("webhook_deliveries", CLAIMABLE, postgres, _CLAIM[postgres], limit=max(limit, 0))
+    _, rows = await conn.execute_query(sql, params)
     return [Claim(r["id"], r["attempts"], r["organization_id"], r["endpoint_id"]) for r in rows]
 
 

@@ -49,7 +49,7 @@ from app.core.wakeups import idle
 from app.engines.leases import fenced, pick_params, pick_sql
 from models import ImportChunk, ImportJob
 from schema.contacts.csv_cells import csv_cell_value
-from schema.contacts.writes import ContactRow, UpsertCounts, upsert_contacts
+from schema.contacts.writes import ContactRow, upsert_contacts
 from schema.imports.jobs import drop_file, purge_stale_uploads
 
 log = logging.getLogger("viperatron.imports")

@@ -38,6 +38,7 @@ renewed like running ones; a worker that stops hands them back (`Slots.drop_read
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import time
@@ -89,6 +90,7 @@ WITH {before}busy AS (
 """
 
 
+@functools.cache  # one text per distinct call: callers that write the limit in ask per claim
 def pick_sql(
     table: str, statuses: tuple[str, ...], postgres: bool, claim: str, *, one: bool = False, before: str = "",
     where: str = "", limit: int | None = None,

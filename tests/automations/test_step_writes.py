@@ -122,3 +122,38 @@ async def test_the_step_detail_says_what_happened(client, key, runner):
     assert run["status"] == "waiting" and run["currentStep"] == 5
     contact = await contact_of(client, key)
     assert (contact["tags"], contact["customFields"]) == (["buyer"], {})
+
+
+@pytest.mark.parametrize("first_to_run", ["new claim", "lost claim"])
+async def test_a_claim_lost_in_a_crash_is_claimed_again_and_each_step_applies_once(client, key, first_to_run):
+    steps = [{"type": "addTag", "tag": "buyer"}, {"type": "addTag", "tag": "second"}]
+    auto_id, lost = await _jane_with_a_run(client, key, steps)
+    # The claim committed without waiting for the disk, and a crash lost it: the run is as it
+    # was before the claim, while the runner that made it may still be running.
+    await AutomationRun.filter(id=lost.id).update(status="pending", attempts=lost.attempt - 1,
+                                                   due_at=now() - timedelta(seconds=1))
+    [again] = await automations.claim_due(3600, limit=10, organizations={key.organization_id})
+    assert (again.id, again.attempt) == (lost.id, lost.attempt)  # the same fencing token, twice
+
+    runs = [again, lost] if first_to_run == "new claim" else [lost, again]
+    assert [await automations.run_claimed(claim) for claim in runs] == ["completed", "fenced"]
+    assert sorted((await contact_of(client, key))["tags"]) == ["buyer", "second", "trial"]
+    [run] = await runs_of(client, key, auto_id)
+    assert [(s["stepIndex"], s["status"]) for s in run["steps"]] == [(0, "completed"), (1, "completed")]
+    assert (run["status"], run["currentStep"]) == ("completed", 2)
+
+
+@pytest.mark.skipif(BACKEND != "postgres", reason="asynchronous commit is PostgreSQL's")
+async def test_the_claim_commits_asynchronously_and_only_its_own_transaction(client, key):
+    _, claim = await _jane_with_a_run(client, key, [STEPS["addTag"]])
+    await AutomationRun.filter(id=claim.id).update(status="pending", due_at=now() - timedelta(seconds=1))
+    params = automations.pick_params(now(), 1, now() + timedelta(seconds=60), None, None,
+                                     organizations={key.organization_id})
+    async with Tortoise.get_connection("default").acquire_connection() as conn:  # one asyncpg connection
+        async with conn.transaction():
+            [row] = await conn.fetch(automations.claim_sql(1, postgres=True), *params)
+            assert row["id"] == claim.id
+            assert await conn.fetchval("SHOW synchronous_commit") == "off"
+        assert await conn.fetchval("SHOW synchronous_commit") == "on"
+        assert await conn.fetch(automations.claim_sql(1, postgres=True), *params) == []  # in its implicit transaction
+        assert await conn.fetchval("SHOW synchronous_commit") == "on"

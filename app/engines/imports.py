@@ -433,8 +433,10 @@ WHERE id IN (SELECT id FROM picked)
 RETURNING id, attempts
 """,
 }
-_CLAIM_DUE = {pg: pick_sql("import_jobs", CLAIMABLE, pg, claim) for pg, claim in _CLAIM.items()}
-_CLAIM_ONE = {pg: pick_sql("import_jobs", CLAIMABLE_BY_ID, pg, claim, one=True) for pg, claim in _CLAIM.items()}
+# One job a claim, the limit written into the text (pick_sql: one generic plan, not one per claim).
+_CLAIM_DUE = {pg: pick_sql("import_jobs", CLAIMABLE, pg, claim, limit=1) for pg, claim in _CLAIM.items()}
+_CLAIM_ONE = {pg: pick_sql("import_jobs", CLAIMABLE_BY_ID, pg, claim, one=True, limit=1)
+              for pg, claim in _CLAIM.items()}
 
 
 @dataclass(frozen=True)

@@ -35,11 +35,13 @@ from graphql import (
     FieldNode,
     GraphQLError,
     GraphQLField,
+    GraphQLInt,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLString,
     OperationDefinitionNode,
     OperationType,
     located_error,
@@ -104,6 +106,11 @@ class _Field:
     asynchronous: bool  # its resolver may return something to await (never in a list)
     plain_leaf: Any = None  # a plain attribute of a scalar or enum type: that type (see _Run.complete)
     non_null: bool = False
+    as_is: type | None = None  # String: str, Int: int: values of exactly this type its coercion returns unchanged
+
+
+# graphql-core's Int: a 32-bit signed integer (an int beyond it is a field error).
+_INT_RANGE = range(-2**31, 2**31)
 
 
 def _null_error(field: _Field) -> TypeError:
@@ -167,9 +174,10 @@ def _fields(parent: GraphQLObjectType, selection_set, *, root: bool, in_list: bo
         shape = _shape(definition.type, node, in_list)
         leaf = shape.of if isinstance(shape, _NonNull) else shape
         plain_leaf = leaf.type if basic and isinstance(leaf, _Leaf) else None
+        as_is = str if plain_leaf is GraphQLString else int if plain_leaf is GraphQLInt else None
         fields.append(_Field(key, [node], definition, parent, resolve, basic, bool(definition.args or node.arguments),
                              shape, not basic or _checks_type(shape), asynchronous, plain_leaf,
-                             isinstance(shape, _NonNull)))
+                             isinstance(shape, _NonNull), as_is))
     return tuple(fields)
 
 
@@ -400,6 +408,10 @@ class _Run:
             if sub.plain_leaf is not None:
                 try:
                     value = sub.resolve(result, None)
+                    # A str for String, an int in range for Int: what their coercion returns.
+                    if type(value) is sub.as_is and (sub.as_is is str or value in _INT_RANGE):
+                        completed[sub.key] = value
+                        continue
                     coerced = None if value is None or value is Undefined else sub.plain_leaf.coerce_output_value(value)
                 except Exception:  # noqa: BLE001  (answered by the general path)
                     value = coerced = Undefined

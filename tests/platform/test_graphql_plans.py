@@ -61,6 +61,22 @@ class BoxInput:
     size: int = 3
 
 
+class Label(str):
+    """A str of another type: String's coercion returns it as it is, but not on the plan's fast path."""
+
+
+@strawberry.type
+class Figure:
+    """Plain scalar attributes, with values at and beyond the edges of what String and Int coerce as is."""
+
+    name: str
+    count: int | None
+
+
+_FIGURES = [Figure(name="seven", count=7), Figure(name=Label("label"), count=-2**31), Figure(name="top", count=2**31 - 1),
+            Figure(name="bool", count=True), Figure(name="float", count=3.0), Figure(name="none", count=None)]
+
+
 def _items(count: int) -> list[Item]:
     return [Item(name=f"item{i}", note=None if i == 1 else f"note{i}", mood=Mood.HAPPY) for i in range(count)]
 
@@ -161,6 +177,14 @@ class Query:
         return 42  # type: ignore[return-value]
 
     @strawberry.field
+    def figures(self) -> list[Figure]:
+        return _FIGURES
+
+    @strawberry.field
+    def figures_out_of_range(self) -> list[Figure]:
+        return [Figure(name="big", count=2**31), Figure(name="small", count=-2**31 - 1), Figure(name=7, count=1)]
+
+    @strawberry.field
     def bad_enum(self) -> Mood | None:
         return "sulky"  # type: ignore[return-value]
 
@@ -207,6 +231,9 @@ CASES = [
     ("is_type_of refuses a list item", "{ mixedItems { name must } }", None),
     ("not a list", "{ notAList }", None),
     ("bad enum value", "{ badEnum }", None),
+    ("scalar attributes at the edges of String and Int", "{ figures { name count } }", None),
+    ("scalar attributes String and Int cannot return as they are: error or coerced",
+     "{ figuresOutOfRange { name count } }", None),
     ("named operation", "query Named { hello }", None),
     ("mutations run in order", "mutation { a: first b: second }", None),
     ("a non-null mutation fails: the rest do not run", "mutation { a: first b: explode c: second }", None),

@@ -76,7 +76,7 @@ import aiosmtplib
 import asyncpg
 import dkim
 
-from bench.summary import Row, busy_percent, cpu_seconds, machine_ticks, postgres_cpu, record
+from bench.summary import Row, busy_percent, cpu_seconds, machine_ticks, postgres_cpu, postgres_cpu_since, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -153,7 +153,7 @@ class Snapshot:
 
     def postgres_since(self, before: "Snapshot") -> float:
         """CPU seconds of postgres processes between `before` and this (new backends from 0)."""
-        return sum(cpu - before.postgres.get(pid, 0.0) for pid, cpu in self.postgres.items())
+        return postgres_cpu_since(before.postgres, self.postgres)
 
     @classmethod
     def take(cls, pids: list[int]) -> "Snapshot":

@@ -66,10 +66,11 @@ def postgres_cpu() -> dict[int, float]:
     return found
 
 
-def postgres_cpu_since(before: dict[int, float]) -> float:
-    """CPU seconds of postgres processes since `before` (new backends count from 0; the CPU of
-    backends that exited in between, e.g. parallel workers, is lost)."""
-    return sum(cpu - before.get(pid, 0.0) for pid, cpu in postgres_cpu().items())
+def postgres_cpu_since(before: dict[int, float], after: dict[int, float] | None = None) -> float:
+    """CPU seconds of postgres processes from `before` to `after` (default: now); new backends
+    count from 0, and the CPU of backends that exited in between (e.g. parallel workers) is lost."""
+    after = postgres_cpu() if after is None else after
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 # Taken when a benchmark starts (it imports this module): `record` reports the steal since.

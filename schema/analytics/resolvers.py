@@ -42,6 +42,7 @@ from functools import lru_cache
 from typing import Annotated, Any, Optional
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel.core import get_global
 from babel.numbers import get_currency_precision
 from pydantic import Field, WithJsonSchema
 from tortoise import Tortoise
@@ -248,7 +249,8 @@ def _quantum(currency: str) -> Decimal:
 
 
 def _money(currency: str, amount: Decimal) -> str:
-    return str(amount.quantize(_quantum(currency), rounding=ROUND_HALF_UP))
+    # + 0: a negative amount that rounds to zero is "0.00", not "-0.00" (as PostgreSQL has it).
+    return str(amount.quantize(_quantum(currency), rounding=ROUND_HALF_UP) + 0)
 
 
 # ----------------------------------------------------------------------------- messages
@@ -434,42 +436,69 @@ def _rollup_plan(w: Window, keys: list[datetime]) -> Optional[_Plan]:
     return _Plan(rollups.DAY_MINUTES, marks, fixes, raw)
 
 
-# The window's sums per bucket index b (0-based), type and currency, and the window's totals (b
-# NULL), in the order the response lists them. Three parts: whole rollup rows by bucket; the
-# day plans' fixes, each added to its bucket and taken from the one before; the window's edges
-# inside a slot, from the events. COLLATE "C" (the union's columns take it from the first part):
-# Python's order of the type and currency names, and a cheaper sort than the database's.
-_PG_FROM_ROLLUPS = """
-SELECT b, event_type, currency, SUM(n)::int8 AS n, SUM(nv)::int8 AS nv, SUM(total) AS total FROM (
+# The rows a window's sums are taken over, each placed in its bucket b (0-based). Three parts:
+# whole rollup rows by bucket (all inside the window: b in range); the day plans' fixes, each
+# added to its bucket and taken from the one before (dropped where that is outside the window);
+# the window's edges inside a slot, from the events. COLLATE "C" (the union's columns take it
+# from the first part): Python's order of the type and currency names, and a cheaper sort.
+_PG_PLACED = """
 SELECT width_bucket(bucket, $2::timestamptz[]) - 1 AS b, event_type COLLATE "C" AS event_type,
        currency COLLATE "C" AS currency, events AS n, valued AS nv, total
 FROM event_rollups WHERE organization_id = $1 AND span = $3 AND bucket >= $4 AND bucket < $5
 UNION ALL
-SELECT ($11::int[])[r.k] + d.o, x.event_type, x.currency, d.s * ($12::int[])[r.k] * x.events,
+SELECT * FROM (
+SELECT ($11::int[])[r.k] + d.o AS b, x.event_type, x.currency, d.s * ($12::int[])[r.k] * x.events,
        d.s * ($12::int[])[r.k] * x.valued, d.s * ($12::int[])[r.k] * x.total
 FROM unnest($6::timestamptz[], $7::timestamptz[]) WITH ORDINALITY AS r(s, e, k)
 CROSS JOIN (VALUES (0, 1), (-1, -1)) AS d(o, s)
 JOIN event_rollups x ON x.organization_id = $1 AND x.span = 15 AND x.bucket >= r.s AND x.bucket < r.e
+) fixed WHERE b >= 0 AND b < $13
 UNION ALL
 SELECT ($10::int[])[r.k], x.event_type, COALESCE(x.currency, ''), 1, (x.value IS NOT NULL)::int, COALESCE(x.value, 0)
 FROM unnest($8::timestamptz[], $9::timestamptz[]) WITH ORDINALITY AS r(s, e, k)
 JOIN events x ON x.organization_id = $1 AND x.occurred_at >= r.s AND x.occurred_at < r.e
-) placed WHERE b >= 0 AND b < $13
-GROUP BY GROUPING SETS ((b, event_type, currency), (event_type, currency))
-ORDER BY b, event_type, currency
 """
 
+# The placed rows summed per `keys`, with the sum and the average as decimal strings at the
+# currency's precision ($14/$15: the currencies whose precision is not 2), so that neither
+# asyncpg nor Python handles a Decimal: PostgreSQL's round() of a numeric rounds half away from
+# zero, as ROUND_HALF_UP does (_money). Two statements rather than one with GROUPING SETS: the
+# buckets' and the totals' run at once on two connections, and each hashes one set.
+_PG_SUMS = """
+SELECT {keys}, n, nv, round(total, COALESCE(p.places, 2))::text AS sum,
+       CASE WHEN nv <> 0 THEN round(total / nv, COALESCE(p.places, 2))::text END AS average
+FROM (SELECT {keys}, SUM(n)::int8 AS n, SUM(nv)::int8 AS nv, SUM(total) AS total
+      FROM ({placed}) placed GROUP BY {keys}) sums
+LEFT JOIN unnest($14::text[], $15::int[]) AS p(code, places) ON p.code = sums.currency
+ORDER BY {keys}
+"""
+_PG_BUCKET_SUMS = _PG_SUMS.format(keys="b, event_type, currency", placed=_PG_PLACED)
+_PG_TOTAL_SUMS = _PG_SUMS.format(keys="event_type, currency", placed=_PG_PLACED)
+
 # (bucket index, or None for the window's totals; type; currency, "" for none; events; valued
-# events; their sum), sorted by bucket (totals last), type and currency.
-_Sums = tuple[Optional[int], str, str, int, int, Decimal]
+# events; their sum and average as decimal strings at the currency's precision, None when no
+# event is valued), sorted by bucket (totals last), type and currency.
+_Sums = tuple[Optional[int], str, str, int, int, Optional[str], Optional[str]]
+
+
+@lru_cache(maxsize=1)
+def _odd_precisions() -> tuple[list[str], list[int]]:
+    """The currencies whose precision (Babel's, as _money uses) is not 2: JPY 0, BHD 3, ..."""
+    odd = sorted((code, places) for code, (places, *_) in get_global("currency_fractions").items()
+                 if code != "DEFAULT" and places != 2)
+    return [code for code, _ in odd], [places for _, places in odd]
 
 
 async def _rollup_sums(org: str, plan: _Plan, n: int) -> list[_Sums]:
     if dialect() == "postgres":
+        codes, places = _odd_precisions()
         params = [org, plan.marks, plan.span, plan.marks[0], plan.marks[-1], [f[0] for f in plan.fixes],
                   [f[1] for f in plan.fixes], [r[0] for r in plan.raw], [r[1] for r in plan.raw],
-                  [r[2] for r in plan.raw], [f[2] for f in plan.fixes], [f[3] for f in plan.fixes], n]
-        return await _records(_PG_FROM_ROLLUPS, params, WORK_MEM)
+                  [r[2] for r in plan.raw], [f[2] for f in plan.fixes], [f[3] for f in plan.fixes], n,
+                  codes, places]
+        buckets, totals = await asyncio.gather(_records(_PG_BUCKET_SUMS, params, WORK_MEM),
+                                               _records(_PG_TOTAL_SUMS, params, WORK_MEM))
+        return [*buckets, *((None, *row) for row in totals)]
     return _sorted_sums(await _sqlite_rollup_items(org, plan), n)
 
 
@@ -486,7 +515,7 @@ _Item = tuple[int, str, Optional[str], int, int, Decimal]
 
 
 async def _sqlite_rollup_items(org: str, plan: _Plan) -> list[_Item]:
-    """SQLite: the parts _PG_FROM_ROLLUPS sums, read one by one, to be summed in Python."""
+    """SQLite: the parts _PG_PLACED places, read one by one, to be summed in Python."""
     out: list[_Item] = []
     marks = [_sqlite_time(m) for m in plan.marks]
     rows = await _rows(
@@ -523,8 +552,8 @@ async def _sqlite_rollup_items(org: str, plan: _Plan) -> list[_Item]:
 
 
 def _sorted_sums(items: list[_Item], n: int) -> list[_Sums]:
-    """What _PG_FROM_ROLLUPS gives, summed in Python: per bucket (0 to n - 1; others dropped),
-    type and currency, then the window's totals."""
+    """What _rollup_sums gives on PostgreSQL, summed in Python: per bucket (0 to n - 1; others
+    dropped), type and currency, then the window's totals."""
     sums: dict[tuple[int, str, str], list] = defaultdict(lambda: [0, 0, Decimal(0)])
     for i, event_type, currency, events, valued, amount in items:
         if 0 <= i < n:
@@ -533,8 +562,9 @@ def _sorted_sums(items: list[_Item], n: int) -> list[_Sums]:
                 acc[0] += events
                 acc[1] += valued
                 acc[2] += amount
-    return [(None if i == n else i, event_type, currency, *acc)
-            for (i, event_type, currency), acc in sorted(sums.items())]
+    return [(None if i == n else i, event_type, currency, events, valued,
+             _money(currency, amount) if valued else None, _money(currency, amount / valued) if valued else None)
+            for (i, event_type, currency), (events, valued, amount) in sorted(sums.items())]
 
 
 def _event_figures(w: Window, keys: list[datetime], sums: list[_Sums]) -> EventAnalytics:
@@ -550,14 +580,13 @@ def _event_figures(w: Window, keys: list[datetime], sums: list[_Sums]) -> EventA
             types[-1 if run[0] is None else run[0]].append(
                 EventTypeFigures(event_type=run[1], count=count, values=values))
 
-    for b, event_type, currency, events, valued, total in sums:
+    for b, event_type, currency, events, valued, total, average in sums:
         if (b, event_type) != run:
             close_run()
             run, count, values = (b, event_type), 0, []
         count += events
         if valued and currency:
-            values.append(CurrencyValue(currency=currency, count=valued, sum=_money(currency, total),
-                                        average=_money(currency, total / valued)))
+            values.append(CurrencyValue(currency=currency, count=valued, sum=total, average=average))
     close_run()
     return EventAnalytics(buckets=[EventBucket(start=_label(w, k), types=types[i]) for i, k in enumerate(keys)],
                           totals=types[-1])

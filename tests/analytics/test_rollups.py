@@ -309,3 +309,27 @@ async def test_a_rebuild_folds_the_shards_into_shard_0(client, key):
     assert (result.organizations, result.events, result.rows) == (1, 40, len(expected))
     assert set(await EventRollup.filter(organization_id=org).values_list("shard", flat=True)) == {0}
     assert await stored_rollups(org) == expected
+
+
+async def test_sums_and_averages_at_each_currencys_precision(client, key, monkeypatch):
+    """Rounded half-up to the currency's digits (KWD 3, JPY 0, USD 2), a negative average that
+    rounds to zero as "0.00", never "-0.00": from the rollups as from the events."""
+    values = [("-0.01", "USD"), ("0", "USD"), ("0", "USD"), ("0.001", "KWD"), ("0.002", "KWD"),
+              ("7", "JPY"), ("8", "JPY"), ("-5.5", "CLF")]
+    events = [{"email": "money@example.com", "eventType": "paid", "occurredAt": f"2026-11-27T10:{i:02d}:00Z",
+               "value": value, "currency": currency} for i, (value, currency) in enumerate(values)]
+    response = await client.post(f"{EVENTS}/batch", json={"events": events}, headers=key.headers)
+    assert response.status_code == 200
+    params = {"from": "2026-11-27T00:00:00Z", "to": "2026-11-28T00:00:00Z", "granularity": "hour"}
+    body = (await client.get("/api/v1/analytics/events", params=params, headers=key.headers)).json()
+    expected = [
+        {"currency": "CLF", "count": 1, "sum": "-5.5000", "average": "-5.5000"},
+        {"currency": "JPY", "count": 2, "sum": "15", "average": "8"},  # 7.5 -> 8
+        {"currency": "KWD", "count": 2, "sum": "0.003", "average": "0.002"},  # 0.0015 -> 0.002
+        {"currency": "USD", "count": 3, "sum": "-0.01", "average": "0.00"},  # -0.00333...
+    ]
+    assert body["totals"] == [{"eventType": "paid", "count": 8, "values": expected}]
+    assert body["buckets"][10]["types"] == body["totals"]
+    principal = Principal(key.id, key.organization_id, "t", "", "", "live", 10**6, 10**6)
+    raw = await event_analytics_raw(principal, window(params["from"], params["to"], "hour", "UTC"))
+    assert raw.model_dump(mode="json", by_alias=True) == body

@@ -185,6 +185,14 @@ class Query:
         return [Figure(name="big", count=2**31), Figure(name="small", count=-2**31 - 1), Figure(name=7, count=1)]
 
     @strawberry.field
+    def odd_boxes(self) -> list[Box | None]:
+        """Plain attributes that are lists of objects, and some that are not lists."""
+        return [Box(label="tuple", items=tuple(_items(1)), maybe_items=(None, *_items(1)), tags=None),  # type: ignore[arg-type]
+                Box(label="not-a-list", items=7, maybe_items=None, tags=None),  # type: ignore[arg-type]
+                Box(label="wrong-item", items=["not an item"], maybe_items=[None, "no"], tags=None),  # type: ignore[list-item]
+                Box(label="list", items=_items(1), maybe_items=[None, *_items(3)], tags=None)]
+
+    @strawberry.field
     def bad_enum(self) -> Mood | None:
         return "sulky"  # type: ignore[return-value]
 
@@ -231,6 +239,8 @@ CASES = [
     ("is_type_of refuses a list item", "{ mixedItems { name must } }", None),
     ("not a list", "{ notAList }", None),
     ("bad enum value", "{ badEnum }", None),
+    ("lists of objects in plain attributes: a list, a tuple, not a list, an item of another type",
+     "{ oddBoxes { label items { name } maybeItems { name must } } }", None),
     ("scalar attributes at the edges of String and Int", "{ figures { name count } }", None),
     ("scalar attributes String and Int cannot return as they are: error or coerced",
      "{ figuresOutOfRange { name count } }", None),

@@ -178,7 +178,7 @@ def _fields(parent: GraphQLObjectType, selection_set, *, root: bool, in_list: bo
             raise _NotPlain
         shape = _shape(definition.type, node, in_list)
         leaf = shape.of if isinstance(shape, _NonNull) else shape
-        plain_leaf = leaf.type if basic and isinstance(leaf, _Leaf) else None
+        plain_leaf = leaf.type if read is not None and isinstance(leaf, _Leaf) else None
         as_is = str if plain_leaf is GraphQLString else int if plain_leaf is GraphQLInt else None
         needs_info = not basic or _checks_type(shape)
         fields.append(_Field(key, [node], definition, parent, resolve, basic, bool(definition.args or node.arguments),

@@ -64,7 +64,7 @@ from urllib.parse import urlsplit
 import asyncpg
 import httpx
 
-from bench.summary import Row, cpu_seconds, postgres_cpu, postgres_cpu_since, record
+from bench.summary import Row, cpu_seconds, memory_mb, postgres_cpu, postgres_cpu_since, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -128,16 +128,6 @@ def start_server(env: dict, port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"API server did not listen on port {port} within 60 s; see {err.name}")
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """VmHWM (peak resident set) and VmRSS (current), from /proc."""
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            values[key] = int(rest.split()[0]) / 1024  # kB -> MB
-    return values
 
 
 def reset_peak(pid: int) -> bool:

@@ -43,7 +43,7 @@ import asyncpg
 import httpx
 
 from app.core.ids import new_id
-from bench.summary import Row, record
+from bench.summary import Row, memory_mb, record
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,13 +102,6 @@ async def raw_floor(url: str, org_id: str, rows: list[tuple]) -> float:
         return time.perf_counter() - started
     finally:
         await conn.close()
-
-
-def vm_hwm_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def parse_time(value: str) -> datetime:
@@ -197,7 +190,7 @@ def main() -> int:
                 raise RuntimeError("server did not start")
             time.sleep(0.2)
         time.sleep(2)
-        rss_idle = vm_hwm_mb(worker.pid)
+        rss_idle = memory_mb(worker.pid).get("VmHWM", float("nan"))
 
         def stream():
             with data.open("rb") as f:
@@ -216,8 +209,8 @@ def main() -> int:
                 break
             time.sleep(0.2)
         end_to_end = time.perf_counter() - t0
-        rss_peak = vm_hwm_mb(worker.pid)
-        rss_api = vm_hwm_mb(server.pid)
+        rss_peak = memory_mb(worker.pid).get("VmHWM", float("nan"))
+        rss_api = memory_mb(server.pid).get("VmHWM", float("nan"))
         if job["status"] != "completed" or job["created"] != args.rows:
             print(json.dumps(job)[:2000], file=sys.stderr)
             return 1

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import asyncpg
 
-from bench.summary import Row, cpu_seconds, record
+from bench.summary import Row, cpu_seconds, memory_mb, record
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -115,16 +115,6 @@ def stop_all() -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-def memory_mb(pid: int) -> dict[str, float]:
-    """VmHWM (peak resident set) and VmRSS (current), from /proc."""
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, rest = line.partition(":")
-        if key in ("VmHWM", "VmRSS"):
-            values[key] = int(rest.split()[0]) / 1024  # kB -> MB
-    return values
 
 
 # ----------------------------------------------------------------------------- setup

@@ -73,6 +73,16 @@ def postgres_cpu_since(before: dict[int, float], after: dict[int, float] | None 
     return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
+def memory_mb(pid: int) -> dict[str, float]:
+    """VmHWM (peak resident set) and VmRSS (current), from /proc."""
+    values = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, rest = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            values[key] = int(rest.split()[0]) / 1024  # kB -> MB
+    return values
+
+
 # Taken when a benchmark starts (it imports this module): `record` reports the steal since.
 _STARTED = cpu_times()
 
